@@ -1,0 +1,138 @@
+"""The check registry: checks are pure functions registered with an id, a category, typed
+params and a documented docstring. The engine looks checks up here by id; a missing id is an
+error, never a silent no-op.
+
+Adding a check never touches the engine: write a function in a module of
+``harness/checks/`` and decorate it with ``@check(...)``. Modules are discovered by listing
+the package (``load_checks``), and a test asserts every module registers something.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from harness.checks.types import CheckContext, Finding, Status
+
+DOC_SECTIONS = ("What it checks", "Why it matters", "Example")
+_NOT_CHECK_MODULES = frozenset({"registry", "types", "engine", "common"})
+
+
+class Params(BaseModel):
+    """Base of every check's parameters: unknown keys and wrong types are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class NoParams(Params):
+    """For checks that take no parameters."""
+
+
+P = TypeVar("P", bound=Params)
+CheckFunc = Callable[[CheckContext, Any], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    category: str
+    func: CheckFunc
+    params: type[Params]
+    doc: str
+
+    @property
+    def title(self) -> str:
+        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else self.id
+
+    def section(self, name: str) -> str:
+        """The text of one docstring section ("What it checks", "Why it matters", "Example")."""
+        pattern = rf"^{re.escape(name)}:?\s*$(.*?)(?=^(?:{'|'.join(DOC_SECTIONS)}):?\s*$|\Z)"
+        match = re.search(pattern, self.doc, flags=re.MULTILINE | re.DOTALL)
+        return inspect.cleandoc(match.group(1)) if match else ""
+
+    def parse_params(self, raw: dict[str, Any] | None) -> Params:
+        """Validate rubric params; raises ``ValidationError`` with the offending key."""
+        return self.params.model_validate(raw or {})
+
+
+class UnknownCheckError(KeyError):
+    def __str__(self) -> str:
+        return f"unknown check id {self.args[0]!r}"
+
+
+_REGISTRY: dict[str, CheckSpec] = {}
+
+
+def check(
+    id: str, category: str, params: type[Params] = NoParams
+) -> Callable[[Callable[[CheckContext, Any], Iterable[Finding]]], CheckFunc]:
+    """Register a check function under ``id``. Duplicate ids are a programming error."""
+
+    def register(func: Callable[[CheckContext, Any], Iterable[Finding]]) -> CheckFunc:
+        if id in _REGISTRY and _REGISTRY[id].func is not func:
+            raise ValueError(f"check id {id!r} registered twice")
+        _REGISTRY[id] = CheckSpec(id, category, func, params, inspect.cleandoc(func.__doc__ or ""))
+        return func
+
+    return register
+
+
+def check_modules() -> list[str]:
+    """Names of the modules in ``harness.checks`` that hold checks."""
+    import harness.checks as package
+
+    return sorted(
+        f"harness.checks.{m.name}"
+        for m in pkgutil.iter_modules(package.__path__)
+        if m.name not in _NOT_CHECK_MODULES and not m.name.startswith("_")
+    )
+
+
+def load_checks() -> dict[str, CheckSpec]:
+    """Import every check module once and return the registry (id -> spec)."""
+    for name in check_modules():
+        importlib.import_module(name)
+    return dict(_REGISTRY)
+
+
+def get_check(check_id: str) -> CheckSpec:
+    registry = load_checks()
+    if check_id not in registry:
+        raise UnknownCheckError(check_id)
+    return registry[check_id]
+
+
+def run_check(spec: CheckSpec, ctx: CheckContext, params: Params) -> tuple[Finding, ...]:
+    """Run one check; an exception becomes a single ``error`` finding so the run goes on."""
+    try:
+        return tuple(spec.func(ctx, params))
+    except Exception as exc:  # a broken check or a pathological response must not stop a run
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return (
+            Finding(
+                Status.ERROR,
+                f"check {spec.id} raised {type(exc).__name__}: {exc} "
+                f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})",
+            ),
+        )
+
+
+__all__ = [
+    "CheckSpec",
+    "NoParams",
+    "Params",
+    "UnknownCheckError",
+    "ValidationError",
+    "check",
+    "get_check",
+    "load_checks",
+    "run_check",
+]

@@ -1,0 +1,125 @@
+"""Results of a scoring run, as data: what the score stage produces and every report reads.
+
+These types cross the boundary between scoring and reporting (and are stored in the run folder
+by ``harness.store``), so a report can be rebuilt, or a run rescored, without re-extracting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from harness.checks.types import Finding
+from harness.diagnostics import Diagnostic
+from harness.extract.types import FileTree
+
+
+class CriterionStatus(StrEnum):
+    """Verdict of a criterion: pass (score 1), partial (0 < score < 1), fail (score 0),
+    na (nothing to judge), error (the check raised; never counted as pass)."""
+
+    PASS = "pass"
+    PARTIAL = "partial"
+    FAIL = "fail"
+    NA = "na"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    id: str
+    title: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class CriterionInfo:
+    id: str
+    title: str
+    category: str
+    check: str
+    severity: str  # critical / high / medium / low
+    weight: float
+    gate: bool
+    why: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RubricInfo:
+    """The resolved rubric as the run used it (after ``extends`` merging)."""
+
+    id: str
+    version: str
+    title: str
+    sha256: str
+    source: str
+    gate_cap: float  # overall score cap (0-100) when a gate criterion fails
+    categories: tuple[CategoryInfo, ...]
+    criteria: tuple[CriterionInfo, ...]
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    criterion_id: str
+    check_id: str
+    category: str
+    status: CriterionStatus
+    score: float | None  # fraction of passing findings in [0, 1]; None for na and error
+    weight: float
+    message: str
+    findings: tuple[Finding, ...] = ()
+    severity: str = "medium"
+    gate: bool = False
+
+
+@dataclass(frozen=True)
+class CategoryScore:
+    id: str
+    score: float | None  # weighted mean of non-na criteria in [0, 1]; None when all na
+    weight: float
+
+
+@dataclass(frozen=True)
+class ResponseResult:
+    """One graded response. ``overall`` is 0-100 (None when nothing could be judged or the
+    response could not be processed, in which case ``error`` says why)."""
+
+    task_id: str
+    response_id: str  # file stem, "+overlay" suffix for the overlaid multi-turn tree
+    source: str  # path of the markdown response
+    overall: float | None
+    categories: tuple[CategoryScore, ...] = ()
+    criteria: tuple[CriterionResult, ...] = ()
+    gates_failed: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    tree: FileTree | None = None
+    is_ideal: bool = False
+    error: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    comparison: dict[str, Any] | None = None  # summary of the reference comparison, if any
+
+    @property
+    def key(self) -> str:
+        return f"{self.task_id}/{self.response_id}"
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    harness_version: str
+    started: str  # ISO 8601 UTC
+    finished: str
+    duration_s: float
+    inputs: tuple[str, ...]
+    rubric: RubricInfo
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, summed
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunData:
+    """Everything a report needs: the run's metadata and every response's result."""
+
+    info: RunInfo
+    responses: tuple[ResponseResult, ...]
