@@ -1,0 +1,225 @@
+"""Structural comparison of a response with the reference solution.
+
+``compare(response_tree, response_config, reference_tree, reference_config)`` normalises both
+trees (root module and tree prefix, module directories mapped by path, call name and
+similarity), then pairs files, module calls, resources, data sources, variables, outputs,
+providers and the backend, and compares matched resources attribute by attribute. The result
+is a ``Comparison``; ``Comparison.summary()`` is its JSON-able form stored with each graded
+response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from harness.compare.attributes import SECURITY_NAMES, compare_blocks, is_security
+from harness.compare.match import (
+    Side,
+    backend_items,
+    match_files,
+    match_module_calls,
+    match_named,
+    match_resources,
+    resource_comparison,
+)
+from harness.compare.normalise import map_modules, tree_prefix
+from harness.compare.types import (
+    KINDS,
+    SECURITY_WEIGHT,
+    AttributeComparison,
+    AttrStatus,
+    Comparison,
+    Figures,
+    Item,
+    KindComparison,
+    MatchHow,
+    ModuleMapping,
+    Pair,
+    weighted_agreement,
+)
+from harness.compare.values import Canon, Resolver
+from harness.extract.types import FileTree
+from harness.terraform.model import Configuration, Resource
+
+
+def compare(
+    response_tree: FileTree,
+    response_config: Configuration,
+    reference_tree: FileTree,
+    reference_config: Configuration,
+) -> Comparison:
+    """Compare a response with the reference; pure, deterministic."""
+    mappings = map_modules(reference_config, response_config)
+    ref_side = Side(
+        reference_config, {p: p for p in (*reference_config.modules, reference_config.root)}
+    )
+    resp_side = Side(response_config, {m.response: m.reference for m in mappings})
+
+    variables = match_named(
+        "variables", _variables(reference_config), _variables(response_config), ref_side, resp_side
+    )
+    var_names = {(p.response.module, p.response.key): p.reference.key for p in variables.pairs}
+
+    managed = match_resources(
+        _sorted(reference_config.resources()),
+        _sorted(response_config.resources()),
+        ref_side,
+        resp_side,
+    )
+    data = match_resources(
+        _sorted(reference_config.data_sources()),
+        _sorted(response_config.data_sources()),
+        ref_side,
+        resp_side,
+    )
+    addresses = {(b.module, b.address): (a.module, a.address) for a, b, _, _ in (*managed, *data)}
+
+    def ref_key(module: str, address: str, path: tuple[str, ...]) -> Canon:
+        return ("res", module, address, path)
+
+    def resp_key(module: str, address: str, path: tuple[str, ...]) -> Canon:
+        found = addresses.get((module, address))
+        if found is None:
+            return ("response-only", module, address, path)
+        return ("res", found[0], found[1], path)
+
+    ref_resolver = Resolver(reference_config, ref_key)
+    resp_resolver = Resolver(
+        response_config,
+        resp_key,
+        resp_side.ref_module,
+        lambda module, name: var_names.get((module, name), "?" + name),
+    )
+    resources = resource_comparison(
+        "resources",
+        _sorted(reference_config.resources()),
+        _sorted(response_config.resources()),
+        managed,
+        ref_resolver,
+        resp_resolver,
+    )
+    data_sources = resource_comparison(
+        "data_sources",
+        _sorted(reference_config.data_sources()),
+        _sorted(response_config.data_sources()),
+        data,
+        ref_resolver,
+        resp_resolver,
+    )
+
+    def output_value(config: Configuration, resolver: Resolver) -> Callable[[Item], Canon]:
+        def value(item: Item) -> Canon:
+            output = config.modules[item.module].outputs.get(item.key)
+            if output is None or output.value is None:
+                return None
+            return resolver.canon(output.value, item.module)
+
+        return value
+
+    outputs = match_named(
+        "outputs",
+        _outputs(reference_config),
+        _outputs(response_config),
+        ref_side,
+        resp_side,
+        value_of=(
+            output_value(reference_config, ref_resolver),
+            output_value(response_config, resp_resolver),
+        ),
+    )
+    providers = match_named(
+        "providers",
+        _providers(reference_config),
+        _providers(response_config),
+        ref_side,
+        resp_side,
+        name_min=1.1,
+    )
+    modules = match_module_calls(ref_side, resp_side, {m.reference: m.response for m in mappings})
+    backend = _backend(reference_config, response_config, ref_resolver, resp_resolver)
+    files = match_files(
+        reference_tree,
+        response_tree,
+        ref_side,
+        resp_side,
+        tree_prefix(reference_config),
+        tree_prefix(response_config),
+    )
+    return Comparison(
+        reference_root=reference_config.root,
+        response_root=response_config.root,
+        module_map=mappings,
+        files=files,
+        modules=modules,
+        resources=resources,
+        data_sources=data_sources,
+        variables=variables,
+        outputs=outputs,
+        providers=providers,
+        backend=backend,
+        reference_tree=reference_tree,
+        response_tree=response_tree,
+    )
+
+
+def _sorted(resources: Iterable[Resource]) -> list[Resource]:
+    return sorted(resources, key=lambda r: (r.module, r.address))
+
+
+def _variables(config: Configuration) -> list[Item]:
+    return [
+        Item("variable", name, path, v.block.span)
+        for path in sorted(config.modules)
+        for name, v in sorted(config.modules[path].variables.items())
+    ]
+
+
+def _outputs(config: Configuration) -> list[Item]:
+    return [
+        Item("output", name, path, o.block.span)
+        for path in sorted(config.modules)
+        for name, o in sorted(config.modules[path].outputs.items())
+    ]
+
+
+def _providers(config: Configuration) -> list[Item]:
+    items = []
+    for path in sorted(config.modules):
+        for p in config.modules[path].providers:
+            key = f"{p.name}.{p.alias}" if p.alias else p.name
+            items.append(Item("provider", key, path, p.block.span))
+    return items
+
+
+def _backend(
+    reference: Configuration, response: Configuration, ref_r: Resolver, resp_r: Resolver
+) -> KindComparison:
+    ref_items = backend_items(reference)
+    resp_items = backend_items(response)
+    if ref_items and resp_items and ref_items[0][0].key == resp_items[0][0].key:
+        (a, a_block), (b, b_block) = ref_items[0], resp_items[0]
+        attrs, extra = compare_blocks(a_block, b_block, ref_r, resp_r, a.module, b.module)
+        pair = Pair(a, b, MatchHow.PATH, 1.0, tuple(attrs), tuple(extra))
+        return KindComparison("backend", (pair,), (), ())
+    return KindComparison(
+        "backend", (), tuple(i for i, _ in ref_items), tuple(i for i, _ in resp_items)
+    )
+
+
+__all__ = [
+    "KINDS",
+    "SECURITY_NAMES",
+    "SECURITY_WEIGHT",
+    "AttrStatus",
+    "AttributeComparison",
+    "Comparison",
+    "Figures",
+    "Item",
+    "KindComparison",
+    "MatchHow",
+    "ModuleMapping",
+    "Pair",
+    "compare",
+    "is_security",
+    "weighted_agreement",
+]

@@ -1,0 +1,309 @@
+"""Pairing reference items with response items, kind by kind.
+
+Resources and data sources: same type only; an address in mapped modules first, then the
+same name anywhere, then the most similar attributes (a response may call the bucket ``main``
+where the reference says ``this``, or declare it in the root where the reference has a module).
+Greedy, most certain pair first, ties broken by address: deterministic and fast.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from harness.compare.attributes import compare_blocks, leaf_index, similarity
+from harness.compare.normalise import name_similarity, strip_prefix
+from harness.compare.types import Item, KindComparison, MatchHow, Pair
+from harness.compare.values import Canon, Resolver
+from harness.diagnostics import Span
+from harness.extract.types import FileTree
+from harness.terraform.model import Block, Configuration, Resource
+
+#: Minimum name similarity to pair variables / outputs / module calls with different names.
+NAME_SIMILARITY_MIN = 0.75
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of the comparison: its configuration and module path translation."""
+
+    config: Configuration
+    to_reference_module: dict[str, str]  # this side's module path -> reference module path
+
+    def ref_module(self, module: str) -> str:
+        return self.to_reference_module.get(module, "?" + module)
+
+
+def resource_items(resources: Iterable[Resource]) -> list[Resource]:
+    return sorted(resources, key=lambda r: (r.module, r.address))
+
+
+def match_resources(
+    ref: Sequence[Resource],
+    resp: Sequence[Resource],
+    ref_side: Side,
+    resp_side: Side,
+) -> list[tuple[Resource, Resource, MatchHow, float]]:
+    """Pairs (reference, response, how, attribute similarity), one to one, same type."""
+    loose_ref = Resolver(ref_side.config, _loose_key, ref_side.ref_module)
+    loose_resp = Resolver(resp_side.config, _loose_key, resp_side.ref_module)
+    ref_index: dict[int, dict[str, list[Canon]]] = {}
+    resp_index: dict[int, dict[str, list[Canon]]] = {}
+    by_type: dict[tuple[str, str], list[Resource]] = {}
+    for r in resp:
+        by_type.setdefault((r.mode, r.type), []).append(r)
+
+    candidates: list[tuple[float, int, int, MatchHow, float]] = []
+    for i, a in enumerate(ref):
+        for j, b in _indexed(resp, by_type.get((a.mode, a.type), [])):
+            same_module = ref_side.ref_module(a.module) == resp_side.ref_module(b.module)
+            same_name = a.name == b.name
+            if id(a) not in ref_index:
+                ref_index[id(a)] = leaf_index(a.block, loose_ref, a.module)
+            if id(b) not in resp_index:
+                resp_index[id(b)] = leaf_index(b.block, loose_resp, b.module)
+            sim = similarity(ref_index[id(a)], resp_index[id(b)])
+            score = sim + 0.2 * name_similarity(a.name, b.name)
+            how = MatchHow.SIMILARITY
+            if same_name:
+                score += 2.0
+                how = MatchHow.PATH if same_module else MatchHow.NAME
+            if same_module:
+                score += 0.5
+            candidates.append((score, i, j, how, sim))
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
+    used_ref: set[int] = set()
+    used_resp: set[int] = set()
+    pairs: list[tuple[Resource, Resource, MatchHow, float]] = []
+    for _, i, j, how, sim in candidates:
+        if i in used_ref or j in used_resp:
+            continue
+        used_ref.add(i)
+        used_resp.add(j)
+        pairs.append((ref[i], resp[j], how, sim))
+    pairs.sort(key=lambda p: (p[0].module, p[0].address))
+    return pairs
+
+
+def _indexed(
+    all_items: Sequence[Resource], subset: list[Resource]
+) -> Iterable[tuple[int, Resource]]:
+    positions = {id(r): k for k, r in enumerate(all_items)}
+    return ((positions[id(r)], r) for r in subset)
+
+
+def _loose_key(module: str, address: str, path: tuple[str, ...]) -> Canon:
+    """While matching: a resource reference counts by the referenced type only."""
+    parts = address.split(".")
+    kind = parts[1] if parts[0] == "data" else parts[0]
+    return ("res", kind, path)
+
+
+def resource_comparison(
+    kind: str,
+    ref: Sequence[Resource],
+    resp: Sequence[Resource],
+    pairs: list[tuple[Resource, Resource, MatchHow, float]],
+    ref_resolver: Resolver,
+    resp_resolver: Resolver,
+) -> KindComparison:
+    """Attribute-compare the matched pairs; list what is missing and extra."""
+    out: list[Pair] = []
+    for a, b, how, sim in pairs:
+        attrs, extra = compare_blocks(
+            a.block, b.block, ref_resolver, resp_resolver, a.module, b.module
+        )
+        out.append(
+            Pair(_item(kind, a), _item(kind, b), how, round(sim, 4), tuple(attrs), tuple(extra))
+        )
+    matched_ref = {id(a) for a, _, _, _ in pairs}
+    matched_resp = {id(b) for _, b, _, _ in pairs}
+    missing = tuple(_item(kind, r) for r in ref if id(r) not in matched_ref)
+    extra_items = tuple(_item(kind, r) for r in resp if id(r) not in matched_resp)
+    return KindComparison(kind, tuple(out), missing, extra_items)
+
+
+def _item(kind: str, r: Resource) -> Item:
+    return Item(kind, r.address, r.module, r.span)
+
+
+def match_named(
+    kind: str,
+    ref: Sequence[Item],
+    resp: Sequence[Item],
+    ref_side: Side,
+    resp_side: Side,
+    value_of: tuple[Callable[[Item], Canon], Callable[[Item], Canon]] | None = None,
+    name_min: float = NAME_SIMILARITY_MIN,
+) -> KindComparison:
+    """Pair named items (variables, outputs, providers, module calls) within mapped modules:
+    same name, then (outputs) the same value, then a similar name."""
+    pairs: list[Pair] = []
+    free_ref = list(ref)
+    free_resp = list(resp)
+
+    def take(a: Item, b: Item, how: MatchHow, sim: float = 1.0) -> None:
+        pairs.append(Pair(a, b, how, round(sim, 4)))
+        free_ref.remove(a)
+        free_resp.remove(b)
+
+    def same_module(a: Item, b: Item) -> bool:
+        return ref_side.ref_module(a.module) == resp_side.ref_module(b.module)
+
+    for a in list(free_ref):
+        for b in free_resp:
+            if a.key == b.key and same_module(a, b):
+                take(a, b, MatchHow.PATH)
+                break
+    for a in list(free_ref):
+        for b in free_resp:
+            if a.key == b.key:
+                take(a, b, MatchHow.NAME)
+                break
+    if value_of is not None:
+        ref_value, resp_value = value_of
+        for a in list(free_ref):
+            value = ref_value(a)
+            if value is None:
+                continue
+            for b in free_resp:
+                if same_module(a, b) and resp_value(b) == value:
+                    take(a, b, MatchHow.VALUE)
+                    break
+    scored = sorted(
+        (
+            (-name_similarity(a.key, b.key), i, j)
+            for i, a in enumerate(free_ref)
+            for j, b in enumerate(free_resp)
+            if same_module(a, b)
+        ),
+    )
+    chosen: list[tuple[Item, Item, float]] = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for neg, i, j in scored:
+        if -neg < name_min:
+            break
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        chosen.append((free_ref[i], free_resp[j], -neg))
+    for a, b, sim in chosen:
+        take(a, b, MatchHow.SIMILARITY, sim)
+    pairs.sort(key=lambda p: (p.reference.module, p.reference.key))
+    return KindComparison(kind, tuple(pairs), tuple(free_ref), tuple(free_resp))
+
+
+def module_call_items(config: Configuration) -> list[Item]:
+    return [
+        Item("module", call.name, path, call.block.span)
+        for path in sorted(config.modules)
+        for call in config.modules[path].calls
+    ]
+
+
+def match_module_calls(
+    ref_side: Side, resp_side: Side, module_map: dict[str, str]
+) -> KindComparison:
+    """Module calls: both local and resolving to mapped directories, else the same remote
+    source, else the same or a similar call name in the mapped caller."""
+    ref_items = module_call_items(ref_side.config)
+    resp_items = module_call_items(resp_side.config)
+    pairs: list[Pair] = []
+    free_resp = list(resp_items)
+    free_ref: list[Item] = []
+
+    def call_of(side: Side, item: Item) -> tuple[str | None, str | None]:
+        call = side.config.modules[item.module].call(item.key)
+        if call is None:
+            return None, None
+        source = (call.source or "").strip().rstrip("/")
+        return call.resolved, source.split("?")[0]
+
+    for a in ref_items:
+        resolved, source = call_of(ref_side, a)
+        found = None
+        for b in free_resp:
+            b_resolved, b_source = call_of(resp_side, b)
+            if resolved and b_resolved and module_map.get(resolved) == b_resolved:
+                found = (b, MatchHow.PATH)
+                break
+            if (
+                not resolved
+                and source
+                and not b_resolved
+                and _remote(source)
+                and source == b_source
+            ):
+                found = (b, MatchHow.SOURCE)
+                break
+        if found is None:
+            free_ref.append(a)
+            continue
+        pairs.append(Pair(a, found[0], found[1]))
+        free_resp.remove(found[0])
+    rest = match_named("modules", free_ref, free_resp, ref_side, resp_side)
+    return KindComparison(
+        "modules",
+        tuple(sorted((*pairs, *rest.pairs), key=lambda p: (p.reference.module, p.reference.key))),
+        rest.missing,
+        rest.extra,
+    )
+
+
+def _remote(source: str) -> bool:
+    return not source.startswith(("./", "../"))
+
+
+def file_items(tree: FileTree, config: Configuration, prefix: str) -> list[Item]:
+    return [
+        Item("file", strip_prefix(f.path, prefix), "", Span(f.path, 1))
+        for f in sorted(tree.files, key=lambda f: f.path)
+    ]
+
+
+def match_files(
+    ref_tree: FileTree,
+    resp_tree: FileTree,
+    ref_side: Side,
+    resp_side: Side,
+    ref_prefix: str,
+    resp_prefix: str,
+) -> KindComparison:
+    """Files by path relative to the tree prefix, where a module file's folder is translated
+    through the module map; then by file name within the same folder."""
+
+    def key(item: Item, side: Side, prefix: str) -> str:
+        folder, name = posixpath.split(item.span.path if item.span else item.key)
+        if folder in side.config.modules:
+            return posixpath.join("<" + side.ref_module(folder) + ">", name)
+        return item.key
+
+    ref_items = file_items(ref_tree, ref_side.config, ref_prefix)
+    resp_items = file_items(resp_tree, resp_side.config, resp_prefix)
+    resp_by_key: dict[str, Item] = {}
+    for b in resp_items:
+        resp_by_key.setdefault(key(b, resp_side, resp_prefix), b)
+    pairs: list[Pair] = []
+    missing: list[Item] = []
+    used: set[int] = set()
+    for a in ref_items:
+        found = resp_by_key.get(key(a, ref_side, ref_prefix))
+        if found is not None and id(found) not in used:
+            used.add(id(found))
+            pairs.append(Pair(a, found, MatchHow.PATH))
+        else:
+            missing.append(a)
+    extra = [b for b in resp_items if id(b) not in used]
+    return KindComparison("files", tuple(pairs), tuple(missing), tuple(extra))
+
+
+def backend_items(config: Configuration) -> list[tuple[Item, Block]]:
+    module = config.root_module
+    backend = module.backend
+    if backend is None:
+        return []
+    label = backend.labels[0] if backend.labels else backend.kind
+    return [(Item("backend", label, module.path, backend.span), backend)]

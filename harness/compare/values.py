@@ -1,0 +1,220 @@
+"""Canonical values: two expressions agree when their canonical forms are equal.
+
+Normalisation ignores what does not change meaning: quoting (``"5432"`` vs ``5432``), spacing,
+equivalent booleans (``"true"`` vs ``true``), key and set order, ``jsonencode({...})`` vs the
+same JSON in a heredoc. References are compared by what they refer to: locals are inlined,
+module variables are replaced by the argument the caller passes, module outputs by their value,
+and a resource reference becomes the *reference's* address of the matched resource, so
+``aws_s3_bucket.main.id`` in the response agrees with ``aws_s3_bucket.this.id`` in the reference
+once the two buckets are paired.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from harness.terraform.model import Configuration, Expr, ExprKind, Reference
+
+#: How deep references are followed (locals of locals, module outputs of module outputs).
+MAX_DEPTH = 8
+
+Canon = Any  # nested tuples of str / int / float / bool / None: hashable and comparable
+
+_WS = re.compile(r"\s+")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+def norm_text(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def canon_scalar(value: Any) -> Canon:
+    """Strings that mean a bool or a number become that bool or number."""
+    if isinstance(value, str):
+        text = norm_text(value)
+        low = text.lower()
+        if low in ("true", "false"):
+            return low == "true"
+        if _NUMBER.fullmatch(text):
+            number = float(text)
+            return int(number) if number.is_integer() else number
+        return text
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def canon_python(value: Any) -> Canon:
+    """Canonical form of a decoded JSON value (a policy in a heredoc or jsonencode)."""
+    if isinstance(value, dict):
+        return ("obj", _sorted((str(k), canon_python(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("list", _sorted(canon_python(v) for v in value))
+    return canon_scalar(value)
+
+
+def _sorted(items: Any) -> tuple[Canon, ...]:
+    """Order-insensitive tuple: Terraform sets and policy lists rarely mean their order."""
+    return tuple(sorted(items, key=repr))
+
+
+ResourceKey = Callable[[str, str, tuple[str, ...]], Canon]
+
+
+class Resolver:
+    """Canonicalises expressions of one side's configuration.
+
+    ``resource_key(module, address, attribute_path)`` decides what a resource reference
+    becomes; the matcher swaps it as pairs become known (by type only while matching, by the
+    paired reference address afterwards). ``module_key`` maps a module path to the reference's
+    module path and ``variable_key`` a root variable name to the reference's name."""
+
+    def __init__(
+        self,
+        config: Configuration,
+        resource_key: ResourceKey,
+        module_key: Callable[[str], str] = lambda m: m,
+        variable_key: Callable[[str, str], str] = lambda m, v: v,
+    ) -> None:
+        self.config = config
+        self.resource_key = resource_key
+        self.module_key = module_key
+        self.variable_key = variable_key
+        self._callers = _callers(config)
+        self._cache: dict[tuple[int, str], Canon] = {}
+
+    def canon(self, expr: Expr | None, module: str, depth: int = 0) -> Canon:
+        if expr is None:
+            return None
+        key = (id(expr), module)
+        if depth == 0 and key in self._cache:
+            return self._cache[key]
+        value = self._canon(expr, module, depth)
+        if depth == 0:
+            self._cache[key] = value
+        return value
+
+    def _canon(self, expr: Expr, module: str, depth: int) -> Canon:
+        kind = expr.kind
+        if depth > MAX_DEPTH:
+            return ("text", norm_text(expr.text))
+        if kind is ExprKind.LITERAL:
+            return canon_scalar(expr.value)
+        if kind is ExprKind.REFERENCE and expr.reference is not None:
+            return self.reference(expr.reference, module, depth)
+        if kind is ExprKind.TEMPLATE:
+            if isinstance(expr.value, str) and not expr.items:
+                return canon_scalar(expr.value)
+            return self._template(expr, module, depth)
+        if kind is ExprKind.HEREDOC:
+            if isinstance(expr.value, str):
+                return _string_or_json(expr.value)
+            return self._template(expr, module, depth)
+        if kind is ExprKind.OBJECT:
+            pairs = zip(expr.keys, expr.items, strict=False)
+            return ("obj", _sorted((_key(k), self.canon(v, module, depth)) for k, v in pairs))
+        if kind is ExprKind.TUPLE:
+            return ("list", _sorted(self.canon(i, module, depth) for i in expr.items))
+        if kind is ExprKind.CALL:
+            args = tuple(self.canon(i, module, depth) for i in expr.items)
+            if expr.name == "jsonencode" and len(args) == 1:
+                return args[0]
+            if expr.name in ("tostring", "tonumber", "tobool") and len(args) == 1:
+                return args[0]
+            if expr.name == "jsondecode" and len(args) == 1 and isinstance(args[0], str):
+                return _string_or_json(args[0])
+            return ("call", expr.name, args)
+        if kind in (ExprKind.CONDITIONAL, ExprKind.OPERATION, ExprKind.INDEX):
+            return (kind.value, expr.name, tuple(self.canon(i, module, depth) for i in expr.items))
+        return ("text", norm_text(expr.text))
+
+    def _template(self, expr: Expr, module: str, depth: int) -> Canon:
+        parts: list[Canon] = []
+        for item in expr.items:
+            value = self.canon(item, module, depth)
+            if item.kind is ExprKind.LITERAL and isinstance(item.value, str):
+                value = item.value  # literal template text is not a number or bool
+            if isinstance(value, str) and parts and isinstance(parts[-1], str):
+                parts[-1] = parts[-1] + value
+            else:
+                parts.append(value)
+        if len(parts) == 1:
+            part = parts[0]
+            return canon_scalar(part) if isinstance(part, str) else part
+        if not parts:
+            return ""
+        return ("tmpl", tuple(norm_text(p) if isinstance(p, str) else p for p in parts))
+
+    def reference(self, ref: Reference, module: str, depth: int) -> Canon:
+        kind = ref.kind
+        mod = self.config.modules.get(module)
+        if kind in ("resource", "data"):
+            return self.resource_key(module, ref.address, ref.attribute_path)
+        if kind == "local" and mod is not None and len(ref.parts) > 1:
+            local = mod.locals.get(ref.parts[1])
+            if local is not None:
+                return _suffix(self.canon(local.expr, module, depth + 1), ref.parts[2:])
+        if kind == "variable" and len(ref.parts) > 1:
+            return self._variable(ref, module, depth)
+        if kind == "module" and mod is not None and len(ref.parts) > 2:
+            call = mod.call(ref.parts[1])
+            if call is not None and call.resolved in self.config.modules:
+                child = self.config.modules[call.resolved]
+                output = child.outputs.get(ref.parts[2])
+                if output is not None and output.value is not None:
+                    return _suffix(self.canon(output.value, child.path, depth + 1), ref.parts[3:])
+            return ("module", self.module_key(module), ref.parts[1], ref.parts[2:])
+        return ("ref", norm_text(ref.text))
+
+    def _variable(self, ref: Reference, module: str, depth: int) -> Canon:
+        name = ref.parts[1]
+        callers = self._callers.get(module, ())
+        if len(callers) == 1:
+            caller, call_name = callers[0]
+            call = self.config.modules[caller].call(call_name)
+            argument = call.arguments.get(name) if call is not None else None
+            if argument is not None:
+                return _suffix(self.canon(argument.expr, caller, depth + 1), ref.parts[2:])
+            variable = self.config.modules[module].variables.get(name)
+            if variable is not None and variable.default is not None:
+                return _suffix(self.canon(variable.default, module, depth + 1), ref.parts[2:])
+        return ("var", self.module_key(module), self.variable_key(module, name), ref.parts[2:])
+
+
+def _callers(config: Configuration) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Module path -> (caller module path, call name) for every local call that resolves."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for path in sorted(config.modules):
+        for call in config.modules[path].calls:
+            if call.resolved:
+                found.setdefault(call.resolved, []).append((path, call.name))
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def _suffix(value: Canon, rest: tuple[str, ...]) -> Canon:
+    """A reference that goes further into an inlined value (``local.tags.Name``)."""
+    if not rest:
+        return value
+    if isinstance(value, tuple) and value and value[0] == "obj":
+        for key, item in value[1]:
+            if key == rest[0]:
+                return _suffix(item, rest[1:])
+    return ("get", value, rest)
+
+
+def _string_or_json(text: str) -> Canon:
+    stripped = text.strip()
+    if stripped[:1] in ("{", "["):
+        try:
+            return canon_python(json.loads(stripped))
+        except (ValueError, RecursionError):
+            pass
+    return canon_scalar(text)
+
+
+def _key(key: str) -> str:
+    """Object keys compare without quotes: ``"Name"`` and ``Name`` are the same key."""
+    return norm_text(key).strip('"')
