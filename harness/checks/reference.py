@@ -8,7 +8,9 @@ response's ("the ideal does it here: modules/database/main.tf:14").
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from typing import Any
 
 from pydantic import Field
 
@@ -23,7 +25,9 @@ from harness.checks.types import (
     passed,
 )
 from harness.compare import SECURITY_WEIGHT, AttrStatus, Comparison, Item, Pair, compare
+from harness.compare.values import Resolver, canon_scalar
 from harness.diagnostics import Span
+from harness.terraform.model import Resource
 
 #: Reference items named in a passing summary's message before "+N more".
 _LISTED = 5
@@ -282,3 +286,137 @@ def _agreement_finding(
     if ok:
         return passed(message, *all_evidence, subject=label)
     return failed(message, *all_evidence, subject=label)
+
+
+class Setting(Params):
+    """One setting: resources of ``type`` set ``path`` (dotted through nested blocks and
+    object keys), to ``equals`` when given."""
+
+    type: str = Field(description="Resource type, e.g. aws_db_instance.")
+    path: str = Field(
+        description="Attribute path, e.g. storage_encrypted or lifecycle.ignore_changes."
+    )
+    equals: bool | int | float | str | None = Field(
+        default=None, description="Required value (after normalisation); omitted: only present."
+    )
+
+    def label(self) -> str:
+        value = "" if self.equals is None else f" = {json.dumps(self.equals)}"
+        return f"{self.type}.{self.path}{value}"
+
+
+class SettingsParams(Params):
+    settings: list[Setting] = Field(
+        default_factory=list,
+        description="Settings every resource of the type must have (derived from the "
+        "reference by iac-harness derive). Empty: na.",
+    )
+
+
+@check("reference.settings", "reference", params=SettingsParams)
+def settings(ctx: CheckContext, params: SettingsParams) -> Iterator[Finding]:
+    """Resources set what the task's reference sets (a declarative value check).
+
+    What it checks:
+    For each setting (``type``, ``path``, optional ``equals``), every response resource of
+    that type sets the attribute or nested block at ``path``, and when ``equals`` is given, to
+    that value after normalisation (``"true"`` = ``true``; variables and locals are followed to
+    their value, a variable nobody sets to its default). One finding per resource and setting;
+    a value that cannot be resolved statically is na; a type the response does not create is
+    na (``reference.resource_coverage`` and ``complete.required_resources`` judge absence).
+    ``iac-harness derive`` fills the list from what the reference does (encryption, public
+    access, versioning, ``overwrite``, ``create_before_destroy``, ``ignore_changes``), with
+    the reference's place next to each finding.
+
+    Why it matters:
+    The generic checks know common settings; a task's ideal often adds its own (KMS rather
+    than AES256, ``ignore_changes`` on an Auto Scaling group's ``desired_capacity``).
+
+    Example:
+    ``settings: [{type: aws_db_instance, path: storage_encrypted, equals: true}]``. Failing:
+    an ``aws_db_instance`` without ``storage_encrypted``. Passing: ``storage_encrypted =
+    var.encrypted`` with ``default = true``.
+    """
+    if not params.settings:
+        yield not_applicable("the rubric lists no settings")
+        return
+    resolver = Resolver(ctx.config, _type_key, defaults=True)
+    ref_resolver = (
+        Resolver(ctx.reference.config, _type_key, defaults=True) if ctx.reference else None
+    )
+    for setting in params.settings:
+        resources = list(ctx.config.resources(setting.type))
+        if not resources:
+            yield not_applicable(f"no {setting.type}", subject=setting.label())
+            continue
+        ideal = _ideal_evidence(ctx, ref_resolver, setting)
+        for resource in resources:
+            subject = f"{resource.module + ':' if resource.module else ''}{resource.address}"
+            subject += f".{setting.path}"
+            yield _setting_finding(ctx, resolver, resource, setting, subject, ideal)
+
+
+def _setting_finding(
+    ctx: CheckContext,
+    resolver: Resolver,
+    resource: Resource,
+    setting: Setting,
+    subject: str,
+    ideal: list[Evidence],
+) -> Finding:
+    expr = resource.get(setting.path)
+    present = expr is not None or resource.block.has(setting.path)
+    wanted = f" (the reference sets {setting.label().split('.', 1)[1]})"
+    if not present:
+        return failed(
+            f"{subject} is not set{wanted}", ctx.evidence(resource.span), *ideal, subject=subject
+        )
+    span = _span_of(resource, setting.path) or resource.span
+    if setting.equals is None:
+        return passed(f"{subject} is set", ctx.evidence(span), *ideal, subject=subject)
+    value = resolver.canon(expr, resource.module) if expr is not None else None
+    if not _is_scalar(value):
+        return not_applicable(f"{subject} = {expr.text if expr else '?'}: not static", subject)
+    if value == canon_scalar(setting.equals):
+        return passed(f"{subject} = {json.dumps(value)}", ctx.evidence(span), subject=subject)
+    return failed(
+        f"{subject} = {json.dumps(value)}{wanted}", ctx.evidence(span), *ideal, subject=subject
+    )
+
+
+def _ideal_evidence(
+    ctx: CheckContext, resolver: Resolver | None, setting: Setting
+) -> list[Evidence]:
+    """Where the reference sets it, when the run has a reference."""
+    if ctx.reference is None:
+        return []
+    for resource in ctx.reference.config.resources(setting.type):
+        span = _span_of(resource, setting.path)
+        if span is not None:
+            return [reference_evidence(ctx.reference, span, setting.label())]
+    return []
+
+
+def _span_of(resource: Resource, path: str) -> Span | None:
+    """The span of the attribute or nested block at a dotted path."""
+    block = resource.block
+    parts = path.split(".")
+    for i, part in enumerate(parts):
+        attribute = block.attr(part)
+        if attribute is not None:
+            return attribute.span
+        children = block.children(part)
+        if not children:
+            return None
+        block = children[0]
+        if i == len(parts) - 1:
+            return block.span
+    return None
+
+
+def _type_key(module: str, address: str, path: tuple[str, ...]) -> Any:
+    return ("res", address, path)
+
+
+def _is_scalar(value: Any) -> bool:
+    return isinstance(value, bool | int | float | str)

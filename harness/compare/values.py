@@ -70,7 +70,9 @@ class Resolver:
     ``resource_key(module, address, attribute_path)`` decides what a resource reference
     becomes; the matcher swaps it as pairs become known (by type only while matching, by the
     paired reference address afterwards). ``module_key`` maps a module path to the reference's
-    module path and ``variable_key`` a root variable name to the reference's name."""
+    module path and ``variable_key`` a root variable name to the reference's name. With
+    ``defaults`` a variable no caller sets resolves to its default (for reading a setting's
+    effective value; a comparison keeps root inputs as inputs)."""
 
     def __init__(
         self,
@@ -78,11 +80,13 @@ class Resolver:
         resource_key: ResourceKey,
         module_key: Callable[[str], str] = lambda m: m,
         variable_key: Callable[[str, str], str] = lambda m, v: v,
+        defaults: bool = False,
     ) -> None:
         self.config = config
         self.resource_key = resource_key
         self.module_key = module_key
         self.variable_key = variable_key
+        self.defaults = defaults
         self._callers = _callers(config)
         self._cache: dict[tuple[int, str], Canon] = {}
 
@@ -178,7 +182,9 @@ class Resolver:
             argument = call.arguments.get(name) if call is not None else None
             if argument is not None:
                 return _suffix(self.canon(argument.expr, caller, depth + 1), ref.parts[2:])
-            variable = self.config.modules[module].variables.get(name)
+        if len(callers) == 1 or (self.defaults and not callers):
+            mod = self.config.modules.get(module)
+            variable = mod.variables.get(name) if mod is not None else None
             if variable is not None and variable.default is not None:
                 return _suffix(self.canon(variable.default, module, depth + 1), ref.parts[2:])
         return ("var", self.module_key(module), self.variable_key(module, name), ref.parts[2:])
