@@ -19,6 +19,7 @@ class Convention(StrEnum):
     FIRST_COMMENT = "first_comment"  # "# tap_stack.tf - Complete ..." inside the block
     PROSE = "prose"  # "Here's the complete `tap_stack.tf` file:"
     INFERRED = "inferred"  # no name anywhere: guessed from the content
+    DISK = "disk"  # read from a directory on disk (tree_from_directory): the real file name
 
 
 @dataclass(frozen=True, slots=True)
