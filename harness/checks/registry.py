@@ -96,10 +96,15 @@ def check_modules() -> list[str]:
     )
 
 
+_LOADED: list[bool] = []
+
+
 def load_checks() -> dict[str, CheckSpec]:
     """Import every check module once and return the registry (id -> spec)."""
-    for name in check_modules():
-        importlib.import_module(name)
+    if not _LOADED:
+        for name in check_modules():
+            importlib.import_module(name)
+        _LOADED.append(True)
     return dict(_REGISTRY)
 
 

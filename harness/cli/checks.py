@@ -1,9 +1,104 @@
-"""`iac-harness checks` (owned by the checks work; see the issue that introduces it)."""
+"""`iac-harness checks`: list the registered checks and explain one."""
 
 from __future__ import annotations
 
+import difflib
+from typing import Annotated
+
 import typer
+from pydantic_core import PydanticUndefined
+from rich.table import Table
+
+from harness.cli.common import console, fail
+
+checks_app = typer.Typer(
+    help="The check library: what each check looks at, why, and its parameters.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+
+LIST_EPILOG = "\n\n".join(
+    [
+        "[bold]Examples[/bold]",
+        "  iac-harness checks list",
+        "  iac-harness checks list --category security",
+    ]
+)
+EXPLAIN_EPILOG = "\n\n".join(
+    [
+        "[bold]Examples[/bold]",
+        "  iac-harness checks explain security.db_ingress_restricted",
+        "  iac-harness checks explain naming.suffix_applied   [dim]# params and defaults[/dim]",
+    ]
+)
+
+
+@checks_app.command("list", epilog=LIST_EPILOG)
+def list_checks(
+    category: Annotated[
+        str | None, typer.Option("--category", "-c", help="Only this category.")
+    ] = None,
+) -> None:
+    """List every registered check: id, category and title."""
+    from harness.checks.registry import load_checks
+
+    specs = sorted(load_checks().values(), key=lambda s: (s.category, s.id))
+    if category:
+        specs = [s for s in specs if s.category == category]
+        if not specs:
+            fail(f"no checks in category {category!r}")
+    table = Table(title=f"{len(specs)} checks", title_justify="left")
+    table.add_column("id", no_wrap=True)
+    table.add_column("category")
+    table.add_column("title")
+    for spec in specs:
+        table.add_row(spec.id, spec.category, spec.title)
+    console.print(table)
+
+
+@checks_app.command("explain", epilog=EXPLAIN_EPILOG)
+def explain(
+    check_id: str = typer.Argument(..., help="A check id, e.g. complete.syntax_valid."),
+) -> None:
+    """Print a check's documentation and its parameters (types and defaults)."""
+    from harness.checks.registry import DOC_SECTIONS, load_checks
+
+    registry = load_checks()
+    spec = registry.get(check_id)
+    if spec is None:
+        close = difflib.get_close_matches(check_id, list(registry), n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        fail(f"unknown check id {check_id!r}{hint}; see `iac-harness checks list`")
+    console.print(f"[bold]{spec.id}[/bold] ({spec.category}): {spec.title}\n", highlight=False)
+    for section in DOC_SECTIONS:
+        console.print(f"[bold]{section}[/bold]", highlight=False)
+        console.print(spec.section(section) or "[dim](not documented)[/dim]", highlight=False)
+        console.print()
+    fields = spec.params.model_fields
+    if not fields:
+        console.print("[bold]Params[/bold]\nnone", highlight=False)
+        return
+    table = Table(title="Params", title_justify="left")
+    for column in ("name", "type", "default", "description"):
+        table.add_column(column, overflow="fold")
+    for name, info in fields.items():
+        if info.default is not PydanticUndefined:
+            default = repr(info.default)
+        elif info.default_factory is not None:
+            default = repr(info.default_factory())  # type: ignore[call-arg]
+        else:
+            default = "(required)"
+        annotation = info.annotation
+        type_name = getattr(annotation, "__name__", None) if isinstance(annotation, type) else None
+        table.add_row(
+            name,
+            type_name or str(annotation).replace("typing.", ""),
+            default,
+            info.description or "",
+        )
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
-    """Add the `checks` command(s) to the application."""
+    """Add the `checks` command group to the application."""
+    app.add_typer(checks_app, name="checks")

@@ -1,9 +1,209 @@
-"""`iac-harness score` (owned by the score work; see the issue that introduces it)."""
+"""`iac-harness score`: grade responses into a run folder, print a summary, build reports."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.table import Table
+
+from harness.cli.common import REPO_ROOT, console, err_console, fail
+from harness.results import RunData
+
+SAMPLE_RESPONSES = REPO_ROOT / "responses" / "aws-prod-stack"
+SAMPLE_REFERENCE = REPO_ROOT / "reference" / "aws-prod-stack"
+SAMPLE_RUBRIC = REPO_ROOT / "rubrics" / "aws-prod-stack.yaml"
+DEFAULT_RUBRIC = "terraform-aws-production"
+MAX_TABLE_ROWS = 60
+
+EPILOG = "\n\n".join(
+    [
+        "[bold]Examples[/bold]",
+        "  iac-harness score                    [dim]# the bundled sample, into reports/[/dim]",
+        "  iac-harness score ../shared/corpus/terraform --jobs 2 --no-report",
+        "  iac-harness score task/MODEL_RESPONSE2.md --rubric my-rubric.yaml --out runs/r2",
+        "  iac-harness score task-dir --reference path/to/ideal-terraform/",
+        "[bold]Output[/bold] (in --out, default reports/run-YYYYmmdd-HHMMSS): results.jsonl "
+        "(one row per response x criterion, with evidence), scores.csv (one row per response), "
+        "run.json (rubric id and hash, version, inputs, timings), responses.jsonl (everything, "
+        "for reports and rescoring), and the HTML/XLSX/SARIF reports unless --no-report.",
+        "[bold]Exit status[/bold]: 0 when the run completed (low scores are results, not "
+        "errors); 2 for unusable input (a missing path, a broken rubric), with a one-line "
+        "message.",
+    ]
+)
+HELP = (
+    "Grade responses against a rubric and write a run folder (and reports).\n\n"
+    "Extracts each response's files, parses the Terraform, runs the rubric's checks, compares "
+    "with the task's reference and aggregates scores (0-100 overall and per category). Each "
+    "task's ideal response is scored too; follow-up turns are scored on their own files and "
+    "on the overlaid tree (response id suffix +overlay)."
+)
+
+
+def _default_out() -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = Path("reports") / f"run-{stamp}"
+    suffix = 1
+    while out.exists():
+        suffix += 1
+        out = Path("reports") / f"run-{stamp}-{suffix}"
+    return out
+
+
+def _fmt(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def summary_table(run: RunData, max_rows: int = MAX_TABLE_ROWS) -> Table:
+    """The console summary: one row per response, overall and per category (0-100)."""
+    categories = [c.id for c in run.info.rubric.categories]
+    table = Table(
+        title=f"{run.info.rubric.id} · {len(run.responses)} responses", title_justify="left"
+    )
+    table.add_column("task", overflow="fold")
+    table.add_column("response", overflow="fold")
+    table.add_column("overall", justify="right", style="bold")
+    for category in categories:
+        table.add_column(category[:5], justify="right")
+    table.add_column("notes", overflow="fold")
+    for result in run.responses[:max_rows]:
+        scores = {c.id: c.score for c in result.categories}
+        notes = []
+        if result.error:
+            notes.append(f"[red]error: {result.error}[/red]")
+        if result.gates_failed:
+            notes.append("gate: " + ", ".join(result.gates_failed))
+        errors = [c.criterion_id for c in result.criteria if c.status.value == "error"]
+        if errors:
+            notes.append("[yellow]check errors: " + ", ".join(errors) + "[/yellow]")
+        name = result.response_id + (" (ideal)" if result.is_ideal else "")
+        table.add_row(
+            result.task_id,
+            name,
+            _fmt(result.overall),
+            *(_fmt(None if scores.get(c) is None else 100 * scores[c]) for c in categories),  # type: ignore[operator]
+            "; ".join(notes),
+        )
+    if len(run.responses) > max_rows:
+        table.caption = f"… {len(run.responses) - max_rows} more rows in scores.csv"
+    return table
+
+
+def _build_reports(out: Path) -> Path | None:
+    """Build the reports when the report module provides ``build_reports``; index.html path."""
+    try:
+        from harness import report
+    except ImportError:
+        return None
+    build = getattr(report, "build_reports", None)
+    if build is None:
+        return None
+    paths = build(out)
+    index = getattr(paths, "html", None) or getattr(paths, "index", None)
+    if index is None and (out / "index.html").exists():
+        index = out / "index.html"
+    return Path(index) if index is not None else None
+
+
+def score(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Response files (.md), task folders or folders of task folders. "
+            "Default: the bundled sample task.",
+            show_default=False,
+        ),
+    ] = None,
+    rubric: Annotated[
+        str | None,
+        typer.Option(
+            "--rubric",
+            "-r",
+            help="Rubric file or shipped rubric id. Default: terraform-aws-production "
+            "(aws-prod-stack for the bundled sample).",
+            show_default=False,
+        ),
+    ] = None,
+    reference: Annotated[
+        Path | None,
+        typer.Option(
+            "--reference",
+            help="A Terraform directory used as the reference for every task, instead of "
+            "each task's IDEAL_RESPONSE.md.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Run folder to write. Default: reports/run-<timestamp>."),
+    ] = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="Score tasks in N processes.")
+    ] = 1,
+    no_report: Annotated[
+        bool, typer.Option("--no-report", help="Skip the HTML/XLSX/SARIF reports.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar and no table.")
+    ] = False,
+) -> None:
+    """Grade responses against a rubric and write a run folder (and reports).
+
+    Extracts each response's files, parses the Terraform, runs the rubric's checks, compares
+    with the task's reference and aggregates scores (0-100 overall, per category). Each task's
+    ideal response is scored too; follow-up turns are scored on their own files and on the
+    overlaid tree (response id suffix +overlay).
+    """
+    from harness.rubric import RubricError, load_rubric
+    from harness.run import InputError, score_paths
+
+    if not paths:
+        if not SAMPLE_RESPONSES.is_dir():
+            fail(f"{SAMPLE_RESPONSES}: bundled sample not found; pass PATH to score")
+        paths = [SAMPLE_RESPONSES]
+        rubric = rubric or str(SAMPLE_RUBRIC)
+        if reference is None and SAMPLE_REFERENCE.is_dir():
+            reference = SAMPLE_REFERENCE
+    try:
+        loaded = load_rubric(rubric or DEFAULT_RUBRIC)
+    except RubricError as exc:
+        fail(str(exc))
+    out = out or _default_out()
+    try:
+        run = score_paths(
+            paths, loaded, out, reference_dir=reference, progress=not quiet, jobs=jobs
+        )
+    except InputError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail(f"interrupted; responses scored so far are in {out}", code=130)
+    if not quiet:
+        console.print(summary_table(run))
+    counts = run.info.counts
+    console.print(
+        f"{counts.get('responses', 0)} responses from {counts.get('tasks', 0)} tasks in "
+        f"{run.info.duration_s:.1f}s; {counts.get('errors', 0)} could not be scored, "
+        f"{counts.get('criterion_errors', 0)} check errors → {out}",
+        highlight=False,
+    )
+    if no_report:
+        return
+    try:
+        index = _build_reports(out)
+    except Exception as exc:  # the run is saved; say so and fail loudly
+        err_console.print(
+            f"[bold red]iac-harness: error:[/bold red] report failed: {type(exc).__name__}: "
+            f"{exc}; the run is saved in {out}",
+            highlight=False,
+        )
+        raise typer.Exit(1) from None
+    if index is not None:
+        console.print(f"report: {index}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
-    """Add the `score` command(s) to the application."""
+    """Add the `score` command to the application."""
+    app.command("score", help=HELP, epilog=EPILOG)(score)
