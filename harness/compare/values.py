@@ -137,10 +137,21 @@ class Resolver:
 
     def _template(self, expr: Expr, module: str, depth: int) -> Canon:
         parts: list[Canon] = []
+        values: list[Canon] = []
         for item in expr.items:
-            value = self.canon(item, module, depth)
             if item.kind is ExprKind.LITERAL and isinstance(item.value, str):
-                value = item.value  # literal template text is not a number or bool
+                values.append(item.value)  # literal template text is not a number or bool
+                continue
+            value = self.canon(item, module, depth)
+            if isinstance(value, tuple) and value[:1] == ("tmpl",):
+                values.extend(value[1])  # an inlined local that is itself a template
+            elif isinstance(value, bool):
+                values.append("true" if value else "false")
+            elif isinstance(value, int | float):
+                values.append(str(value))
+            else:
+                values.append(value)
+        for value in values:
             if isinstance(value, str) and parts and isinstance(parts[-1], str):
                 parts[-1] = parts[-1] + value
             else:

@@ -1,0 +1,423 @@
+"""Derive a task rubric from its reference solution (``iac-harness derive``).
+
+The derived rubric ``extends`` the generic default and adds what the reference shows the task
+needs: the modules it calls, the resource types it creates (minimum counts), which types carry
+the random suffix, its lifecycle and security settings, tagging keys, backend, outputs and
+alarm metrics, and the ``reference`` criteria. Every criterion is then run on the reference
+itself: params are relaxed step by step until the reference passes, and a criterion it still
+fails is disabled with a comment saying why (a rubric must not ask for what the ideal does not
+do). The YAML is written by hand: deterministic, ordered and commented, for a reviewer to edit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness.checks.registry import CheckSpec, load_checks, run_check
+from harness.checks.types import CheckContext, Finding, ReferenceContext, Status
+from harness.compare import compare
+from harness.extract import extract, tree_from_directory
+from harness.extract.types import FileTree
+from harness.rubric import derive_facts as facts
+from harness.rubric.derive_facts import NewCriterion, Proposal
+from harness.rubric.loader import load_rubric
+from harness.rubric.model import Rubric
+from harness.terraform import build
+from harness.terraform.model import Configuration
+
+DEFAULT_BASE = "terraform-aws-production"
+IDEAL_NAME = "IDEAL_RESPONSE.md"
+REFERENCE_CATEGORY = {"id": "reference", "title": "Agreement with the reference", "weight": 2.0}
+_COMMENT_WIDTH = 96
+
+
+class DeriveError(ValueError):
+    """The reference cannot be used; the message is one line naming the path."""
+
+
+@dataclass(frozen=True)
+class ReferenceInput:
+    task_id: str
+    source: str
+    tree: FileTree
+    config: Configuration
+
+
+def load_reference(path: Path) -> ReferenceInput:
+    """A reference tree (folder of .tf files), an ``IDEAL_RESPONSE.md``, or a task folder."""
+    if path.is_dir() and (path / IDEAL_NAME).is_file():
+        task_id, tree = path.name, extract(path / IDEAL_NAME, response_id="IDEAL_RESPONSE")
+    elif path.is_file():
+        if path.suffix.lower() != ".md":
+            raise DeriveError(f"{path}: expected a reference folder, a task folder or a .md file")
+        task_id, tree = path.parent.name, extract(path, response_id=path.stem)
+    elif path.is_dir():
+        task_id, tree = path.name, tree_from_directory(path)
+    else:
+        raise DeriveError(f"{path}: no such file or folder")
+    if not tree.of_language("hcl"):
+        raise DeriveError(f"{path}: no Terraform (.tf) files in the reference")
+    return ReferenceInput(task_id, str(path), tree, build(tree))
+
+
+def reference_context(ref: ReferenceInput) -> CheckContext:
+    """The reference graded as a response, with itself as the reference."""
+    comparison = compare(ref.tree, ref.config, ref.tree, ref.config)
+    reference = ReferenceContext(ref.tree, ref.config, comparison)
+    return CheckContext(ref.task_id, "reference", ref.tree, ref.config, reference)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One criterion entry of the derived rubric (an override, a new criterion, or disabled)."""
+
+    id: str
+    comment: tuple[str, ...]
+    params: dict[str, Any] | None = None  # overrides; None: inherit the base's
+    disabled: bool = False
+    new: NewCriterion | None = None
+
+
+@dataclass(frozen=True)
+class DerivedRubric:
+    id: str
+    base: str
+    task_id: str
+    source: str
+    decisions: tuple[Decision, ...]
+    add_reference_category: bool
+    facts: tuple[str, ...] = field(default=())
+
+    @property
+    def disabled(self) -> tuple[str, ...]:
+        return tuple(d.id for d in self.decisions if d.disabled)
+
+    def to_yaml(self) -> str:
+        return render(self)
+
+
+def derive(
+    ref: ReferenceInput, *, base: str | Path = DEFAULT_BASE, rubric_id: str | None = None
+) -> DerivedRubric:
+    """Derive a rubric for ``ref``'s task; pure apart from reading the base rubric."""
+    base_rubric = load_rubric(base)
+    registry = load_checks()
+    ctx = reference_context(ref)
+    proposals = {p.id: p for p in _proposals(ref, ctx, registry)}
+    decisions: list[Decision] = []
+    for criterion in base_rubric.criteria:
+        spec = registry[criterion.check]
+        proposal = proposals.pop(criterion.id, None)
+        base_params = dict(criterion.raw_params)
+        decisions.append(_decide(criterion.id, spec, base_params, proposal, ctx, new=None))
+    for proposal in proposals.values():
+        assert proposal.new is not None, proposal.id
+        spec = registry[proposal.new.check]
+        decision = _decide(proposal.id, spec, {}, proposal, ctx, new=proposal.new)
+        if not decision.disabled:
+            decisions.append(decision)
+    base_id = base_rubric.id
+    return DerivedRubric(
+        id=rubric_id or _rubric_id(ref.task_id),
+        base=str(base) if isinstance(base, Path) else base,
+        task_id=ref.task_id,
+        source=ref.source,
+        decisions=tuple(d for d in decisions if d.params is not None or d.disabled or d.new),
+        add_reference_category="reference" not in base_rubric.category_ids,
+        facts=_facts_summary(ref, base_id),
+    )
+
+
+def _rubric_id(task_id: str) -> str:
+    text = re.sub(r"[^a-z0-9_.\-]+", "-", task_id.lower()).strip("-._") or "task"
+    return f"{text}-derived"[:100]
+
+
+def _decide(
+    criterion_id: str,
+    spec: CheckSpec,
+    base_params: dict[str, Any],
+    proposal: Proposal | None,
+    ctx: CheckContext,
+    new: NewCriterion | None,
+) -> Decision:
+    """Keep the first candidate the reference passes; otherwise disable with the reason."""
+    note = (proposal.note,) if proposal and proposal.note else ()
+    candidates: Sequence[dict[str, Any] | None] = (
+        proposal.candidates if proposal and proposal.candidates else (None,)
+    )
+    problem = ""
+    for candidate in candidates:
+        params = {**base_params, **(candidate or {})}
+        problem = _failure(spec, params, ctx)
+        if not problem:
+            return Decision(criterion_id, note, candidate, new=new)
+    reason = f"Disabled: the reference itself fails it: {problem}"
+    return Decision(criterion_id, (*note, reason), None, disabled=True)
+
+
+def _failure(spec: CheckSpec, params: dict[str, Any], ctx: CheckContext) -> str:
+    """'' when the reference passes (or the check has nothing to judge), else why not."""
+    findings = run_check(spec, ctx, spec.parse_params(params))
+    bad = [f for f in findings if f.status in (Status.FAIL, Status.ERROR)]
+    if not bad:
+        return ""
+    first = bad[0]
+    more = f" (+{len(bad) - 1} more)" if len(bad) > 1 else ""
+    return f"{_finding_text(first)}{more}"
+
+
+def _finding_text(finding: Finding) -> str:
+    where = finding.evidence[0].location() if finding.evidence else ""
+    subject = (
+        f"{finding.subject}: " if finding.subject and finding.subject not in finding.message else ""
+    )
+    return f"{subject}{finding.message}" + (f" ({where})" if where else "")
+
+
+# -- proposals ----------------------------------------------------------------------------
+
+
+def _proposals(
+    ref: ReferenceInput, ctx: CheckContext, registry: dict[str, CheckSpec]
+) -> list[Proposal]:
+    """What to ask of a response, from what the reference does (in rubric order)."""
+    config = ref.config
+    out: list[Proposal] = []
+
+    def add(criterion_id: str, candidates: tuple[dict[str, Any], ...], note: str) -> None:
+        out.append(Proposal(criterion_id, candidates, note, facts.NEW_CRITERIA.get(criterion_id)))
+
+    modules = facts.root_module_calls(config)
+    if modules:
+        add(
+            "complete.required_modules",
+            ({"modules": modules},),
+            f"The reference's root module calls {len(modules)} module(s).",
+        )
+    counts = facts.resource_counts(config)
+    if counts:
+        add(
+            "complete.required_resources",
+            ({"resources": counts},),
+            f"The reference creates {sum(counts.values())} resource blocks of {len(counts)} "
+            "types (a block with count/for_each counts once).",
+        )
+    suffixed = _suffixed_types(ctx, registry)
+    if suffixed:
+        add(
+            "naming.suffix_applied",
+            ({"types": suffixed},),
+            "The reference's names carry the random suffix on these types.",
+        )
+    cbd = facts.create_before_destroy_types(config)
+    if cbd:
+        add(
+            "lifecycle.create_before_destroy",
+            ({"types": cbd},),
+            "The reference sets create_before_destroy on every resource of these types.",
+        )
+    all_settings = facts.settings(config)
+    for criterion_id, lifecycle in (
+        ("task.security_settings", False),
+        ("task.lifecycle_settings", True),
+    ):
+        chosen = [s for s in all_settings if s.lifecycle is lifecycle]
+        if chosen:
+            where = "; ".join(f"{s.type}.{s.path} ({s.where})" for s in chosen[:4])
+            more = f" and {len(chosen) - 4} more" if len(chosen) > 4 else ""
+            add(
+                criterion_id,
+                ({"settings": [s.as_param() for s in chosen]},),
+                f"The reference sets {where}{more}.",
+            )
+    tagging = registry["tagging.required_keys"]
+    keys = [
+        k for k in facts.tag_key_candidates(config) if not _failure(tagging, {"keys": [k]}, ctx)
+    ]
+    if keys:
+        add(
+            "tagging.required_keys",
+            ({"keys": keys},),
+            "Tag keys every taggable resource of the reference carries.",
+        )
+    backend = facts.backend_type(config)
+    if backend:
+        add(
+            "reliability.backend",
+            ({"accepted": [backend]}, {"accepted": [backend], "require_locking": False}),
+            f"The reference keeps its state in a {backend!r} backend.",
+        )
+    outputs = facts.root_outputs(config)
+    if outputs:
+        shown = ", ".join(outputs[:6]) + (
+            f" (+{len(outputs) - 6} more)" if len(outputs) > 6 else ""
+        )
+        add(
+            "reliability.outputs",
+            (
+                {"min_outputs": len(outputs)},
+                {"min_outputs": len(outputs), "require_description": False},
+            ),
+            f"The reference's root outputs: {shown}.",
+        )
+    qualified, bare = facts.alarm_metrics(config)
+    if qualified:
+        add(
+            "monitoring.alarms",
+            ({"metrics": qualified}, {"metrics": bare}),
+            f"The reference alarms on {len(bare)} metric(s).",
+        )
+    tests = facts.test_files(ref.tree)
+    for criterion_id in ("testing.unit_tests", "testing.integration_tests"):
+        listed = ", ".join(tests[:4]) + (f" (+{len(tests) - 4} more)" if len(tests) > 4 else "")
+        add(
+            criterion_id,
+            (),
+            f"The reference's tests: {listed}." if tests else "The reference has no tests.",
+        )
+    add(
+        "reference.resource_coverage",
+        ({},),
+        "Coverage of the reference's resources (same type, then address or similarity).",
+    )
+    if any(module.calls for module in config.modules.values()):
+        add("reference.module_coverage", ({},), "Coverage of the reference's module calls.")
+    add(
+        "reference.attribute_agreement",
+        ({},),
+        "Agreement of matched resources' attributes; security settings weigh more.",
+    )
+    return out
+
+
+def _suffixed_types(ctx: CheckContext, registry: dict[str, CheckSpec]) -> list[str]:
+    """Types whose every resource's name carries the suffix in the reference (the naming
+    check run on the reference, one type at a time)."""
+    spec = registry.get("naming.suffix_applied")
+    if spec is None:
+        return []
+    name_attributes = spec.params.model_fields["name_attributes"].get_default(
+        call_default_factory=True
+    )
+    present = {r.type for r in ctx.config.resources()}
+    found = []
+    for resource_type in sorted(present & set(name_attributes or {})):
+        params = spec.parse_params({"types": [resource_type]})
+        findings = run_check(spec, ctx, params)
+        statuses = {f.status for f in findings}
+        if Status.PASS in statuses and not statuses & {Status.FAIL, Status.ERROR}:
+            found.append(resource_type)
+    return found
+
+
+def _facts_summary(ref: ReferenceInput, base_id: str) -> tuple[str, ...]:
+    config = ref.config
+    n_resources = sum(1 for _ in config.resources())
+    n_modules = len([m for m in config.modules if m != config.root])
+    return (
+        f"Derived by `iac-harness derive` from {ref.source} (task {ref.task_id}):",
+        f"{len(ref.tree.files)} files, {n_resources} resources, {n_modules} child modules, "
+        f"root module {config.root or '.'}.",
+        f"It extends {base_id}; every criterion below was run on the reference itself, and",
+        "those it fails are disabled with the reason. Review before use.",
+    )
+
+
+# -- YAML ----------------------------------------------------------------------------------
+
+
+def _comment(text: str, indent: str) -> list[str]:
+    words = text.split()
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        if line and len(indent) + 2 + len(line) + 1 + len(word) > _COMMENT_WIDTH:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(line)
+    return [f"{indent}# {item}" for item in lines]
+
+
+def _dump(data: dict[str, Any], indent: str) -> list[str]:
+    text = yaml.safe_dump(
+        data, sort_keys=False, default_flow_style=False, allow_unicode=True, width=90
+    )
+    return [indent + line for line in text.rstrip("\n").splitlines()]
+
+
+def render(rubric: DerivedRubric) -> str:
+    lines: list[str] = []
+    for fact in rubric.facts:
+        lines += _comment(fact, "")
+    lines += _dump(
+        {
+            "id": rubric.id,
+            "version": "1.0",
+            "title": f"{rubric.task_id} (derived from its reference)",
+            "extends": rubric.base,
+        },
+        "",
+    )
+    if rubric.add_reference_category:
+        lines.append("categories:")
+        lines.append(
+            f"  - {{id: {REFERENCE_CATEGORY['id']}, title: {REFERENCE_CATEGORY['title']}, "
+            f"weight: {REFERENCE_CATEGORY['weight']:g}}}"
+        )
+    lines.append("criteria:")
+    for decision in rubric.decisions:
+        lines.append("")
+        for text in decision.comment:
+            lines += _comment(text, "  ")
+        entry: dict[str, Any] = {"id": decision.id}
+        if decision.disabled:
+            entry["disabled"] = True
+        else:
+            if decision.new is not None:
+                new = decision.new
+                entry.update(
+                    title=new.title,
+                    category=new.category,
+                    check=new.check,
+                    weight=new.weight,
+                    severity=new.severity,
+                    why=new.why,
+                )
+                if entry["check"] == decision.id:
+                    del entry["check"]
+            if decision.params:
+                entry["params"] = decision.params
+        dumped = _dump(entry, "    ")
+        dumped[0] = "  - " + dumped[0][4:]
+        lines += dumped
+    return "\n".join(lines) + "\n"
+
+
+def write(rubric: DerivedRubric, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(rubric.to_yaml(), encoding="utf-8")
+    return out
+
+
+def verify(path: Path, ref: ReferenceInput) -> tuple[Rubric, list[str]]:
+    """Load the written rubric and list the criteria the reference does not pass (should be
+    none): the derived rubric must score the reference 100."""
+    rubric = load_rubric(path)
+    registry = load_checks()
+    ctx = reference_context(ref)
+    problems = []
+    for criterion in rubric.criteria:
+        problem = _failure(registry[criterion.check], criterion.params.model_dump(), ctx)
+        if problem:
+            problems.append(f"{criterion.id}: {problem}")
+    return rubric, problems
