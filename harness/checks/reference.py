@@ -262,7 +262,9 @@ def _agreement_finding(
         a for a in pair.attributes if a.security and a.status is AttrStatus.DIFFER
     ]
     label = pair.reference.label
-    name = label if pair.reference.key == pair.response.key else f"{pair.response.label} ({label})"
+    name = pair.response.label
+    if pair.reference.key != pair.response.key:
+        name += f" (reference {label})"
     problems: list[str] = []
     if lost_security:
         problems.append("omits " + ", ".join(a.path for a in lost_security[:_LISTED]))
@@ -284,8 +286,8 @@ def _agreement_finding(
     all_evidence = ([response_evidence] if response_evidence else []) + evidence
     ok = score >= params.min_agreement and not (params.require_security and lost_security)
     if ok:
-        return passed(message, *all_evidence, subject=label)
-    return failed(message, *all_evidence, subject=label)
+        return passed(message, *all_evidence, subject=pair.response.label)
+    return failed(message, *all_evidence, subject=pair.response.label)
 
 
 class Setting(Params):
