@@ -217,7 +217,10 @@ class TaskPlan:
 def _previous(plan: TaskPlan, response: ResponsePlan) -> ResponsePlan | None:
     """The response of the closest earlier turn (the one a follow-up builds on)."""
     earlier = [r for r in plan.responses if r.turn < response.turn]
-    return max(earlier, key=lambda r: r.turn) if earlier else None
+    if not earlier:
+        return None
+    last_turn = max(r.turn for r in earlier)
+    return [r for r in earlier if r.turn == last_turn][-1]  # the last answer of that turn
 
 
 def overlay_chain(plan: TaskPlan, response: ResponsePlan) -> list[ResponsePlan]:

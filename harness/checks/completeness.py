@@ -187,6 +187,16 @@ def no_truncation(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     if ctx.tree.truncated or diagnostics:
         evidence = [_diagnostic_evidence(ctx, d) for d in diagnostics]
         cut = next((d.span.path for d in diagnostics if d.span is not None), None)
+        lines = [d.line for d in diagnostics if d.line is not None]
+        if cut is None and lines:  # the file whose fence opens at the diagnostic's line
+            cut = next(
+                (
+                    f.path
+                    for f in ctx.tree.files
+                    if f.origin.start_line <= lines[0] <= f.origin.end_line
+                ),
+                None,
+            )
         where = f" while writing {cut}" if cut else ""
         yield failed(f"the response is cut off{where}", *evidence, subject=cut or "response")
     elif not ctx.tree.files and not ctx.tree.prose:

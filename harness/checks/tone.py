@@ -38,7 +38,8 @@ class Rule:
     group: str
     why: str
     pattern: re.Pattern[str]
-    label: str  # the phrase, or "emoji"/"exclamation" for patterns
+    label: str  # the phrase, or the pattern's name ("exclamation", "emoji")
+    is_pattern: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,11 @@ def lexicon() -> tuple[Rule, ...]:
             words = r"\s+".join(re.escape(w) for w in str(phrase).split())
             pattern = re.compile(rf"(?<![\w-]){words}(?![\w-])", re.IGNORECASE)
             rules.append(Rule(group, why, pattern, str(phrase)))
-        for index, regex in enumerate(spec.get("patterns", ())):
-            rules.append(Rule(group, why, re.compile(regex, re.IGNORECASE), f"{group}#{index}"))
+        for pattern in spec.get("patterns", ()):
+            regex = re.compile(str(pattern["regex"]), re.IGNORECASE)
+            rules.append(Rule(group, why, regex, str(pattern["name"]), is_pattern=True))
         if "ranges" in spec:
-            rules.append(Rule(group, why, _emoji_pattern(spec), group))
+            rules.append(Rule(group, why, _emoji_pattern(spec), group, is_pattern=True))
     return tuple(rules)
 
 
@@ -89,13 +91,17 @@ def _u(code: int) -> str:
     return f"\\U{code:08x}"
 
 
-def prose_lines(tree: FileTree) -> Iterator[tuple[int, str]]:
-    """(response line, text) of every prose line, inline code and URLs blanked out. The
-    reasoning trace (``tree.reasoning``) is deliberately not read."""
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+def prose_lines(tree: FileTree) -> Iterator[tuple[int, str, str]]:
+    """(response line, text with inline code and URLs blanked out, original text) of every
+    prose line. The reasoning trace (``tree.reasoning``) is deliberately not read."""
     for span in tree.prose:
         for offset, line in enumerate(span.text.splitlines()):
-            cleaned = _URL.sub(" ", _INLINE_CODE.sub(" ", line))
-            yield span.start_line + offset, cleaned
+            cleaned = _URL.sub(_blank, _INLINE_CODE.sub(_blank, line))
+            yield span.start_line + offset, cleaned, line
 
 
 def tone_hits(tree: FileTree) -> tuple[list[Hit], list[tuple[int, int]]]:
@@ -110,7 +116,7 @@ def tone_hits(tree: FileTree) -> tuple[list[Hit], list[tuple[int, int]]]:
         if paragraph and not paragraph_hit:
             clean.append((paragraph[0], paragraph[-1]))
 
-    for number, line in prose_lines(tree):
+    for number, line, original in prose_lines(tree):
         if not line.strip():
             close()
             paragraph, paragraph_hit = [], False
@@ -123,7 +129,10 @@ def tone_hits(tree: FileTree) -> tuple[list[Hit], list[tuple[int, int]]]:
                 if any(start < e and s < end for s, e in taken):
                     continue
                 taken.append((start, end))
-                hits.append(Hit(rule, number, match.group(0), line.strip()))
+                text = match.group(0)
+                if rule.is_pattern and rule.group != "emoji":  # show the sentence's end
+                    text = original[max(0, start - 30) : end].strip()
+                hits.append(Hit(rule, number, text, original.strip()))
                 paragraph_hit = True
     close()
     return hits, clean
@@ -155,11 +164,11 @@ def professional(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         yield not_applicable("no prose")
         return
     for hit in hits:
-        label = hit.text if hit.rule.group != "emoji" else f"emoji {hit.text}"
+        kind = hit.rule.label if hit.rule.is_pattern else hit.rule.group
         yield failed(
-            f"{hit.rule.group}: {label!r} at response line {hit.line}",
+            f"{kind} {hit.text!r} at response line {hit.line}",
             Evidence.from_response(hit.line, hit.context, note=hit.rule.why),
-            subject=f"{hit.rule.group} {hit.text!r} (response:{hit.line})",
+            subject=f"{kind} {hit.text!r} (response:{hit.line})",
         )
     for first, last in clean:
         where = f"{first}" if first == last else f"{first}-{last}"
@@ -224,8 +233,8 @@ def no_overclaim(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         Passing: the same sentence above a response whose every promised file is written.
     """
     claims = [
-        (number, match.group(0), line.strip())
-        for number, line in prose_lines(ctx.tree)
+        (number, match.group(0), original.strip())
+        for number, line, original in prose_lines(ctx.tree)
         for match in _CLAIMS.finditer(line)
     ]
     if not claims:
