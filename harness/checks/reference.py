@@ -373,7 +373,7 @@ def _setting_finding(
         return failed(
             f"{subject} is not set{wanted}", ctx.evidence(resource.span), *ideal, subject=subject
         )
-    span = _span_of(resource, setting.path) or resource.span
+    span = span_of(resource, setting.path) or resource.span
     if setting.equals is None:
         return passed(f"{subject} is set", ctx.evidence(span), *ideal, subject=subject)
     value = resolver.canon(expr, resource.module) if expr is not None else None
@@ -393,13 +393,13 @@ def _ideal_evidence(
     if ctx.reference is None:
         return []
     for resource in ctx.reference.config.resources(setting.type):
-        span = _span_of(resource, setting.path)
+        span = span_of(resource, setting.path)
         if span is not None:
             return [reference_evidence(ctx.reference, span, setting.label())]
     return []
 
 
-def _span_of(resource: Resource, path: str) -> Span | None:
+def span_of(resource: Resource, path: str) -> Span | None:
     """The span of the attribute or nested block at a dotted path."""
     block = resource.block
     parts = path.split(".")

@@ -1,9 +1,80 @@
-"""`iac-harness derive` (owned by the derive work; see the issue that introduces it)."""
+"""`iac-harness derive`: draft a task rubric from the task's reference solution."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from harness.cli.common import console, err_console, fail
+
+DERIVE_EPILOG = "\n\n".join(
+    [
+        "[bold]Examples[/bold]",
+        "  iac-harness derive reference/aws-prod-stack -o rubrics/aws-prod-stack-derived.yaml",
+        "  iac-harness derive ../shared/corpus/terraform/tf-348798 -o rubrics/tf-348798.yaml",
+        "  iac-harness derive path/to/IDEAL_RESPONSE.md        [dim]# YAML to stdout[/dim]",
+        "REFERENCE is a folder of Terraform files, an IDEAL_RESPONSE.md, or a task folder that "
+        "holds one. The rubric extends the generic default and adds what the reference does: "
+        "modules, resource types and counts, suffixed types, lifecycle and security settings, "
+        "tag keys, backend, outputs, alarm metrics and the reference criteria. Every criterion "
+        "is run on the reference; those it fails are disabled with the reason in a comment.",
+    ]
+)
+
+
+def derive_command(
+    reference: Annotated[
+        Path, typer.Argument(help="Reference tree, IDEAL_RESPONSE.md, or task folder.")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the rubric here (default: print it)."),
+    ] = None,
+    base: Annotated[
+        str, typer.Option("--base", help="Rubric id or file the derived rubric extends.")
+    ] = "terraform-aws-production",
+    rubric_id: Annotated[
+        str | None,
+        typer.Option("--id", help="Rubric id (default: the output file name, else TASK-derived)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing output file.")
+    ] = False,
+) -> None:
+    """Derive a task rubric from its reference solution (a draft for a reviewer to edit)."""
+    from harness.rubric import RubricError
+    from harness.rubric.derive import DeriveError, derive, load_reference, verify, write
+
+    if out is not None and out.exists() and not force:
+        fail(f"{out}: exists (use --force to overwrite)")
+    try:
+        ref = load_reference(reference)
+        chosen_id = rubric_id or (out.stem if out is not None else None)
+        derived = derive(ref, base=base, rubric_id=chosen_id)
+    except (DeriveError, RubricError) as exc:
+        fail(str(exc))
+    if out is None:
+        typer.echo(derived.to_yaml(), nl=False)
+        return
+    write(derived, out)
+    try:
+        rubric, problems = verify(out, ref)
+    except RubricError as exc:
+        fail(f"the derived rubric does not load: {exc}")
+    for problem in problems:
+        err_console.print(f"[yellow]warning:[/yellow] the reference fails {problem}")
+    added = sum(1 for d in derived.decisions if d.new is not None)
+    changed = sum(1 for d in derived.decisions if d.new is None and not d.disabled)
+    disabled = ", ".join(derived.disabled) or "none"
+    console.print(
+        f"wrote {out}: {rubric.id}, {len(rubric.criteria)} criteria ({added} added, {changed} "
+        f"with task params); disabled because the reference fails them: {disabled}",
+        highlight=False,
+    )
 
 
 def register(app: typer.Typer) -> None:
-    """Add the `derive` command(s) to the application."""
+    """Add the `derive` command to the application."""
+    app.command("derive", epilog=DERIVE_EPILOG)(derive_command)

@@ -35,6 +35,7 @@ DEFAULT_BASE = "terraform-aws-production"
 IDEAL_NAME = "IDEAL_RESPONSE.md"
 REFERENCE_CATEGORY = {"id": "reference", "title": "Agreement with the reference", "weight": 2.0}
 _COMMENT_WIDTH = 96
+_RAISED = "error: "
 
 
 class DeriveError(ValueError):
@@ -116,7 +117,9 @@ def derive(
         proposal = proposals.pop(criterion.id, None)
         base_params = dict(criterion.raw_params)
         decisions.append(_decide(criterion.id, spec, base_params, proposal, ctx, new=None))
-    for proposal in proposals.values():
+    enabled = {d.id for d in decisions if not d.disabled}
+    settings = _settings_proposals(ref.config, enabled)
+    for proposal in (*settings, *proposals.values()):
         assert proposal.new is not None, proposal.id
         spec = registry[proposal.new.check]
         decision = _decide(proposal.id, spec, {}, proposal, ctx, new=proposal.new)
@@ -158,7 +161,10 @@ def _decide(
         problem = _failure(spec, params, ctx)
         if not problem:
             return Decision(criterion_id, note, candidate, new=new)
-    reason = f"Disabled: the reference itself fails it: {problem}"
+    if problem.startswith(_RAISED):
+        reason = f"Disabled: the check raised on the reference (report it): {problem}"
+    else:
+        reason = f"Disabled: the reference itself fails it: {problem}"
     return Decision(criterion_id, (*note, reason), None, disabled=True)
 
 
@@ -168,6 +174,9 @@ def _failure(spec: CheckSpec, params: dict[str, Any], ctx: CheckContext) -> str:
     bad = [f for f in findings if f.status in (Status.FAIL, Status.ERROR)]
     if not bad:
         return ""
+    errors = [f for f in bad if f.status is Status.ERROR]
+    if errors:
+        return f"{_RAISED}{errors[0].message}"
     first = bad[0]
     more = f" (+{len(bad) - 1} more)" if len(bad) > 1 else ""
     return f"{_finding_text(first)}{more}"
@@ -223,20 +232,6 @@ def _proposals(
             ({"types": cbd},),
             "The reference sets create_before_destroy on every resource of these types.",
         )
-    all_settings = facts.settings(config)
-    for criterion_id, lifecycle in (
-        ("task.security_settings", False),
-        ("task.lifecycle_settings", True),
-    ):
-        chosen = [s for s in all_settings if s.lifecycle is lifecycle]
-        if chosen:
-            where = "; ".join(f"{s.type}.{s.path} ({s.where})" for s in chosen[:4])
-            more = f" and {len(chosen) - 4} more" if len(chosen) > 4 else ""
-            add(
-                criterion_id,
-                ({"settings": [s.as_param() for s in chosen]},),
-                f"The reference sets {where}{more}.",
-            )
     tagging = registry["tagging.required_keys"]
     keys = [
         k for k in facts.tag_key_candidates(config) if not _failure(tagging, {"keys": [k]}, ctx)
@@ -272,7 +267,7 @@ def _proposals(
         add(
             "monitoring.alarms",
             ({"metrics": qualified}, {"metrics": bare}),
-            f"The reference alarms on {len(bare)} metric(s).",
+            "The reference raises alarms on these metrics.",
         )
     tests = facts.test_files(ref.tree)
     for criterion_id in ("testing.unit_tests", "testing.integration_tests"):
@@ -294,6 +289,30 @@ def _proposals(
         ({},),
         "Agreement of matched resources' attributes; security settings weigh more.",
     )
+    return out
+
+
+def _settings_proposals(config: Configuration, enabled: set[str]) -> list[Proposal]:
+    """Security and lifecycle settings every resource of a type has in the reference, less
+    those an enabled generic criterion already judges."""
+    out = []
+    found = [s for s in facts.settings(config) if facts.covered_by(s.type, s.path) not in enabled]
+    for criterion_id, lifecycle in (
+        ("task.security_settings", False),
+        ("task.lifecycle_settings", True),
+    ):
+        chosen = [s for s in found if s.lifecycle is lifecycle]
+        if chosen:
+            where = "; ".join(f"{s.type}.{s.path} ({s.where})" for s in chosen[:6])
+            more = f" and {len(chosen) - 6} more" if len(chosen) > 6 else ""
+            out.append(
+                Proposal(
+                    criterion_id,
+                    ({"settings": [s.as_param() for s in chosen]},),
+                    f"The reference sets {where}{more}; the generic criteria do not judge these.",
+                    facts.NEW_CRITERIA[criterion_id],
+                )
+            )
     return out
 
 
@@ -322,11 +341,12 @@ def _facts_summary(ref: ReferenceInput, base_id: str) -> tuple[str, ...]:
     n_resources = sum(1 for _ in config.resources())
     n_modules = len([m for m in config.modules if m != config.root])
     return (
-        f"Derived by `iac-harness derive` from {ref.source} (task {ref.task_id}):",
+        f"Derived by `iac-harness derive` from {ref.source} (task {ref.task_id}): "
         f"{len(ref.tree.files)} files, {n_resources} resources, {n_modules} child modules, "
-        f"root module {config.root or '.'}.",
-        f"It extends {base_id}; every criterion below was run on the reference itself, and",
-        "those it fails are disabled with the reason. Review before use.",
+        f"root module {config.root or '(top level)'}.",
+        f"It extends {base_id}. Every criterion below was run on the reference itself; params "
+        "were relaxed until it passes, and criteria it still fails are disabled with the "
+        "reason. Review before use: this is a draft for a reviewer to edit.",
     )
 
 
@@ -348,26 +368,50 @@ def _comment(text: str, indent: str) -> list[str]:
     return [f"{indent}# {item}" for item in lines]
 
 
-def _dump(data: dict[str, Any], indent: str) -> list[str]:
-    text = yaml.safe_dump(
-        data, sort_keys=False, default_flow_style=False, allow_unicode=True, width=90
-    )
-    return [indent + line for line in text.rstrip("\n").splitlines()]
+def _scalar(value: Any) -> str:
+    """One YAML scalar, quoted only when YAML needs it (``'aws:kms'``, ``'1.0'``)."""
+    text = yaml.safe_dump([value], default_flow_style=True, width=1_000_000, allow_unicode=True)
+    return text.strip()[1:-1]
+
+
+def _emit(key: str, value: Any, indent: int) -> list[str]:
+    """Block style for mappings; lists of scalars in flow style (one line when it fits);
+    lists of small mappings one flow mapping per line."""
+    pad = " " * indent
+    head = f"{pad}{_scalar(key)}:"
+    if isinstance(value, dict):
+        if not value:
+            return [f"{head} {{}}"]
+        return [head] + [line for k, v in value.items() for line in _emit(k, v, indent + 2)]
+    if isinstance(value, list):
+        if all(not isinstance(v, dict | list) for v in value):
+            flow = "[" + ", ".join(_scalar(v) for v in value) + "]"
+            if len(head) + 1 + len(flow) <= _COMMENT_WIDTH:
+                return [f"{head} {flow}"]
+            return [head] + [f"{pad}  - {_scalar(v)}" for v in value]
+        lines = [head]
+        for item in value:
+            if isinstance(item, dict):
+                inner = ", ".join(f"{_scalar(k)}: {_scalar(v)}" for k, v in item.items())
+                lines.append(f"{pad}  - {{{inner}}}")
+            else:
+                lines.append(f"{pad}  - {_scalar(item)}")
+        return lines
+    return [f"{head} {_scalar(value)}"]
 
 
 def render(rubric: DerivedRubric) -> str:
     lines: list[str] = []
-    for fact in rubric.facts:
-        lines += _comment(fact, "")
-    lines += _dump(
-        {
-            "id": rubric.id,
-            "version": "1.0",
-            "title": f"{rubric.task_id} (derived from its reference)",
-            "extends": rubric.base,
-        },
-        "",
-    )
+    for paragraph in rubric.facts:
+        lines += _comment(paragraph, "")
+    top = {
+        "id": rubric.id,
+        "version": "1.0",
+        "title": f"{rubric.task_id} (derived from its reference)",
+        "extends": rubric.base,
+    }
+    for key, value in top.items():
+        lines += _emit(key, value, 0)
     if rubric.add_reference_category:
         lines.append("categories:")
         lines.append(
@@ -397,7 +441,7 @@ def render(rubric: DerivedRubric) -> str:
                     del entry["check"]
             if decision.params:
                 entry["params"] = decision.params
-        dumped = _dump(entry, "    ")
+        dumped = [line for key, value in entry.items() for line in _emit(key, value, 4)]
         dumped[0] = "  - " + dumped[0][4:]
         lines += dumped
     return "\n".join(lines) + "\n"

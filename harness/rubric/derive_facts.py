@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.checks.reference import span_of
 from harness.compare.values import Canon, Resolver
 from harness.extract.types import FileTree
 from harness.terraform.model import Block, Configuration, Resource
@@ -47,6 +48,33 @@ PRESENCE_ONLY = frozenset({"kms_key_id", "kms_master_key_id", "kms_key_arn"})
 #: Lifecycle settings (meta-arguments and SSM ``overwrite``).
 LIFECYCLE_BOOLS = {"create_before_destroy": True, "prevent_destroy": True, "overwrite": True}
 LIFECYCLE_PRESENCE = frozenset({"ignore_changes"})
+#: Settings a generic criterion already judges: (type or "*", path) -> criterion id. The
+#: derived settings criteria leave them out while that criterion is enabled, so one missing
+#: setting is not counted three times.
+COVERED_BY: dict[tuple[str, str], str] = {
+    ("*", "lifecycle.create_before_destroy"): "lifecycle.create_before_destroy",
+    ("aws_ssm_parameter", "overwrite"): "lifecycle.ssm_overwrite",
+    ("aws_db_instance", "storage_encrypted"): "security.rds_encrypted",
+    ("aws_rds_cluster", "storage_encrypted"): "security.rds_encrypted",
+    ("aws_db_instance", "publicly_accessible"): "security.rds_not_public",
+    ("aws_rds_cluster_instance", "publicly_accessible"): "security.rds_not_public",
+    ("aws_s3_bucket_public_access_block", "block_public_acls"): "security.s3_public_access_block",
+    ("aws_s3_bucket_public_access_block", "block_public_policy"): "security.s3_public_access_block",
+    ("aws_s3_bucket_public_access_block", "ignore_public_acls"): "security.s3_public_access_block",
+    ("aws_s3_bucket_public_access_block", "restrict_public_buckets"): (
+        "security.s3_public_access_block"
+    ),
+    ("aws_s3_bucket_versioning", "versioning_configuration.status"): "security.s3_versioning",
+    ("aws_instance", "root_block_device.encrypted"): "security.ebs_encrypted",
+    ("aws_launch_template", "block_device_mappings.ebs.encrypted"): "security.ebs_encrypted",
+    ("aws_ebs_volume", "encrypted"): "security.ebs_encrypted",
+}
+
+
+def covered_by(setting_type: str, path: str) -> str | None:
+    return COVERED_BY.get((setting_type, path)) or COVERED_BY.get(("*", path))
+
+
 #: Test file markers by kind (for the comment on the testing criteria).
 TEST_LANGUAGES = frozenset({"python", "typescript", "javascript", "go", "hcl"})
 
@@ -140,10 +168,6 @@ def _ordered(values: dict[str, Any]) -> dict[str, Any]:
     return {k: values[k] for k in sorted(values)}
 
 
-def _where(resource: Resource) -> str:
-    return f"{resource.span.path}:{resource.span.start_line}"
-
-
 def root_module_calls(config: Configuration) -> list[str]:
     return sorted({c.name for c in config.root_module.calls})
 
@@ -214,7 +238,8 @@ def settings(config: Configuration) -> list[Setting]:
                 value = resolver.canon(expr, resource.module) if expr is not None else None
                 kind = _setting_kind(path, leaf, value)
                 if kind is not None:
-                    mine[path] = (kind[0], kind[1], _where(resource))
+                    span = span_of(resource, path) or resource.span
+                    mine[path] = (kind[0], kind[1], f"{span.path}:{span.start_line}")
             if common is None:
                 common = mine
             else:
