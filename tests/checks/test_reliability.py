@@ -1,0 +1,187 @@
+"""reliability.* checks on their fixtures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from harness.checks.registry import get_check
+from harness.checks.types import Finding, Status
+from tests.checks.fixtures import FIXTURES, context_for, fixtures_of, subjects
+
+
+def run(check_id: str, fixture: str, **params: Any) -> list[Finding]:
+    spec = get_check(check_id)
+    findings = list(
+        spec.func(context_for(FIXTURES / check_id / fixture), spec.parse_params(params))
+    )
+    assert all(f.status is not Status.ERROR for f in findings)
+    return findings
+
+
+def verdicts(findings: list[Finding]) -> dict[str, set[str]]:
+    return {s.value: subjects(findings, s) for s in (Status.PASS, Status.FAIL, Status.NA)}
+
+
+# --------------------------------------------------------------------------- backend
+
+
+@pytest.mark.parametrize("fixture", fixtures_of("reliability.backend"), ids=lambda p: p.name)
+def test_backend_fixture_verdict_matches_its_name(fixture: Any) -> None:
+    findings = run("reliability.backend", fixture.name)
+    expected = Status.PASS if fixture.name.startswith("pass_") else Status.FAIL
+    assert [(f.subject, f.status) for f in findings] == [("backend", expected)]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "words"),
+    [
+        ("pass_s3_lockfile.tf", "locking (use_lockfile)"),
+        ("pass_s3_dynamodb.tf", "locking (dynamodb_table)"),
+        ("pass_partial_configuration.tf", "partial configuration"),
+        ("fail_commented_out.tf", "commented out (main.tf:5)"),
+        ("fail_local.tf", "local state"),
+        ("fail_s3_without_locking.tf", "no state locking: set dynamodb_table or use_lockfile"),
+        ("fail_s3_without_locking.tf", "encrypt is not set"),
+    ],
+)
+def test_backend_messages(fixture: str, words: str) -> None:
+    (finding,) = run("reliability.backend", fixture)
+    assert words in finding.message
+
+
+def test_backend_locking_can_be_optional() -> None:
+    (finding,) = run("reliability.backend", "fail_s3_without_locking.tf", require_locking=False)
+    assert finding.status is Status.PASS
+
+
+def test_backend_na_without_terraform() -> None:
+    findings = run("reliability.backend", "na_no_terraform.md")
+    assert [f.status for f in findings] == [Status.NA]
+
+
+# --------------------------------------------------------------------------- version pins
+
+
+def test_version_pins_pinned() -> None:
+    findings = run("reliability.version_pins", "pass_pinned.tf")
+    assert verdicts(findings) == {
+        "pass": {"terraform.required_version", "provider.aws", "provider.random"},
+        "fail": set(),
+        "na": set(),
+    }
+
+
+def test_version_pins_unpinned() -> None:
+    findings = run("reliability.version_pins", "fail_unpinned.tf")
+    assert verdicts(findings) == {
+        "pass": {"provider.aws"},
+        "fail": {"terraform.required_version", "provider.random", "provider.tls", "provider.null"},
+        "na": set(),
+    }
+    by_subject = {f.subject: f.message for f in findings}
+    assert "deprecated" in by_subject["provider.null"]
+    assert "without a version" in by_subject["provider.random"]
+    assert "not declared" in by_subject["provider.tls"]
+
+
+def test_version_pins_upper_bound() -> None:
+    findings = run("reliability.version_pins", "fail_unpinned.tf", require_upper_bound=True)
+    assert "provider.aws" in subjects(findings, Status.FAIL)
+    findings = run("reliability.version_pins", "pass_pinned.tf", require_upper_bound=True)
+    assert not subjects(findings, Status.FAIL)
+
+
+def test_version_pins_across_modules() -> None:
+    findings = run("reliability.version_pins", "pass_module_pins")
+    assert verdicts(findings)["pass"] == {
+        "terraform.required_version",
+        "provider.aws",
+        "provider.tls",
+    }
+    assert not subjects(findings, Status.FAIL)
+
+
+def test_version_pins_na_without_terraform() -> None:
+    findings = run("reliability.version_pins", "../reliability.backend/na_no_terraform.md")
+    assert [f.status for f in findings] == [Status.NA]
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+@pytest.mark.parametrize(
+    ("fixture", "passing", "failing"),
+    [
+        (
+            "pass_documented.tf",
+            {"outputs", "output.pass_bucket_name", "output.pass_bucket_arn"},
+            set(),
+        ),
+        (
+            "fail_undocumented.tf",
+            {"outputs", "output.pass_bucket_name"},
+            {"output.fail_bucket_arn", "output.fail_blank"},
+        ),
+        ("fail_no_outputs.tf", set(), {"outputs"}),
+        ("pass_module_outputs", {"outputs", "output.pass_bucket_arn"}, set()),
+    ],
+)
+def test_outputs(fixture: str, passing: set[str], failing: set[str]) -> None:
+    findings = run("reliability.outputs", fixture)
+    assert verdicts(findings) == {"pass": passing, "fail": failing, "na": set()}
+
+
+def test_outputs_params() -> None:
+    findings = run("reliability.outputs", "pass_documented.tf", min_outputs=3)
+    assert subjects(findings, Status.FAIL) == {"outputs"}
+    findings = run("reliability.outputs", "fail_undocumented.tf", require_description=False)
+    assert verdicts(findings) == {"pass": {"outputs"}, "fail": set(), "na": set()}
+
+
+def test_outputs_na() -> None:
+    findings = run("reliability.outputs", "na_no_root_content.tf")
+    assert [f.status for f in findings] == [Status.NA]
+
+
+# --------------------------------------------------------------------------- lifecycle filter
+
+
+def test_s3_lifecycle_filter_passing_forms() -> None:
+    findings = run("reliability.s3_lifecycle_filter", "pass_filters.tf")
+    base = "aws_s3_bucket_lifecycle_configuration"
+    assert verdicts(findings) == {
+        "pass": {
+            f"{base}.pass_empty_filter.rule[0]",
+            f"{base}.pass_prefix_filter.rule[0]",
+            f"{base}.pass_prefix_filter.rule[1]",
+            f"{base}.pass_legacy_prefix.rule[0]",
+            f'{base}.pass_dynamic.dynamic "rule"',
+        },
+        "fail": set(),
+        "na": set(),
+    }
+
+
+def test_s3_lifecycle_filter_failing_forms() -> None:
+    findings = run("reliability.s3_lifecycle_filter", "fail_filters.tf")
+    base = "aws_s3_bucket_lifecycle_configuration"
+    assert verdicts(findings) == {
+        "pass": {f"{base}.mixed.rule[0]"},
+        "fail": {
+            f"{base}.fail_missing.rule[0]",
+            f"{base}.mixed.rule[1]",
+            f"{base}.fail_both.rule[0]",
+            f'{base}.fail_dynamic.dynamic "rule"',
+        },
+        "na": set(),
+    }
+    missing = next(f for f in findings if f.subject == f"{base}.fail_missing.rule[0]")
+    assert "'transition_to_ia'" in missing.message and "filter {}" in missing.message
+    assert missing.evidence[0].start_line == 7
+
+
+def test_s3_lifecycle_filter_na() -> None:
+    findings = run("reliability.s3_lifecycle_filter", "na_no_lifecycle.tf")
+    assert [f.status for f in findings] == [Status.NA]
