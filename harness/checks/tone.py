@@ -117,6 +117,9 @@ def tone_hits(tree: FileTree) -> tuple[list[Hit], list[tuple[int, int]]]:
             clean.append((paragraph[0], paragraph[-1]))
 
     for number, line, original in prose_lines(tree):
+        if paragraph and number != paragraph[-1] + 1:  # a code block in between
+            close()
+            paragraph, paragraph_hit = [], False
         if not line.strip():
             close()
             paragraph, paragraph_hit = [], False

@@ -1,0 +1,58 @@
+"""tone.* checks: lexicon hits with response lines; claims against what was delivered."""
+
+from __future__ import annotations
+
+from harness.checks.registry import get_check
+from harness.checks.tone import lexicon
+from harness.checks.types import Finding, Status
+from tests.checks.fixtures import FIXTURES, context_for, subjects
+
+
+def run(check_id: str, fixture: str) -> list[Finding]:
+    spec = get_check(check_id)
+    return list(spec.func(context_for(FIXTURES / check_id / fixture), spec.parse_params({})))
+
+
+def test_lexicon_groups_are_documented() -> None:
+    rules = lexicon()
+    assert {r.group for r in rules} == {"casual", "chatty", "filler", "emoji"}
+    assert all(r.why for r in rules)
+
+
+def test_chatty_response_hits_with_lines() -> None:
+    findings = run("tone.professional", "fail_chatty.md")
+    failing = subjects(findings, Status.FAIL)
+    assert "chatty 'Great question' (response:1)" in failing
+    assert "emoji '🚀' (response:1)" in failing
+    assert "casual 'gonna' (response:3)" in failing
+    assert "filler 'Basically' (response:3)" in failing
+    assert "emoji '✅' (response:15)" in failing
+    # "Great question!" is one hit, not a phrase hit plus an exclamation hit
+    assert not any("question!" in s for s in failing)
+    # the file heading and the plain sentence after the code are clean prose
+    assert subjects(findings, Status.PASS) == {"prose 5", "prose 13"}  # heading, sentence
+    assert all(e.response_line for f in findings for e in f.evidence)
+
+
+def test_trace_code_inline_code_and_urls_are_not_prose() -> None:
+    findings = run("tone.professional", "pass_professional.md")
+    assert findings and all(f.status is Status.PASS for f in findings)
+
+
+def test_overclaim_with_placeholder_and_untested() -> None:
+    findings = run("tone.no_overclaim", "fail_claim_with_placeholder.md")
+    assert findings and all(f.status is Status.FAIL for f in findings)
+    tested = next(f for f in findings if "fully tested" in f.subject)
+    notes = {e.note for e in tested.evidence}
+    assert {"claim", "placeholder", "no tests"} <= notes
+
+
+def test_overclaim_while_truncated_and_missing_files() -> None:
+    findings = run("tone.no_overclaim", "fail_claim_truncated.md")
+    assert {f.status for f in findings} == {Status.FAIL}
+    assert "truncated" in findings[0].message
+
+
+def test_backed_claim_passes_and_no_claim_is_na() -> None:
+    assert {f.status for f in run("tone.no_overclaim", "pass_backed_claim.md")} == {Status.PASS}
+    assert [f.status for f in run("tone.no_overclaim", "na_no_claim.md")] == [Status.NA]
