@@ -1,0 +1,144 @@
+"""The markdown response, rebuilt line by line from what extraction kept (prose, reasoning
+and fenced files), so evidence can link to ``text.html#R<line>`` and prose findings (tone,
+overclaims, placeholders) can be highlighted where they occur."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from harness.checks.types import Status
+from harness.report.model import ResponseRow
+
+#: Above this many lines the rebuilt text stops (a hostile response must not blow up a page).
+MAX_TEXT_LINES = 20_000
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A finding about a line of the response text."""
+
+    criterion_id: str
+    category: str
+    message: str
+    snippet: str
+
+    @property
+    def tone(self) -> bool:
+        return self.category == "tone"
+
+
+@dataclass(frozen=True)
+class TextLine:
+    number: int
+    kind: str  # prose, reasoning, fence, code
+    html: Markup
+    marks: tuple[Mark, ...] = ()
+    file_link: str | None = None  # code lines: the same line in the extracted file's view
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Response lines extraction did not keep (blank lines, headings it dropped...)."""
+
+    start: int
+    end: int
+    kind: str = "gap"
+
+
+def mark_in_line(line: str, snippets: tuple[str, ...]) -> Markup:
+    """``line`` escaped, with the first occurrence of each snippet wrapped in ``<mark>``
+    (the whole line when a snippet covers it)."""
+    spans: list[tuple[int, int]] = []
+    lowered = line.lower()
+    for snippet in snippets:
+        needle = snippet.strip().split("\n", 1)[0].strip().lower()
+        if not needle:
+            continue
+        at = lowered.find(needle)
+        if at >= 0:
+            spans.append((at, at + len(needle)))
+        elif lowered.strip() and lowered.strip() in snippet.lower():
+            start = len(line) - len(line.lstrip())
+            spans.append((start, len(line.rstrip())))
+    if not spans:
+        return escape(line)
+    spans.sort()
+    out: list[str] = []
+    pos = 0
+    for start, end in spans:
+        if start < pos:  # overlapping hits: extend the previous mark
+            continue
+        out.append(str(escape(line[pos:start])))
+        out.append(f"<mark>{escape(line[start:end])}</mark>")
+        pos = end
+    out.append(str(escape(line[pos:])))
+    return Markup("".join(out))
+
+
+def line_marks(row: ResponseRow) -> dict[int, list[Mark]]:
+    """Response line -> failed findings whose evidence is in the prose (no extracted file)."""
+    marks: dict[int, list[Mark]] = {}
+    for crit in row.result.criteria:
+        for finding in crit.findings:
+            if finding.status is not Status.FAIL:
+                continue
+            for ev in finding.evidence:
+                if ev.path is None and ev.response_line is not None and ev.source == "response":
+                    marks.setdefault(ev.response_line, []).append(
+                        Mark(crit.criterion_id, crit.category, finding.message, ev.snippet)
+                    )
+    return marks
+
+
+def prose_lines(row: ResponseRow) -> dict[int, str]:
+    """Response line -> its text, for the prose and reasoning that extraction kept."""
+    tree = row.result.tree
+    out: dict[int, str] = {}
+    if tree is None:
+        return out
+    for span in (*tree.prose, *tree.reasoning):
+        for i, text in enumerate(span.text.split("\n")[:MAX_TEXT_LINES]):
+            out.setdefault(span.start_line + i, text)
+    return out
+
+
+def response_lines(row: ResponseRow) -> list[TextLine | Gap]:
+    """Every kept line of the response in order, with gaps where nothing was kept."""
+    tree = row.result.tree
+    if tree is None:
+        return []
+    kept: dict[int, tuple[str, str, str | None]] = {}  # line -> (kind, text, file link)
+    for kind, spans in (("prose", tree.prose), ("reasoning", tree.reasoning)):
+        for span in spans:
+            for i, text in enumerate(span.text.split("\n")):
+                number = span.start_line + i
+                if span.end_line and number > span.end_line:
+                    break
+                kept.setdefault(number, (kind, text, None))
+    for ref in row.files:
+        origin = ref.file.origin
+        if origin.carried_over:  # lines of an earlier turn's response, not this one
+            continue
+        kept.setdefault(origin.start_line, ("fence", f"```{origin.info_string}", ref.page))
+        content = ref.file.content.split("\n")
+        if content and content[-1] == "":
+            content.pop()
+        for i, text in enumerate(content, start=1):
+            kept.setdefault(origin.start_line + i, ("code", text, f"{ref.page}#L{i}"))
+        close = origin.start_line + len(content) + 1
+        if origin.end_line >= close:
+            kept.setdefault(origin.end_line, ("fence", "```", ref.page))
+    marks = line_marks(row)
+    out: list[TextLine | Gap] = []
+    previous = 0
+    for number in sorted(n for n in kept if n > 0)[:MAX_TEXT_LINES]:
+        if number > previous + 1:
+            out.append(Gap(previous + 1, number - 1))
+        kind, text, link = kept[number]
+        here = tuple(marks.get(number, ()))
+        html = mark_in_line(text, tuple(m.snippet for m in here)) if here else escape(text)
+        out.append(TextLine(number, kind, html, here, link))
+        previous = number
+    return out

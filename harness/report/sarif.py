@@ -1,0 +1,291 @@
+"""SARIF 2.1.0 for CI systems: one result per failed finding of a failed or partial criterion.
+
+``ruleId`` is the criterion id; each rule's help comes from its check's documentation (the
+registry docstring: what it checks, why it matters, example) and the rubric's ``why``. Primary
+locations are in the extracted files, written beside the log under ``extracted/<task>/<response>/``
+(uriBaseId ``EXTRACTED``); the line in the markdown response is a related location. A criterion
+whose check raised, and a response that could not be processed, become tool execution
+notifications rather than results: they are failures of the tool, not of the response.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from harness.checks.registry import CheckSpec, load_checks
+from harness.checks.types import Evidence, Finding, Status
+from harness.report.model import ReportModel, ResponseRow
+from harness.results import CriterionInfo, CriterionResult, CriterionStatus
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+# GitHub code scanning ranks security alerts by this property (CVSS-like, 0-10).
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+_MAX_MESSAGE = 2000
+
+
+def _checks() -> dict[str, CheckSpec]:
+    """The check registry, or nothing: a broken check module must not stop a report that
+    only wants its documentation."""
+    try:
+        return load_checks()
+    except Exception:  # documentation is optional here; the report still builds
+        return {}
+
+
+def safe_relpath(path: str) -> PurePosixPath | None:
+    """``path`` as a relative POSIX path that stays inside its folder, or None."""
+    if not path or "\x00" in path or "\\" in path:
+        return None
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or any(part in ("", ".", "..") for part in pure.parts):
+        return None
+    return pure
+
+
+def write_extracted(model: ReportModel, out_dir: Path) -> dict[tuple[str, str], str]:
+    """Write every response's extracted files under ``out_dir/<task>/<response>/`` (slugged
+    folder names); returns (response key, file path) -> uri relative to ``out_dir``."""
+    tmp = out_dir.with_name(f".{out_dir.name}.building")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    uris: dict[tuple[str, str], str] = {}
+    for row in model.rows:
+        if row.result.tree is None:
+            continue
+        base = PurePosixPath(row.task_slug, row.slug)
+        for file in row.result.tree.files:
+            rel = safe_relpath(file.path)
+            if rel is None:
+                continue
+            target = tmp.joinpath(*base.parts, *rel.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(file.content, encoding="utf-8", errors="replace")
+            uris[(row.result.key, file.path)] = quote(str(base / rel))
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    tmp.rename(out_dir)
+    return uris
+
+
+def _text(value: str) -> str:
+    return value if len(value) <= _MAX_MESSAGE else value[: _MAX_MESSAGE - 1] + "…"
+
+
+def _rule(info: CriterionInfo, spec: CheckSpec | None) -> dict[str, Any]:
+    what = spec.section("What it checks") if spec else ""
+    help_parts = [f"{info.title}." if info.title else ""]
+    if info.why:
+        help_parts.append(f"Why (rubric): {info.why}")
+    if spec is not None:
+        help_parts.append(spec.doc)
+    help_text = "\n\n".join(p for p in help_parts if p) or info.id
+    properties: dict[str, Any] = {
+        "category": info.category,
+        "check": info.check,
+        "severity": info.severity,
+        "weight": info.weight,
+        "gate": info.gate,
+        "tags": [info.category, info.severity],
+    }
+    if info.category == "security" and info.severity in SECURITY_SEVERITY:
+        properties["security-severity"] = SECURITY_SEVERITY[info.severity]
+    return {
+        "id": info.id,
+        "name": info.check,
+        "shortDescription": {"text": _text(info.title or info.id)},
+        "fullDescription": {"text": _text(what or info.why or info.title or info.id)},
+        "help": {"text": help_text},
+        "defaultConfiguration": {"level": LEVEL.get(info.severity, "warning")},
+        "properties": properties,
+    }
+
+
+def _source_location(row: ResponseRow, line: int | None, note: str) -> dict[str, Any] | None:
+    """A location in the markdown response itself."""
+    source = row.result.source
+    if not source:
+        return None
+    path = Path(source)
+    uri = path.as_uri() if path.is_absolute() else quote(PurePosixPath(*path.parts).as_posix())
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+    if line is not None and line >= 1:
+        physical["region"] = {"startLine": line}
+    return {"physicalLocation": physical, "message": {"text": note}}
+
+
+def _file_location(
+    row: ResponseRow, ev: Evidence, uris: dict[tuple[str, str], str]
+) -> dict[str, Any] | None:
+    if ev.path is None:
+        return None
+    uri = uris.get((row.result.key, ev.path))
+    if uri is None:
+        return None
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri, "uriBaseId": "EXTRACTED"}}
+    if ev.start_line is not None and ev.start_line >= 1:
+        region: dict[str, Any] = {"startLine": ev.start_line}
+        if ev.end_line is not None and ev.end_line >= ev.start_line:
+            region["endLine"] = ev.end_line
+        if ev.snippet:
+            region["snippet"] = {"text": ev.snippet}
+        physical["region"] = region
+    return {"physicalLocation": physical}
+
+
+def _fingerprint(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _results(
+    row: ResponseRow, crit: CriterionResult, uris: dict[tuple[str, str], str]
+) -> Iterator[dict[str, Any]]:
+    failing = [f for f in crit.findings if f.status is Status.FAIL]
+    level = LEVEL.get(crit.severity, "warning")
+    who = f"{row.result.task_id}/{row.result.response_id}"
+    targets: list[Finding | None] = list(failing) or [None]
+    for finding in targets:
+        subject = finding.subject if finding else ""
+        detail = finding.message if finding else crit.message
+        text = f"{who}: {subject + ': ' if subject else ''}{detail}"
+        if finding and crit.message and crit.message != detail:
+            text += f" ({crit.message})"
+        evidence = finding.evidence if finding else ()
+        own = [e for e in evidence if e.source == "response"]
+        locations = [loc for e in own if (loc := _file_location(row, e, uris)) is not None]
+        related: list[dict[str, Any]] = []
+        for e in own:
+            if e.path is not None and e.response_line is not None:
+                loc = _source_location(row, e.response_line, f"{e.location()} in the response")
+                if loc is not None:
+                    related.append(loc)
+        if not locations:  # prose evidence, or nothing to point at: the markdown response
+            line = next((e.response_line for e in own if e.response_line is not None), None)
+            primary = _source_location(row, line, "response")
+            locations = (
+                [] if primary is None else [{"physicalLocation": primary["physicalLocation"]}]
+            )
+            related = []
+        for e in evidence:
+            if e.source != "response":
+                note = f"reference {e.location()}: {e.note or e.snippet[:200]}"
+                related.append({"message": {"text": _text(note)}})
+        for number, loc in enumerate(related):
+            loc["id"] = number
+        result: dict[str, Any] = {
+            "ruleId": crit.criterion_id,
+            "level": level,
+            "kind": "fail",
+            "message": {"text": _text(text)},
+            "locations": locations[:10],
+            "partialFingerprints": {
+                "iacHarnessFinding/v1": _fingerprint(
+                    row.result.task_id,
+                    row.result.response_id,
+                    crit.criterion_id,
+                    subject,
+                    detail,
+                )
+            },
+            "properties": {
+                "task": row.result.task_id,
+                "response": row.result.response_id,
+                "criterionStatus": crit.status.value,
+                "score": crit.score,
+                "category": crit.category,
+                "subject": subject,
+                "isIdeal": row.result.is_ideal,
+            },
+        }
+        if related:
+            result["relatedLocations"] = related[:20]
+        yield result
+
+
+def _notifications(model: ReportModel) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for row in model.rows:
+        who = f"{row.result.task_id}/{row.result.response_id}"
+        if row.result.error:
+            out.append({"level": "error", "message": {"text": _text(f"{who}: {row.result.error}")}})
+        for crit in row.result.criteria:
+            if crit.status is CriterionStatus.ERROR:
+                out.append(
+                    {
+                        "level": "error",
+                        "message": {"text": _text(f"{who}: {crit.message}")},
+                        "associatedRule": {"id": crit.criterion_id},
+                    }
+                )
+    return out
+
+
+def sarif_log(
+    model: ReportModel, uris: dict[tuple[str, str], str], extracted: Path
+) -> dict[str, Any]:
+    specs = _checks()
+    rules = [_rule(info, specs.get(info.check)) for info in model.criteria]
+    results = [
+        result
+        for row in model.rows
+        for crit in row.result.criteria
+        if crit.status in (CriterionStatus.FAIL, CriterionStatus.PARTIAL)
+        for result in _results(row, crit, uris)
+    ]
+    info = model.info
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "iac-harness",
+                        "version": info.harness_version,
+                        "semanticVersion": info.harness_version,
+                        "rules": rules,
+                    }
+                },
+                "automationDetails": {"id": f"iac-harness/{model.rubric.id}/{info.started}"},
+                "originalUriBaseIds": {
+                    "EXTRACTED": {
+                        "uri": extracted.resolve().as_uri() + "/",
+                        "description": {"text": "Files extracted from each response"},
+                    }
+                },
+                "invocations": [
+                    {
+                        "executionSuccessful": True,
+                        "startTimeUtc": info.started,
+                        "endTimeUtc": info.finished,
+                        "toolExecutionNotifications": _notifications(model),
+                    }
+                ],
+                "results": results,
+                "properties": {
+                    "rubric": {
+                        "id": model.rubric.id,
+                        "version": model.rubric.version,
+                        "sha256": model.rubric.sha256,
+                    },
+                    "responses": len(model.rows),
+                },
+            }
+        ],
+    }
+
+
+def build_sarif(model: ReportModel, path: Path, extracted: Path) -> Path:
+    uris = write_extracted(model, extracted)
+    log = sarif_log(model, uris, extracted)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(log, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,173 @@
+"""View data for the HTML pages: criteria grouped by category, findings with evidence ready
+to render (highlighted snippet, links), so templates only lay things out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from harness.checks.types import Evidence, Finding, Status
+from harness.report.highlight import highlight_lines, plain_lines
+from harness.report.model import ReportModel, ResponseRow
+from harness.report.naming import Slugger
+from harness.report.responsetext import mark_in_line, prose_lines
+from harness.results import CategoryInfo, CriterionInfo, CriterionResult
+
+# file extension -> extraction language, for snippets whose file is not in this tree
+# (reference evidence)
+_EXT_LANGUAGE = {
+    "tf": "hcl",
+    "tfvars": "hcl",
+    "hcl": "hcl",
+    "py": "python",
+    "go": "go",
+    "ts": "typescript",
+    "js": "javascript",
+    "yaml": "yaml",
+    "yml": "yaml",
+    "json": "json",
+    "sh": "bash",
+}
+_FINDING_ORDER = {Status.ERROR: 0, Status.FAIL: 1, Status.PASS: 2, Status.NA: 3}
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    location: str
+    link: str | None  # relative to the response folder
+    response_line: int | None
+    response_link: str | None
+    lines: tuple[tuple[int | None, Markup], ...]
+    note: str
+    reference: bool
+
+
+@dataclass(frozen=True)
+class FindingView:
+    status: str
+    message: str
+    subject: str
+    evidence: tuple[EvidenceView, ...]
+
+    @property
+    def response_evidence(self) -> tuple[EvidenceView, ...]:
+        return tuple(e for e in self.evidence if not e.reference)
+
+    @property
+    def reference_evidence(self) -> tuple[EvidenceView, ...]:
+        return tuple(e for e in self.evidence if e.reference)
+
+
+@dataclass(frozen=True)
+class CriterionView:
+    info: CriterionInfo
+    result: CriterionResult
+    anchor: str
+    problems: tuple[FindingView, ...]  # error and fail findings
+    others: tuple[FindingView, ...]  # pass and na findings
+
+    @property
+    def status(self) -> str:
+        return self.result.status.value
+
+    @property
+    def reference(self) -> tuple[EvidenceView, ...]:
+        """The reference's evidence (shown beside the response's for failed criteria)."""
+        return tuple(e for f in (*self.problems, *self.others) for e in f.evidence if e.reference)
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    info: CategoryInfo
+    score: float | None
+    criteria: tuple[CriterionView, ...]
+
+
+def criterion_anchors(model: ReportModel) -> dict[str, str]:
+    """Criterion id -> fragment id on response pages (ids may come from a hostile rubric)."""
+    slugger = Slugger()
+    return {c.id: f"c-{slugger(c.id)}" for c in model.criteria}
+
+
+def _language(row: ResponseRow, path: str | None) -> str:
+    if path is not None:
+        file = row.result.tree.get(path) if row.result.tree is not None else None
+        if file is not None:
+            return file.language
+        return _EXT_LANGUAGE.get(path.rsplit(".", 1)[-1].lower(), "text")
+    return "text"
+
+
+def evidence_view(row: ResponseRow, ev: Evidence, prose: Mapping[int, str]) -> EvidenceView:
+    reference = ev.source != "response"
+    snippet = ev.snippet.rstrip("\n")
+    lines: tuple[tuple[int | None, Markup], ...]
+    if ev.path is None:  # prose: the response line itself, with the hit marked
+        line = ev.response_line
+        if line is not None and line in prose and not reference:
+            lines = ((line, mark_in_line(prose[line], (snippet,))),)
+        else:
+            head = snippet.split("\n", 1)[0]
+            lines = ((line, mark_in_line(head, (head,)) if head.strip() else escape(head)),)
+    else:
+        highlighted = (
+            highlight_lines(snippet, _language(row, ev.path)) if snippet else plain_lines("")
+        )
+        first = ev.start_line
+        lines = tuple(
+            (first + i if first is not None else None, html)
+            for i, html in enumerate(highlighted)
+            if snippet
+        )
+    response_link = (
+        f"text.html#R{ev.response_line}"
+        if ev.response_line is not None and not reference and row.result.tree is not None
+        else None
+    )
+    return EvidenceView(
+        location=ev.location(),
+        link=None if reference else row.evidence_link(ev),
+        response_line=None if reference else ev.response_line,
+        response_link=response_link,
+        lines=lines,
+        note=ev.note,
+        reference=reference,
+    )
+
+
+def finding_view(row: ResponseRow, finding: Finding, prose: Mapping[int, str]) -> FindingView:
+    return FindingView(
+        status=finding.status.value,
+        message=finding.message,
+        subject=finding.subject,
+        evidence=tuple(evidence_view(row, ev, prose) for ev in finding.evidence),
+    )
+
+
+def category_views(
+    model: ReportModel, row: ResponseRow, anchors: dict[str, str]
+) -> tuple[CategoryView, ...]:
+    out = []
+    prose = prose_lines(row)
+    for category in model.categories:
+        views = []
+        for info in model.criteria_of(category.id):
+            result = row.criteria_by_id.get(info.id)
+            if result is None:
+                continue
+            ordered = sorted(result.findings, key=lambda f: _FINDING_ORDER.get(f.status, 9))
+            findings = [finding_view(row, f, prose) for f in ordered]
+            views.append(
+                CriterionView(
+                    info=info,
+                    result=result,
+                    anchor=anchors[info.id],
+                    problems=tuple(f for f in findings if f.status in ("fail", "error")),
+                    others=tuple(f for f in findings if f.status not in ("fail", "error")),
+                )
+            )
+        if views:
+            out.append(CategoryView(category, row.category_score(category.id), tuple(views)))
+    return tuple(out)
