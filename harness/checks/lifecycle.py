@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from harness.checks.common import bool_of, evidence_at, resources_of, short, subject_of
+from harness.checks.common import bool_of, evidence_at, resources_of, setting, short, subject_of
 from harness.checks.registry import Params, check
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
 
@@ -136,9 +136,9 @@ def ssm_overwrite(ctx: CheckContext, params: SsmOverwriteParams) -> Iterator[Fin
             continue
         value = bool_of(ctx.config, expr, resource.module)
         if value is True:
-            yield passed(f"overwrite = {short(expr.text)} (true)", evidence, subject=subject)
+            yield passed(setting("overwrite", expr.text, True), evidence, subject=subject)
         elif value is False:
-            yield failed(f"overwrite = {short(expr.text)} (false)", evidence, subject=subject)
+            yield failed(setting("overwrite", expr.text, False), evidence, subject=subject)
         else:
             yield not_applicable(
                 f"{subject}: overwrite = {short(expr.text)} is not static", subject

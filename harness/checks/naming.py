@@ -16,6 +16,7 @@ from harness.checks.common import (
     number_of,
     origins,
     resources_of,
+    route,
     short,
     subject_of,
 )
@@ -78,7 +79,7 @@ GENERATED_NAME_TYPES = frozenset(
     }
 )
 
-_SECRET_NAME = re.compile(r"pass|secret|token|credential|api_?key", re.IGNORECASE)
+_SECRET_NAME = re.compile(r"password|passwd|secret|token|credential|api_?key", re.IGNORECASE)
 
 
 class RandomSuffixParams(Params):
@@ -288,7 +289,11 @@ def _judge_name(ctx: CheckContext, resource: Resource, params: SuffixAppliedPara
     found = _suffix_source(ctx, resource, attribute.expr, params)
     if found is not None:
         source, how = found
-        hops = [ctx.evidence(s, "hop") for s in source.via[:3]]
+        hops = [
+            ctx.evidence(span, step)
+            for step, span in route(ctx, source.via)[:3]
+            if span != source.span
+        ]
         note = describe_route(ctx, source)
         return passed(
             f"{name} includes {how} ({note})",

@@ -6,7 +6,15 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from harness.checks.common import bool_of, evidence_at, iter_blocks, resources_of, short, subject_of
+from harness.checks.common import (
+    bool_of,
+    evidence_at,
+    iter_blocks,
+    resources_of,
+    setting,
+    short,
+    subject_of,
+)
 from harness.checks.registry import Params, check
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
 from harness.terraform.model import Block, Resource
@@ -76,13 +84,9 @@ def rds_encrypted(ctx: CheckContext, params: RdsEncryptedParams) -> Iterator[Fin
             continue
         value = bool_of(ctx.config, expr, db.module)
         if value is True:
-            yield passed(
-                f"storage_encrypted = {short(expr.text)} (true)", evidence, subject=subject
-            )
+            yield passed(setting("storage_encrypted", expr.text, True), evidence, subject=subject)
         elif value is False:
-            yield failed(
-                f"storage_encrypted = {short(expr.text)} (false)", evidence, subject=subject
-            )
+            yield failed(setting("storage_encrypted", expr.text, False), evidence, subject=subject)
         else:
             yield not_applicable(
                 f"{subject}: storage_encrypted = {short(expr.text)} is not static", subject
@@ -133,12 +137,10 @@ def rds_not_public(ctx: CheckContext, params: RdsPublicParams) -> Iterator[Findi
         value = bool_of(ctx.config, expr, db.module)
         if value is False:
             yield passed(
-                f"publicly_accessible = {short(expr.text)} (false)", evidence, subject=subject
+                setting("publicly_accessible", expr.text, False), evidence, subject=subject
             )
         elif value is True:
-            yield failed(
-                f"publicly_accessible = {short(expr.text)} (true)", evidence, subject=subject
-            )
+            yield failed(setting("publicly_accessible", expr.text, True), evidence, subject=subject)
         else:
             yield failed(
                 f"publicly_accessible = {short(expr.text)} may be true (not statically false)",
@@ -278,11 +280,11 @@ def _encrypted_flag(
     evidence = ctx.evidence(attribute.span)
     if value is True:
         return passed(
-            f"{what}: {name} = {short(attribute.expr.text)} (true)", evidence, subject=subject
+            f"{what}: " + setting(name, attribute.expr.text, True), evidence, subject=subject
         )
     if value is False:
         return failed(
-            f"{what}: {name} = {short(attribute.expr.text)} (false)", evidence, subject=subject
+            f"{what}: " + setting(name, attribute.expr.text, False), evidence, subject=subject
         )
     return not_applicable(
         f"{subject}: {what} {name} = {short(attribute.expr.text)} is not static", subject

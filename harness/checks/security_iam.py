@@ -185,7 +185,8 @@ def iam_least_privilege(ctx: CheckContext, params: LeastPrivilegeParams) -> Iter
 
 def is_wildcard_resource(resource: str) -> bool:
     """``*``, or an ARN that names every resource of its service (``arn:aws:s3:::*``,
-    ``arn:aws:logs:*:*:*``, ``arn:aws:dynamodb:*:*:table/*``)."""
+    ``arn:aws:logs:*:*:*``, ``arn:aws:dynamodb:*:*:table/*``: every account). An S3 ARN like
+    ``arn:aws:s3:::bucket/*`` names one bucket's objects and is not a wildcard."""
     text = resource.strip()
     if text == "*":
         return True
@@ -197,7 +198,7 @@ def is_wildcard_resource(resource: str) -> bool:
         return True
     return (
         parts[3] in ("", "*")
-        and parts[4] in ("", "*")
+        and parts[4] == "*"
         and re.fullmatch(r"[\w-]+[/:]\*", tail) is not None
     )
 

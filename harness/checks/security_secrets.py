@@ -14,6 +14,7 @@ from harness.checks.common import (
     number_of,
     origins,
     resources_of,
+    route,
     short,
     strings_of,
     subject_of,
@@ -119,18 +120,21 @@ def _judge_password(ctx: CheckContext, db: Resource, params: PasswordParams) -> 
         if source.kind == "resource" and kind in GENERATOR_TYPES:
             generator = _resource_at(ctx, source.module, source.address)
             if generator is not None:
-                route = ctx.evidence(source.via[0], "hop") if source.via else None
-                return _judge_generator(
-                    ctx, generator, params, subject, evidence, route, source.via
-                )
+                hops = route(ctx, source.via)
+                hop = ctx.evidence(hops[0][1], hops[0][0]) if hops else None
+                return _judge_generator(ctx, generator, params, subject, evidence, hop)
         if source.kind == "data" and "secretsmanager" in kind:
             return not_applicable(
                 f"{subject}: password read from an existing Secrets Manager secret", subject
             )
     literal = next((s for s in sources if s.kind in ("literal", "variable_default")), None)
+    if literal is not None and not literal.via:
+        return failed(
+            f"{attribute.name} is a literal in the code, not generated", evidence, subject=subject
+        )
     if literal is not None:
         return failed(
-            f"password is a fixed value ({describe_route(ctx, literal)}), not generated",
+            f"{attribute.name} is a fixed value ({describe_route(ctx, literal)}), not generated",
             evidence,
             ctx.evidence(literal.span, "value"),
             subject=subject,
@@ -154,11 +158,10 @@ def _judge_generator(
     params: PasswordParams,
     subject: str,
     evidence: Evidence,
-    route: Evidence | None,
-    via: tuple[Span, ...],
+    hop: Evidence | None,
 ) -> Finding:
     name = subject_of(ctx.config, generator)
-    extra = [e for e in (route,) if e is not None]
+    extra = [e for e in (hop,) if e is not None]
     length = number_of(ctx.config, generator.get("length"), generator.module)
     if length is not None and length < params.min_length:
         return failed(
@@ -220,7 +223,7 @@ _SENSITIVE = re.compile(
     r"token|auth_token|private_key|client_secret|secret_string|credentials?)$",
     re.IGNORECASE,
 )
-_SENSITIVE_NAME = re.compile(r"pass(word|wd)?|secret|token|api_?key|private_key|credential", re.I)
+_SENSITIVE_NAME = re.compile(r"password|passwd|secret|token|api_?key|private_key|credential", re.I)
 _ACCESS_KEY = re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")
 _TFVARS_LINE = re.compile(r'^\s*([A-Za-z_][\w-]*)\s*=\s*"([^"]*)"')
 
@@ -275,7 +278,7 @@ def no_hardcoded_secrets(ctx: CheckContext, params: NoParams) -> Iterator[Findin
             owner = subject_of(ctx.config, resource)
             findings.append(_judge_value(ctx, value, resource.module, f"{owner}.value", reported))
     findings += _variable_findings(ctx, reported)
-    findings += _text_findings(ctx)
+    findings += _text_findings(ctx, {(s.path, line) for s in reported for line in _lines(s)})
     if not findings:
         yield not_applicable("no secret-like attribute, variable or key in the code")
         return
@@ -295,23 +298,27 @@ def _blocks(ctx: CheckContext) -> Iterator[tuple[str, Block, str]]:
 
 
 def _sensitive_attributes(block: Block, prefix: str = "") -> Iterator[tuple[Attribute, str]]:
+    """Secret-like attributes of a block and its nested blocks; for an attribute holding an
+    object or ``jsonencode({...})`` with secret-like keys, those keys instead."""
     for attribute in block.attributes:
         path = f"{prefix}{attribute.name}"
-        if _SENSITIVE.search(attribute.name):
+        inner = list(_sensitive_keys(attribute.expr, path))
+        if inner:
+            yield from inner
+        elif _SENSITIVE.search(attribute.name):
             yield attribute, path
-        elif attribute.expr.object():
-            for key, item in attribute.expr.object().items():
-                clean = key.strip('"')
-                if _SENSITIVE.search(clean):
-                    yield Attribute(clean, item, item.span), f"{path}.{clean}"
-        for call in attribute.expr.calls("jsonencode"):
-            for key, item in (call.items[0].object() if call.items else {}).items():
-                clean = key.strip('"')
-                if _SENSITIVE.search(clean):
-                    yield Attribute(clean, item, item.span), f"{path}.{clean}"
     for child in block.blocks:
         if child.kind not in ("lifecycle", "provisioner", "connection"):
             yield from _sensitive_attributes(child, f"{prefix}{child.kind}.")
+
+
+def _sensitive_keys(expr: Expr, path: str) -> Iterator[tuple[Attribute, str]]:
+    objects = [expr] + [c.items[0] for c in expr.calls("jsonencode") if c.items]
+    for obj in objects:
+        for key, item in obj.object().items():
+            clean = key.strip('"')
+            if _SENSITIVE.search(clean):
+                yield Attribute(clean, item, item.span), f"{path}.{clean}"
 
 
 def _judge_value(
@@ -382,8 +389,13 @@ def _variable_findings(ctx: CheckContext, reported: set[Span]) -> list[Finding]:
     return findings
 
 
-def _text_findings(ctx: CheckContext) -> list[Finding]:
-    """AWS access key ids anywhere in Terraform files, and secret-like lines of .tfvars."""
+def _lines(span: Span) -> range:
+    return range(span.start_line, span.last_line + 1)
+
+
+def _text_findings(ctx: CheckContext, seen: set[tuple[str, int]]) -> list[Finding]:
+    """AWS access key ids anywhere in Terraform files (lines not already reported), and
+    secret-like lines of .tfvars files."""
     findings: list[Finding] = []
     for file in ctx.tree.files:
         is_tfvars = file.path.endswith((".tfvars", ".tfvars.json")) or file.language == "tfvars"
@@ -392,7 +404,7 @@ def _text_findings(ctx: CheckContext) -> list[Finding]:
         for number, line in enumerate(file.content.splitlines(), start=1):
             span = Span(file.path, number)
             for match in _ACCESS_KEY.finditer(line):
-                if "EXAMPLE" not in match.group(0):
+                if "EXAMPLE" not in match.group(0) and (file.path, number) not in seen:
                     findings.append(
                         failed(
                             "AWS access key id in the code",

@@ -81,6 +81,15 @@ def evidence_at(ctx: CheckContext, resource: Resource, *paths: str, note: str = 
     return ctx.evidence(span_of(resource, *paths), note)
 
 
+def setting(name: str, text: str, value: object) -> str:
+    """``overwrite = true``, or ``storage_encrypted = var.x (resolves to true)``."""
+    shown = short(text)
+    plain = "true" if value is True else "false" if value is False else str(value)
+    if shown.strip('"').lower() == plain.lower():
+        return f"{name} = {shown}"
+    return f"{name} = {shown} (resolves to {plain})"
+
+
 def short(text: str, limit: int = 80) -> str:
     """One line of source text for a message."""
     line = " ".join(text.split())

@@ -3,6 +3,7 @@ calls that set them, module outputs, conditionals; ``trace`` for where a value c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -274,22 +275,62 @@ def origins(ctx: CheckContext, expr: Expr, module: str) -> tuple[TraceSource, ..
     return trace(ctx.config, expr, module).sources
 
 
+def _first_line(ctx: CheckContext, span: Span) -> str:
+    file = ctx.tree.get(span.path)
+    if file is None:
+        return ""
+    lines = file.content.splitlines()
+    return lines[span.start_line - 1].strip() if 0 < span.start_line <= len(lines) else ""
+
+
 def hop_text(ctx: CheckContext, span: Span) -> str:
     """``main.tf:44 (name_suffix = random_id.suffix.hex)``: a hop for a message."""
-    file = ctx.tree.get(span.path)
-    line = ""
-    if file is not None:
-        lines = file.content.splitlines()
-        if 0 < span.start_line <= len(lines):
-            line = short(lines[span.start_line - 1].strip(), 70)
+    line = short(_first_line(ctx, span), 70)
     return f"{span.path}:{span.start_line}" + (f" ({line})" if line else "")
 
 
+_DECLARATION = re.compile(r'^(variable|output)\s+"?([\w-]+)"?')
+_ASSIGNMENT = re.compile(r"^\"?([\w-]+)\"?\s*=")
+
+
+def route(ctx: CheckContext, via: tuple[Span, ...]) -> list[tuple[str, Span]]:
+    """The hops of a trace in words, nearest first: ``("as var.suffix from
+    modules/app/main.tf:7", span)`` for a module argument, ``("via local.name", span)``,
+    ``("via output bucket_arn", span)``, ``("from var.environment_suffix", span)`` for an
+    input variable nobody passes. Variable declarations are folded into the argument."""
+    steps: list[tuple[str, Span]] = []
+    pending: tuple[str, Span] | None = None
+    for span in via:
+        line = _first_line(ctx, span)
+        declared = _DECLARATION.match(line)
+        if declared and declared.group(1) == "variable":
+            if pending is not None:
+                steps.append((f"from var.{pending[0]}", pending[1]))
+            pending = (declared.group(2), span)
+            continue
+        where = f"{span.path}:{span.start_line}"
+        if declared:
+            steps.append((f"via output {declared.group(2)} ({where})", span))
+        elif pending is not None:
+            steps.append((f"as var.{pending[0]} from {where}", span))
+            pending = None
+        else:
+            assigned = _ASSIGNMENT.match(line)
+            name = assigned.group(1) if assigned else "a local"
+            steps.append((f"via local.{name} ({where})", span))
+    if pending is not None:
+        where = f"{pending[1].path}:{pending[1].start_line}"
+        steps.append((f"from var.{pending[0]} ({where})", pending[1]))
+    return steps
+
+
 def describe_route(ctx: CheckContext, source: TraceSource) -> str:
-    """How a traced source reaches the expression: ``passed via main.tf:44 (...)``."""
-    if not source.via:
+    """How a traced source reaches the expression: ``passed as var.suffix from main.tf:44``."""
+    steps = route(ctx, source.via)
+    if not steps:
         return "used directly"
-    return "passed via " + " -> ".join(hop_text(ctx, s) for s in source.via[:4])
+    text = ", ".join(step for step, _ in steps[:4])
+    return ("passed " if text.startswith("as ") else "") + text
 
 
 def linked_targets(

@@ -1,0 +1,114 @@
+"""security.iam_least_privilege: per-statement findings from jsonencode, heredoc JSON, policy
+files and aws_iam_policy_document, with each statement's own span."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from harness.checks.registry import get_check
+from harness.checks.security_iam import NO_RESOURCE_ACTIONS, is_wildcard_resource, takes_arn
+from harness.checks.types import Finding, Status
+from tests.checks.fixtures import FIXTURES, context_for, subjects
+
+IAM = "security.iam_least_privilege"
+
+
+def run(fixture: str, **params: Any) -> list[Finding]:
+    spec = get_check(IAM)
+    findings = list(spec.func(context_for(FIXTURES / IAM / fixture), spec.parse_params(params)))
+    assert not [f for f in findings if f.status is Status.ERROR]
+    return findings
+
+
+def test_scoped_policies_pass() -> None:
+    findings = run("pass_scoped.tf")
+    assert subjects(findings, Status.PASS) == {
+        "aws_iam_policy.pass_jsonencode statement ReadWriteObjects",
+        "aws_iam_policy.pass_jsonencode statement 2",
+        "aws_iam_role_policy.pass_heredoc statement 1",
+        "data.aws_iam_policy_document.pass_document statement 1",
+        "aws_iam_role_policy_attachment.pass_ssm_core",
+    }
+    assert subjects(findings, Status.FAIL) == set()  # the Deny and the trust policy are not judged
+
+
+def test_wildcards_fail() -> None:
+    findings = run("fail_wildcards.tf")
+    assert subjects(findings, Status.FAIL) == {
+        "aws_iam_policy.fail_star_action statement 1",
+        "aws_iam_policy.fail_s3_any_object statement 1",
+        "aws_iam_role_policy.fail_iam_service statement 1",
+        "aws_iam_policy.fail_heredoc statement 2",
+        "data.aws_iam_policy_document.fail_document statement Uploads",
+        "aws_iam_role_policy_attachment.fail_admin",
+    }
+    assert subjects(findings, Status.PASS) == {"aws_iam_policy.fail_heredoc statement 1"}
+
+
+def test_policy_file_statements() -> None:
+    findings = run("fail_policy_file")
+    assert subjects(findings, Status.PASS) == {"aws_iam_policy.fail_from_file statement Describe"}
+    (failing,) = [f for f in findings if f.status is Status.FAIL]
+    assert failing.subject == "aws_iam_policy.fail_from_file statement AllSecrets"
+    assert failing.evidence[0].location() == "policies/app.json:10-15"
+
+
+def test_each_statement_has_its_own_span() -> None:
+    by_subject = {f.subject: f for f in run("fail_wildcards.tf")}
+    first = by_subject["aws_iam_policy.fail_heredoc statement 1"].evidence[0]
+    second = by_subject["aws_iam_policy.fail_heredoc statement 2"].evidence[0]
+    assert (first.start_line, first.end_line) == (45, 49)
+    assert (second.start_line, second.end_line) == (50, 54)
+    assert '"arn:aws:dynamodb:*:*:table/*"' in second.snippet
+
+
+def test_resource_star_depends_on_the_action() -> None:
+    by_subject = {f.subject: f for f in run("fail_wildcards.tf")}
+    s3 = by_subject["aws_iam_policy.fail_s3_any_object statement 1"]
+    assert s3.message == 'Resource "*" for s3:GetObject, which can be scoped to ARNs'
+    ec2 = by_subject["aws_iam_policy.fail_heredoc statement 1"]
+    assert ec2.status is Status.PASS
+
+
+def test_no_policy_is_na() -> None:
+    assert [f.status for f in run("na_no_policy.tf")] == [Status.NA]
+
+
+def test_extra_no_resource_actions_param() -> None:
+    findings = run("fail_policy_file", no_resource_actions=["secretsmanager:GetSecretValue"])
+    assert subjects(findings, Status.FAIL) == set()
+
+
+@pytest.mark.parametrize(
+    ("resource", "wildcard"),
+    [
+        ("*", True),
+        ("arn:aws:s3:::*", True),
+        ("arn:aws:logs:*:*:*", True),
+        ("arn:aws:dynamodb:*:*:table/*", True),
+        ("arn:aws:s3:::my-bucket/*", False),
+        ("arn:aws:dynamodb:us-east-1:123456789012:table/*", False),
+        ("${aws_s3_bucket.data.arn}/*", False),
+    ],
+)
+def test_is_wildcard_resource(resource: str, wildcard: bool) -> None:
+    assert is_wildcard_resource(resource) is wildcard
+
+
+@pytest.mark.parametrize(
+    ("action", "scoped"),
+    [
+        ("ec2:DescribeInstances", False),
+        ("ec2:Describe*", False),
+        ("s3:ListAllMyBuckets", False),
+        ("s3:ListBucket", True),
+        ("s3:GetObject", True),
+        ("kms:Decrypt", True),
+        ("cloudwatch:PutMetricData", False),
+        ("unknown:Action", True),
+    ],
+)
+def test_takes_arn(action: str, scoped: bool) -> None:
+    assert takes_arn(action, NO_RESOURCE_ACTIONS) is scoped
