@@ -21,8 +21,8 @@ _SNIFF = 8192
 
 
 def tree_from_directory(path: Path, *, limits: ExtractLimits = DEFAULT_LIMITS) -> FileTree:
-    """Read every text file under ``path`` (sorted; hidden and ``.terraform`` folders, symlinks
-    and binary files skipped; size limits applied with diagnostics).
+    """Read every text file under ``path`` (sorted by path; hidden and ``.terraform`` folders,
+    symlinks and binary files skipped; size limits applied with diagnostics).
 
     Raises ``NotADirectoryError``/``FileNotFoundError`` when ``path`` is not a directory.
     """
@@ -90,7 +90,7 @@ def _walk(root: Path) -> list[Path]:
             if name.startswith(".") or candidate.is_symlink() or not candidate.is_file():
                 continue
             found.append(candidate)
-    return found
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
 def _info(code: str, message: str) -> Diagnostic:

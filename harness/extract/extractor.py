@@ -220,7 +220,8 @@ def _apply_file_rules(
             info_string=block.info,
             response=response_id,
         )
-        file = ExtractedFile(path, block.content, block.language, origin)
+        content = block.content if block.content.endswith("\n") else block.content + "\n"
+        file = ExtractedFile(path, content, block.language, origin)
         previous = by_path.pop(path, None)
         if previous is not None:
             diagnostics.append(

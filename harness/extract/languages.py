@@ -113,7 +113,6 @@ _TEMPLATE_SUFFIXES = {".tpl", ".tmpl", ".tftpl", ".j2", ".jinja", ".jinja2"}
 _FAMILY = {"hcl": "hcl", "tfvars": "hcl", "bash": "bash", "typescript": "js", "javascript": "js"}
 _GENERIC = {"text", "template", None}
 
-_SHEBANG = re.compile(r"^#!\s*\S*?(?:env\s+)?(\w+)")
 _HCL_BLOCK = re.compile(
     r"^\s*(resource|data)\s+\"[^\"]*\"\s+\"[^\"]*\"\s*\{"
     r"|^\s*(variable|output|module|provider)\s+\"[^\"]*\"\s*\{"
@@ -186,9 +185,8 @@ def sniff_language(content: str) -> str:
     if not stripped:
         return "text"
     first = stripped.split("\n", 1)[0]
-    shebang = _SHEBANG.match(first)
-    if shebang:
-        interpreter = shebang.group(1).lower()
+    interpreter = _interpreter(first)
+    if interpreter:
         if interpreter in ("bash", "sh", "zsh", "dash", "ksh"):
             return "bash"
         if interpreter.startswith("python"):
@@ -226,6 +224,19 @@ def sniff_language(content: str) -> str:
     if _MARKDOWN.search(content) and sum(1 for line in lines if _MARKDOWN.match(line)) >= 2:
         return "markdown"
     return "text"
+
+
+def _interpreter(first_line: str) -> str | None:
+    """``#!/usr/bin/env python3`` -> ``python3``; None without a shebang."""
+    if not first_line.startswith("#!"):
+        return None
+    words = [w for w in first_line[2:].split() if not w.startswith("-")]
+    if not words:
+        return None
+    name = words[0].rsplit("/", 1)[-1]
+    if name == "env" and len(words) > 1:
+        name = words[1].rsplit("/", 1)[-1]
+    return name.lower()
 
 
 def classify(info: str, content: str, path: str | None = None) -> str:
