@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from pydantic_core import PydanticUndefined
+from rich.markup import escape
 from rich.table import Table
 
 from harness.cli.common import console, fail
@@ -52,7 +53,7 @@ def list_checks(
     table.add_column("category")
     table.add_column("title")
     for spec in specs:
-        table.add_row(spec.id, spec.category, spec.title)
+        table.add_row(spec.id, spec.category, escape(spec.title))
     console.print(table)
 
 
@@ -62,6 +63,7 @@ def explain(
 ) -> None:
     """Print a check's documentation and its parameters (types and defaults)."""
     from harness.checks.registry import DOC_SECTIONS, load_checks
+    from harness.rubric.loader import type_name
 
     registry = load_checks()
     spec = registry.get(check_id)
@@ -72,7 +74,9 @@ def explain(
     console.print(f"[bold]{spec.id}[/bold] ({spec.category}): {spec.title}\n", highlight=False)
     for section in DOC_SECTIONS:
         console.print(f"[bold]{section}[/bold]", highlight=False)
-        console.print(spec.section(section) or "[dim](not documented)[/dim]", highlight=False)
+        console.print(
+            escape(spec.section(section)) or "[dim](not documented)[/dim]", highlight=False
+        )
         console.print()
     fields = spec.params.model_fields
     if not fields:
@@ -88,13 +92,11 @@ def explain(
             default = repr(info.default_factory())  # type: ignore[call-arg]
         else:
             default = "(required)"
-        annotation = info.annotation
-        type_name = getattr(annotation, "__name__", None) if isinstance(annotation, type) else None
         table.add_row(
-            name,
-            type_name or str(annotation).replace("typing.", ""),
-            default,
-            info.description or "",
+            escape(name),
+            escape(type_name(info.annotation)),
+            escape(default),
+            escape(info.description or ""),
         )
     console.print(table)
 

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from harness.cli.common import console, fail
@@ -40,7 +41,7 @@ def check(
     except RubricError as exc:
         fail(str(exc))
     console.print(
-        f"[bold]{loaded.id}[/bold] {loaded.version}: {loaded.title}\n"
+        f"[bold]{loaded.id}[/bold] {escape(loaded.version)}: {escape(loaded.title)}\n"
         f"source: {' -> '.join(str(p) for p in loaded.sources)}\n"
         f"sha256: {loaded.sha256}\n"
         f"gate cap: {loaded.gate_cap:g}",
@@ -54,7 +55,7 @@ def check(
         gates = [c.id for c in loaded.criteria if c.category == category.id and c.gate]
         table.add_row(
             category.id,
-            category.title,
+            escape(category.title),
             f"{category.weight:g}",
             str(per_category.get(category.id, 0)),
             ", ".join(gates),

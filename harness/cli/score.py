@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from harness.cli.common import REPO_ROOT, console, err_console, fail
@@ -73,7 +74,7 @@ def summary_table(run: RunData, max_rows: int = MAX_TABLE_ROWS) -> Table:
         scores = {c.id: c.score for c in result.categories}
         notes = []
         if result.error:
-            notes.append(f"[red]error: {result.error}[/red]")
+            notes.append(f"[red]error: {escape(result.error)}[/red]")
         if result.gates_failed:
             notes.append("gate: " + ", ".join(result.gates_failed))
         errors = [c.criterion_id for c in result.criteria if c.status.value == "error"]

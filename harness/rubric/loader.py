@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_origin
 
 from pydantic import ValidationError
 
@@ -246,7 +246,7 @@ def _params_error(
     key = str(error["loc"][0]) if error["loc"] else ""
     place = merged.places.get(f"params.{key}", fallback)
     accepted = ", ".join(
-        f"{name}: {_type_name(info.annotation)}" for name, info in check.params.model_fields.items()
+        f"{name}: {type_name(info.annotation)}" for name, info in check.params.model_fields.items()
     )
     takes = f"takes {accepted}" if accepted else "takes no params"
     if error["type"] == "extra_forbidden":
@@ -258,9 +258,11 @@ def _params_error(
     return RubricError(f"{place}: criterion {merged.id!r}: {problem}")
 
 
-def _type_name(annotation: Any) -> str:
-    text = getattr(annotation, "__name__", None) if isinstance(annotation, type) else None
-    return text or str(annotation).replace("typing.", "")
+def type_name(annotation: Any) -> str:
+    """``list[str]``, ``int``, ``dict[str, int]`` for a params field annotation."""
+    if get_origin(annotation) is None and isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "")
 
 
 def _resolve(chain: list[tuple[YamlDoc, RubricFile]], registry: dict[str, CheckSpec]) -> Rubric:

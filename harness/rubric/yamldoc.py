@@ -73,8 +73,13 @@ def _walk(node: Node, key: PathKey, lines: dict[PathKey, int], budget: list[int]
         )
     lines.setdefault(key, node.start_mark.line + 1)
     if isinstance(node, MappingNode):
+        seen: set[str] = set()
         for key_node, value_node in node.value:
             if isinstance(key_node, ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:  # PyYAML would silently keep the last one
+                    line = key_node.start_mark.line + 1
+                    raise YamlDocError(f"line {line}: duplicate key {key_node.value!r}")
+                seen.add(key_node.value)
                 child = (*key, str(key_node.value))
                 lines[child] = key_node.start_mark.line + 1
                 _walk(value_node, child, lines, budget)
