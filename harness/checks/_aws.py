@@ -30,7 +30,7 @@ _TAGGABLE_NAMES = """
     aws_backup_vault aws_batch_compute_environment aws_batch_job_definition
     aws_batch_job_queue aws_cloud9_environment_ec2 aws_cloudformation_stack
     aws_cloudfront_distribution aws_cloudtrail aws_cloudwatch_composite_alarm
-    aws_cloudwatch_dashboard aws_cloudwatch_event_bus aws_cloudwatch_event_rule
+    aws_cloudwatch_event_bus aws_cloudwatch_event_rule
     aws_cloudwatch_log_group aws_cloudwatch_metric_alarm aws_cloudwatch_metric_stream
     aws_codeartifact_domain aws_codeartifact_repository aws_codebuild_project
     aws_codecommit_repository aws_codedeploy_app aws_codedeploy_deployment_group
@@ -66,12 +66,12 @@ _TAGGABLE_NAMES = """
     aws_lambda_function aws_launch_template aws_lb aws_alb aws_lb_listener
     aws_alb_listener aws_lb_listener_rule aws_alb_listener_rule aws_lb_target_group
     aws_alb_target_group aws_lightsail_instance aws_location_map aws_mq_broker
-    aws_mq_configuration aws_msk_cluster aws_msk_configuration aws_mwaa_environment
+    aws_mq_configuration aws_msk_cluster aws_mwaa_environment
     aws_nat_gateway aws_neptune_cluster aws_neptune_cluster_instance aws_network_acl
     aws_network_interface aws_networkfirewall_firewall aws_networkfirewall_firewall_policy
     aws_networkfirewall_rule_group aws_opensearch_domain aws_placement_group
     aws_qldb_ledger aws_ram_resource_share aws_rds_cluster aws_rds_cluster_endpoint
-    aws_rds_cluster_instance aws_rds_cluster_parameter_group aws_rds_global_cluster
+    aws_rds_cluster_instance aws_rds_cluster_parameter_group
     aws_redshift_cluster aws_redshift_parameter_group aws_redshift_subnet_group
     aws_redshiftserverless_namespace aws_redshiftserverless_workgroup aws_route53_health_check
     aws_route53_resolver_endpoint aws_route53_resolver_rule aws_route53_zone
@@ -83,7 +83,7 @@ _TAGGABLE_NAMES = """
     aws_service_discovery_service aws_servicecatalog_portfolio aws_servicecatalog_product
     aws_sfn_activity aws_sfn_state_machine aws_shield_protection aws_sns_topic
     aws_spot_fleet_request aws_spot_instance_request aws_sqs_queue aws_ssm_activation
-    aws_ssm_association aws_ssm_document aws_ssm_maintenance_window aws_ssm_parameter
+    aws_ssm_document aws_ssm_maintenance_window aws_ssm_parameter
     aws_ssm_patch_baseline aws_ssoadmin_permission_set aws_storagegateway_gateway
     aws_subnet aws_synthetics_canary aws_timestreamwrite_database aws_timestreamwrite_table
     aws_transfer_server aws_transfer_user aws_vpc aws_vpc_dhcp_options aws_vpc_endpoint
@@ -96,7 +96,8 @@ _TAGGABLE_NAMES = """
 """
 TAGGABLE_AWS_TYPES: frozenset[str] = frozenset(_TAGGABLE_NAMES.split())
 
-#: Types CloudWatch publishes metrics for and that a production stack usually alarms on.
+#: The serving and data tiers whose failure is an outage: a stack with any of these needs
+#: alarms. Plumbing (NAT gateways, queues, lock tables) is left out of the generic default.
 MONITORABLE_AWS_TYPES: tuple[str, ...] = (
     "aws_instance",
     "aws_autoscaling_group",
@@ -112,9 +113,6 @@ MONITORABLE_AWS_TYPES: tuple[str, ...] = (
     "aws_eks_cluster",
     "aws_elasticache_cluster",
     "aws_elasticache_replication_group",
-    "aws_dynamodb_table",
-    "aws_sqs_queue",
-    "aws_kinesis_stream",
     "aws_api_gateway_rest_api",
     "aws_apigatewayv2_api",
     "aws_sfn_state_machine",
@@ -123,8 +121,6 @@ MONITORABLE_AWS_TYPES: tuple[str, ...] = (
     "aws_redshift_cluster",
     "aws_msk_cluster",
     "aws_cloudfront_distribution",
-    "aws_nat_gateway",
-    "aws_efs_file_system",
 )
 
 ALARM_TYPES: tuple[str, ...] = ("aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm")

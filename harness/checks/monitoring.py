@@ -196,6 +196,8 @@ def _is_topic_source(ctx: CheckContext, source: TraceSource) -> bool:
         return True
     if source.kind == "literal":
         return bool(_SNS_ARN.match(source.address))
+    if _is_hidden_topic(ctx, source):
+        return True
     if source.kind not in ("variable_default", "unresolved"):
         return False
     if not source.address.startswith("var.") or " " in source.address:
@@ -216,12 +218,28 @@ def _is_topic_source(ctx: CheckContext, source: TraceSource) -> bool:
     return bool(_TOPIC_WORDS.search(text))
 
 
+def _is_hidden_topic(ctx: CheckContext, source: TraceSource) -> bool:
+    """An output of a module whose code is not in the response (a registry module, or a local
+    one this turn does not repeat) that names a topic: ``module.alerts.sns_topic_arn``, or any
+    output of a module whose source is an SNS module."""
+    parts = source.address.split(".")
+    if source.kind != "unresolved" or len(parts) < 3 or parts[0] != "module":
+        return False
+    module = ctx.config.modules.get(source.module)
+    call = module.call(parts[1]) if module is not None else None
+    if call is None or call.resolved in ctx.config.modules:
+        return False
+    return bool(_TOPIC_WORDS.search(parts[2]) or re.search(r"\bsns\b", call.source or ""))
+
+
 def _describe(source: TraceSource) -> str:
     if source.kind in ("resource", "data"):
         return source.address
     if source.kind == "unresolved":
-        where = f" in {source.module}" if source.module else ""
-        return f"{source.address} (never set{where})"
+        if source.address.startswith("var."):
+            where = f" in {source.module}" if source.module else ""
+            return f"{source.address} (never set{where})"
+        return f"{source.address} (cannot be resolved)"
     return f"literal {source.address}"
 
 

@@ -46,6 +46,17 @@ LOCK_SETTINGS: dict[str, tuple[str, ...]] = {
 _COMMENTED_BACKEND = re.compile(r"^\s*(?:#|//)\s*(backend\s+\"[\w-]+\"|cloud\s*\{)", re.MULTILINE)
 
 
+_FRAGMENT = (
+    "no terraform {} or provider block anywhere: the response is a fragment that relies on "
+    "setup files it does not show"
+)
+
+
+def _has_setup(ctx: CheckContext) -> bool:
+    """True when some module has a ``terraform {}`` or ``provider`` block (the setup layer)."""
+    return any(m.terraform or m.providers for m in ctx.config.modules.values())
+
+
 class BackendParams(Params):
     accepted: list[str] = Field(
         default_factory=lambda: list(REMOTE_BACKENDS),
@@ -55,6 +66,10 @@ class BackendParams(Params):
         default=True,
         description="Fail backends that need a setting to lock (s3 without dynamodb_table or "
         "use_lockfile).",
+    )
+    fragment_is_na: bool = Field(
+        default=True,
+        description="na (not fail) when the response has no terraform {} or provider block.",
     )
 
 
@@ -108,7 +123,9 @@ def backend(ctx: CheckContext, params: BackendParams) -> Iterator[Finding]:
         ``dynamodb_table`` (``http`` with ``lock_address``). An empty block (partial
         configuration completed by ``-backend-config`` at init) passes with a note. A
         ``local`` backend or none fails, and the message points at a commented-out backend.
-        na when the response has no Terraform configuration.
+        na when the response has no Terraform configuration, or (``fragment_is_na``) no
+        ``terraform {}`` or ``provider`` block at all: a fragment written to sit next to
+        setup files the task already has.
 
     Why it matters:
         Local state lives on one laptop: teammates and CI overwrite each other, and a lost
@@ -137,6 +154,9 @@ def backend(ctx: CheckContext, params: BackendParams) -> Iterator[Finding]:
         yield not_applicable("no Terraform configuration")
         return
     found = _backend_of(ctx)
+    if found is None and params.fragment_is_na and not _has_setup(ctx):
+        yield not_applicable(_FRAGMENT)
+        return
     if found is None:
         commented = _commented_backend(ctx)
         if commented is not None:
@@ -198,6 +218,10 @@ class VersionPinsParams(Params):
         default=False,
         description="Also require an upper bound (~>, <, or an exact version) on providers.",
     )
+    fragment_is_na: bool = Field(
+        default=True,
+        description="na (not fail) when the response has no terraform {} or provider block.",
+    )
 
 
 def _constraint(expr: Expr) -> tuple[str | None, Expr]:
@@ -222,7 +246,8 @@ def version_pins(ctx: CheckContext, params: VersionPinsParams) -> Iterator[Findi
         ``required_providers``): passes when some module's ``required_providers`` gives it a
         non-empty ``version`` constraint (with ``require_upper_bound``, one that has ``~>``,
         ``<`` or an exact version). A ``version`` inside a ``provider`` block is deprecated and
-        does not count. na when the response has no Terraform configuration.
+        does not count. na when the response has no Terraform configuration, or
+        (``fragment_is_na``) no ``terraform {}`` or ``provider`` block at all.
 
     Why it matters:
         Unpinned providers upgrade on the next ``init``; a new major version renames
@@ -248,6 +273,9 @@ def version_pins(ctx: CheckContext, params: VersionPinsParams) -> Iterator[Findi
         for m in config.modules.values()
     ):
         yield not_applicable("no Terraform configuration")
+        return
+    if params.fragment_is_na and not _has_setup(ctx):
+        yield not_applicable(_FRAGMENT)
         return
     modules = [config.root_module] + [
         m for p, m in sorted(config.modules.items()) if p != config.root

@@ -88,6 +88,7 @@ def test_alarm_actions_passing_routes() -> None:
             "aws_cloudwatch_metric_alarm.pass_input",
             "aws_cloudwatch_metric_alarm.pass_literal_arn",
             "aws_cloudwatch_composite_alarm.pass_composite",
+            "aws_cloudwatch_metric_alarm.pass_registry_module",
         },
         "fail": set(),
         "na": {"aws_cloudwatch_metric_alarm.na_scaling"},
@@ -108,12 +109,15 @@ def test_alarm_actions_failing_routes() -> None:
             "aws_cloudwatch_metric_alarm.fail_empty",
             "aws_cloudwatch_metric_alarm.fail_not_a_topic",
             "aws_cloudwatch_metric_alarm.fail_anonymous_input",
+            "aws_cloudwatch_metric_alarm.fail_hidden_output",
         },
         "na": set(),
     }
     by_subject = {f.subject: f for f in findings}
     assert "aws_iam_role.ops" in by_subject["aws_cloudwatch_metric_alarm.fail_not_a_topic"].message
     assert "no alarm_actions" in by_subject["aws_cloudwatch_metric_alarm.fail_missing"].message
+    hidden = by_subject["aws_cloudwatch_metric_alarm.fail_hidden_output"].message
+    assert "module.runner.lambda_function_arn (cannot be resolved)" in hidden
 
 
 def test_alarm_actions_through_module_input() -> None:

@@ -61,6 +61,13 @@ def test_backend_na_without_terraform() -> None:
     assert [f.status for f in findings] == [Status.NA]
 
 
+def test_backend_fragment_without_setup_blocks() -> None:
+    (finding,) = run("reliability.backend", "na_fragment.tf")
+    assert finding.status is Status.NA and "fragment" in finding.message
+    (finding,) = run("reliability.backend", "na_fragment.tf", fragment_is_na=False)
+    assert finding.status is Status.FAIL
+
+
 # --------------------------------------------------------------------------- version pins
 
 
@@ -106,6 +113,19 @@ def test_version_pins_across_modules() -> None:
 def test_version_pins_na_without_terraform() -> None:
     findings = run("reliability.version_pins", "../reliability.backend/na_no_terraform.md")
     assert [f.status for f in findings] == [Status.NA]
+
+
+def test_version_pins_fragment_without_setup_blocks() -> None:
+    findings = run("reliability.version_pins", "../reliability.backend/na_fragment.tf")
+    assert [f.status for f in findings] == [Status.NA]
+    findings = run(
+        "reliability.version_pins", "../reliability.backend/na_fragment.tf", fragment_is_na=False
+    )
+    assert verdicts(findings)["fail"] == {
+        "terraform.required_version",
+        "provider.aws",
+        "provider.random",
+    }
 
 
 # --------------------------------------------------------------------------- outputs
