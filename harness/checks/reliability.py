@@ -68,8 +68,10 @@ class BackendParams(Params):
         "use_lockfile).",
     )
     fragment_is_na: bool = Field(
-        default=True,
-        description="na (not fail) when the response has no terraform {} or provider block.",
+        default=False,
+        description="na (not fail) when the response has no terraform {} or provider block; "
+        "for tasks whose prompt supplies provider.tf. Off by default: omitting the setup must "
+        "not score better than writing it with a gap.",
     )
 
 
@@ -123,9 +125,9 @@ def backend(ctx: CheckContext, params: BackendParams) -> Iterator[Finding]:
         ``dynamodb_table`` (``http`` with ``lock_address``). An empty block (partial
         configuration completed by ``-backend-config`` at init) passes with a note. A
         ``local`` backend or none fails, and the message points at a commented-out backend.
-        na when the response has no Terraform configuration, or (``fragment_is_na``) no
-        ``terraform {}`` or ``provider`` block at all: a fragment written to sit next to
-        setup files the task already has.
+        na when the response has no Terraform configuration, and with ``fragment_is_na``
+        (for tasks that supply ``provider.tf``) when it has no ``terraform {}`` or
+        ``provider`` block at all.
 
     Why it matters:
         Local state lives on one laptop: teammates and CI overwrite each other, and a lost
@@ -219,8 +221,10 @@ class VersionPinsParams(Params):
         description="Also require an upper bound (~>, <, or an exact version) on providers.",
     )
     fragment_is_na: bool = Field(
-        default=True,
-        description="na (not fail) when the response has no terraform {} or provider block.",
+        default=False,
+        description="na (not fail) when the response has no terraform {} or provider block; "
+        "for tasks whose prompt supplies provider.tf. Off by default: omitting the setup must "
+        "not score better than writing it with a gap.",
     )
 
 
@@ -246,8 +250,9 @@ def version_pins(ctx: CheckContext, params: VersionPinsParams) -> Iterator[Findi
         ``required_providers``): passes when some module's ``required_providers`` gives it a
         non-empty ``version`` constraint (with ``require_upper_bound``, one that has ``~>``,
         ``<`` or an exact version). A ``version`` inside a ``provider`` block is deprecated and
-        does not count. na when the response has no Terraform configuration, or
-        (``fragment_is_na``) no ``terraform {}`` or ``provider`` block at all.
+        does not count. na when the response has no Terraform configuration, and with
+        ``fragment_is_na`` (for tasks that supply ``provider.tf``) when it has no
+        ``terraform {}`` or ``provider`` block at all.
 
     Why it matters:
         Unpinned providers upgrade on the next ``init``; a new major version renames

@@ -62,9 +62,9 @@ def test_backend_na_without_terraform() -> None:
 
 
 def test_backend_fragment_without_setup_blocks() -> None:
-    (finding,) = run("reliability.backend", "na_fragment.tf")
+    (finding,) = run("reliability.backend", "fail_fragment.tf", fragment_is_na=True)
     assert finding.status is Status.NA and "fragment" in finding.message
-    (finding,) = run("reliability.backend", "na_fragment.tf", fragment_is_na=False)
+    (finding,) = run("reliability.backend", "fail_fragment.tf")
     assert finding.status is Status.FAIL
 
 
@@ -116,11 +116,11 @@ def test_version_pins_na_without_terraform() -> None:
 
 
 def test_version_pins_fragment_without_setup_blocks() -> None:
-    findings = run("reliability.version_pins", "../reliability.backend/na_fragment.tf")
-    assert [f.status for f in findings] == [Status.NA]
     findings = run(
-        "reliability.version_pins", "../reliability.backend/na_fragment.tf", fragment_is_na=False
+        "reliability.version_pins", "../reliability.backend/fail_fragment.tf", fragment_is_na=True
     )
+    assert [f.status for f in findings] == [Status.NA]
+    findings = run("reliability.version_pins", "../reliability.backend/fail_fragment.tf")
     assert verdicts(findings)["fail"] == {
         "terraform.required_version",
         "provider.aws",
