@@ -9,6 +9,7 @@ folder as each one finishes, so an interrupted batch keeps everything already sc
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -190,6 +191,12 @@ class ResponsePlan:
     path: Path
     turn: int = 1
 
+    @property
+    def number(self) -> int:
+        """N of MODEL_RESPONSE<N> (MODEL_RESPONSE alone is 1): the order answers were given."""
+        digits = re.search(r"(\d+)$", self.response_id)
+        return int(digits.group(1)) if digits else 1
+
 
 @dataclass(frozen=True)
 class TaskPlan:
@@ -215,12 +222,12 @@ class TaskPlan:
 
 
 def _previous(plan: TaskPlan, response: ResponsePlan) -> ResponsePlan | None:
-    """The response of the closest earlier turn (the one a follow-up builds on)."""
-    earlier = [r for r in plan.responses if r.turn < response.turn]
-    if not earlier:
-        return None
-    last_turn = max(r.turn for r in earlier)
-    return [r for r in earlier if r.turn == last_turn][-1]  # the last answer of that turn
+    """The answer a follow-up builds on: the latest response given before it (by response
+    number) that answers an earlier turn. Independent answers to PROMPT.md given after
+    ``MODEL_RESPONSE`` (MODEL_RESPONSE3, 4 in the sample) are not part of the conversation
+    that MODEL_RESPONSE2 follows up."""
+    earlier = [r for r in plan.responses if r.turn < response.turn and r.number < response.number]
+    return max(earlier, key=lambda r: r.number) if earlier else None
 
 
 def overlay_chain(plan: TaskPlan, response: ResponsePlan) -> list[ResponsePlan]:
@@ -458,6 +465,12 @@ def score_paths(
         except Exception as exc:
             raise InputError(f"{reference_dir}: unusable reference: {exc}") from exc
     plans = discover(inputs)
+    if reference_dir is not None and (reference_dir / f"{IDEAL_ID}.md").is_file():
+        # a reference folder that carries the ideal answer as markdown: score it too
+        ideal = reference_dir / f"{IDEAL_ID}.md"
+        plans = [
+            replace(p, ideal=ideal) if p.ideal is None and p.scored is None else p for p in plans
+        ]
     if not any(plan.units for plan in plans):
         raise InputError(f"{', '.join(map(str, inputs))}: no responses to score")
     started, clock_start = _now(), time.perf_counter()
