@@ -365,7 +365,9 @@ def _promised(
 def _conflict_markers(lines: list[str], files: list[ExtractedFile]) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for number, line in enumerate(lines, start=1):
-        if not (_CONFLICT_START.match(line) or _CONFLICT_END.match(line)):
+        if line[:1] not in ("<", ">") or not (
+            _CONFLICT_START.match(line) or _CONFLICT_END.match(line)
+        ):
             continue
         if found and found[-1].line is not None and _CONFLICT_END.match(line):
             start = found[-1].line

@@ -157,9 +157,12 @@ def first_comment_name(content: str) -> tuple[str, int] | None:
     return None
 
 
+_PLACEHOLDER_START = ("#", "//", "/*", "<!--", "...", "…")
+
+
 def is_placeholder(line: str) -> bool:
     """``# ... rest of the configuration unchanged ...`` and similar elisions."""
-    return bool(_PLACEHOLDER.search(line))
+    return line.lstrip().startswith(_PLACEHOLDER_START) and bool(_PLACEHOLDER.search(line))
 
 
 # --- inference -------------------------------------------------------------------------------
