@@ -406,7 +406,10 @@ def discover(paths: Sequence[Path]) -> list[TaskPlan]:
                 raise InputError(f"{path}: not a markdown response (.md)")
             plans.append(_file_plan(path))
             continue
-        tasks = discover_tasks(path)
+        try:
+            tasks = discover_tasks(path)
+        except ValueError as exc:  # harness.tasks.TaskError: not a task folder
+            raise InputError(str(exc)) from exc
         if not tasks:
             raise InputError(f"{path}: no task folders with responses found")
         plans.extend(_plan_of(task) for task in tasks)

@@ -1,0 +1,105 @@
+"""End-to-end CLI: `score`, `rubric check`, `checks list|explain`, with one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from harness.cli import app
+from tests.conftest import REPO_ROOT, SAMPLE_REFERENCE, SAMPLE_TASK
+
+RUNNER = CliRunner()
+ENV = {"COLUMNS": "200"}
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return RUNNER.invoke(app, list(args), env=ENV)
+
+
+def test_score_sample_into_a_folder(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = invoke(
+        "score", str(SAMPLE_TASK), "--reference", str(SAMPLE_REFERENCE),
+        "--rubric", str(REPO_ROOT / "rubrics" / "aws-prod-stack.yaml"),
+        "--out", str(out), "--no-report",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "MODEL_RESPONSE2+overlay" in result.output and "IDEAL_RESPONSE (ideal)" in result.output
+    assert f"→ {out}" in " ".join(result.output.split())
+    with (out / "scores.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["response_id"] for r in rows} == {
+        "MODEL_RESPONSE", "MODEL_RESPONSE2", "MODEL_RESPONSE2+overlay",
+        "MODEL_RESPONSE3", "MODEL_RESPONSE4", "IDEAL_RESPONSE",
+    }  # fmt: skip
+    assert all(r["task_id"] == "aws-prod-stack" and float(r["overall"]) >= 0 for r in rows)
+    results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert len(results) == 6 * 34
+    failing = [r for r in results if r["status"] == "fail" and r["evidence"]]
+    assert failing and all("path" in e and "response_line" in e for e in failing[0]["evidence"])
+    info = json.loads((out / "run.json").read_text())
+    assert info["rubric"]["id"] == "aws-prod-stack" and len(info["rubric"]["sha256"]) == 64
+    assert info["inputs"] == [str(SAMPLE_TASK)] and info["harness_version"]
+    assert info["counts"]["errors"] == 0
+
+
+def test_score_builds_reports_when_available(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = invoke("score", str(SAMPLE_TASK / "MODEL_RESPONSE4.md"), "--out", str(out), "-q")
+    assert result.exit_code == 0, result.output
+    from harness import report
+
+    if hasattr(report, "build_reports"):
+        assert "report:" in result.output and "index.html" in result.output
+
+
+def test_unusable_input_is_one_line_and_nonzero(tmp_path: Path) -> None:
+    for args in (
+        ["score", str(tmp_path / "nope"), "--out", str(tmp_path / "o")],
+        ["score", str(SAMPLE_TASK), "--rubric", "no-such-rubric", "--out", str(tmp_path / "o")],
+        [
+            "score",
+            str(SAMPLE_TASK),
+            "--reference",
+            str(tmp_path / "nope"),
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    ):
+        result = invoke(*args)
+        assert result.exit_code == 2, result.output
+        message = result.output.strip()
+        assert message.startswith("iac-harness: error:") and "\n" not in message, message
+
+
+def test_rubric_check_ok_and_error(tmp_path: Path) -> None:
+    ok = invoke("rubric", "check", str(REPO_ROOT / "rubrics" / "aws-prod-stack.yaml"))
+    assert ok.exit_code == 0, ok.output
+    assert "OK: 34 criteria" in ok.output and "terraform-aws-production.yaml" in ok.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "id: bad\nversion: '1'\ncategories: [{id: a, title: A}]\ncriteria:\n"
+        "  - id: x.y\n    title: X\n    category: a\n    check: complete.syntax_valid\n"
+        "    params: {strict: true}\n"
+    )
+    result = invoke("rubric", "check", str(bad))
+    assert result.exit_code == 2
+    line = " ".join(result.output.split())
+    assert f"{bad}:9:" in line and "does not take param 'strict'" in line
+
+
+def test_checks_list_and_explain() -> None:
+    listed = invoke("checks", "list")
+    assert listed.exit_code == 0
+    assert "complete.syntax_valid" in listed.output and "tone.professional" in listed.output
+    security = invoke("checks", "list", "--category", "security")
+    assert "security.rds_encrypted" in security.output and "tone." not in security.output
+    explained = invoke("checks", "explain", "complete.required_resources")
+    assert explained.exit_code == 0
+    for text in ("What it checks", "Why it matters", "Example", "resources", "dict[str, int]"):
+        assert text in explained.output
+    unknown = invoke("checks", "explain", "complete.syntax_vaild")
+    assert unknown.exit_code == 2 and "did you mean complete.syntax_valid" in unknown.output
