@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from harness.compare.attributes import compare_blocks, leaf_index, similarity
-from harness.compare.normalise import name_similarity, strip_prefix
+from harness.compare.normalise import jaccard, may_be_similar, name_similarity, strip_prefix
 from harness.compare.types import Item, KindComparison, MatchHow, Pair
 from harness.compare.values import Canon, Resolver
 from harness.diagnostics import Span
@@ -64,7 +64,7 @@ def match_resources(
             if id(b) not in resp_index:
                 resp_index[id(b)] = leaf_index(b.block, loose_resp, b.module)
             sim = similarity(ref_index[id(a)], resp_index[id(b)])
-            score = sim + 0.2 * name_similarity(a.name, b.name)
+            score = sim + 0.2 * jaccard(_tokens(a.name), _tokens(b.name))
             how = MatchHow.SIMILARITY
             if same_name:
                 score += 2.0
@@ -84,6 +84,11 @@ def match_resources(
         pairs.append((ref[i], resp[j], how, sim))
     pairs.sort(key=lambda p: (p[0].module, p[0].address))
     return pairs
+
+
+def _tokens(name: str) -> frozenset[str]:
+    """Words of a resource name (``web_sg`` -> web, sg): a cheap name similarity."""
+    return frozenset(t for t in name.lower().replace("-", "_").split("_") if t)
 
 
 def _indexed(
@@ -172,12 +177,10 @@ def match_named(
                     take(a, b, MatchHow.VALUE)
                     break
     scored = sorted(
-        (
-            (-name_similarity(a.key, b.key), i, j)
-            for i, a in enumerate(free_ref)
-            for j, b in enumerate(free_resp)
-            if same_module(a, b)
-        ),
+        (-name_similarity(a.key, b.key), i, j)
+        for i, a in enumerate(free_ref)
+        for j, b in enumerate(free_resp)
+        if same_module(a, b) and may_be_similar(a.key, b.key, name_min)
     )
     chosen: list[tuple[Item, Item, float]] = []
     used_a: set[int] = set()

@@ -48,6 +48,16 @@ def name_similarity(a: str, b: str) -> float:
     return ratio
 
 
+def may_be_similar(a: str, b: str, minimum: float) -> bool:
+    """Cheap upper bound of ``name_similarity`` >= minimum (skips difflib's full ratio)."""
+    if minimum > 1.0:
+        return a.lower() == b.lower()
+    a, b = a.lower().replace("-", "_"), b.lower().replace("-", "_")
+    if a.startswith(b) or b.startswith(a):
+        return True
+    return SequenceMatcher(None, a, b).quick_ratio() >= minimum
+
+
 def jaccard(a: set[str] | frozenset[str], b: set[str] | frozenset[str]) -> float:
     if not a and not b:
         return 1.0

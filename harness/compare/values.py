@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 from harness.terraform.model import Configuration, Expr, ExprKind, Reference
@@ -23,6 +24,7 @@ MAX_DEPTH = 8
 
 Canon = Any  # nested tuples of str / int / float / bool / None: hashable and comparable
 
+_MISSING = object()
 _WS = re.compile(r"\s+")
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
@@ -57,8 +59,13 @@ def canon_python(value: Any) -> Canon:
 
 
 def _sorted(items: Any) -> tuple[Canon, ...]:
-    """Order-insensitive tuple: Terraform sets and policy lists rarely mean their order."""
-    return tuple(sorted(items, key=repr))
+    """Order-insensitive tuple: Terraform sets and policy lists rarely mean their order.
+    Sorted by hash (cheap, and consistent within a process, which is all equality needs);
+    equal hashes of different values (``hash(-1) == hash(-2)``) fall back to repr."""
+    values = sorted(items, key=hash)
+    if any(hash(a) == hash(b) and a != b for a, b in pairwise(values)):
+        values.sort(key=lambda v: (hash(v), repr(v)))
+    return tuple(values)
 
 
 ResourceKey = Callable[[str, str, tuple[str, ...]], Canon]
@@ -94,11 +101,11 @@ class Resolver:
         if expr is None:
             return None
         key = (id(expr), module)
-        if depth == 0 and key in self._cache:
-            return self._cache[key]
+        found = self._cache.get(key, _MISSING)
+        if found is not _MISSING:
+            return found
         value = self._canon(expr, module, depth)
-        if depth == 0:
-            self._cache[key] = value
+        self._cache[key] = value
         return value
 
     def _canon(self, expr: Expr, module: str, depth: int) -> Canon:

@@ -51,8 +51,11 @@ class ReferenceInput:
 
 
 def load_reference(path: Path) -> ReferenceInput:
-    """A reference tree (folder of .tf files), an ``IDEAL_RESPONSE.md``, or a task folder."""
-    if path.is_dir() and (path / IDEAL_NAME).is_file():
+    """A reference tree (folder of .tf files), an ``IDEAL_RESPONSE.md``, or a task folder
+    (a folder without .tf files that holds an ``IDEAL_RESPONSE.md``), read the way the score
+    run reads a reference."""
+    has_tf = path.is_dir() and next(path.rglob("*.tf"), None) is not None
+    if path.is_dir() and not has_tf and (path / IDEAL_NAME).is_file():
         task_id, tree = path.name, extract(path / IDEAL_NAME, response_id="IDEAL_RESPONSE")
     elif path.is_file():
         if path.suffix.lower() != ".md":
