@@ -20,7 +20,7 @@ from harness.checks._aws import (
 from harness.checks.common import definitions, origins, short, subject_of, values_of
 from harness.checks.registry import Params, check
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
-from harness.terraform.model import Expr, ExprKind, Resource, TraceSource
+from harness.terraform.model import Expr, ExprKind, Resource, TraceSource, Variable
 
 
 class AlarmsParams(Params):
@@ -188,34 +188,36 @@ _SCALING_TYPES = frozenset({"aws_autoscaling_policy", "aws_appautoscaling_policy
 
 def _is_topic_source(ctx: CheckContext, source: TraceSource) -> bool:
     """A value source that denotes an SNS topic: a topic resource or data source, a literal
-    SNS ARN (also as a variable default), or a root-module input named or described as a
-    topic (the operator supplies an existing one)."""
-    if source.kind in ("resource", "data") and source.address.split(".")[-2:-1] == [
-        "aws_sns_topic"
-    ]:
-        return True
+    SNS ARN (also as a variable default), a root-module input named or described as a topic
+    (the operator supplies an existing one), or a topic output of a module not shown."""
+    if source.kind in ("resource", "data"):
+        return source.address.removeprefix("data.").split(".")[0] == "aws_sns_topic"
     if source.kind == "literal":
         return bool(_SNS_ARN.match(source.address))
     if _is_hidden_topic(ctx, source):
         return True
-    if source.kind not in ("variable_default", "unresolved"):
-        return False
-    if not source.address.startswith("var.") or " " in source.address:
-        return False
-    module = ctx.config.modules.get(source.module)
-    variable = module.variables.get(source.address[4:]) if module is not None else None
+    variable = _variable_of(ctx, source)
     if variable is None:
         return False
     if source.kind == "variable_default":
         default = variable.default
-        return default is not None and any(
-            _SNS_ARN.match(text) for text in literal_strings(default)
-        )
-    if source.module != ctx.config.root:
+        return default is not None and any(_SNS_ARN.match(t) for t in literal_strings(default))
+    if source.kind != "unresolved" or source.module != ctx.config.root:
         return False
     description = variable.block.get("description")
     text = variable.name + " " + ((description.literal_string() or "") if description else "")
     return bool(_TOPIC_WORDS.search(text))
+
+
+def _variable_of(ctx: CheckContext, source: TraceSource) -> Variable | None:
+    """The variable a ``var.x`` source (default value, or never set) stands for."""
+    if source.kind not in ("variable_default", "unresolved"):
+        return None
+    name = source.address.removeprefix("var.")
+    if name == source.address or not re.fullmatch(r"[\w-]+", name):
+        return None
+    module = ctx.config.modules.get(source.module)
+    return module.variables.get(name) if module is not None else None
 
 
 def _is_hidden_topic(ctx: CheckContext, source: TraceSource) -> bool:
@@ -240,6 +242,8 @@ def _describe(source: TraceSource) -> str:
             where = f" in {source.module}" if source.module else ""
             return f"{source.address} (never set{where})"
         return f"{source.address} (cannot be resolved)"
+    if source.kind == "variable_default":
+        return f"the default of {source.address}"
     return f"literal {source.address}"
 
 

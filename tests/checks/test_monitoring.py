@@ -89,6 +89,7 @@ def test_alarm_actions_passing_routes() -> None:
             "aws_cloudwatch_metric_alarm.pass_literal_arn",
             "aws_cloudwatch_composite_alarm.pass_composite",
             "aws_cloudwatch_metric_alarm.pass_registry_module",
+            "aws_cloudwatch_metric_alarm.pass_default_arn",
         },
         "fail": set(),
         "na": {"aws_cloudwatch_metric_alarm.na_scaling"},
