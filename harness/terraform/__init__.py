@@ -1,0 +1,65 @@
+"""Terraform model: FileTree -> Configuration (tree-sitter blocks and expressions with spans,
+HashiCorp syntax verdicts, module wiring, value tracing, static validation).
+
+Public API::
+
+    from harness.terraform import build, trace, BuildLimits
+    config = build(tree)                                  # never raises on bad input
+    for role in config.resources("aws_iam_role"):
+        name = role.get("name")
+        if name is not None:
+            hit = trace(config, name, role.module).reaches_type("random_id", "random_string")
+"""
+
+from __future__ import annotations
+
+from harness.terraform.build import build, is_terraform_file, is_tfvars_file
+from harness.terraform.limits import BuildLimits
+from harness.terraform.model import (
+    BUILTIN_ROOTS,
+    Attribute,
+    Block,
+    Configuration,
+    Expr,
+    ExprKind,
+    Module,
+    ModuleCall,
+    Output,
+    Provider,
+    Reference,
+    Resource,
+    SourceFile,
+    Trace,
+    TraceSource,
+    Variable,
+)
+from harness.terraform.trace import RANDOM_TYPES, trace, value_includes_resource
+from harness.terraform.validate import block_references, module_references
+
+__all__ = [
+    "BUILTIN_ROOTS",
+    "RANDOM_TYPES",
+    "Attribute",
+    "Block",
+    "BuildLimits",
+    "Configuration",
+    "Expr",
+    "ExprKind",
+    "Module",
+    "ModuleCall",
+    "Output",
+    "Provider",
+    "Reference",
+    "Resource",
+    "SourceFile",
+    "Trace",
+    "TraceSource",
+    "Variable",
+    "block_references",
+    "build",
+    "is_terraform_file",
+    "is_tfvars_file",
+    "module_references",
+    "trace",
+    "value_includes_resource",
+]

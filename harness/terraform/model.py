@@ -36,11 +36,17 @@ BUILTIN_ROOTS = frozenset({"each", "count", "path", "self", "terraform"})
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """A traversal such as ``module.net.vpc_id``; ``parts`` drop index steps (``[0]``)."""
+    """A traversal such as ``module.net.vpc_id``; ``parts`` drop index steps (``[0]``).
+
+    ``scope`` tells ordinary references from names bound locally: ``"iterator"`` for a
+    for-expression, template ``%{for}`` or ``dynamic`` block iterator (``s.id`` in
+    ``[for s in var.subnets : s.id]``), ``"provider"`` for a provider configuration reference
+    (``provider = aws.west``, ``providers = { aws = aws.west }``); ``""`` otherwise."""
 
     parts: tuple[str, ...]
     text: str
     span: Span
+    scope: str = ""
 
     @property
     def root(self) -> str:
@@ -48,7 +54,12 @@ class Reference:
 
     @property
     def kind(self) -> str:
-        """variable, local, module, data, resource or builtin."""
+        """variable, local, module, data, resource, provider or builtin (iterator-bound names
+        are builtin)."""
+        if self.scope == "iterator":
+            return "builtin"
+        if self.scope == "provider":
+            return "provider"
         root = self.root
         if root == "var":
             return "variable"
@@ -89,10 +100,16 @@ class Expr:
     items: tuple[Expr, ...] = ()
     keys: tuple[str, ...] = ()
     reference: Reference | None = None
+    #: OBJECT only: the expressions of computed keys (``(var.k) = 1``,
+    #: ``"kubernetes.io/cluster/${var.name}" = "shared"``) so ``walk``/``references`` see them.
+    key_items: tuple[Expr, ...] = ()
 
     def walk(self) -> Iterator[Expr]:
-        """This expression and every sub-expression, depth first."""
+        """This expression and every sub-expression (computed object keys included), depth
+        first."""
         yield self
+        for key in self.key_items:
+            yield from key.walk()
         for item in self.items:
             yield from item.walk()
 
@@ -314,6 +331,9 @@ class SourceFile:
     valid: bool  # HashiCorp's parser (pygohcl) accepted it
     error: str | None = None  # the parser's message when not valid
     error_line: int | None = None
+    error_col: int | None = None
+    complete: bool = True  # False when tree-sitter had to skip lines (content missing)
+    language: str = "hcl"  # "hcl" for .tf files, "tfvars" for variable value files
 
 
 @dataclass(frozen=True)
@@ -334,6 +354,7 @@ class Module:
     moved: tuple[Block, ...] = ()
     imports: tuple[Block, ...] = ()
     checks: tuple[Block, ...] = ()  # any other top-level blocks (check, removed, ...)
+    tfvars: dict[str, Attribute] = field(default_factory=dict)  # *.tfvars values in this dir
 
     def resource(self, address: str) -> Resource | None:
         for r in (*self.resources, *self.data):
@@ -391,6 +412,8 @@ class TraceSource:
     span: Span
     attribute_path: tuple[str, ...] = ()
     via: tuple[Span, ...] = ()
+    #: Functions the value passed through on its way (``("format", "lower")``).
+    functions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

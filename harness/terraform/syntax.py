@@ -1,0 +1,130 @@
+"""Per-file syntax verdict from HashiCorp's parser, and the placeholder detector.
+
+pygohcl wraps HashiCorp's Go HCL parser: a file is "valid HCL" exactly when it accepts it. Its
+error text looks like ``invalid HCL: tmp.hcl:5,20-21: Unclosed configuration block; There is
+...``; the first diagnostic's line, column and summary are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pygohcl
+
+from harness.diagnostics import Diagnostic, Severity, Span
+
+_POSITION = re.compile(r"[^\s:]+:(\d+),(\d+)(?:-(?:(\d+),)?(\d+))?: ")
+_NEXT = re.compile(r", [^\s:,]+:\d+,\d+(?:-(?:\d+,)?\d+)?: ")
+
+#: Summaries tree-sitter's grammar accepts although HashiCorp's parser does not; the reader is
+#: told about them so it can treat the line as a break.
+LENIENT_SUMMARIES = ("Invalid multi-line string", "Unterminated template string")
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    valid: bool
+    message: str | None = None  # "Summary; Detail" of the first error
+    line: int | None = None
+    col: int | None = None
+    end_line: int | None = None
+    end_col: int | None = None
+
+    @property
+    def summary(self) -> str:
+        return (self.message or "").split(";", 1)[0]
+
+
+def verdict(data: bytes) -> Verdict:
+    """HashiCorp's verdict on one file. Internal errors of the bridge count as valid with a
+    message (the file may still be fine); only parse errors make a file invalid."""
+    try:
+        pygohcl.loadb(data)
+    except pygohcl.HCLParseError as exc:
+        return _parse_error(str(exc))
+    except Exception as exc:  # the bridge may raise anything; never lose the file
+        return Verdict(True, f"syntax check unavailable: {type(exc).__name__}")
+    return Verdict(True)
+
+
+def _parse_error(text: str) -> Verdict:
+    text = text.removeprefix("invalid HCL:").strip()
+    match = _POSITION.match(text)
+    if match is None:
+        return Verdict(False, text[:300] or "invalid HCL")
+    rest = text[match.end() :]
+    nxt = _NEXT.search(rest)
+    message = (rest[: nxt.start()] if nxt else rest).strip()
+    line, col = int(match.group(1)), int(match.group(2))
+    end_line = int(match.group(3)) if match.group(3) else line
+    end_col = int(match.group(4)) if match.group(4) else col
+    return Verdict(False, message[:500], line, col, end_line, end_col)
+
+
+def syntax_diagnostic(path: str, result: Verdict) -> Diagnostic:
+    line = result.line or 1
+    span = Span(path, line, result.col or 1, result.end_line or line, result.end_col)
+    return Diagnostic(
+        "syntax_error",
+        Severity.ERROR,
+        f"invalid HCL: {result.message}",
+        span=span,
+        stage="parse",
+    )
+
+
+# -- placeholders -----------------------------------------------------------------------------
+_ELLIPSIS_LINE = re.compile(r"^[ \t]*(?:\.\.\.|…)[ \t]*$")
+_COMMENT = re.compile(r"(?:#|//|/\*)(.*)")
+_COMMENT_PLACEHOLDER = re.compile(
+    r"^\s*(?:\.\.\.|…)"
+    r"|\b(?:rest|remainder) of (?:the |your )?(?:config|configuration|code|file|resources?|"
+    r"settings|attributes|blocks?)\b"
+    r"|\b(?:remains?|stays?|is) (?:the )?(?:same|unchanged)\b"
+    r"|\bsame as (?:before|above|previous(?:ly)?)\b"
+    r"|\b(?:omitted|truncated|abbreviated) for brevity\b"
+    r"|\b(?:existing|previous) (?:code|configuration|resources?) (?:here|unchanged|continues)\b"
+    r"|\badd (?:more|other|additional) .* (?:here|as needed)\b",
+    re.I,
+)
+_ANGLE = re.compile(
+    r"<\s*(?i:your|replace|insert|enter|put|add)[A-Za-z0-9_\- .]*>"  # <YOUR_VALUE>, <replace me>
+    r"|<[A-Z][A-Z0-9]*(?:[_-][A-Z0-9]+)+>"  # <ACCOUNT_ID>, <VPC-ID>
+)
+_TODO = re.compile(r"\b(?:TODO|FIXME|TBD)\b")
+
+
+def placeholders(path: str, text: str, limit: int) -> list[Diagnostic]:
+    """Text that is often valid HCL yet marks incomplete code: ``...`` lines, ``# ... rest of
+    configuration``, ``<YOUR_VALUE>``, ``TODO``. One diagnostic per line, at most ``limit``."""
+    found: list[Diagnostic] = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(found) >= limit:
+            break
+        what: str | None = None
+        col = 1
+        if _ELLIPSIS_LINE.match(line):
+            what, col = "a '...' line stands for omitted code", line.index(line.strip()[0]) + 1
+        else:
+            comment = _COMMENT.search(line)
+            if comment and _COMMENT_PLACEHOLDER.search(comment.group(1)):
+                what, col = (
+                    f"comment says code is omitted: {line.strip()[:80]!r}",
+                    comment.start() + 1,
+                )
+            elif (angle := _ANGLE.search(line)) is not None:
+                what, col = f"placeholder value {angle.group(0)!r}", angle.start() + 1
+            elif (todo := _TODO.search(line)) is not None:
+                what, col = f"unfinished: {line.strip()[:80]!r}", todo.start() + 1
+        if what is not None:
+            found.append(
+                Diagnostic(
+                    "placeholder",
+                    Severity.WARNING,
+                    what,
+                    span=Span(path, number, col, number, len(line)),
+                    stage="parse",
+                )
+            )
+    return found

@@ -1,0 +1,234 @@
+"""Static validation: what ``terraform validate`` would reject, without a terraform binary.
+
+Codes (stage ``validate``): ``undeclared_variable``, ``undeclared_local``, ``unknown_module``,
+``unknown_module_output``, ``undefined_resource``, ``unknown_module_argument``,
+``missing_module_argument``, ``missing_module_source`` (plus ``duplicate_address`` and
+``malformed_block`` from module assembly). One diagnostic per module and missing name, at its
+first use, with the number of uses. When a module has a file with syntax errors the declaration
+may sit in the unread part, so its findings are warnings rather than errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from harness.diagnostics import Diagnostic, Severity, Span
+from harness.terraform.model import Block, Configuration, Module, Reference
+from harness.terraform.modules import is_local_source, resolve_source
+
+_SKIP_KINDS = frozenset({"moved", "removed"})  # their addresses may name things now gone
+
+
+def block_references(block: Block) -> Iterator[Reference]:
+    """Every reference in a block and its nested blocks, except ``lifecycle.ignore_changes``
+    (a list of the resource's own attribute paths, not references)."""
+    for attribute in block.attributes:
+        if block.kind == "lifecycle" and attribute.name == "ignore_changes":
+            continue
+        yield from attribute.expr.references()
+    for child in block.blocks:
+        yield from block_references(child)
+
+
+def module_references(module: Module) -> Iterator[Reference]:
+    """References in every top-level block of a module (locals included)."""
+    blocks: list[Block] = [r.block for r in (*module.resources, *module.data)]
+    blocks += [c.block for c in module.calls]
+    blocks += [v.block for v in module.variables.values()]
+    blocks += [o.block for o in module.outputs.values()]
+    blocks += [p.block for p in module.providers]
+    blocks += [*module.imports, *(b for b in module.checks if b.kind not in _SKIP_KINDS)]
+    for block in blocks:
+        yield from block_references(block)
+    for attribute in module.locals.values():
+        yield from attribute.expr.references()
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.first: dict[tuple[str, str, str], tuple[Severity, str, Span | None]] = {}
+        self.count: dict[tuple[str, str, str], int] = {}
+
+    def add(
+        self, module: str, code: str, name: str, severity: Severity, message: str, span: Span | None
+    ) -> None:
+        key = (module, code, name)
+        if key not in self.first:
+            self.first[key] = (severity, message, span)
+        self.count[key] = self.count.get(key, 0) + 1
+
+    def diagnostics(self) -> list[Diagnostic]:
+        out = []
+        for key, (severity, message, span) in self.first.items():
+            n = self.count[key]
+            suffix = f" ({n} uses)" if n > 1 else ""
+            out.append(Diagnostic(key[1], severity, message + suffix, span=span, stage="validate"))
+        return out
+
+
+def _complete(config: Configuration, module: Module) -> bool:
+    for path in module.files:
+        source = config.files.get(path)
+        if source is not None and not (source.valid and source.complete):
+            return False
+    return True
+
+
+def validate(config: Configuration, tree_paths: Sequence[str] = ()) -> list[Diagnostic]:
+    """All validation diagnostics of a configuration, modules in path order."""
+    found = _Collector()
+    complete = {path: _complete(config, m) for path, m in config.modules.items()}
+    for path in sorted(config.modules):
+        module = config.modules[path]
+        if not module.files:
+            continue
+        _check_references(config, module, complete, found)
+        _check_calls(config, module, complete, tree_paths, found)
+    return found.diagnostics()
+
+
+def _severity(ok: bool) -> Severity:
+    return Severity.ERROR if ok else Severity.WARNING
+
+
+def _hedge(ok: bool) -> str:
+    return "" if ok else "; the module has syntax errors, so it may be in the unread part"
+
+
+def _check_references(
+    config: Configuration, module: Module, complete: dict[str, bool], found: _Collector
+) -> None:
+    ok = complete[module.path]
+    where = f"module {module.path!r}" if module.path else "the top-level module"
+    defined = {r.address for r in (*module.resources, *module.data)}
+    for block in module.checks:  # data sources scoped inside check blocks
+        for child in block.children("data"):
+            if len(child.labels) == 2:
+                defined.add(f"data.{child.labels[0]}.{child.labels[1]}")
+    for ref in module_references(module):
+        kind, parts = ref.kind, ref.parts
+        if len(parts) < 2:
+            continue
+        if kind == "variable" and parts[1] not in module.variables:
+            found.add(
+                module.path,
+                "undeclared_variable",
+                parts[1],
+                _severity(ok),
+                f'var.{parts[1]} is used but no variable "{parts[1]}" is declared in {where}'
+                + _hedge(ok),
+                ref.span,
+            )
+        elif kind == "local" and parts[1] not in module.locals:
+            found.add(
+                module.path,
+                "undeclared_local",
+                parts[1],
+                _severity(ok),
+                f"local.{parts[1]} is used but not defined in any locals block of {where}"
+                + _hedge(ok),
+                ref.span,
+            )
+        elif kind == "module":
+            call = module.call(parts[1])
+            if call is None:
+                found.add(
+                    module.path,
+                    "unknown_module",
+                    parts[1],
+                    _severity(ok),
+                    f'module.{parts[1]} is used but there is no module "{parts[1]}" block in '
+                    f"{where}" + _hedge(ok),
+                    ref.span,
+                )
+            elif call.resolved is not None and len(parts) > 2:
+                callee = config.modules[call.resolved]
+                if parts[2] not in callee.outputs:
+                    callee_ok = complete.get(call.resolved, True)
+                    found.add(
+                        module.path,
+                        "unknown_module_output",
+                        f"{parts[1]}.{parts[2]}",
+                        _severity(callee_ok),
+                        f"module.{parts[1]}.{parts[2]}: module {call.resolved!r} has no output "
+                        f'"{parts[2]}"' + _hedge(callee_ok),
+                        ref.span,
+                    )
+        elif kind in ("resource", "data"):
+            address = ref.address
+            if address not in defined and (kind == "resource" or len(parts) >= 3):
+                noun = "data source" if kind == "data" else "resource"
+                found.add(
+                    module.path,
+                    "undefined_resource",
+                    address,
+                    _severity(ok),
+                    f"{address} is referenced but no such {noun} is defined in {where}"
+                    + _hedge(ok),
+                    ref.span,
+                )
+
+
+def _check_calls(
+    config: Configuration,
+    module: Module,
+    complete: dict[str, bool],
+    tree_paths: Sequence[str],
+    found: _Collector,
+) -> None:
+    for call in module.calls:
+        source = call.source
+        if not is_local_source(source) or source is None:
+            continue
+        span = call.block.span
+        source_attr = call.block.attr("source")
+        source_span = source_attr.span if source_attr is not None else span
+        target = resolve_source(module.path, source)
+        if target is None:
+            found.add(
+                module.path,
+                "missing_module_source",
+                call.name,
+                Severity.ERROR,
+                f'module "{call.name}" source {source!r} points outside the files of this response',
+                source_span,
+            )
+            continue
+        callee = config.modules.get(target)
+        if callee is None or not callee.files:
+            prefix = f"{target}/" if target else ""
+            others = [p for p in tree_paths if p.startswith(prefix)] if target else []
+            what = "has no .tf files" if others else "is not in the response"
+            found.add(
+                module.path,
+                "missing_module_source",
+                call.name,
+                Severity.ERROR,
+                f'module "{call.name}" source {source!r}: directory {target or "."!r} {what}',
+                source_span,
+            )
+            continue
+        callee_ok = complete.get(target, True)
+        arguments = call.arguments
+        for name, attribute in arguments.items():
+            if name not in callee.variables:
+                found.add(
+                    module.path,
+                    "unknown_module_argument",
+                    f"{call.name}.{name}",
+                    _severity(callee_ok),
+                    f'module "{call.name}" passes {name} but {target!r} declares no variable '
+                    f'"{name}"' + _hedge(callee_ok),
+                    attribute.span,
+                )
+        for name, variable in callee.variables.items():
+            if variable.required and name not in arguments:
+                found.add(
+                    module.path,
+                    "missing_module_argument",
+                    f"{call.name}.{name}",
+                    _severity(ok := complete[module.path]),
+                    f'module "{call.name}" does not set required variable "{name}" of '
+                    f"{target!r} (declared at {variable.block.span})" + _hedge(ok),
+                    span,
+                )
