@@ -63,6 +63,9 @@ CRITERIA: tuple[str, ...] = (
     "tone.no_overclaim",
 )
 
+#: Criteria the task rubric (rubrics/aws-prod-stack.yaml) adds for this prompt.
+TASK_CRITERIA: tuple[str, ...] = ("complete.required_modules", "complete.required_resources")
+
 H = Convention.HEADING
 B = Convention.BOLD_LABEL
 T = Convention.FENCE_TITLE

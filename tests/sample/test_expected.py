@@ -15,7 +15,8 @@ from harness.diagnostics import Severity
 from harness.extract.types import FileTree
 from harness.rubric import load_rubric
 from harness.terraform import build
-from tests.sample.sample import CRITERIA, EXPECTED_FILE, SOURCES
+from tests.conftest import REPO_ROOT
+from tests.sample.sample import CRITERIA, EXPECTED_FILE, SOURCES, TASK_CRITERIA
 from tests.sample.test_extraction import tree_of
 
 STATUSES = {"pass", "fail", "na"}
@@ -41,7 +42,7 @@ def test_expected_covers_every_response_and_criterion() -> None:
     assert data["version"] == 1
     assert set(data["responses"]) == set(SOURCES)
     for response_id, criteria in data["responses"].items():
-        assert list(criteria) == list(CRITERIA), response_id
+        assert list(criteria) == [*CRITERIA, *TASK_CRITERIA], response_id
         for criterion, entry in criteria.items():
             where = f"{response_id} {criterion}"
             assert set(entry) == {"status", "reason"}, where
@@ -58,12 +59,14 @@ def test_ranking_names_every_response_once_with_the_ideal_first() -> None:
 
 
 def test_ideal_passes_everything() -> None:
-    assert {status("IDEAL_RESPONSE", c) for c in CRITERIA} == {"pass"}
+    assert {status("IDEAL_RESPONSE", c) for c in (*CRITERIA, *TASK_CRITERIA)} == {"pass"}
 
 
-def test_criteria_match_the_default_rubric() -> None:
-    rubric = load_rubric("terraform-aws-production")
-    assert {c.id for c in rubric.criteria} == set(CRITERIA)
+def test_criteria_match_the_rubrics() -> None:
+    generic = load_rubric("terraform-aws-production")
+    assert {c.id for c in generic.criteria} == set(CRITERIA)
+    task = load_rubric(REPO_ROOT / "rubrics" / "aws-prod-stack.yaml")
+    assert {c.id for c in task.criteria} == {*CRITERIA, *TASK_CRITERIA}
 
 
 @pytest.mark.parametrize("response_id", sorted(SOURCES))
