@@ -62,6 +62,8 @@ NO_RESOURCE_ACTIONS: tuple[str, ...] = (
     "iam:listgroups",
     "iam:listaccountaliases",
     "iam:getaccountsummary",
+    "iam:getaccountpasswordpolicy",
+    "iam:listvirtualmfadevices",
     "sns:listtopics",
     "sqs:listqueues",
     "lambda:listfunctions",

@@ -23,11 +23,12 @@ from harness.checks.common import (
 from harness.checks.registry import NoParams, Params, check
 from harness.checks.types import CheckContext, Evidence, Finding, failed, not_applicable, passed
 from harness.diagnostics import Span
-from harness.terraform.model import Attribute, Block, Expr, Resource
+from harness.terraform.model import Attribute, Block, Expr, Resource, TraceSource
 
 #: The random provider's default special characters (used when override_special is unset).
 DEFAULT_SPECIAL = "!@#$%&*()-_=+[]{}<>:?"
 GENERATOR_TYPES = ("random_password", "random_string")
+SECRET_VERSION = "aws_secretsmanager_secret_version"
 
 
 class PasswordParams(Params):
@@ -114,16 +115,21 @@ def _judge_password(ctx: CheckContext, db: Resource, params: PasswordParams) -> 
             subject=subject,
         )
     evidence = ctx.evidence(attribute.span)
-    sources = origins(ctx, attribute.expr, db.module)
-    for source in sources:
+    sources = list(origins(ctx, attribute.expr, db.module))
+    for source in _through_secret_versions(ctx, sources):
         kind = source.address.split(".")[0]
         if source.kind == "resource" and kind in GENERATOR_TYPES:
             generator = _resource_at(ctx, source.module, source.address)
-            if generator is not None:
-                hops = route(ctx, source.via)
-                hop = ctx.evidence(hops[0][1], hops[0][0]) if hops else None
-                return _judge_generator(ctx, generator, params, subject, evidence, hop)
-        if source.kind == "data" and "secretsmanager" in kind:
+            if generator is None:
+                return not_applicable(
+                    f"{subject}: password comes from {source.address}, which this response "
+                    "does not define",
+                    subject,
+                )
+            hops = route(ctx, source.via)
+            hop = ctx.evidence(hops[0][1], hops[0][0]) if hops else None
+            return _judge_generator(ctx, generator, params, subject, evidence, hop)
+        if source.kind == "data" and "aws_secretsmanager" in source.address:
             return not_applicable(
                 f"{subject}: password read from an existing Secrets Manager secret", subject
             )
@@ -145,6 +151,19 @@ def _judge_password(ctx: CheckContext, db: Resource, params: PasswordParams) -> 
         evidence,
         subject=subject,
     )
+
+
+def _through_secret_versions(ctx: CheckContext, sources: list[TraceSource]) -> list[TraceSource]:
+    """Sources, plus what flows into a Secrets Manager secret version the password is read
+    from (``jsondecode(aws_secretsmanager_secret_version.db.secret_string)["password"]``)."""
+    found = list(sources)
+    for source in sources:
+        if source.kind == "resource" and source.address.startswith(SECRET_VERSION + "."):
+            version = _resource_at(ctx, source.module, source.address)
+            secret = version.get("secret_string") if version is not None else None
+            if version is not None and secret is not None:
+                found += origins(ctx, secret, version.module)
+    return found
 
 
 def _resource_at(ctx: CheckContext, module: str, address: str) -> Resource | None:
@@ -270,13 +289,15 @@ def no_hardcoded_secrets(ctx: CheckContext, params: NoParams) -> Iterator[Findin
     findings: list[Finding] = []
     for module, block, owner in _blocks(ctx):
         for attribute, path in _sensitive_attributes(block):
-            findings.append(_judge_value(ctx, attribute, module, f"{owner}.{path}", reported))
+            finding = _judge_value(ctx, attribute, module, f"{owner}.{path}", reported)
+            findings += [finding] if finding is not None else []
     for resource in resources_of(ctx.config, ("aws_ssm_parameter",)):
         value = resource.block.attr("value")
         name = " ".join(strings_of(ctx.config, resource.get("name"), resource.module) or ())
         if value is not None and _SENSITIVE_NAME.search(f"{resource.name} {name}"):
             owner = subject_of(ctx.config, resource)
-            findings.append(_judge_value(ctx, value, resource.module, f"{owner}.value", reported))
+            finding = _judge_value(ctx, value, resource.module, f"{owner}.value", reported)
+            findings += [finding] if finding is not None else []
     findings += _variable_findings(ctx, reported)
     findings += _text_findings(ctx, {(s.path, line) for s in reported for line in _lines(s)})
     if not findings:
@@ -323,7 +344,9 @@ def _sensitive_keys(expr: Expr, path: str) -> Iterator[tuple[Attribute, str]]:
 
 def _judge_value(
     ctx: CheckContext, attribute: Attribute, module: str, subject: str, reported: set[Span]
-) -> Finding:
+) -> Finding | None:
+    """A finding for one secret-like attribute; None when its literal was already reported
+    (a module argument and the attribute it feeds share one literal)."""
     evidence = ctx.evidence(attribute.span)
     literal = _literal(attribute.expr)
     if literal is not None:
@@ -333,6 +356,8 @@ def _judge_value(
         )
     for value in values_of(ctx.config, attribute.expr, module):
         if value.known and isinstance(value.value, str) and value.value and value.via:
+            if value.expr.span in reported:
+                return None
             reported.add(value.expr.span)
             return failed(
                 f"{subject.rsplit('.', 1)[-1]} resolves to a literal set at "
@@ -354,8 +379,8 @@ def _variable_findings(ctx: CheckContext, reported: set[Span]) -> list[Finding]:
         module = ctx.config.modules[path]
         prefix = "" if path == ctx.config.root else f"{path}/"
         for name, variable in module.variables.items():
-            if not (_SENSITIVE.search(name) or variable.sensitive):
-                continue
+            if not _SENSITIVE.search(name):
+                continue  # sensitive = true alone marks usernames too; those are traced
             subject = f"{prefix}var.{name}"
             default = variable.default
             if default is None:
@@ -413,7 +438,12 @@ def _text_findings(ctx: CheckContext, seen: set[tuple[str, int]]) -> list[Findin
                         )
                     )
             hit = _TFVARS_LINE.match(line) if is_tfvars else None
-            if hit and _SENSITIVE.search(hit.group(1)) and hit.group(2):
+            if (
+                hit
+                and _SENSITIVE.search(hit.group(1))
+                and hit.group(2)
+                and (file.path, number) not in seen
+            ):
                 findings.append(
                     failed(
                         f"{hit.group(1)} is set to a literal in {file.path}",

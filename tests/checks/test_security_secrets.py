@@ -35,6 +35,7 @@ CASES = [
         set(),
     ),
     (PASSWORD, "pass_through_module", {"module.database.aws_db_instance.pass_db"}, set()),
+    (PASSWORD, "pass_secret_version.tf", {"aws_db_instance.pass_from_secret"}, set()),
     (
         PASSWORD,
         "fail_unsafe.tf",
@@ -126,3 +127,29 @@ def test_access_key_pattern_in_any_hcl(tmp_path: Any) -> None:
     spec = get_check(SECRETS)
     findings = list(spec.func(context_for(fixture), spec.parse_params({})))
     assert subjects(findings, Status.FAIL) == {"main.tf:2"}
+
+
+def _run_text(tmp_path: Any, check_id: str, text: str) -> list[Finding]:
+    fixture = tmp_path / "case.tf"
+    fixture.write_text(text, encoding="utf-8")
+    spec = get_check(check_id)
+    return list(spec.func(context_for(fixture), spec.parse_params({})))
+
+
+def test_generator_defined_in_an_earlier_turn_is_na(tmp_path: Any) -> None:
+    findings = _run_text(
+        tmp_path,
+        PASSWORD,
+        'resource "aws_db_instance" "db" {\n  password = random_password.db.result\n}\n',
+    )
+    assert [(f.status, f.subject) for f in findings] == [(Status.NA, "aws_db_instance.db")]
+    assert "does not define" in findings[0].message
+
+
+def test_sensitive_username_default_is_not_a_secret(tmp_path: Any) -> None:
+    findings = _run_text(
+        tmp_path,
+        SECRETS,
+        'variable "db_username" {\n  default   = "admin"\n  sensitive = true\n}\n',
+    )
+    assert [f.status for f in findings] == [Status.NA]

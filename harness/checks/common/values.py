@@ -328,7 +328,7 @@ def describe_route(ctx: CheckContext, source: TraceSource) -> str:
     """How a traced source reaches the expression: ``passed as var.suffix from main.tf:44``."""
     steps = route(ctx, source.via)
     if not steps:
-        return "used directly"
+        return "referenced directly"
     text = ", ".join(step for step, _ in steps[:4])
     return ("passed " if text.startswith("as ") else "") + text
 
