@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from harness.diagnostics import Span
@@ -12,6 +13,12 @@ from harness.terraform.model import Configuration
 
 SNIPPET_MAX_LINES = 8
 SNIPPET_MAX_CHARS = 600
+
+
+@lru_cache(maxsize=512)
+def _lines(content: str) -> tuple[str, ...]:
+    """A file's lines, split once per content (str hashes are cached, so lookups are cheap)."""
+    return tuple(content.splitlines())
 
 
 class Status(StrEnum):
@@ -46,7 +53,7 @@ class Evidence:
         snippet = ""
         response_line = None
         if file is not None:
-            lines = file.content.splitlines()
+            lines = _lines(file.content)
             last = min(span.last_line, span.start_line + SNIPPET_MAX_LINES - 1)
             snippet = "\n".join(lines[span.start_line - 1 : last])[:SNIPPET_MAX_CHARS]
             response_line = file.origin.response_line(span.start_line)
