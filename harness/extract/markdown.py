@@ -168,6 +168,9 @@ def parse_elements(lines: list[str], base: int = 0, *, max_repairs: int = 200) -
     elements: list[Element] = []
     position = 0
     repairs = 0
+    # Repairs scan ahead and re-parse the rest of the text: cap that work at a few passes over
+    # the whole response so that a hostile text full of ```markdown fences stays linear.
+    budget = 4 * len(lines) + 1000
     while position < len(lines):
         chunk = lines[position:]
         tokens = _MD.parse("\n".join(chunk))
@@ -196,7 +199,9 @@ def parse_elements(lines: list[str], base: int = 0, *, max_repairs: int = 200) -
                     and token.level == 0
                     and len(token.markup) == 3
                     and repairs < max_repairs
+                    and budget > len(chunk) - first
                 ):
+                    budget -= len(chunk) - first
                     true_end = nested_fence_end(chunk, first, token.markup)
                     cm_end = stop - 1 if closed else None
                     if true_end != cm_end:
@@ -217,6 +222,7 @@ def parse_elements(lines: list[str], base: int = 0, *, max_repairs: int = 200) -
                             )
                         )
                         restart = position + last + 1 if true_end is not None else len(lines)
+                        budget -= len(lines) - restart
                         break
                 elements.append(
                     Element(

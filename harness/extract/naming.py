@@ -139,11 +139,25 @@ def comment_name(line: str, *, bare: bool = False) -> str | None:
     if token is not None and token.group(1).lower() in _NOT_FILES:
         token = None
     if token is None:
-        return None if bare else _single(find_paths(rest))
+        return None if bare else _placed_in(rest)
     after = rest.replace("`", "")[token.end() :]
     if bare:
         return token.group(1) if not after.strip() else None
-    return token.group(1) if _AFTER_NAME.match(after) else _single(find_paths(rest))
+    return token.group(1) if _AFTER_NAME.match(after) else _placed_in(rest)
+
+
+def _placed_in(comment: str) -> str | None:
+    """The one path a comment says the code goes in: "In main.tf, ...", "Add this at the top
+    of x.tf", "Updated main.tf ..." -- not a mere mention ("consumed by provider.tf")."""
+    path = _single(find_paths(comment))
+    if path is None:
+        return None
+    place = re.compile(
+        r"(?:\b(?:in|into|inside|of|updated?|modified|fixed)|\badd\b.*\bto)\s+[`'\"]?"
+        + re.escape(path),
+        re.IGNORECASE,
+    )
+    return path if place.search(comment.replace("\\", "/")) else None
 
 
 def first_comment_name(content: str) -> tuple[str, int] | None:
