@@ -65,8 +65,6 @@ def load_reference(path: Path) -> ReferenceInput:
         task_id, tree = path.name, tree_from_directory(path)
     else:
         raise DeriveError(f"{path}: no such file or folder")
-    if not tree.of_language("hcl"):
-        raise DeriveError(f"{path}: no Terraform (.tf) files in the reference")
     return ReferenceInput(task_id, str(path), tree, build(tree))
 
 
@@ -343,6 +341,15 @@ def _facts_summary(ref: ReferenceInput, base_id: str) -> tuple[str, ...]:
     config = ref.config
     n_resources = sum(1 for _ in config.resources())
     n_modules = len([m for m in config.modules if m != config.root])
+    no_hcl = (
+        (
+            "The reference has no Terraform files"
+            + ("" if ref.tree.files else " (no file could be extracted from it)")
+            + ": only criteria that do not need them apply.",
+        )
+        if not ref.tree.of_language("hcl")
+        else ()
+    )
     return (
         f"Derived by `iac-harness derive` from {ref.source} (task {ref.task_id}): "
         f"{len(ref.tree.files)} files, {n_resources} resources, {n_modules} child modules, "
@@ -350,6 +357,7 @@ def _facts_summary(ref: ReferenceInput, base_id: str) -> tuple[str, ...]:
         f"It extends {base_id}. Every criterion below was run on the reference itself; params "
         "were relaxed until it passes, and criteria it still fails are disabled with the "
         "reason. Review before use: this is a draft for a reviewer to edit.",
+        *no_hcl,
     )
 
 
