@@ -44,7 +44,7 @@ class Task:
     task_id: str
     path: Path
     prompts: tuple[Path, ...]  # in turn order: PROMPT.md, then follow-ups
-    responses: tuple[ResponseSource, ...]  # in turn order, then file order
+    responses: tuple[ResponseSource, ...]  # in file order (MODEL_RESPONSE, 1, 2, 3, ...)
     ideal: Path | None = None
     failures: Path | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
@@ -56,13 +56,23 @@ class Task:
         raise KeyError(f"{self.task_id}: no response {response_id!r}")
 
     def chain(self, source: ResponseSource) -> tuple[ResponseSource, ...]:
-        """The responses whose trees make up ``source``'s effective tree, oldest first: the
-        last response of each earlier turn, then ``source`` (just ``source`` for turn 1)."""
-        earlier: dict[int, ResponseSource] = {}
-        for candidate in self.responses:
-            if candidate.turn < source.turn:
-                earlier[candidate.turn] = candidate
-        return (*(earlier[turn] for turn in sorted(earlier)), source)
+        """The responses whose trees make up ``source``'s effective tree, oldest first, ending
+        with ``source`` (just ``source`` for turn 1).
+
+        For each earlier turn the predecessor is the highest-numbered response of that turn
+        numbered below ``source``: MODEL_RESPONSE2 follows MODEL_RESPONSE even when
+        MODEL_RESPONSE3 and MODEL_RESPONSE4 are further independent answers to PROMPT.md.
+        """
+        number = _response_number(source.path.name)
+        chain: list[ResponseSource] = []
+        for turn in range(1, source.turn):
+            of_turn = [r for r in self.responses if r.turn == turn and r is not source]
+            below = [r for r in of_turn if _response_number(r.path.name) < number]
+            if below:
+                chain.append(max(below, key=lambda r: _response_number(r.path.name)))
+            elif of_turn:
+                chain.append(min(of_turn, key=lambda r: _response_number(r.path.name)))
+        return (*chain, source)
 
 
 def _number(match: re.Match[str]) -> int:
@@ -92,7 +102,7 @@ def load_task(task_dir: Path) -> Task:
         number = _number(match)
         turn = 1 if number == 0 else prompt_turn.get(number, 1)
         responses.append(ResponseSource(Path(name).stem, task_dir / name, turn))
-    responses.sort(key=lambda r: (r.turn, _response_number(r.path.name)))
+    responses.sort(key=lambda r: _response_number(r.path.name))
     ideal = task_dir / _IDEAL if _IDEAL in names else None
     if not responses and ideal is None:
         raise TaskError(

@@ -70,3 +70,19 @@ def test_unusable_input_gives_one_line_errors(tmp_path: Path) -> None:
     with pytest.raises(TaskError) as caught:
         load_task(tmp_path)
     assert "metadata.json" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_follow_up_builds_on_its_own_conversation(tmp_path: Path) -> None:
+    # like the bundled sample: MODEL_RESPONSE2 follows up MODEL_RESPONSE; 3 and 4 are
+    # further independent answers to PROMPT.md
+    for name in ("PROMPT.md", "PROMPT2.md", *(f"MODEL_RESPONSE{n}.md" for n in ("", 2, 3, 4))):
+        (tmp_path / name).write_text("x\n")
+    task = load_task(tmp_path)
+    assert [(r.response_id, r.turn) for r in task.responses] == [
+        ("MODEL_RESPONSE", 1),
+        ("MODEL_RESPONSE2", 2),
+        ("MODEL_RESPONSE3", 1),
+        ("MODEL_RESPONSE4", 1),
+    ]
+    chain = task.chain(task.response("MODEL_RESPONSE2"))
+    assert [r.response_id for r in chain] == ["MODEL_RESPONSE", "MODEL_RESPONSE2"]
