@@ -8,9 +8,12 @@ placeholders, and two task-parameter checks (required modules and resource types
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pydantic import Field
 
@@ -81,15 +84,29 @@ def _comment_part(line: str, language: str) -> str | None:
     return line[match.start() :] if match else None
 
 
-def placeholders_in(file: ExtractedFile) -> list[Placeholder]:
+#: Cheap whole-file pre-filter: only lines holding one of these are examined.
+_CANDIDATE = re.compile(r"\.\.\.|…|<|#|//|/\*")
+
+
+def _candidate_lines(content: str) -> list[tuple[int, str]]:
+    """(1-based number, text) of the lines the pre-filter selects, numbered as
+    ``str.splitlines`` numbers them (as evidence snippets do)."""
+    lines = content.splitlines(keepends=True)
+    starts = list(itertools.accumulate((len(line) for line in lines), initial=0))
+    numbers = sorted({bisect.bisect_right(starts, m.start()) for m in _CANDIDATE.finditer(content)})
+    return [(n, lines[n - 1].rstrip("\r\n")) for n in numbers if 0 < n <= len(lines)]
+
+
+@lru_cache(maxsize=512)
+def placeholders_in(file: ExtractedFile) -> tuple[Placeholder, ...]:
     """Placeholder hits in one code file: elided-code ellipses, stand-in phrases in comments,
-    and ``<YOUR_VALUE>`` slots in HCL."""
+    and ``<YOUR_VALUE>`` slots in HCL. (Cached: the tone checks ask again.)"""
     language = file.language.lower()
     if language not in CODE_LANGUAGES and not file.path.endswith((".tf", ".tfvars", ".hcl")):
-        return []
+        return ()
     hcl = language in _HCL or file.path.endswith((".tf", ".tfvars", ".hcl"))
     hits: list[Placeholder] = []
-    for number, line in enumerate(file.content.splitlines(), start=1):
+    for number, line in _candidate_lines(file.content):
         if _ELLIPSIS_LINE.match(line) and (hcl or _comment_part(line, language) is not None):
             hits.append(Placeholder(file.path, number, line.strip(), "ellipsis"))
             continue
@@ -101,7 +118,7 @@ def placeholders_in(file: ExtractedFile) -> list[Placeholder]:
             slot = _ANGLE_SLOT.search(line)
             if slot:
                 hits.append(Placeholder(file.path, number, line.strip(), "slot"))
-    return hits
+    return tuple(hits)
 
 
 def code_files(tree: FileTree) -> list[ExtractedFile]:

@@ -70,6 +70,12 @@ def lexicon() -> tuple[Rule, ...]:
     return tuple(rules)
 
 
+@lru_cache(maxsize=1)
+def _any_rule() -> re.Pattern[str]:
+    """One pattern that matches wherever some rule might."""
+    return re.compile("|".join(f"(?:{r.pattern.pattern})" for r in lexicon()), re.IGNORECASE)
+
+
 def _emoji_pattern(spec: dict[str, Any]) -> re.Pattern[str]:
     allowed = {int(str(code), 16) for code in spec.get("allow", ())}
     parts = []
@@ -116,6 +122,7 @@ def tone_hits(tree: FileTree) -> tuple[list[Hit], list[tuple[int, int]]]:
         if paragraph and not paragraph_hit:
             clean.append((paragraph[0], paragraph[-1]))
 
+    anything = _any_rule()
     for number, line, original in prose_lines(tree):
         if paragraph and number != paragraph[-1] + 1:  # a code block in between
             close()
@@ -125,6 +132,8 @@ def tone_hits(tree: FileTree) -> tuple[list[Hit], list[tuple[int, int]]]:
             paragraph, paragraph_hit = [], False
             continue
         paragraph.append(number)
+        if not anything.search(line):  # most prose is clean: one scan instead of one per rule
+            continue
         taken: list[tuple[int, int]] = []  # one hit per stretch of text ("Great question!")
         for rule in rules:
             for match in rule.pattern.finditer(line):
