@@ -1,0 +1,35 @@
+"""Scoring the whole corpus never crashes: every response, overlay and ideal yields exactly one
+result, with no response-level error and no check error."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from harness.run import discover, score_paths
+
+pytestmark = pytest.mark.corpus
+
+
+def test_whole_corpus_scores(corpus: Path, tmp_path: Path) -> None:
+    paths = [corpus / "terraform", corpus / "other"]
+    plans = discover(paths)
+    run = score_paths(paths, "terraform-aws-production", tmp_path / "run", progress=False)
+    assert len(run.responses) == sum(plan.units for plan in plans)
+    keys = Counter(r.key for r in run.responses)
+    assert not [k for k, n in keys.items() if n > 1], "a response was scored twice"
+    assert run.info.counts["ideal"] == sum(1 for plan in plans if plan.ideal is not None)
+    errors = {r.key: r.error for r in run.responses if r.error}
+    assert not errors, f"{len(errors)} responses could not be scored: {errors}"
+    check_errors = [
+        f"{r.key} {c.criterion_id}: {c.message}"
+        for r in run.responses
+        for c in r.criteria
+        if c.status.value == "error"
+    ]
+    assert not check_errors, f"{len(check_errors)} check errors:\n" + "\n".join(check_errors[:20])
+    assert all(r.overall is not None for r in run.responses)
+    lines = (tmp_path / "run" / "responses.jsonl").read_text().splitlines()
+    assert len(lines) == len(run.responses)
