@@ -1,0 +1,203 @@
+"""File-level rules applied once every block has a name: vet each path, infer names for unnamed
+HCL (never clashing with a stated name), keep the later of two blocks with the same path,
+enforce the block and file-count limits, drop placeholder-only blocks, report elisions,
+partial introductions and case-insensitive collisions."""
+
+from __future__ import annotations
+
+from harness.diagnostics import Diagnostic, Severity, Span
+from harness.extract import naming
+from harness.extract.blocks import Block, Collected
+from harness.extract.limits import ExtractLimits
+from harness.extract.paths import UnsafePathError, normalise_path
+from harness.extract.types import Convention, ExtractedFile, NameEvidence, Origin
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def build_files(
+    collected: Collected, response_id: str, limits: ExtractLimits, diagnostics: list[Diagnostic]
+) -> list[ExtractedFile]:
+    named: list[tuple[Block, str]] = []
+    for block in collected.blocks:
+        if block.kind != "named" or block.raw_path is None:
+            continue
+        try:
+            named.append((block, normalise_path(block.raw_path, limits)))
+        except UnsafePathError as error:
+            diagnostics.append(
+                Diagnostic(
+                    "rejected_path",
+                    Severity.ERROR,
+                    f"block at lines {block.start}-{block.end} names {error.raw!r}, which "
+                    f"{error.reason}; not extracted",
+                    line=block.evidence.line if block.evidence else block.start,
+                )
+            )
+    taken = {path.casefold() for _, path in named}
+    for block in collected.blocks:
+        if block.kind != "hcl_unnamed":
+            continue
+        inferred = naming.infer_hcl_name(block.content)
+        if inferred is None:
+            if block.content.strip():
+                diagnostics.append(
+                    Diagnostic(
+                        "unnamed_block",
+                        Severity.INFO,
+                        f"HCL block at lines {block.start}-{block.end} names no file and has no "
+                        "top-level Terraform block (a fragment); not extracted",
+                        line=block.start,
+                    )
+                )
+            continue
+        name, reason = inferred
+        path = _dedupe(name, taken)
+        taken.add(path.casefold())
+        block.evidence = NameEvidence(Convention.INFERRED, reason)
+        block.language = "tfvars" if path.endswith(".tfvars") else "hcl"
+        named.append((block, path))
+        diagnostics.append(
+            Diagnostic(
+                "inferred_name",
+                Severity.INFO,
+                f"block at lines {block.start}-{block.end} names no file; called it {path} "
+                f"({reason})",
+                line=block.start,
+            )
+        )
+    named.sort(key=lambda item: item[0].start)
+    return _apply_file_rules(named, response_id, limits, diagnostics)
+
+
+def _dedupe(name: str, taken: set[str]) -> str:
+    if name.casefold() not in taken:
+        return name
+    stem, dot, suffix = name.partition(".")
+    number = 2
+    while f"{stem}_{number}{dot}{suffix}".casefold() in taken:
+        number += 1
+    return f"{stem}_{number}{dot}{suffix}"
+
+
+def _apply_file_rules(
+    named: list[tuple[Block, str]],
+    response_id: str,
+    limits: ExtractLimits,
+    diagnostics: list[Diagnostic],
+) -> list[ExtractedFile]:
+    by_path: dict[str, ExtractedFile] = {}
+    for block, path in named:
+        if not _keep_content(block, path, limits, diagnostics):
+            continue
+        assert block.evidence is not None
+        origin = Origin(
+            start_line=block.start,
+            end_line=block.end,
+            naming=block.evidence,
+            info_string=block.info,
+            response=response_id,
+        )
+        content = block.content if block.content.endswith("\n") else block.content + "\n"
+        file = ExtractedFile(path, content, block.language, origin)
+        previous = by_path.pop(path, None)
+        if previous is not None:
+            diagnostics.append(
+                Diagnostic(
+                    "duplicate_path",
+                    Severity.WARNING,
+                    f"{path} is written twice: lines {previous.origin.start_line}-"
+                    f"{previous.origin.end_line} and {block.start}-{block.end}; the later "
+                    "block is kept",
+                    line=block.start,
+                )
+            )
+        elif len(by_path) >= limits.max_files:
+            diagnostics.append(
+                Diagnostic(
+                    "size_limit",
+                    Severity.ERROR,
+                    f"more than {limits.max_files} files; {path} (line {block.start}) and later "
+                    "files were dropped",
+                    line=block.start,
+                )
+            )
+            break
+        by_path[path] = file
+        if block.partial:
+            diagnostics.append(
+                Diagnostic(
+                    "partial_file",
+                    Severity.INFO,
+                    f"{path} (line {block.start}) is introduced as a change to the file "
+                    f"({block.evidence.text!r}); it may not be the whole file",
+                    line=block.start,
+                )
+            )
+    files = sorted(by_path.values(), key=lambda f: f.origin.start_line)
+    diagnostics.extend(_case_collisions(files))
+    return files
+
+
+def _keep_content(
+    block: Block, path: str, limits: ExtractLimits, diagnostics: list[Diagnostic]
+) -> bool:
+    size = len(block.content.encode("utf-8", errors="replace"))
+    if size > limits.max_block_bytes:
+        diagnostics.append(
+            Diagnostic(
+                "size_limit",
+                Severity.ERROR,
+                f"{path} (lines {block.start}-{block.end}) is {size} bytes, over the "
+                f"{limits.max_block_bytes}-byte block limit; not extracted",
+                line=block.start,
+            )
+        )
+        return False
+    content_lines = block.content.split("\n")
+    placeholders = [i for i, line in enumerate(content_lines) if naming.is_placeholder(line)]
+    if len(placeholders) == sum(1 for line in content_lines if line.strip()):
+        diagnostics.append(
+            Diagnostic(
+                "placeholder_only",
+                Severity.WARNING,
+                f"{path} (lines {block.start}-{block.end}) holds nothing but a placeholder "
+                "(or nothing at all); not extracted",
+                line=block.start,
+            )
+        )
+        return False
+    if placeholders:
+        first = placeholders[0] + 1
+        diagnostics.append(
+            Diagnostic(
+                "placeholder",
+                Severity.INFO,
+                f"{path} elides code ({len(placeholders)} placeholder line(s) such as "
+                f"{block.content.split(chr(10))[first - 1].strip()!r}); the file is incomplete",
+                line=block.start + first,
+                span=Span(path, first),
+            )
+        )
+    return True
+
+
+def _case_collisions(files: list[ExtractedFile]) -> list[Diagnostic]:
+    seen: dict[str, ExtractedFile] = {}
+    found = []
+    for file in files:
+        key = file.path.casefold()
+        other = seen.get(key)
+        if other is not None:
+            found.append(
+                Diagnostic(
+                    "case_collision",
+                    Severity.WARNING,
+                    f"{file.path} and {other.path} differ only in case; they collide on "
+                    "case-insensitive file systems",
+                    line=file.origin.start_line,
+                )
+            )
+        else:
+            seen[key] = file
+    return found
