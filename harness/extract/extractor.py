@@ -5,6 +5,14 @@ elements (:mod:`.markdown`); name the blocks (:mod:`.blocks`); vet every path (:
 infer names for unnamed HCL; then apply the file-level rules (later duplicate wins, placeholder
 and size limits, case collisions), read the promised files from directory drawings, and collect
 prose, conflict markers and truncation.
+
+Diagnostic codes (stage ``extract``; ``line`` is the response line):
+  error    rejected_path (unsafe name; block dropped), size_limit (response/block/file count)
+  warning  truncated (fence never closed), duplicate_path (later block kept), case_collision,
+           conflict_markers, placeholder_only (block dropped), unfenced_code, decode_error
+  info     inferred_name, unnamed_block, name_conflict, partial_file, placeholder (elided code),
+           nested_fence (```markdown end re-decided), markdown_wrapper, reasoning_unterminated;
+           carried_over comes from :func:`harness.extract.overlay`.
 """
 
 from __future__ import annotations
