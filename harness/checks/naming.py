@@ -54,6 +54,7 @@ NAME_ATTRIBUTES: dict[str, list[str]] = {
     "aws_elasticache_subnet_group": ["name"],
     "aws_ecs_cluster": ["name"],
     "aws_ecr_repository": ["name"],
+    "aws_key_pair": ["key_name", "key_name_prefix"],
 }
 
 #: Types whose name may be omitted: the provider then generates a unique one.
@@ -135,8 +136,9 @@ def random_suffix_resource(ctx: CheckContext, params: RandomSuffixParams) -> Ite
         passwords, secrets or tokens are not suffixes and are skipped): ``random_id`` needs
         ``byte_length >= min_bytes`` (4 bytes = 8 hex characters), ``random_string`` needs
         ``length >= min_length`` and ``special = false``; ``random_pet`` passes. One failing
-        finding when the configuration has resources but no such suffix at all. Values are
-        resolved through variables and locals.
+        finding when the configuration has resources with account-unique names (IAM roles,
+        SSM parameters, buckets, key pairs...) but no such suffix at all; na when it has none.
+        Values are resolved through variables and locals.
 
     Why it matters:
         Fixed names (IAM roles, SSM parameters, subnet groups) collide with leftovers of an
@@ -163,14 +165,18 @@ def random_suffix_resource(ctx: CheckContext, params: RandomSuffixParams) -> Ite
         if not (r.type == "random_string" and _SECRET_NAME.search(r.name))
     ]
     if not subjects:
-        if any(True for _ in ctx.config.resources()):
+        named = resources_of(ctx.config, NAME_ATTRIBUTES)
+        if named:
+            listed = ", ".join(subject_of(ctx.config, r) for r in named[:3])
+            more = f" and {len(named) - 3} more" if len(named) > 3 else ""
             yield failed(
-                "no random_id, random_string or random_pet resource: names have no random "
-                "suffix and collide on a second deploy",
+                "no random_id, random_string or random_pet resource: names of "
+                f"{listed}{more} have no random suffix and collide on a second deploy",
+                *(ctx.evidence(r.span) for r in named[:3]),
                 subject="random suffix",
             )
         else:
-            yield not_applicable("no Terraform resources to name")
+            yield not_applicable("no resource whose name must be unique")
         return
     for resource in subjects:
         yield _judge_random(ctx, resource, params)

@@ -55,11 +55,8 @@ resource "aws_sns_topic" "t" {
     assert strings_of(ctx.config, name, "") == ["app-prod"]
     cidrs = topic.get("tags.cidrs")
     assert cidrs is not None
-    assert [v.value for v in flat_values(ctx.config, cidrs, "")] == [
-        "10.0.0.0/8",
-        "0.0.0.0/0",
-        "10.1.0.0/16",
-    ]
+    # the condition is decided by the default (env = "prod"): only the else branch
+    assert [v.value for v in flat_values(ctx.config, cidrs, "")] == ["10.0.0.0/8", "10.1.0.0/16"]
 
 
 def test_unresolvable_values_are_marked_unknown(tmp_path: Path) -> None:
@@ -179,3 +176,27 @@ def test_policy_heredoc_with_interpolation(tmp_path: Path) -> None:
     first, second = document.statements
     assert first.span.start_line == 6 and second.span.start_line == 7
     assert first.resources != ("*",) and second.resources == ("*",)
+
+
+def test_static_conditions_pick_one_branch(tmp_path: Path) -> None:
+    ctx = ctx_for(
+        tmp_path,
+        """
+variable "versioning" {
+  default = true
+}
+variable "env" {
+  default = "prod"
+}
+variable "unknown" {}
+resource "aws_s3_bucket_versioning" "v" {
+  a = var.versioning ? "Enabled" : "Suspended"
+  b = var.env == "dev" ? "0.0.0.0/0" : "10.0.0.0/8"
+  c = !var.versioning ? "x" : "y"
+  d = var.unknown ? "p" : "q"
+}
+""",
+    )
+    (resource,) = resources_of(ctx.config, ["aws_s3_bucket_versioning"])
+    got = {k: strings_of(ctx.config, resource.get(k), "") for k in "abcd"}
+    assert got == {"a": ["Enabled"], "b": ["10.0.0.0/8"], "c": ["y"], "d": ["p", "q"]}

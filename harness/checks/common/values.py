@@ -47,6 +47,10 @@ class _Evaluator:
             return [Value(None, False, expr, module, via)]
         kind = expr.kind
         if kind is ExprKind.CONDITIONAL and len(expr.items) == 3:
+            decided = self._condition(expr.items[0], module, depth)
+            if decided is not None:
+                branch = expr.items[1] if decided else expr.items[2]
+                return self.values(branch, module, via, depth + 1)
             return self._many(expr.items[1:], module, via, depth)
         if kind is ExprKind.REFERENCE and expr.reference is not None:
             targets = self._targets(expr, module, depth)
@@ -86,6 +90,23 @@ class _Evaluator:
         for item in items:
             found += self.values(item, module, via, depth + 1)
         return found[:_MAX_VALUES]
+
+    def _condition(self, expr: Expr, module: str, depth: int) -> bool | None:
+        """The value of a condition when it is static (``var.enabled``, ``var.env ==
+        "prod"``, ``!var.x``); None when it depends on something unknown."""
+        if expr.kind is ExprKind.OPERATION and expr.name in ("==", "!=") and len(expr.items) == 2:
+            sides = [self.values(i, module, (), depth + 1) for i in expr.items]
+            if all(len(v) == 1 and v[0].known for v in sides):
+                same = _normal(sides[0][0].value) == _normal(sides[1][0].value)
+                return same if expr.name == "==" else not same
+            return None
+        if expr.kind is ExprKind.OPERATION and expr.name == "!" and len(expr.items) == 1:
+            inner = self._condition(expr.items[0], module, depth + 1)
+            return None if inner is None else not inner
+        found = self.values(expr, module, (), depth + 1)
+        if len(found) == 1 and found[0].known:
+            return _as_bool(found[0].value)
+        return None
 
     def _template(self, expr: Expr, module: str, via: tuple[Span, ...], depth: int) -> Value:
         """``"${var.a}-x"`` when every part has exactly one static value."""
@@ -145,6 +166,11 @@ class _Evaluator:
         if variable is not None and variable.default is not None:
             found.append((variable.default, module.path, variable.block.span))
         return found
+
+
+def _normal(value: Any) -> Any:
+    """Compare like Terraform: ``"5432" == 5432`` is false, but 1 == 1.0 is true."""
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
 def _hcl(value: Any) -> str:
