@@ -215,7 +215,8 @@ def collect(
             continue
         if element.kind != "fence":
             continue
-        if not element.closed:
+        if not element.closed and depth == 0:
+            # inside a wrapper, an unclosed fence just ends with the wrapper: not a cut-off
             out.unclosed.append(element)
         if element.repaired:
             out.diagnostics.append(
@@ -244,7 +245,6 @@ def collect(
                 out.drawings.extend(nested.drawings)
                 out.diagnostics.extend(nested.diagnostics)
                 out.code_lines.extend(nested.code_lines)
-                out.unclosed.extend(nested.unclosed)
                 out.code_lines.append((element.start, element.start))
                 out.code_lines.append((element.end, element.end))
                 out.diagnostics.append(

@@ -289,3 +289,9 @@ def test_diagnostics_carry_response_lines() -> None:
     tree = extract(FIXTURES / "conventions.md")
     assert all(d.line is not None and d.line >= 1 for d in tree.diagnostics)
     assert all(d.stage == "extract" for d in tree.diagnostics)
+
+
+def test_unclosed_fence_inside_a_wrapper_is_not_a_cut_off() -> None:
+    text = "````\n## Notes\n\n   ```typescript\n   const a = 1;\n````\n\nAfter.\n"
+    tree = extract(text)
+    assert not tree.truncated and "truncated" not in codes(tree)
