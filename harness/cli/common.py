@@ -17,5 +17,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error (``iac-harness: error: ...``) and exit non-zero."""
-    err_console.print(f"[bold red]iac-harness: error:[/bold red] {message}", highlight=False)
+    err_console.print(
+        f"[bold red]iac-harness: error:[/bold red] {message}", highlight=False, soft_wrap=True
+    )
     raise typer.Exit(code)
