@@ -7,6 +7,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 console = Console()
 err_console = Console(stderr=True)
@@ -18,6 +19,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line error (``iac-harness: error: ...``) and exit non-zero."""
     err_console.print(
-        f"[bold red]iac-harness: error:[/bold red] {message}", highlight=False, soft_wrap=True
+        f"[bold red]iac-harness: error:[/bold red] {escape(message)}",
+        highlight=False,
+        soft_wrap=True,
     )
     raise typer.Exit(code)
