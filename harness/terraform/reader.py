@@ -68,6 +68,38 @@ class _Converter:
             expr = Expr(ExprKind.UNKNOWN, "", span)
         return Attribute(name, expr, span)
 
+    def loose_block(self, items: list[Node], start: int, cutoff: int) -> tuple[Block, int] | None:
+        """A block whose pieces tree-sitter left loose inside an ERROR node (``identifier
+        string_lit* block_start attribute...``): the header and the clean attributes and
+        blocks after it. Returns the block and the index of the first item not taken."""
+        kind = self.src.text_of(items[start])
+        labels: list[str] = []
+        i = start + 1
+        while i < len(items) and items[i].type in ("string_lit", "identifier"):
+            labels.append(self.exprs.label(items[i]))
+            i += 1
+        if i >= len(items) or items[i].type != "block_start":
+            return None
+        i += 1
+        attributes: list[Attribute] = []
+        blocks: list[Block] = []
+        last = items[i - 1]
+        provider_attr = _PROVIDER_ATTRS.get(kind, "")
+        while i < len(items) and not items[i].has_error and items[i].end_byte <= cutoff:
+            item = items[i]
+            if item.type == "attribute":
+                attributes.append(self.attribute(item, frozenset(), provider_attr))
+            elif item.type == "block":
+                nested = self.block(item, frozenset(), 1)
+                if nested is not None:
+                    blocks.append(nested)
+            elif item.type != "comment":
+                break
+            last = item
+            i += 1
+        span = self.src.span_between(items[start], last)
+        return Block(kind, tuple(labels), tuple(attributes), tuple(blocks), span), i
+
     def block(
         self,
         node: Node,
@@ -205,7 +237,9 @@ def read_hcl(
         conv = _Converter(src, max_depth)
         hint_row = hint_line - 1 - line_offset if hint_line is not None else None
         broken: Node | None = None
-        for item in _items(root):
+        items = _items(root)
+        index = 0
+        for index, item in enumerate(items):  # noqa: B007 - index is used after the loop
             t = item.type
             if t == "comment":
                 continue
@@ -226,14 +260,6 @@ def read_hcl(
         if broken is None:
             break
         complete = False
-        error = first_error(broken) or broken
-        error_row, _, reason = _locate(error)
-        if (
-            hint_row is not None
-            and broken.start_point[0] <= hint_row <= broken.end_point[0]
-            and hint_row <= error_row
-        ):
-            error_row, reason = hint_row, "a quoted string is not closed on its line"
         next_line = segment.find(b"\n", broken.start_byte)
         match = _HEADER.search(segment, next_line + 1) if next_line >= 0 else None
         resync = match.start() if match else len(segment)
@@ -241,25 +267,46 @@ def read_hcl(
             resync_row = segment.count(b"\n", 0, resync)
         else:
             resync_row = segment.count(b"\n") + (0 if segment.endswith(b"\n") else 1)
+        loose = None
+        if broken.type == "identifier":
+            loose = conv.loose_block(items, index, resync)
+        error = first_error(broken) or broken
+        reason = ""
+        if loose is not None:
+            stop = loose[1]
+            if stop < len(items) and items[stop].start_byte < resync:
+                error = first_error(items[stop]) or items[stop]
+            else:
+                error, reason = items[stop - 1], "the block ends without its closing '}'"
+        error_row, _, why = _locate(error)
+        reason = reason or why
+        if (
+            hint_row is not None
+            and broken.start_point[0] <= hint_row <= broken.end_point[0]
+            and hint_row <= error_row
+        ):
+            error_row, reason = hint_row, "a quoted string is not closed on its line"
         line = error_row + line_offset + 1
         first_break = line if first_break is None else first_break
         partial: Block | None = None
         if broken.type == "block":
             partial = conv.block(broken, cutoff=min(resync, error.start_byte), avoid_row=hint_row)
-            if partial is not None:
-                blocks.append(partial)
-                address = ".".join((partial.kind, *partial.labels))
-                diagnostics.append(
-                    Diagnostic(
-                        "incomplete_block",
-                        Severity.WARNING,
-                        f"{address} is cut short by a syntax error at line {line} ({reason}); "
-                        f"read {len(partial.attributes)} attribute(s) and "
-                        f"{len(partial.blocks)} nested block(s) of it",
-                        span=partial.span,
-                        stage="parse",
-                    )
+        elif loose is not None:
+            partial = loose[0]
+        if partial is not None:
+            blocks.append(partial)
+            address = ".".join((partial.kind, *partial.labels))
+            diagnostics.append(
+                Diagnostic(
+                    "incomplete_block",
+                    Severity.WARNING,
+                    f"{address} is cut short by a syntax error at line {line} ({reason}); "
+                    f"read {len(partial.attributes)} attribute(s) and "
+                    f"{len(partial.blocks)} nested block(s) of it",
+                    span=partial.span,
+                    stage="parse",
                 )
+            )
         kept_until = partial.span.last_line if partial is not None else line - 1
         first_lost = max(line, kept_until + 1) - line_offset - 1  # segment row
         if _has_content(segment, first_lost, resync_row):
