@@ -36,7 +36,7 @@ def bar(score: float | None, width: int = 48, height: int = 8) -> Markup:
 
 
 def histogram(
-    scores: Sequence[float], ideal_scores: Sequence[float], width: int = 440, height: int = 220
+    scores: Sequence[float], ideal_scores: Sequence[float], width: int = 420, height: int = 220
 ) -> Markup:
     """Distribution of overall scores in bins of 10, model responses and ideals stacked."""
     left, bottom, top = 34, 30, 14
@@ -104,7 +104,7 @@ def histogram(
 
 
 def boxplots(
-    series: Mapping[str, Sequence[float]], titles: Mapping[str, str], width: int = 440
+    series: Mapping[str, Sequence[float]], titles: Mapping[str, str], width: int = 420
 ) -> Markup:
     """One horizontal box plot (min, quartiles, median, max) per category, scores 0-100."""
     row_h, left, right, top = 24, 120, 70, 10
@@ -159,7 +159,7 @@ def boxplots(
 
 
 def status_stacks(
-    table: Mapping[str, Mapping[str, int]], titles: Mapping[str, str], width: int = 440
+    table: Mapping[str, Mapping[str, int]], titles: Mapping[str, str], width: int = 420
 ) -> Markup:
     """Per category, how often each status occurred (100% stacked bars with counts)."""
     row_h, left, right, top = 24, 120, 10, 26

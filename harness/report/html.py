@@ -26,7 +26,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from harness.report import charts
-from harness.report.comparison import comparison_view
+from harness.report.comparison import comparison_view, kind_label
 from harness.report.highlight import highlight_css, highlight_lines
 from harness.report.model import STATUS_SYMBOL, STATUSES, FileRef, ReportModel, ResponseRow
 from harness.report.responsetext import response_lines
@@ -71,6 +71,7 @@ def _environment() -> Environment:
         symbol=STATUS_SYMBOL,
         bar=charts.bar,
         band=charts.band,
+        kind_label=kind_label,
     )
     env.filters["score"] = _score
     return env

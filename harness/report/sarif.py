@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from harness.checks.registry import CheckSpec, load_checks
+from harness.checks.registry import DOC_SECTIONS, CheckSpec, load_checks
 from harness.checks.types import Evidence, Finding, Status
 from harness.report.model import ReportModel, ResponseRow
 from harness.results import CriterionInfo, CriterionResult, CriterionStatus
@@ -43,10 +43,9 @@ def safe_relpath(path: str) -> PurePosixPath | None:
     """``path`` as a relative POSIX path that stays inside its folder, or None."""
     if not path or "\x00" in path or "\\" in path:
         return None
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or any(part in ("", ".", "..") for part in pure.parts):
-        return None
-    return pure
+    if path.startswith("/") or any(part in ("", ".", "..") for part in path.split("/")):
+        return None  # extraction normalises paths; anything else is not written
+    return PurePosixPath(path)
 
 
 def write_extracted(model: ReportModel, out_dir: Path) -> dict[tuple[str, str], str]:
@@ -79,14 +78,28 @@ def _text(value: str) -> str:
     return value if len(value) <= _MAX_MESSAGE else value[: _MAX_MESSAGE - 1] + "…"
 
 
+def _help(info: CriterionInfo, spec: CheckSpec | None) -> dict[str, str]:
+    """Plain-text and markdown help: the rubric's title and why, then the check's documented
+    sections (what it checks, why it matters, example)."""
+    text = [info.title or info.id]
+    markdown = [f"**{info.title or info.id}** (`{info.check}`)"]
+    if info.why:
+        text.append(f"Why (rubric): {info.why}")
+        markdown.append(f"*Why:* {info.why}")
+    sections = [(name, spec.section(name)) for name in DOC_SECTIONS] if spec else []
+    if spec is not None and not any(body for _, body in sections):
+        sections = [("Documentation", spec.doc)]
+    for name, body in sections:
+        if body:
+            text.append(f"{name}:\n{body}")
+            fence = "```" if name == "Example" else ""
+            shown = f"{fence}\n{body}\n{fence}" if fence else body
+            markdown.append(f"#### {name}\n\n{shown}")
+    return {"text": "\n\n".join(text), "markdown": "\n\n".join(markdown)}
+
+
 def _rule(info: CriterionInfo, spec: CheckSpec | None) -> dict[str, Any]:
     what = spec.section("What it checks") if spec else ""
-    help_parts = [f"{info.title}." if info.title else ""]
-    if info.why:
-        help_parts.append(f"Why (rubric): {info.why}")
-    if spec is not None:
-        help_parts.append(spec.doc)
-    help_text = "\n\n".join(p for p in help_parts if p) or info.id
     properties: dict[str, Any] = {
         "category": info.category,
         "check": info.check,
@@ -102,7 +115,7 @@ def _rule(info: CriterionInfo, spec: CheckSpec | None) -> dict[str, Any]:
         "name": info.check,
         "shortDescription": {"text": _text(info.title or info.id)},
         "fullDescription": {"text": _text(what or info.why or info.title or info.id)},
-        "help": {"text": help_text},
+        "help": _help(info, spec),
         "defaultConfiguration": {"level": LEVEL.get(info.severity, "warning")},
         "properties": properties,
     }

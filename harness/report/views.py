@@ -83,6 +83,7 @@ class CategoryView:
     info: CategoryInfo
     score: float | None
     criteria: tuple[CriterionView, ...]
+    anchor: str
 
 
 def criterion_anchors(model: ReportModel) -> dict[str, str]:
@@ -151,7 +152,7 @@ def category_views(
 ) -> tuple[CategoryView, ...]:
     out = []
     prose = prose_lines(row)
-    for category in model.categories:
+    for index, category in enumerate(model.categories, start=1):
         views = []
         for info in model.criteria_of(category.id):
             result = row.criteria_by_id.get(info.id)
@@ -169,5 +170,6 @@ def category_views(
                 )
             )
         if views:
-            out.append(CategoryView(category, row.category_score(category.id), tuple(views)))
+            score = row.category_score(category.id)
+            out.append(CategoryView(category, score, tuple(views), f"cat-{index}"))
     return tuple(out)

@@ -373,13 +373,53 @@ def _response(
 
 
 def synthetic_run() -> RunData:
+    # the shape of harness.compare's Comparison.summary()
     comparison = {
-        "missing_resources": [
-            "aws_kms_key.main",
-            {"address": "aws_s3_bucket_versioning.logs", "type": "aws_s3_bucket_versioning"},
-        ],
-        "extra_resources": ["aws_iam_policy.admin"],
-        "matched": 7,
+        "figures": {
+            "resources": {
+                "matched": 3,
+                "missing": 2,
+                "extra": 1,
+                "precision": 0.75,
+                "recall": 0.6,
+                "f1": 0.6667,
+            },
+        },
+        "attribute_agreement": {"weighted": 0.5, "security": 0.25, "attributes": 8},
+        "resources": {
+            "matched": [
+                {
+                    "reference": "aws_iam_policy.app",
+                    "response": "aws_iam_policy.admin",
+                    "differing_attributes": [
+                        {
+                            "path": "policy",
+                            "security": True,
+                            "reference": "data.x.json",
+                            "response": "jsonencode(...)",
+                            "reference_span": {"path": "main.tf", "start_line": 9},
+                            "response_span": {"path": "main.tf", "start_line": 11},
+                        },
+                    ],
+                    "missing_attributes": [{"path": "description", "security": False}],
+                }
+            ],
+            "missing": [
+                {
+                    "key": "aws_kms_key.main",
+                    "module": "",
+                    "span": {"path": "main.tf", "start_line": 30, "response_line": 30},
+                },
+                {"key": "aws_s3_bucket_versioning.logs", "module": "modules/storage"},
+            ],
+            "extra": [
+                {
+                    "key": "aws_iam_policy.admin",
+                    "module": "",
+                    "span": {"path": "main.tf", "start_line": 9, "response_line": 15},
+                },
+            ],
+        },
     }
     responses = [
         _response("tf-100", "IDEAL_RESPONSE", 2, is_ideal=True),

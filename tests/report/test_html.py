@@ -1,0 +1,152 @@
+"""The HTML site built from a run folder: complete, linked, escaped and offline."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from harness.report import build_reports
+from harness.report.highlight import highlight_lines
+from harness.report.naming import slug
+from tests.report.htmlcheck import parse, resolve
+from tests.report.synthetic import (
+    HOSTILE_RESPONSE,
+    HOSTILE_TASK,
+    XSS_IMG,
+    XSS_SCRIPT,
+    synthetic_run,
+)
+
+SAFE_NAME = re.compile(r"^[A-Za-z0-9._+-]+$")
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_page_is_written(synthetic_dir: Path) -> None:
+    site = synthetic_dir / "report"
+    run = synthetic_run()
+    assert (site / "index.html").is_file()
+    for asset in ("report.css", "report.js", "pygments.css"):
+        assert (site / "assets" / asset).is_file()
+    response_pages = list(site.glob("r/*/*/index.html"))
+    assert len(response_pages) == len(run.responses)
+    assert len(list(site.glob("r/*/*/text.html"))) == len(run.responses)
+    assert len(list(site.glob("tasks/*.html"))) == len({r.task_id for r in run.responses})
+    files = sum(len(r.tree.files) for r in run.responses if r.tree is not None)
+    assert len(list(site.glob("r/*/*/files/*.html"))) == files
+
+
+def test_page_names_are_safe_and_inside_the_site(synthetic_dir: Path) -> None:
+    site = (synthetic_dir / "report").resolve()
+    for path in site.rglob("*"):
+        assert path.resolve().is_relative_to(site)
+        assert SAFE_NAME.match(path.name), path.name
+    assert (site / "r" / slug(HOSTILE_TASK) / slug(HOSTILE_RESPONSE) / "index.html").is_file()
+
+
+def test_every_link_and_anchor_resolves(synthetic_dir: Path) -> None:
+    site = synthetic_dir / "report"
+    parsed = {p.resolve(): parse(p) for p in _pages(site)}
+    checked = 0
+    for path, page in parsed.items():
+        for href in page.links:
+            assert not re.match(r"^\s*[a-z][a-z0-9+.-]*:", href, re.I), f"{path}: {href}"
+            target, fragment = resolve(path, href)
+            assert target.exists(), f"{path}: broken link {href}"
+            if fragment and target.suffix == ".html":
+                assert fragment in parsed[target].ids, f"{path}: no #{fragment} in {target}"
+            checked += 1
+    assert checked > 200
+
+
+def test_nothing_is_loaded_from_the_network(synthetic_dir: Path) -> None:
+    for path in _pages(synthetic_dir / "report"):
+        page = parse(path)
+        text = path.read_text(encoding="utf-8")
+        assert all(not re.match(r"^\s*(https?:)?//", s) for s in page.sources + page.links)
+        assert "Content-Security-Policy" in text
+        assert "@import" not in text
+
+
+def test_hostile_text_is_escaped_everywhere(synthetic_dir: Path) -> None:
+    pages = _pages(synthetic_dir / "report")
+    seen_escaped = 0
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        assert XSS_SCRIPT not in text, path
+        assert XSS_IMG not in text, path
+        assert "onerror=" not in text.replace("onerror=&#34;", "").replace("onerror=&quot;", ""), path
+        assert not re.search(r"href\s*=\s*[\"']?\s*javascript:", text, re.I), path
+        seen_escaped += "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in text
+        scripts = [t for t, attrs in parse(path).tags if t == "script"]
+        assert len(scripts) == 1  # only report.js
+        assert not any(t == "img" for t, _ in parse(path).tags)
+    assert seen_escaped >= 5  # the payload is shown, as text, on the pages that carry it
+
+
+def test_evidence_links_to_the_line_in_the_file_view(synthetic_dir: Path) -> None:
+    page_path = synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html"
+    page = parse(page_path)
+    file_links = [h for h in page.links if re.match(r"files/\d+-main\.tf\.html#L12$", h)]
+    assert file_links, page.links
+    target, fragment = resolve(page_path, file_links[0])
+    assert fragment == "L12"
+    text = target.read_text(encoding="utf-8")
+    line = re.search(r'id="L12".*?</div>', text, re.S)
+    assert line is not None and "Statement" in line.group(0)
+    assert "text.html#R" in page_path.read_text(encoding="utf-8")  # line in the response
+
+
+def test_tone_hits_are_marked_in_the_response_text(synthetic_dir: Path) -> None:
+    text = (synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "text.html").read_text(
+        encoding="utf-8"
+    )
+    line = re.search(r'<div class="line k-prose marked tone" id="R3">.*?</div>', text, re.S)
+    assert line is not None
+    assert "<mark>totally awesome</mark>" in line.group(0)
+    assert "tone.professional" in line.group(0)
+
+
+def test_reference_evidence_sits_beside_the_failed_criterion(synthetic_dir: Path) -> None:
+    html = (synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    block = re.search(r'id="c-security.iam_least_privilege".*?</article>', html, re.S)
+    assert block is not None
+    assert "side-by-side" in block.group(0) and "Reference" in block.group(0)
+    assert "data.aws_iam_policy_document.app.json" in block.group(0)
+
+
+def test_comparison_missing_and_extra_are_listed(synthetic_dir: Path) -> None:
+    site = synthetic_dir / "report" / "r"
+    html = (site / "tf-100" / "MODEL_RESPONSE" / "index.html").read_text(encoding="utf-8")
+    assert 'id="comparison"' in html
+    assert "aws_kms_key.main" in html and "aws_iam_policy.admin" in html
+    assert re.search(r"files/\d+-main\.tf\.html#L9\b", html)  # extra resource: its line
+    without = (site / "tf-100" / "MODEL_RESPONSE2" / "index.html").read_text(encoding="utf-8")
+    assert 'id="comparison"' not in without
+
+
+def test_rebuild_replaces_the_site(tmp_path: Path) -> None:
+    from harness.store import write_run
+
+    write_run(tmp_path, synthetic_run())
+    build_reports(tmp_path, xlsx=False, sarif=False)
+    stale = tmp_path / "report" / "stale.html"
+    stale.write_text("old", encoding="utf-8")
+    paths = build_reports(tmp_path, xlsx=False, sarif=False)
+    assert paths.html == tmp_path / "report" / "index.html" and paths.html.is_file()
+    assert not stale.exists()
+    assert paths.xlsx is None and paths.sarif is None
+    assert not list(tmp_path.glob(".report*"))
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
+def test_highlighting_keeps_one_html_line_per_source_line(text: str) -> None:
+    for language in ("hcl", "python", "yaml", "text"):
+        assert len(highlight_lines(text, language)) == text.count("\n") + 1

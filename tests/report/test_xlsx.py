@@ -1,0 +1,128 @@
+"""The curator's workbook: sheets, shapes, number types, formats, and no formula injection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from harness.report import build_reports
+from harness.report.model import ReportModel
+from harness.results import RunData
+from harness.store import load_run, write_run
+from tests.report.synthetic import FORMULAS, MORE_FORMULA_STARTS, synthetic_run
+
+SHEETS = ["Summary", "Criteria", "Findings", "Diagnostics", "Rubric", "Run"]
+
+
+@pytest.fixture(scope="module")
+def workbook(synthetic_dir: Path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(synthetic_dir / "report.xlsx")
+
+
+@pytest.fixture(scope="module")
+def run(synthetic_dir: Path) -> RunData:
+    return load_run(synthetic_dir)
+
+
+def test_sheets_and_headers(workbook: openpyxl.Workbook, run: RunData) -> None:
+    assert workbook.sheetnames == SHEETS
+    header = [c.value for c in workbook["Summary"][1]]
+    cats = [c.title for c in run.info.rubric.categories]
+    assert header[:6] == ["Task", "Response", "Ideal", "Overall", "Rank", "Responses in task"]
+    assert header[6 : 6 + len(cats)] == cats
+    assert {"Gates failed", "pass", "partial", "fail", "na", "error"} <= set(header)
+    criteria_header = [c.value for c in workbook["Criteria"][1]]
+    assert criteria_header[3:] == [c.id for c in run.info.rubric.criteria]
+    findings_header = [c.value for c in workbook["Findings"][1]]
+    for column in ("Criterion", "Finding", "Message", "File", "Start line", "Snippet"):
+        assert column in findings_header
+
+
+def test_row_counts_equal_the_results(synthetic_dir: Path, run: RunData) -> None:
+    frames = pd.read_excel(synthetic_dir / "report.xlsx", sheet_name=None)
+    model = ReportModel(run)
+    assert len(frames["Summary"]) == len(run.responses)
+    assert len(frames["Criteria"]) == len(run.responses)
+    expected = sum(max(1, len(c.findings)) for r in run.responses for c in r.criteria)
+    assert len(frames["Findings"]) == expected
+    assert len(frames["Diagnostics"]) == sum(len(row.diagnostics) for row in model.rows)
+    assert len(frames["Rubric"]) == len(run.info.rubric.criteria)
+    by_key = {(r.task_id, r.response_id): r for r in run.responses}
+    for record in frames["Summary"].to_dict("records"):
+        result = by_key[(record["Task"], record["Response"])]
+        if result.overall is None:
+            assert pd.isna(record["Overall"])
+        else:
+            assert record["Overall"] == pytest.approx(result.overall, abs=0.01)
+
+
+def test_numbers_are_stored_as_numbers(workbook: openpyxl.Workbook) -> None:
+    sheet = workbook["Summary"]
+    header = [c.value for c in sheet[1]]
+    overall = [r[header.index("Overall")] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    ranks = [r[header.index("Rank")] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert all(v is None or isinstance(v, float | int) for v in overall)
+    assert any(isinstance(v, float | int) for v in overall)
+    assert all(v is None or type(v) is int for v in ranks)
+    findings = workbook["Findings"]
+    fheader = [c.value for c in findings[1]]
+    lines = [r[fheader.index("Start line")] for r in findings.iter_rows(min_row=2, values_only=True)]
+    assert any(type(v) is int for v in lines) and all(v is None or type(v) is int for v in lines)
+
+
+def test_no_cell_is_a_formula_and_planted_text_survives(
+    workbook: openpyxl.Workbook, synthetic_dir: Path
+) -> None:
+    texts: list[str] = []
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
+                if isinstance(cell.value, str):
+                    texts.append(cell.value)
+                    if cell.value.startswith(("=", "+", "-", "@", "\t")):
+                        assert cell.quotePrefix, f"{sheet.title}!{cell.coordinate}"
+    for planted in (*FORMULAS, *MORE_FORMULA_STARTS[:2]):
+        assert planted in texts, planted
+    frames = pd.read_excel(synthetic_dir / "report.xlsx", sheet_name=None)
+    messages = set(frames["Findings"]["Message"].dropna())
+    assert FORMULAS[2] in messages  # "@SUM(1)" read back as text, not evaluated
+
+
+def test_headers_frozen_filtered_and_formatted(workbook: openpyxl.Workbook) -> None:
+    for name in SHEETS:
+        sheet = workbook[name]
+        assert sheet.freeze_panes in ("A2", "C2"), name
+        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:"), name
+        assert sheet.column_dimensions["A"].width and sheet.column_dimensions["A"].width >= 8
+    summary_rules = [
+        (str(rng.sqref), rule.type)
+        for rng in workbook["Summary"].conditional_formatting
+        for rule in rng.rules
+    ]
+    assert ("D2:D9", "colorScale") in summary_rules  # Overall
+    assert sum(1 for _, t in summary_rules if t == "colorScale") >= 1 + 5  # and each category
+    criteria_rules = [
+        (rule.type, rule.formula)
+        for rng in workbook["Criteria"].conditional_formatting
+        for rule in rng.rules
+    ]
+    for status in ("pass", "partial", "fail", "na", "error"):
+        assert ("cellIs", [f'"{status}"']) in criteria_rules
+
+
+def test_unwritable_characters_are_replaced(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    run = synthetic_run()
+    first = run.responses[1]
+    criterion = replace(first.criteria[0], message="bell\x07 nul\x00 =1+1")
+    broken = replace(first, criteria=(criterion, *first.criteria[1:]))
+    write_run(tmp_path, replace(run, responses=(broken,)))
+    paths = build_reports(tmp_path, html=False, sarif=False)
+    assert paths.xlsx is not None
+    frame = pd.read_excel(paths.xlsx, sheet_name="Findings")
+    assert "bell\ufffd nul\ufffd =1+1" in set(frame["Criterion message"])
