@@ -103,9 +103,12 @@ _ATTACHMENT_TYPES = (
 
 
 class LeastPrivilegeParams(Params):
-    sensitive_services: list[str] = Field(
-        default_factory=lambda: ["iam", "sts", "kms", "organizations", "secretsmanager", "account"],
-        description="Services where 'service:*' fails even on scoped resources.",
+    service_wildcards_allowed: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Services where 'service:*' is tolerated on scoped resources (never on all "
+            "resources). Empty by default: 'service:*' grants actions nobody reviewed."
+        ),
     )
     no_resource_actions: list[str] = Field(
         default_factory=list,
@@ -131,8 +134,9 @@ def iam_least_privilege(ctx: CheckContext, params: LeastPrivilegeParams) -> Iter
         user/group policies, role ``inline_policy`` and ``aws_iam_policy_document`` data
         sources), read from ``jsonencode({...})``, heredoc/quoted JSON, ``file()`` of a JSON
         file in the response, or statement blocks, one finding per statement with its span.
-        Fails on: ``Action "*"``; ``NotAction`` in an Allow; ``service:*`` on a sensitive service
-        (iam, sts, kms, organizations, secretsmanager, account) or on all resources; a wildcard
+        Fails on: ``Action "*"``; ``NotAction`` in an Allow; ``service:*`` (every action of a
+        service, e.g. ``s3:*`` also grants DeleteBucket and PutBucketPolicy; tolerated on scoped
+        resources only for services listed in ``service_wildcards_allowed``); a wildcard
         resource (``"*"``, ``arn:aws:s3:::*``, ``arn:aws:logs:*:*:*``) for any action that takes
         ARNs (``s3:GetObject`` does; ``ec2:DescribeInstances`` does not - a curated list of
         actions without resource-level permissions; unknown actions are assumed to take ARNs)
@@ -226,13 +230,13 @@ def _problem(
     wildcard_resource = statement.not_resources != () or any(
         is_wildcard_resource(r) for r in statement.resources
     )
-    sensitive = {s.lower() for s in params.sensitive_services}
+    tolerated = {s.lower() for s in params.service_wildcards_allowed}
     for action in actions:
         service, _, name = action.partition(":")
-        if name == "*" and service.lower() in sensitive:
-            return f"{action} grants every {service} action (sensitive service)"
         if name == "*" and wildcard_resource:
             return f"{action} on all resources grants full control of {service}"
+        if name == "*" and service.lower() not in tolerated:
+            return f"{action} grants every {service} action; list the actions the workload needs"
     if wildcard_resource and not statement.has_condition:
         scoped = [a for a in actions if takes_arn(a, no_resource)]
         if scoped:

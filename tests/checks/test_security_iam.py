@@ -43,8 +43,21 @@ def test_wildcards_fail() -> None:
         "aws_iam_policy.fail_heredoc statement 2",
         "data.aws_iam_policy_document.fail_document statement Uploads",
         "aws_iam_role_policy_attachment.fail_admin",
+        "aws_iam_policy.fail_s3_service_wildcard statement 1",
     }
     assert subjects(findings, Status.PASS) == {"aws_iam_policy.fail_heredoc statement 1"}
+
+
+def test_service_wildcard_on_scoped_resources() -> None:
+    """``s3:*`` on one bucket still grants DeleteBucket/PutBucketPolicy: fail unless the
+    rubric tolerates that service, and never tolerated on all resources."""
+    subject = "aws_iam_policy.fail_s3_service_wildcard statement 1"
+    strict = {f.subject: f for f in run("fail_wildcards.tf")}
+    assert strict[subject].status is Status.FAIL
+    assert strict[subject].message.startswith("s3:* grants every s3 action")
+    tolerant = {f.subject: f for f in run("fail_wildcards.tf", service_wildcards_allowed=["s3"])}
+    assert tolerant[subject].status is Status.PASS
+    assert tolerant["aws_iam_role_policy.fail_iam_service statement 1"].status is Status.FAIL
 
 
 def test_policy_file_statements() -> None:
