@@ -34,7 +34,9 @@ def test_report_builds_only_what_is_asked(tmp_path: Path) -> None:
     shutil.rmtree(tmp_path / "extracted", ignore_errors=True)
     result = runner.invoke(app, ["report", str(tmp_path), "--html", "--sarif"])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "report" / "index.html").is_file() and (tmp_path / "findings.sarif").is_file()
+    assert (tmp_path / "report" / "index.html").is_file() and (
+        tmp_path / "findings.sarif"
+    ).is_file()
 
 
 def test_a_folder_that_is_not_a_run_is_a_one_line_error(tmp_path: Path) -> None:

@@ -80,7 +80,9 @@ def test_hostile_text_is_escaped_everywhere(synthetic_dir: Path) -> None:
         text = path.read_text(encoding="utf-8")
         assert XSS_SCRIPT not in text, path
         assert XSS_IMG not in text, path
-        assert "onerror=" not in text.replace("onerror=&#34;", "").replace("onerror=&quot;", ""), path
+        assert "onerror=" not in text.replace("onerror=&#34;", "").replace("onerror=&quot;", ""), (
+            path
+        )
         assert not re.search(r"href\s*=\s*[\"']?\s*javascript:", text, re.I), path
         seen_escaped += "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in text
         scripts = [t for t, attrs in parse(path).tags if t == "script"]

@@ -18,7 +18,16 @@ def test_safe_ids_are_kept() -> None:
 
 
 def test_hostile_ids_become_safe_names() -> None:
-    for text in ("../../etc/passwd", "", ".", "..", "<script>x</script>", "a/b\\c", "CON", "nul.txt"):
+    for text in (
+        "../../etc/passwd",
+        "",
+        ".",
+        "..",
+        "<script>x</script>",
+        "a/b\\c",
+        "CON",
+        "nul.txt",
+    ):
         name = slug(text)
         assert SAFE.match(name), name
         assert ".." not in name.split("-")[0] or name != text

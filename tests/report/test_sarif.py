@@ -31,8 +31,10 @@ def _format_checker() -> jsonschema.FormatChecker:
 
     @checker.checks("uri")
     def _uri(value: object) -> bool:
-        return isinstance(value, str) and bool(_URI_CHARS.match(value)) and bool(
-            urlparse(value).scheme
+        return (
+            isinstance(value, str)
+            and bool(_URI_CHARS.match(value))
+            and bool(urlparse(value).scheme)
         )
 
     return checker
@@ -68,7 +70,9 @@ def test_a_broken_log_does_not_validate(log: dict[str, Any]) -> None:
         validate(broken)
 
 
-def test_results_are_the_failed_and_partial_criteria(log: dict[str, Any], synthetic_dir: Path) -> None:
+def test_results_are_the_failed_and_partial_criteria(
+    log: dict[str, Any], synthetic_dir: Path
+) -> None:
     run: RunData = load_run(synthetic_dir)
     results = log["runs"][0]["results"]
     expected = sum(
@@ -89,7 +93,9 @@ def test_results_are_the_failed_and_partial_criteria(log: dict[str, Any], synthe
 
 def test_check_errors_are_tool_notifications(log: dict[str, Any]) -> None:
     invocation = log["runs"][0]["invocations"][0]
-    rules = [n.get("associatedRule", {}).get("id") for n in invocation["toolExecutionNotifications"]]
+    rules = [
+        n.get("associatedRule", {}).get("id") for n in invocation["toolExecutionNotifications"]
+    ]
     assert "security.custom" in rules  # the hostile response's check raised
     assert all(r["ruleId"] != "security.custom" for r in log["runs"][0]["results"])
 
@@ -109,7 +115,9 @@ def test_locations_point_at_extracted_lines(log: dict[str, Any], synthetic_dir: 
             assert path.is_file(), path
             region = physical["region"]
             lines = path.read_text(encoding="utf-8").split("\n")
-            assert 1 <= region["startLine"] <= region.get("endLine", region["startLine"]) <= len(lines)
+            assert (
+                1 <= region["startLine"] <= region.get("endLine", region["startLine"]) <= len(lines)
+            )
             assert lines[region["startLine"] - 1].strip() in region["snippet"]["text"]
             located += 1
     assert located >= 5

@@ -69,7 +69,9 @@ def test_numbers_are_stored_as_numbers(workbook: openpyxl.Workbook) -> None:
     assert all(v is None or type(v) is int for v in ranks)
     findings = workbook["Findings"]
     fheader = [c.value for c in findings[1]]
-    lines = [r[fheader.index("Start line")] for r in findings.iter_rows(min_row=2, values_only=True)]
+    lines = [
+        r[fheader.index("Start line")] for r in findings.iter_rows(min_row=2, values_only=True)
+    ]
     assert any(type(v) is int for v in lines) and all(v is None or type(v) is int for v in lines)
 
 

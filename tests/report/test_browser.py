@@ -1,0 +1,191 @@
+"""The HTML report in headless Chromium, loaded from file:// like a reviewer would.
+
+Screenshots land in each test's tmp dir (pytest prints it on failure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.report.naming import slug
+from tests.report.synthetic import (
+    HOSTILE_RESPONSE,
+    HOSTILE_TASK,
+    XSS_IMG,
+    XSS_LINK,
+    XSS_SCRIPT,
+    synthetic_run,
+)
+
+pytestmark = pytest.mark.browser
+
+
+class Console:
+    """Console errors and uncaught page errors of one page."""
+
+    def __init__(self, page: Any) -> None:
+        self.errors: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.console = Console(page)  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def _open(page: Any, path: Path) -> None:
+    page.goto(path.resolve().as_uri())
+    page.wait_for_load_state("load")
+
+
+def _visible_rows(page: Any, table: str) -> int:
+    return int(page.locator(f"#{table} tbody tr:visible").count())
+
+
+def test_index_leaderboard_sorts_and_filters(
+    page: Any, synthetic_dir: Path, tmp_path: Path
+) -> None:
+    run = synthetic_run()
+    _open(page, synthetic_dir / "report" / "index.html")
+    page.screenshot(path=str(tmp_path / "index.png"), full_page=True)
+    assert page.console.errors == []
+    rows = page.locator("#lb tbody tr")
+    assert rows.count() == len(run.responses)
+    shown = rows.all_inner_texts()
+    for result in run.responses:
+        assert any(result.response_id in text for text in shown), result.response_id
+
+    def overall_column() -> list[str]:
+        return [
+            v or ""
+            for v in page.eval_on_selector_all(
+                "#lb tbody tr", "rows => rows.map(r => r.cells[3].dataset.v)"
+            )
+        ]
+
+    before = overall_column()
+    page.locator("#lb thead th", has_text="Overall").locator("button").click()
+    best_first = overall_column()
+    scores = [float(v) for v in best_first if v]
+    assert best_first != before and scores == sorted(scores, reverse=True)
+    assert best_first[-1] == ""  # unscored responses stay last
+    page.locator("#lb thead th", has_text="Overall").locator("button").click()
+    worst_first = [float(v) for v in overall_column() if v]
+    assert worst_first == sorted(worst_first)
+
+    page.locator('.filters[data-for="lb"] input[data-filter="text"]').fill("tf-200")
+    assert _visible_rows(page, "lb") == sum(r.task_id == "tf-200" for r in run.responses)
+    page.locator('.filters[data-for="lb"] input[data-filter="text"]').fill("")
+    page.locator('.filters[data-for="lb"] select[data-filter="kind"]').select_option("ideal")
+    assert _visible_rows(page, "lb") == sum(r.is_ideal for r in run.responses)
+    assert "of 8 rows" in page.locator('.filters[data-for="lb"] .count').inner_text()
+    page.locator('.filters[data-for="lb"] select[data-filter="kind"]').select_option("")
+    page.locator('.filters[data-for="hm"] select[data-filter="task"]').select_option("tf-100")
+    assert _visible_rows(page, "hm") == sum(r.task_id == "tf-100" for r in run.responses)
+    assert page.console.errors == []
+
+
+def test_evidence_link_scrolls_to_the_line(page: Any, synthetic_dir: Path, tmp_path: Path) -> None:
+    _open(page, synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html")
+    page.screenshot(path=str(tmp_path / "response.png"), full_page=True)
+    assert page.console.errors == []
+    link = page.locator("#c-security\\.iam_least_privilege a.loc").first
+    assert link.inner_text() == "main.tf:12"
+    link.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("#L12")
+    target = page.locator("#L12")
+    assert "Statement" in target.inner_text()
+    box = page.evaluate(
+        "() => { const r = document.getElementById('L12').getBoundingClientRect();"
+        " return [r.top, r.bottom, window.innerHeight]; }"
+    )
+    assert box[0] >= 0 and box[1] <= box[2], box
+    assert page.evaluate("() => document.querySelector(':target').id") == "L12"
+    page.screenshot(path=str(tmp_path / "file-view.png"))
+    assert page.console.errors == []
+
+    page.go_back()
+    page.locator("#c-tone\\.professional a.rline").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("#R3")
+    assert "totally awesome" in page.locator("#R3 mark").first.inner_text()
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "index.html",
+        f"tasks/{slug(HOSTILE_TASK)}.html",
+        f"r/{slug(HOSTILE_TASK)}/{slug(HOSTILE_RESPONSE)}/index.html",
+        f"r/{slug(HOSTILE_TASK)}/{slug(HOSTILE_RESPONSE)}/text.html",
+    ],
+)
+def test_planted_payloads_never_run_and_show_as_text(
+    page: Any, synthetic_dir: Path, tmp_path: Path, relative: str
+) -> None:
+    _open(page, synthetic_dir / "report" / relative)
+    page.wait_for_timeout(100)
+    page.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
+    assert page.evaluate("() => typeof window.__pwned") == "undefined"
+    assert page.console.errors == []  # an injected script would at least trip the CSP
+    text = page.evaluate("() => document.body.innerText")
+    assert XSS_SCRIPT in text or "window.__pwned=1" in text
+    assert page.locator('img[src="x"]').count() == 0
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    assert not [h for h in hrefs if h.strip().lower().startswith("javascript:")]
+    if relative.endswith("text.html"):
+        assert XSS_LINK in text and XSS_IMG in text
+
+
+def test_hostile_file_view_shows_code_as_text(page: Any, synthetic_dir: Path) -> None:
+    folder = synthetic_dir / "report" / "r" / slug(HOSTILE_TASK) / slug(HOSTILE_RESPONSE) / "files"
+    evil = next(p for p in folder.iterdir() if "img" in p.name)
+    _open(page, evil)
+    assert page.evaluate("() => typeof window.__pwned") == "undefined"
+    assert XSS_SCRIPT in page.locator("#L1").inner_text()
+    assert page.console.errors == []
+
+
+def test_page_reads_without_javascript(browser: Any, synthetic_dir: Path) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    _open(page, synthetic_dir / "report" / "index.html")
+    assert page.locator("#lb tbody tr").count() == len(synthetic_run().responses)
+    assert not page.locator('.filters[data-for="lb"]').is_visible()  # controls need JS
+    assert page.locator("#hm td.hm").count() > 0
+    context.close()
+
+
+def test_dark_scheme_is_dark(browser: Any, synthetic_dir: Path, tmp_path: Path) -> None:
+    context = browser.new_context(color_scheme="dark", viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    _open(page, synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html")
+    page.screenshot(path=str(tmp_path / "response-dark.png"), full_page=True)
+    background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    channels = [int(c) for c in background[background.index("(") + 1 : -1].split(",")[:3]]
+    assert sum(channels) < 120, background
+    context.close()
+
+
+def test_sample_run_pages_load_cleanly(page: Any, sample_dir: Path, tmp_path: Path) -> None:
+    site = sample_dir / "report"
+    _open(page, site / "index.html")
+    page.screenshot(path=str(tmp_path / "sample-index.png"), full_page=True)
+    assert page.console.errors == []
+    responses = len((sample_dir / "responses.jsonl").read_text(encoding="utf-8").splitlines())
+    assert page.locator("#lb tbody tr").count() == responses
+    first = page.locator("#lb tbody tr a[href^='r/']").first
+    first.click()
+    page.wait_for_load_state("load")
+    page.screenshot(path=str(tmp_path / "sample-response.png"), full_page=True)
+    assert page.console.errors == []
+    assert page.locator("article.criterion").count() > 20
