@@ -20,6 +20,10 @@ from harness.diagnostics import Span
 from harness.extract.types import FileTree
 from harness.terraform.model import Block, Configuration, Resource
 
+#: Candidate resource pairs whose attribute similarity is computed, per comparison.
+MAX_SIMILARITY = 20_000
+#: Above this many (reference x response) pairs of one type, only equal names are candidates.
+MAX_PAIRS_PER_TYPE = 40_000
 #: Minimum name similarity to pair variables / outputs / module calls with different names.
 NAME_SIMILARITY_MIN = 0.75
 
@@ -45,25 +49,40 @@ def match_resources(
     ref_side: Side,
     resp_side: Side,
 ) -> list[tuple[Resource, Resource, MatchHow, float]]:
-    """Pairs (reference, response, how, attribute similarity), one to one, same type."""
+    """Pairs (reference, response, how, attribute similarity), one to one, same type.
+
+    Attribute similarity is computed for at most ``MAX_SIMILARITY`` candidate pairs (a hostile
+    response with thousands of resources of one type must not make this quadratic in time);
+    past that, candidates are ranked by name and module only."""
     loose_ref = Resolver(ref_side.config, _loose_key, ref_side.ref_module)
     loose_resp = Resolver(resp_side.config, _loose_key, resp_side.ref_module)
     ref_index: dict[int, dict[str, list[Canon]]] = {}
     resp_index: dict[int, dict[str, list[Canon]]] = {}
-    by_type: dict[tuple[str, str], list[Resource]] = {}
-    for r in resp:
-        by_type.setdefault((r.mode, r.type), []).append(r)
+    by_type: dict[tuple[str, str], list[tuple[int, Resource]]] = {}
+    for j, r in enumerate(resp):
+        by_type.setdefault((r.mode, r.type), []).append((j, r))
 
+    ref_counts: dict[tuple[str, str], int] = {}
+    for a in ref:
+        ref_counts[(a.mode, a.type)] = ref_counts.get((a.mode, a.type), 0) + 1
+    big = {k for k, n in ref_counts.items() if n * len(by_type.get(k, ())) > MAX_PAIRS_PER_TYPE}
+    budget = MAX_SIMILARITY
     candidates: list[tuple[float, int, int, MatchHow, float]] = []
     for i, a in enumerate(ref):
-        for j, b in _indexed(resp, by_type.get((a.mode, a.type), [])):
+        group = by_type.get((a.mode, a.type), [])
+        if (a.mode, a.type) in big:
+            group = [(j, b) for j, b in group if b.name == a.name]  # too many: names only
+        for j, b in group:
             same_module = ref_side.ref_module(a.module) == resp_side.ref_module(b.module)
             same_name = a.name == b.name
-            if id(a) not in ref_index:
-                ref_index[id(a)] = leaf_index(a.block, loose_ref, a.module)
-            if id(b) not in resp_index:
-                resp_index[id(b)] = leaf_index(b.block, loose_resp, b.module)
-            sim = similarity(ref_index[id(a)], resp_index[id(b)])
+            sim = 0.0
+            if budget > 0:
+                budget -= 1
+                if i not in ref_index:
+                    ref_index[i] = leaf_index(a.block, loose_ref, a.module)
+                if j not in resp_index:
+                    resp_index[j] = leaf_index(b.block, loose_resp, b.module)
+                sim = similarity(ref_index[i], resp_index[j])
             score = sim + 0.2 * jaccard(_tokens(a.name), _tokens(b.name))
             how = MatchHow.SIMILARITY
             if same_name:
@@ -82,20 +101,38 @@ def match_resources(
         used_ref.add(i)
         used_resp.add(j)
         pairs.append((ref[i], resp[j], how, sim))
+    if big:
+        _pair_leftovers(ref, resp, used_ref, used_resp, big, pairs)
     pairs.sort(key=lambda p: (p[0].module, p[0].address))
     return pairs
+
+
+def _pair_leftovers(
+    ref: Sequence[Resource],
+    resp: Sequence[Resource],
+    used_ref: set[int],
+    used_resp: set[int],
+    big: set[tuple[str, str]],
+    pairs: list[tuple[Resource, Resource, MatchHow, float]],
+) -> None:
+    """Types too numerous to compare pairwise: the unpaired rest in address order."""
+    free: dict[tuple[str, str], list[int]] = {}
+    for j, b in enumerate(resp):
+        if j not in used_resp and (b.mode, b.type) in big:
+            free.setdefault((b.mode, b.type), []).append(j)
+    for i, a in enumerate(ref):
+        rest = free.get((a.mode, a.type))
+        if i in used_ref or not rest:
+            continue
+        j = rest.pop(0)
+        used_ref.add(i)
+        used_resp.add(j)
+        pairs.append((a, resp[j], MatchHow.SIMILARITY, 0.0))
 
 
 def _tokens(name: str) -> frozenset[str]:
     """Words of a resource name (``web_sg`` -> web, sg): a cheap name similarity."""
     return frozenset(t for t in name.lower().replace("-", "_").split("_") if t)
-
-
-def _indexed(
-    all_items: Sequence[Resource], subset: list[Resource]
-) -> Iterable[tuple[int, Resource]]:
-    positions = {id(r): k for k, r in enumerate(all_items)}
-    return ((positions[id(r)], r) for r in subset)
 
 
 def _loose_key(module: str, address: str, path: tuple[str, ...]) -> Canon:

@@ -203,3 +203,26 @@ def test_empty_response() -> None:
     assert result.resources.figures.recall == 0.0
     assert result.resources.figures.precision is None
     json.dumps(result.summary())
+
+
+def _many(kind: str, n: int) -> FileTree:
+    from harness.extract.types import Convention, ExtractedFile, NameEvidence, Origin
+
+    text = "".join(
+        f'resource "aws_security_group" "{kind}_{i}" {{\n  name = "sg-{i}"\n}}\n' for i in range(n)
+    )
+    origin = Origin(1, text.count("\n") + 2, NameEvidence(Convention.HEADING, "main.tf", 1))
+    return FileTree(files=(ExtractedFile("main.tf", text, "hcl", origin),))
+
+
+def test_many_resources_of_one_type_stay_fast() -> None:
+    """Hostile input: hundreds of same-type resources must not make matching quadratic."""
+    import time
+
+    ref_tree, resp_tree = _many("ref", 400), _many("resp", 400)
+    ref_config, resp_config = build(ref_tree), build(resp_tree)
+    start = time.perf_counter()
+    result = compare(resp_tree, resp_config, ref_tree, ref_config)
+    assert time.perf_counter() - start < 20
+    assert result.resources.figures.matched == 400
+    assert result.resources.figures.missing == 0 and result.resources.figures.extra == 0
