@@ -84,6 +84,7 @@ class Decision:
     params: dict[str, Any] | None = None  # overrides; None: inherit the base's
     disabled: bool = False
     new: NewCriterion | None = None
+    keep: bool = False  # an entry with only a comment (nothing overridden)
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,9 @@ def derive(
         base=str(base) if isinstance(base, Path) else base,
         task_id=ref.task_id,
         source=ref.source,
-        decisions=tuple(d for d in decisions if d.params is not None or d.disabled or d.new),
+        decisions=tuple(
+            d for d in decisions if d.params is not None or d.disabled or d.new or d.keep
+        ),
         add_reference_category="reference" not in base_rubric.category_ids,
         facts=_facts_summary(ref, base_id),
     )
@@ -161,7 +164,8 @@ def _decide(
         params = {**base_params, **(candidate or {})}
         problem = _failure(spec, params, ctx)
         if not problem:
-            return Decision(criterion_id, note, candidate, new=new)
+            keep = bool(proposal and proposal.keep)
+            return Decision(criterion_id, note, candidate, new=new, keep=keep)
     if problem.startswith(_RAISED):
         reason = f"Disabled: the check raised on the reference (report it): {problem}"
     else:
@@ -270,14 +274,16 @@ def _proposals(
             ({"metrics": qualified}, {"metrics": bare}),
             "The reference raises alarms on these metrics.",
         )
-    tests = facts.test_files(ref.tree)
-    for criterion_id in ("testing.unit_tests", "testing.integration_tests"):
-        listed = ", ".join(tests[:4]) + (f" (+{len(tests) - 4} more)" if len(tests) > 4 else "")
-        add(
-            criterion_id,
-            (),
-            f"The reference's tests: {listed}." if tests else "The reference has no tests.",
-        )
+    for criterion_id, kind in (
+        ("testing.unit_tests", "unit"),
+        ("testing.integration_tests", "integration"),
+    ):
+        spec = registry[criterion_id]
+        findings = run_check(spec, ctx, spec.parse_params({}))
+        found = sorted({f.subject or f.message for f in findings if f.status is Status.PASS})
+        listed = ", ".join(found[:4]) + (f" (+{len(found) - 4} more)" if len(found) > 4 else "")
+        note = f"The reference's {kind} tests: {listed}." if found else f"No {kind} tests."
+        out.append(Proposal(criterion_id, (), note, keep=True))
     add(
         "reference.resource_coverage",
         ({},),

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from harness.checks.reference import span_of
 from harness.compare.values import Canon, Resolver
-from harness.extract.types import FileTree
 from harness.terraform.model import Block, Configuration, Resource
 
 #: Boolean settings with their secure value: derived only when the reference is secure.
@@ -75,10 +74,6 @@ def covered_by(setting_type: str, path: str) -> str | None:
     return COVERED_BY.get((setting_type, path)) or COVERED_BY.get(("*", path))
 
 
-#: Test file markers by kind (for the comment on the testing criteria).
-TEST_LANGUAGES = frozenset({"python", "typescript", "javascript", "go", "hcl"})
-
-
 @dataclass(frozen=True)
 class NewCriterion:
     """Fields of a criterion the base rubric does not have."""
@@ -99,7 +94,7 @@ class Proposal:
     candidates: tuple[dict[str, Any], ...]
     note: str
     new: NewCriterion | None = None
-    per_item: tuple[tuple[str, dict[str, Any]], ...] = field(default=())
+    keep: bool = False  # show the entry (with its note) even when nothing is overridden
 
 
 #: Criteria the generic rubric may lack, added by a derived rubric when the reference calls for
@@ -312,13 +307,3 @@ def backend_type(config: Configuration) -> str | None:
     if backend is None:
         return None
     return backend.labels[0] if backend.labels else backend.kind
-
-
-def test_files(tree: FileTree) -> list[str]:
-    """Paths that look like tests (for the comment on the testing criteria)."""
-    return sorted(
-        f.path
-        for f in tree.files
-        if f.language in TEST_LANGUAGES
-        and any(m in f.path.lower() for m in ("test", "spec", ".tftest."))
-    )
