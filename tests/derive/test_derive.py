@@ -245,3 +245,15 @@ def test_cli_writes_and_checks(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["derive", str(tmp_path / "nope")])
     assert missing.exit_code == 2
     assert "no such file or folder" in " ".join(missing.output.split())  # rich wraps lines
+
+
+def test_shipped_derived_example_is_current(monkeypatch: pytest.MonkeyPatch) -> None:
+    """rubrics/derived/aws-prod-stack-derived.yaml is what derive writes today (a snapshot: a
+    change in a check's verdict on the reference shows up here for review). Regenerate with
+    iac-harness derive reference/aws-prod-stack -o rubrics/derived/aws-prod-stack-derived.yaml
+    --force"""
+    monkeypatch.chdir(REPO_ROOT)
+    shipped = REPO_ROOT / "rubrics" / "derived" / "aws-prod-stack-derived.yaml"
+    fresh = derive(load_reference(Path("reference/aws-prod-stack")), rubric_id=shipped.stem)
+    assert fresh.to_yaml() == shipped.read_text(encoding="utf-8")
+    assert load_rubric(shipped).id == "aws-prod-stack-derived"
