@@ -66,7 +66,7 @@ def derive_command(
     for problem in problems:
         err_console.print(f"[yellow]warning:[/yellow] the reference fails {problem}")
     added = sum(1 for d in derived.decisions if d.new is not None)
-    changed = sum(1 for d in derived.decisions if d.new is None and not d.disabled)
+    changed = sum(1 for d in derived.decisions if d.new is None and d.params is not None)
     disabled = ", ".join(derived.disabled) or "none"
     console.print(
         f"wrote {out}: {rubric.id}, {len(rubric.criteria)} criteria ({added} added, {changed} "

@@ -233,6 +233,25 @@ class Comparison:
         ]
         return weighted_agreement(attributes, security_weight)
 
+    def counterpart(self, span: Span) -> Pair | None:
+        """The matched pair whose response block contains ``span`` (a finding's evidence), so
+        a report can show what the ideal does at the same place; None when unmatched."""
+        best: Pair | None = None
+        for pair in (*self.resources.pairs, *self.data_sources.pairs, *self.modules.pairs):
+            where = pair.response.span
+            if (
+                where is not None
+                and where.path == span.path
+                and where.start_line <= span.start_line <= where.last_line
+                and (
+                    best is None
+                    or best.response.span is None
+                    or where.start_line >= best.response.span.start_line
+                )
+            ):
+                best = pair
+        return best
+
     def summary(self) -> dict[str, Any]:
         from harness.compare.summary import summarise
 

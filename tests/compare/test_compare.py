@@ -226,3 +226,13 @@ def test_many_resources_of_one_type_stay_fast() -> None:
     assert time.perf_counter() - start < 20
     assert result.resources.figures.matched == 400
     assert result.resources.figures.missing == 0 and result.resources.figures.extra == 0
+
+
+def test_counterpart_of_a_response_place(renamed: Comparison) -> None:
+    from harness.diagnostics import Span
+
+    pair = renamed.counterpart(Span("main.tf", 29))  # inside aws_s3_bucket_versioning.main
+    assert pair is not None and pair.reference.key == "aws_s3_bucket_versioning.this"
+    assert pair.reference.span is not None
+    assert pair.reference.span.path == "modules/storage/main.tf"
+    assert renamed.counterpart(Span("main.tf", 2)) is None  # terraform block: no counterpart
