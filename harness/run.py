@@ -9,6 +9,7 @@ folder as each one finishes, so an interrupted batch keeps everything already sc
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -513,7 +514,10 @@ def _results(
         for plan in plans:
             yield from iter_task(plan, rubric, reference)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # spawn, not fork: the Go runtime inside pygohcl is not fork-safe (a forked worker that
+    # parses HCL deadlocks on a futex inherited from the parent's Go threads)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         futures = [pool.submit(_task_results, plan, rubric, reference) for plan in plans]
         try:
             for future in futures:

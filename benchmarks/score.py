@@ -1,0 +1,142 @@
+"""Benchmark ``iac-harness score`` over the shared corpus, and what it finds.
+
+Speed: the whole corpus (every response, follow-up overlay and ideal) is scored with the
+generic rubric several times into a temporary run folder; the median run gives responses/s,
+and the summed per-stage timings give each stage's share (extract, model, compare, checks,
+scoring). The baseline is the same run with ``--jobs 1``; with ``--jobs N`` > 1 the parallel
+runs are timed too and ``baseline_ratio`` = parallel / serial throughput.
+
+Findings (from the last serial run): per category, how often each criterion status occurs,
+and in tasks with several model responses the fraction of (ideal, response) pairs where the
+ideal scores higher (a follow-up counts by its overlaid tree, the project as it stands after
+that turn; ``own_files`` counts each response's own files instead).
+
+    python benchmarks/score.py [--runs 3] [--jobs 2] [--limit N] [--corpus ../shared/corpus]
+
+The last line of output is a JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from harness.results import ResponseResult, RunData
+from harness.rubric import load_rubric
+from harness.run import OVERLAY_SUFFIX, discover, score_paths
+
+REPO = Path(__file__).resolve().parents[1]
+STATUSES = ("pass", "partial", "fail", "na", "error")
+
+
+def _timed_run(paths: list[Path], jobs: int) -> tuple[float, RunData]:
+    rubric = load_rubric("terraform-aws-production")
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        run = score_paths(paths, rubric, Path(out), progress=False, jobs=jobs)
+        return time.perf_counter() - start, run
+
+
+def status_by_category(run: RunData) -> dict[str, dict[str, int]]:
+    table: dict[str, Counter[str]] = defaultdict(Counter)
+    for result in run.responses:
+        for criterion in result.criteria:
+            table[criterion.category][criterion.status.value] += 1
+    return {category: {s: table[category][s] for s in STATUSES} for category in sorted(table)}
+
+
+def ideal_wins(run: RunData, *, overlay: bool = True) -> tuple[int, int, int]:
+    """(pairs, ideal higher, ties) over tasks with more than one model response."""
+    by_task: dict[str, dict[str, ResponseResult]] = defaultdict(dict)
+    for result in run.responses:
+        by_task[result.task_id][result.response_id] = result
+    pairs = wins = ties = 0
+    for results in by_task.values():
+        ideal = next((r for r in results.values() if r.is_ideal), None)
+        own = [r for rid, r in results.items() if not r.is_ideal and OVERLAY_SUFFIX not in rid]
+        if ideal is None or ideal.overall is None or len(own) < 2:
+            continue
+        for response in own:
+            chosen = results.get(response.response_id + OVERLAY_SUFFIX) if overlay else None
+            score = (chosen or response).overall
+            if score is None:
+                continue
+            pairs += 1
+            wins += ideal.overall > score
+            ties += ideal.overall == score
+    return pairs, wins, ties
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=1, help="also time runs with N processes")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N tasks")
+    default = Path(os.environ.get("IAC_HARNESS_CORPUS", REPO.parent / "shared" / "corpus"))
+    parser.add_argument("--corpus", type=Path, default=default)
+    args = parser.parse_args()
+    if not (args.corpus / "terraform").is_dir():
+        print(f"corpus not found at {args.corpus}", file=sys.stderr)
+        return 2
+    paths = [args.corpus / "terraform", args.corpus / "other"]
+    if args.limit:
+        paths = [plan.path for plan in discover(paths)[: args.limit]]
+    serial: list[float] = []
+    run: RunData | None = None
+    for index in range(args.runs):
+        seconds, run = _timed_run(paths, 1)
+        serial.append(seconds)
+        print(f"run {index + 1}: {len(run.responses)} responses in {seconds:.1f}s", flush=True)
+    assert run is not None
+    parallel = []
+    if args.jobs > 1:
+        for index in range(args.runs):
+            seconds, _ = _timed_run(paths, args.jobs)
+            parallel.append(seconds)
+            print(f"run {index + 1} (--jobs {args.jobs}): {seconds:.1f}s", flush=True)
+    responses = len(run.responses)
+    rate = responses / statistics.median(serial)
+    stage_total = sum(run.info.timings.values()) or 1.0
+    shares = {k: round(v / stage_total, 3) for k, v in run.info.timings.items()}
+    statuses = status_by_category(run)
+    pairs, wins, ties = ideal_wins(run)
+    own_pairs, own_wins, _ = ideal_wins(run, overlay=False)
+    print(f"\n{'category':14s}" + "".join(f"{s:>9s}" for s in STATUSES))
+    for category, counts in statuses.items():
+        print(f"{category:14s}" + "".join(f"{counts[s]:9d}" for s in STATUSES))
+    print(f"\nstage share: {shares}")
+    print(
+        f"ideal scores higher in {wins} of {pairs} (ideal, response) pairs of multi-response "
+        f"tasks ({ties} ties); own files only: {own_wins} of {own_pairs}"
+    )
+    summary = {
+        "bench": "score",
+        "responses": responses,
+        "responses_per_s": round(rate, 2),
+        "runs": args.runs,
+        "median_s": round(statistics.median(serial), 2),
+        "stage_share": shares,
+        "errors": run.info.counts.get("errors", 0),
+        "criterion_errors": run.info.counts.get("criterion_errors", 0),
+        "status_by_category": statuses,
+        "ideal_higher": {"pairs": pairs, "ideal_higher": wins, "ties": ties},
+        "ideal_higher_own_files": {"pairs": own_pairs, "ideal_higher": own_wins},
+    }
+    if parallel:
+        summary["jobs"] = args.jobs
+        summary["baseline_ratio"] = round(
+            statistics.median(serial) / statistics.median(parallel), 2
+        )
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
