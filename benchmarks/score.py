@@ -52,11 +52,15 @@ def status_by_category(run: RunData) -> dict[str, dict[str, int]]:
     return {category: {s: table[category][s] for s in STATUSES} for category in sorted(table)}
 
 
-def ideal_wins(run: RunData, *, overlay: bool = True) -> tuple[int, int, int]:
-    """(pairs, ideal higher, ties) over tasks with more than one model response."""
+def ideal_wins(
+    run: RunData, *, overlay: bool = True, group: str | None = None
+) -> tuple[int, int, int]:
+    """(pairs, ideal higher, ties) over tasks with more than one model response; ``group``
+    keeps only tasks from that corpus folder (``terraform`` or ``other``)."""
     by_task: dict[str, dict[str, ResponseResult]] = defaultdict(dict)
     for result in run.responses:
-        by_task[result.task_id][result.response_id] = result
+        if group is None or Path(result.source).parent.parent.name == group:
+            by_task[result.task_id][result.response_id] = result
     pairs = wins = ties = 0
     for results in by_task.values():
         ideal = next((r for r in results.values() if r.is_ideal), None)
@@ -108,13 +112,15 @@ def main() -> int:
     statuses = status_by_category(run)
     pairs, wins, ties = ideal_wins(run)
     own_pairs, own_wins, _ = ideal_wins(run, overlay=False)
+    tf_pairs, tf_wins, tf_ties = ideal_wins(run, group="terraform")
     print(f"\n{'category':14s}" + "".join(f"{s:>9s}" for s in STATUSES))
     for category, counts in statuses.items():
         print(f"{category:14s}" + "".join(f"{counts[s]:9d}" for s in STATUSES))
     print(f"\nstage share: {shares}")
     print(
         f"ideal scores higher in {wins} of {pairs} (ideal, response) pairs of multi-response "
-        f"tasks ({ties} ties); own files only: {own_wins} of {own_pairs}"
+        f"tasks ({ties} ties); own files only: {own_wins} of {own_pairs}; Terraform tasks "
+        f"only: {tf_wins} of {tf_pairs} ({tf_ties} ties)"
     )
     summary = {
         "bench": "score",
@@ -128,6 +134,7 @@ def main() -> int:
         "status_by_category": statuses,
         "ideal_higher": {"pairs": pairs, "ideal_higher": wins, "ties": ties},
         "ideal_higher_own_files": {"pairs": own_pairs, "ideal_higher": own_wins},
+        "ideal_higher_terraform": {"pairs": tf_pairs, "ideal_higher": tf_wins, "ties": tf_ties},
     }
     if parallel:
         summary["jobs"] = args.jobs
