@@ -9,9 +9,11 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from harness.cli import app
+from harness.rubric import load_rubric
 from tests.conftest import REPO_ROOT, SAMPLE_REFERENCE, SAMPLE_TASK
 
 RUNNER = CliRunner()
+SAMPLE_RUBRIC = load_rubric(REPO_ROOT / "rubrics" / "aws-prod-stack.yaml")
 ENV = {"COLUMNS": "200"}
 
 
@@ -37,7 +39,7 @@ def test_score_sample_into_a_folder(tmp_path: Path) -> None:
     }  # fmt: skip
     assert all(r["task_id"] == "aws-prod-stack" and float(r["overall"]) >= 0 for r in rows)
     results = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
-    assert len(results) == 6 * 34
+    assert len(results) == 6 * len(SAMPLE_RUBRIC.criteria)
     failing = [r for r in results if r["status"] == "fail" and r["evidence"]]
     assert failing and all("path" in e and "response_line" in e for e in failing[0]["evidence"])
     info = json.loads((out / "run.json").read_text())
@@ -78,7 +80,10 @@ def test_unusable_input_is_one_line_and_nonzero(tmp_path: Path) -> None:
 def test_rubric_check_ok_and_error(tmp_path: Path) -> None:
     ok = invoke("rubric", "check", str(REPO_ROOT / "rubrics" / "aws-prod-stack.yaml"))
     assert ok.exit_code == 0, ok.output
-    assert "OK: 34 criteria" in ok.output and "terraform-aws-production.yaml" in ok.output
+    assert (
+        f"OK: {len(SAMPLE_RUBRIC.criteria)} criteria" in ok.output
+        and "terraform-aws-production.yaml" in ok.output
+    )
     bad = tmp_path / "bad.yaml"
     bad.write_text(
         "id: bad\nversion: '1'\ncategories: [{id: a, title: A}]\ncriteria:\n"
