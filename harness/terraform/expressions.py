@@ -46,21 +46,24 @@ class ExprBuilder:
     # -- entry points -------------------------------------------------------------------
     def build(self, node: Node, bound: _Bound = _NO_NAMES, depth: int = 0) -> Expr:
         """``node`` is an ``expression`` node or any expression term node."""
-        if node.type == "expression":
-            named = node.named_children
-            if named:  # fast paths for the two commonest shapes
-                head = named[0].type
-                if head == "literal_value" and len(named) == 1:
-                    return self._literal(named[0])
-                if head == "variable_expr" and len(named) > 1:
-                    text = self.src.text_of(node)
-                    if _DOTTED.fullmatch(text):
-                        return self._dotted(node, text, bound)
-            named = [c for c in named if c.type != "comment"]
-            if not named:
-                return self._unknown([node])
-            return self._term(named, bound, depth)
-        return self._term([node], bound, depth)
+        if node.type != "expression":
+            return self._term([node], bound, depth)
+        children = node.children
+        if len(children) == 1:  # fast paths for the commonest shapes
+            head = children[0]
+            kind = head.type
+            if kind == "literal_value":
+                return self._literal(head)
+            if kind == "variable_expr":
+                return self._dotted(node, self.src.text_of(node), bound)
+        elif children and children[0].type == "variable_expr":
+            text = self.src.text_of(node)
+            if _DOTTED.fullmatch(text):
+                return self._dotted(node, text, bound)
+        named = [c for c in children if c.is_named and c.type != "comment"]
+        if not named:
+            return self._unknown([node])
+        return self._term(named, bound, depth)
 
     def _dotted(self, node: Node, text: str, bound: _Bound) -> Expr:
         parts = tuple(text.split("."))
@@ -230,10 +233,14 @@ class ExprBuilder:
         for elem in node.children:
             if elem.type != "object_elem":
                 continue
-            exprs = [c for c in elem.children if c.type == "expression"]
-            if len(exprs) < 2:
-                continue
-            key_node, value_node = exprs[0], exprs[1]
+            parts = elem.children
+            if len(parts) == 3 and parts[0].type == "expression" and parts[2].type == "expression":
+                key_node, value_node = parts[0], parts[2]
+            else:
+                exprs = [c for c in parts if c.type == "expression"]
+                if len(exprs) < 2:
+                    continue
+                key_node, value_node = exprs[0], exprs[1]
             key = self._object_key(key_node)
             if key is None:
                 key = self.src.text_of(key_node)
@@ -251,17 +258,16 @@ class ExprBuilder:
 
     def _object_key(self, key_node: Node) -> str | None:
         """A bare or quoted static key; None for computed keys."""
-        named = [c for c in key_node.children if c.is_named and c.type != "comment"]
+        named = key_node.children
         if len(named) != 1:
             return None
         head = named[0]
-        if head.type == "variable_expr":
+        kind = head.type
+        if kind == "variable_expr":
             return self.src.text_of(head)
-        if head.type == "literal_value" and head.child_count:
-            inner = head.children[0]
-            if inner.type == "string_lit":
-                return self._string_value(inner)
-            return self.src.text_of(inner)
+        if kind == "literal_value":
+            text = self.src.text_of(head)
+            return _quoted_value(text) if text.startswith('"') else text
         return None
 
     def _call(self, node: Node, bound: _Bound, depth: int) -> Expr:

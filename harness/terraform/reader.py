@@ -48,25 +48,28 @@ class _Converter:
         self.max_depth = max_depth
 
     def attribute(self, node: Node, bound: frozenset[str], provider_attr: str = "") -> Attribute:
+        children = node.children
         name = ""
-        expr: Expr | None = None
-        for child in node.children:
-            kind = child.type
-            if kind == "identifier" and not name:
-                name = self.src.text_of(child)
-            elif kind == "expression":
-                if provider_attr and name == provider_attr:
-                    self.exprs.ref_scope = "provider"
-                    try:
-                        expr = self.exprs.build(child, bound)
-                    finally:
-                        self.exprs.ref_scope = ""
-                else:
-                    expr = self.exprs.build(child, bound)
+        value: Node | None = None
+        if len(children) == 3 and children[2].type == "expression":  # name = expression
+            name, value = self.src.text_of(children[0]), children[2]
+        else:
+            for child in children:
+                kind = child.type
+                if kind == "identifier" and not name:
+                    name = self.src.text_of(child)
+                elif kind == "expression":
+                    value = child
         span = self.src.span(node)
-        if expr is None:
-            expr = Expr(ExprKind.UNKNOWN, "", span)
-        return Attribute(name, expr, span)
+        if value is None:
+            return Attribute(name, Expr(ExprKind.UNKNOWN, "", span), span)
+        if provider_attr and name == provider_attr:
+            self.exprs.ref_scope = "provider"
+            try:
+                return Attribute(name, self.exprs.build(value, bound), span)
+            finally:
+                self.exprs.ref_scope = ""
+        return Attribute(name, self.exprs.build(value, bound), span)
 
     def loose_block(self, items: list[Node], start: int, cutoff: int) -> tuple[Block, int] | None:
         """A block whose pieces tree-sitter left loose inside an ERROR node (``identifier

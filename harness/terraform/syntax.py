@@ -76,7 +76,6 @@ def syntax_diagnostic(path: str, result: Verdict) -> Diagnostic:
 
 # -- placeholders -----------------------------------------------------------------------------
 _ELLIPSIS_LINE = re.compile(r"^[ \t]*(?:\.\.\.|…)[ \t]*$")
-_COMMENT = re.compile(r"(?:#|//|/\*)(.*)")
 _COMMENT_PLACEHOLDER = re.compile(
     r"^\s*(?:\.\.\.|…)"
     r"|\b(?:rest|remainder) of (?:the |your )?(?:config|configuration|code|file|resources?|"
@@ -95,36 +94,69 @@ _ANGLE = re.compile(
 _TODO = re.compile(r"\b(?:TODO|FIXME|TBD)\b")
 
 
+_CANDIDATE = re.compile(
+    r"^[ \t]*(?:\.\.\.|…)[ \t]*$"  # a line that is only an ellipsis
+    r"|(?:#|//|/\*)[^\n]*"  # a comment
+    r"|<[^<>\n]{2,60}>"  # something in angle brackets
+    r"|\b(?:TODO|FIXME|TBD)\b",
+    re.M,
+)
+
+
 def placeholders(path: str, text: str, limit: int) -> list[Diagnostic]:
     """Text that is often valid HCL yet marks incomplete code: ``...`` lines, ``# ... rest of
-    configuration``, ``<YOUR_VALUE>``, ``TODO``. One diagnostic per line, at most ``limit``."""
+    configuration``, ``<YOUR_VALUE>``, ``TODO``. One diagnostic per line, at most ``limit``.
+    One regex pass over the file finds candidates; only those are examined."""
     found: list[Diagnostic] = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    line, counted_to, last_line = 1, 0, 0
+    for match in _CANDIDATE.finditer(text):
+        token = match.group(0)
+        first = token[0]
+        start = match.start()
+        what: str | None = None  # a message, completed with the line text when it ends in ": "
+        hit = start
+        if first in "#/":
+            if _COMMENT_PLACEHOLDER.search(token.lstrip("#/* ")):
+                what = "comment says code is omitted: "
+            elif (found_in := _ANGLE.search(token) or _TODO.search(token)) is not None:
+                hit = start + found_in.start()
+                placeholder = found_in.group(0)
+                what = (
+                    f"placeholder value {placeholder!r}"
+                    if placeholder.startswith("<")
+                    else "unfinished: "
+                )
+        elif first == "<":
+            if _ANGLE.fullmatch(token):
+                what = f"placeholder value {token!r}"
+        elif first in ".… \t":
+            what = "a '...' line stands for omitted code"
+            hit = start + len(token) - len(token.lstrip())
+        else:
+            what = "unfinished: "
+        if what is None:
+            continue
+        line += text.count("\n", counted_to, start)
+        counted_to = start
+        if line == last_line:
+            continue
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        whole = text[line_start : line_end if line_end >= 0 else len(text)]
+        if what.endswith(": "):
+            what += repr(whole.strip()[:80])
+        start = hit
+        last_line = line
+        col = start - line_start + 1
+        found.append(
+            Diagnostic(
+                "placeholder",
+                Severity.WARNING,
+                what,
+                span=Span(path, line, col, line, len(whole)),
+                stage="parse",
+            )
+        )
         if len(found) >= limit:
             break
-        what: str | None = None
-        col = 1
-        if _ELLIPSIS_LINE.match(line):
-            what, col = "a '...' line stands for omitted code", line.index(line.strip()[0]) + 1
-        else:
-            comment = _COMMENT.search(line)
-            if comment and _COMMENT_PLACEHOLDER.search(comment.group(1)):
-                what, col = (
-                    f"comment says code is omitted: {line.strip()[:80]!r}",
-                    comment.start() + 1,
-                )
-            elif (angle := _ANGLE.search(line)) is not None:
-                what, col = f"placeholder value {angle.group(0)!r}", angle.start() + 1
-            elif (todo := _TODO.search(line)) is not None:
-                what, col = f"unfinished: {line.strip()[:80]!r}", todo.start() + 1
-        if what is not None:
-            found.append(
-                Diagnostic(
-                    "placeholder",
-                    Severity.WARNING,
-                    what,
-                    span=Span(path, number, col, number, len(line)),
-                    stage="parse",
-                )
-            )
     return found
