@@ -106,7 +106,7 @@ def main() -> int:
     clock_name = "wall" if args.wall else "cpu"
     print(f"corpus: {args.corpus}: {len(trees)} trees with Terraform, {len(texts)} .tf files")
     print(
-        f"{megabytes:.2f} MB; {args.runs} runs ({args.hcl2_runs} for python-hcl2), {clock_name} time"
+        f"{megabytes:.2f} MB; {args.runs} runs ({args.hcl2_runs} of python-hcl2); {clock_name} time"
     )
     print(
         f"{'variant':22} {'median s':>9} {'files/s':>9} {'MB/s':>7} {'x parse':>8} {'vs hcl2':>8}"
