@@ -33,11 +33,18 @@ from harness.terraform.model import (
     TraceSource,
     Variable,
 )
-from harness.terraform.trace import RANDOM_TYPES, trace, value_includes_resource
+from harness.terraform.trace import (
+    PRESERVING_FUNCTIONS,
+    RANDOM_TYPES,
+    callers,
+    trace,
+    value_includes_resource,
+)
 from harness.terraform.validate import block_references, module_references
 
 __all__ = [
     "BUILTIN_ROOTS",
+    "PRESERVING_FUNCTIONS",
     "RANDOM_TYPES",
     "Attribute",
     "Block",
@@ -57,6 +64,7 @@ __all__ = [
     "Variable",
     "block_references",
     "build",
+    "callers",
     "is_terraform_file",
     "is_tfvars_file",
     "module_references",

@@ -207,9 +207,20 @@ def _build(tree: FileTree, limits: BuildLimits) -> Configuration:
         call_graph=call_graph,
     )
     found = validate(config, tree_paths=tuple(f.path for f in tree.files))
-    if not found:
-        return config
-    return dataclasses.replace(config, diagnostics=(*config.diagnostics, *found))
+    located = tuple(_with_response_line(tree, d) for d in (*config.diagnostics, *found))
+    return dataclasses.replace(config, diagnostics=located)
+
+
+def _with_response_line(tree: FileTree, diagnostic: Diagnostic) -> Diagnostic:
+    """Fill ``Diagnostic.line``: the line of the markdown response the span points at (left
+    empty for files carried over from an earlier turn, which live in another response)."""
+    span = diagnostic.span
+    if span is None or diagnostic.line is not None:
+        return diagnostic
+    file = tree.get(span.path)
+    if file is None or file.origin.carried_over:
+        return diagnostic
+    return dataclasses.replace(diagnostic, line=file.origin.response_line(span.start_line))
 
 
 def _resolve_calls(modules: dict[str, Module]) -> dict[str, Module]:

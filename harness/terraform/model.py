@@ -92,6 +92,27 @@ class Reference:
 
 @dataclass(frozen=True, slots=True)
 class Expr:
+    """One expression with its source ``text`` and ``span`` and a typed view by ``kind``.
+
+    - LITERAL: ``value`` (str unescaped / int / float / bool / None).
+    - TEMPLATE, HEREDOC: ``items`` are the parts (LITERAL pieces and interpolated
+      expressions; ``%{if}``/``%{for}`` directives as CONDITIONAL/FOR with ``name="template"``);
+      ``value`` is the string when there is no interpolation (heredoc indentation stripped for
+      ``<<-``).
+    - REFERENCE: ``reference``; ``keys`` are all traversal steps, index steps as their text in
+      brackets (``("local", "m", '["k"]', "z")``); ``items`` are the index key expressions.
+    - CALL: ``name`` the function, ``items`` the arguments.
+    - OBJECT: ``keys``/``items`` aligned (bare and quoted keys as their string, computed keys as
+      their source text, their expressions also in ``key_items``).
+    - TUPLE: ``items``. CONDITIONAL: ``items = (condition, if_true, if_false)``.
+    - FOR: ``name`` is ``"tuple"`` or ``"object"``, ``keys`` the iterator names, ``items`` =
+      (collection, [key,] value, [condition]) - the key only for ``"object"``.
+    - OPERATION: ``name`` the operator, ``items`` the operands (one for ``!`` and unary ``-``).
+    - INDEX: ``items = (collection, *index keys)`` when the collection is not a traversal
+      (``split(",", x)[0]``, ``(var.a)[0]``); ``keys`` are the steps as for REFERENCE.
+    - UNKNOWN: error recovery or the depth limit; only ``text`` and ``span`` are meaningful.
+    """
+
     kind: ExprKind
     text: str
     span: Span

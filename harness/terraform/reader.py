@@ -329,6 +329,17 @@ def read_hcl(
         segment = segment[resync:]
         line_offset += resync_row
         hint_line = hint_line if hint_row is not None and hint_row >= resync_row else None
+    else:  # every recovery used up: the rest of the file is not read
+        diagnostics.append(
+            Diagnostic(
+                "limit_recoveries",
+                Severity.WARNING,
+                f"gave up after {max_recoveries} syntax errors; lines {line_offset + 1} to the "
+                "end of the file are missing from the model",
+                span=Span(path, line_offset + 1),
+                stage="parse",
+            )
+        )
     return FileRead(
         tuple(blocks),
         tuple(attributes),

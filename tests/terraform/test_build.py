@@ -141,3 +141,20 @@ def test_verdict_can_be_turned_off() -> None:
     fast = build(tree, limits=BuildLimits(syntax_verdict=False, placeholders=False))
     assert fast.files["main.tf"].valid
     assert fast.root_module.resources == build(tree).root_module.resources
+
+
+def test_diagnostics_carry_the_response_line() -> None:
+    tree = tree_of({"main.tf": "locals {\n  a = var.missing\n}\n"})
+    config = build(tree)
+    diagnostic = next(d for d in config.diagnostics if d.code == "undeclared_variable")
+    origin = tree.files[0].origin
+    assert diagnostic.line == origin.response_line(2) == origin.start_line + 2
+
+
+def test_recovery_limit_is_reported() -> None:
+    text = "".join(f'resource "a" "r{i}" {{\n  x = [\n}}\n' for i in range(5))
+    config = build(tree_of({"main.tf": text}), limits=BuildLimits(max_recoveries=2))
+    assert "limit_recoveries" in {d.code for d in config.diagnostics}
+    full = build(tree_of({"main.tf": text}))
+    assert "limit_recoveries" not in {d.code for d in full.diagnostics}
+    assert len(full.root_module.resources) == 5
