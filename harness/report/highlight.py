@@ -7,9 +7,10 @@ the only markup that ever surrounds response text.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
 from pygments.lexer import Lexer  # type: ignore[import-untyped]
 from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
@@ -57,8 +58,19 @@ def _css_class(ttype: _TokenType) -> str:
     return name
 
 
+def esc(text: str) -> str:
+    """HTML-escape text (the same five characters as markupsafe, as a plain fast str)."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&#34;")
+        .replace("'", "&#39;")
+    )
+
+
 def plain_lines(text: str) -> list[Markup]:
-    return [escape(line) for line in text.split("\n")]
+    return [Markup(esc(line)) for line in text.split("\n")]
 
 
 def highlight_lines(text: str, language: str) -> list[Markup]:
@@ -69,18 +81,31 @@ def highlight_lines(text: str, language: str) -> list[Markup]:
         return plain_lines(text)
     lines: list[list[str]] = [[]]
     # pygments turns a lone \r into a line break; dropping \r keeps the \n numbering intact
-    for ttype, value in lexer_for(language).get_tokens(text.replace("\r", "")):
-        cls = _css_class(ttype)
+    for cls, value in _merged(lexer_for(language).get_tokens(text.replace("\r", ""))):
         for j, part in enumerate(value.split("\n")):
             if j:
                 lines.append([])
             if part:
-                piece = escape(part)
-                plain = cls in ("", "w")
-                lines[-1].append(str(piece) if plain else f'<span class="{cls}">{piece}</span>')
+                piece = esc(part)
+                span = piece if cls in ("", "w") else f'<span class="{cls}">{piece}</span>'
+                lines[-1].append(span)
     if len(lines) != expected:  # never show a file with shifted line numbers
         return plain_lines(text)
     return [Markup("".join(parts)) for parts in lines]
+
+
+def _merged(tokens: Iterable[tuple[_TokenType, str]]) -> Iterator[tuple[str, str]]:
+    """Adjacent tokens of the same CSS class as one (fewer spans, smaller pages)."""
+    current, buffer = "", list[str]()
+    for ttype, value in tokens:
+        cls = _css_class(ttype)
+        if cls != current and buffer:
+            yield current, "".join(buffer)
+            buffer = []
+        current = cls
+        buffer.append(value)
+    if buffer:
+        yield current, "".join(buffer)
 
 
 def _token_rules(css: str) -> str:

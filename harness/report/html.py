@@ -16,6 +16,7 @@ and styles from the folder only, so even a missed escape could not run a script.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,12 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from harness.report import charts
 from harness.report.comparison import comparison_view, kind_label
 from harness.report.highlight import highlight_css, highlight_lines
 from harness.report.model import STATUS_SYMBOL, STATUSES, FileRef, ReportModel, ResponseRow
 from harness.report.responsetext import response_lines
+from harness.report.sourceview import file_view, text_view
 from harness.report.views import category_views, criterion_anchors
 
 ASSETS = ("report.css", "report.js")
@@ -89,6 +92,8 @@ class HtmlBuilder:
         self.out_dir = out_dir
         self.env = _environment()
         self.anchors = criterion_anchors(model)
+        self._groups = {g.slug: g for g in model.tasks}
+        self._highlighted: dict[tuple[str, bytes], list[Markup]] = {}
 
     def _write(self, rel: str, template: str, root: str, **context: Any) -> None:
         path = self.out_dir / rel
@@ -158,8 +163,10 @@ class HtmlBuilder:
 
     def _response(self, row: ResponseRow) -> None:
         root = "../../../"
-        group = next(g for g in self.model.tasks if g.slug == row.task_slug)
+        group = self._groups[row.task_slug]
         diagnostics = row.diagnostics
+        # each file is highlighted once: for its own page and for every evidence snippet in it
+        highlighted = {ref.file.path: self._highlight(ref) for ref in row.files}
         self._write(
             row.page,
             "response.html.j2",
@@ -168,28 +175,39 @@ class HtmlBuilder:
             group=group,
             model=self.model,
             anchors=self.anchors,
-            categories=category_views(self.model, row, self.anchors),
+            categories=category_views(self.model, row, self.anchors, highlighted),
             diagnostics=diagnostics,
             file_pages=row.file_pages,
             tree=file_tree(row.files),
             comparison=comparison_view(row.result.comparison),
         )
+        lines = response_lines(row)
         self._write(
             row.text_page,
             "text.html.j2",
             root,
             row=row,
             group=group,
-            lines=response_lines(row),
+            lines=lines,
+            body=text_view(lines),
         )
         for ref in row.files:
-            self._file(row, group, ref)
+            self._file(row, group, ref, highlighted[ref.file.path])
 
-    def _file(self, row: ResponseRow, group: Any, ref: FileRef) -> None:
-        lines = highlight_lines(ref.file.content, ref.file.language)
+    def _highlight(self, ref: FileRef) -> list[Markup]:
+        """Highlighted lines, shared between identical files (an overlay carries the earlier
+        turn's files unchanged, so a multi-turn task repeats most of its files)."""
+        digest = hashlib.sha256(ref.file.content.encode("utf-8", "replace")).digest()
+        key = (ref.file.language, digest)
+        lines = self._highlighted.get(key)
+        if lines is None:
+            lines = self._highlighted[key] = highlight_lines(ref.file.content, ref.file.language)
+        return lines
+
+    def _file(self, row: ResponseRow, group: Any, ref: FileRef, lines: list[Markup]) -> None:
         if len(lines) > 1 and ref.file.content.endswith("\n"):
             lines = lines[:-1]
-        evidence = dict(self._evidence_lines(row, ref.file.path))
+        flagged = dict(self._evidence_lines(row, ref.file.path))
         self._write(
             f"{row.folder}/{ref.page}",
             "file.html.j2",
@@ -197,9 +215,7 @@ class HtmlBuilder:
             row=row,
             group=group,
             ref=ref,
-            lines=lines,
-            evidence=evidence,
-            anchors=self.anchors,
+            body=file_view(lines, flagged, self.anchors),
         )
 
     @staticmethod

@@ -3,13 +3,13 @@ to render (highlighted snippet, links), so templates only lay things out."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
 from harness.checks.types import Evidence, Finding, Status
-from harness.report.highlight import highlight_lines, plain_lines
+from harness.report.highlight import highlight_lines
 from harness.report.model import ReportModel, ResponseRow
 from harness.report.naming import Slugger
 from harness.report.responsetext import mark_in_line, prose_lines
@@ -101,7 +101,27 @@ def _language(row: ResponseRow, path: str | None) -> str:
     return "text"
 
 
-def evidence_view(row: ResponseRow, ev: Evidence, prose: Mapping[int, str]) -> EvidenceView:
+def _snippet_lines(
+    row: ResponseRow, ev: Evidence, snippet: str, highlighted: Mapping[str, Sequence[Markup]]
+) -> list[Markup]:
+    """The snippet highlighted: cut from its file's highlighted lines when the snippet is that
+    file's text at that place (no second lexing), else highlighted on its own."""
+    lines = highlighted.get(ev.path or "")
+    file = row.result.tree.get(ev.path) if row.result.tree is not None and ev.path else None
+    if lines is not None and file is not None and ev.start_line and ev.source == "response":
+        wanted = snippet.split("\n")
+        start = ev.start_line - 1
+        if file.content.split("\n")[start : start + len(wanted)] == wanted:
+            return list(lines[start : start + len(wanted)])
+    return highlight_lines(snippet, _language(row, ev.path)) if snippet else []
+
+
+def evidence_view(
+    row: ResponseRow,
+    ev: Evidence,
+    prose: Mapping[int, str],
+    highlighted: Mapping[str, Sequence[Markup]] | None = None,
+) -> EvidenceView:
     reference = ev.source != "response"
     snippet = ev.snippet.rstrip("\n")
     lines: tuple[tuple[int | None, Markup], ...]
@@ -113,14 +133,10 @@ def evidence_view(row: ResponseRow, ev: Evidence, prose: Mapping[int, str]) -> E
             head = snippet.split("\n", 1)[0]
             lines = ((line, mark_in_line(head, (head,)) if head.strip() else escape(head)),)
     else:
-        highlighted = (
-            highlight_lines(snippet, _language(row, ev.path)) if snippet else plain_lines("")
-        )
         first = ev.start_line
         lines = tuple(
             (first + i if first is not None else None, html)
-            for i, html in enumerate(highlighted)
-            if snippet
+            for i, html in enumerate(_snippet_lines(row, ev, snippet, highlighted or {}))
         )
     response_link = (
         f"text.html#R{ev.response_line}"
@@ -138,17 +154,25 @@ def evidence_view(row: ResponseRow, ev: Evidence, prose: Mapping[int, str]) -> E
     )
 
 
-def finding_view(row: ResponseRow, finding: Finding, prose: Mapping[int, str]) -> FindingView:
+def finding_view(
+    row: ResponseRow,
+    finding: Finding,
+    prose: Mapping[int, str],
+    highlighted: Mapping[str, Sequence[Markup]] | None = None,
+) -> FindingView:
     return FindingView(
         status=finding.status.value,
         message=finding.message,
         subject=finding.subject,
-        evidence=tuple(evidence_view(row, ev, prose) for ev in finding.evidence),
+        evidence=tuple(evidence_view(row, ev, prose, highlighted) for ev in finding.evidence),
     )
 
 
 def category_views(
-    model: ReportModel, row: ResponseRow, anchors: dict[str, str]
+    model: ReportModel,
+    row: ResponseRow,
+    anchors: dict[str, str],
+    highlighted: Mapping[str, Sequence[Markup]] | None = None,
 ) -> tuple[CategoryView, ...]:
     out = []
     prose = prose_lines(row)
@@ -159,7 +183,7 @@ def category_views(
             if result is None:
                 continue
             ordered = sorted(result.findings, key=lambda f: _FINDING_ORDER.get(f.status, 9))
-            findings = [finding_view(row, f, prose) for f in ordered]
+            findings = [finding_view(row, f, prose, highlighted) for f in ordered]
             views.append(
                 CriterionView(
                     info=info,

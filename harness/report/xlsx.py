@@ -64,6 +64,23 @@ def safe_text(value: str) -> str:
     return cleaned if len(cleaned) <= MAX_CELL_CHARS else cleaned[: MAX_CELL_CHARS - 1] + "…"
 
 
+def _value(ws: WriteOnlyWorksheet, value: Any, wrap: bool = False) -> Any:
+    """What to append for one value: plain numbers and plain text as they are (fast), a
+    styled string cell for text that starts like a formula or needs wrapping."""
+    if not wrap:
+        if value is None or value is pd.NA or isinstance(value, bool):
+            return None if value is pd.NA else value
+        if isinstance(value, str):
+            text = safe_text(value)
+            if not text.startswith(FORMULA_TRIGGERS):
+                return text
+        elif isinstance(value, numbers.Integral):
+            return int(value)
+        elif isinstance(value, numbers.Real):
+            return None if math.isnan(value) else float(value)
+    return _cell(ws, value, wrap)
+
+
 def _cell(ws: WriteOnlyWorksheet, value: Any, wrap: bool = False) -> WriteOnlyCell:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         cell = WriteOnlyCell(ws, value=None)
@@ -113,7 +130,7 @@ def write_sheet(wb: Workbook, sheet: Sheet) -> None:
     ws.append(header)
     wrap = {columns.index(c) for c in sheet.wrap_columns if c in columns}
     for values in frame.itertuples(index=False, name=None):
-        ws.append([_cell(ws, v, i in wrap) for i, v in enumerate(values)])
+        ws.append([_value(ws, v, i in wrap) for i, v in enumerate(values)])
     if n_rows:
         _conditional_formats(ws, sheet, columns, n_rows)
 

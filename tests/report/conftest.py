@@ -64,7 +64,6 @@ def corpus_run(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         REPO_ROOT / "rubrics" / "terraform-aws-production.yaml",
         run_dir,
         progress=False,
-        jobs=2,
     )
     return run_dir
 
