@@ -93,20 +93,11 @@ def summary_table(run: RunData, max_rows: int = MAX_TABLE_ROWS) -> Table:
     return table
 
 
-def _build_reports(out: Path) -> Path | None:
-    """Build the reports when the report module provides ``build_reports``; index.html path."""
-    try:
-        from harness import report
-    except ImportError:
-        return None
-    build = getattr(report, "build_reports", None)
-    if build is None:
-        return None
-    paths = build(out)
-    index = getattr(paths, "html", None) or getattr(paths, "index", None)
-    if index is None and (out / "index.html").exists():
-        index = out / "index.html"
-    return Path(index) if index is not None else None
+def _build_reports(out: Path) -> list[Path]:
+    """HTML, XLSX and SARIF reports of the run folder; the paths written, index.html first."""
+    from harness.report import build_reports
+
+    return build_reports(out).written()
 
 
 def score(
@@ -189,11 +180,12 @@ def score(
         f"{run.info.duration_s:.1f}s; {counts.get('errors', 0)} could not be scored, "
         f"{counts.get('criterion_errors', 0)} check errors → {out}",
         highlight=False,
+        soft_wrap=True,
     )
     if no_report:
         return
     try:
-        index = _build_reports(out)
+        written = _build_reports(out)
     except Exception as exc:  # the run is saved; say so and fail loudly
         err_console.print(
             f"[bold red]iac-harness: error:[/bold red] report failed: {type(exc).__name__}: "
@@ -201,8 +193,11 @@ def score(
             highlight=False,
         )
         raise typer.Exit(1) from None
-    if index is not None:
-        console.print(f"report: {index}", highlight=False)
+    if written:
+        console.print(f"report: {written[0]}", highlight=False, soft_wrap=True)
+        if len(written) > 1:
+            also = ", ".join(str(p) for p in written[1:])
+            console.print(f"also: {also}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:
