@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
@@ -54,43 +55,68 @@ def _default_out() -> Path:
     return out
 
 
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+def _fmt(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _short(criterion_ids: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(c.split(".", 1)[-1] for c in criterion_ids)
 
 
 def summary_table(run: RunData, max_rows: int = MAX_TABLE_ROWS) -> Table:
     """The console summary: one row per response, overall and per category (0-100)."""
     categories = [c.id for c in run.info.rubric.categories]
+    tasks = sorted({r.task_id for r in run.responses})
+    title = f"{run.info.rubric.id} · {len(run.responses)} responses"
+    if len(tasks) == 1:
+        title += f" · task {tasks[0]}"
     table = Table(
-        title=f"{run.info.rubric.id} · {len(run.responses)} responses", title_justify="left"
+        title=title,
+        title_justify="left",
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
     )
-    table.add_column("task", overflow="fold")
-    table.add_column("response", overflow="fold")
-    table.add_column("overall", justify="right", style="bold")
+    if len(tasks) > 1:
+        table.add_column("task", no_wrap=True, max_width=24)
+    table.add_column("response", no_wrap=True)
+    table.add_column("overall", justify="right", style="bold", min_width=5, no_wrap=True)
     for category in categories:
-        table.add_column(category[:5], justify="right")
-    table.add_column("notes", overflow="fold")
+        table.add_column(category[:4], justify="right", min_width=4, no_wrap=True)
     for result in run.responses[:max_rows]:
         scores = {c.id: c.score for c in result.categories}
+        name = result.response_id + (" (ideal)" if result.is_ideal else "")
+        row = [result.task_id] if len(tasks) > 1 else []
+        row += [name, _fmt(result.overall, 1)]
+        for category in categories:
+            value = scores.get(category)
+            row.append(_fmt(None if value is None else 100 * value))
+        table.add_row(*row)
+    legend = "categories: " + ", ".join(f"{c[:4]} = {c}" for c in categories)
+    more = (
+        f"\n… {len(run.responses) - max_rows} more rows in scores.csv"
+        if len(run.responses) > max_rows
+        else ""
+    )
+    table.caption = legend + more
+    return table
+
+
+def summary_notes(run: RunData, max_rows: int = MAX_TABLE_ROWS) -> list[str]:
+    """One line per response that could not be scored, tripped a gate or had check errors."""
+    lines = []
+    for result in run.responses[:max_rows]:
         notes = []
         if result.error:
-            notes.append(f"[red]error: {escape(result.error)}[/red]")
+            notes.append(f"[red]not scored: {escape(result.error)}[/red]")
         if result.gates_failed:
-            notes.append("gate: " + ", ".join(result.gates_failed))
+            notes.append("capped by gate " + _short(result.gates_failed))
         errors = [c.criterion_id for c in result.criteria if c.status.value == "error"]
         if errors:
-            notes.append("[yellow]check errors: " + ", ".join(errors) + "[/yellow]")
-        name = result.response_id + (" (ideal)" if result.is_ideal else "")
-        table.add_row(
-            result.task_id,
-            name,
-            _fmt(result.overall),
-            *(_fmt(None if scores.get(c) is None else 100 * scores[c]) for c in categories),  # type: ignore[operator]
-            "; ".join(notes),
-        )
-    if len(run.responses) > max_rows:
-        table.caption = f"… {len(run.responses) - max_rows} more rows in scores.csv"
-    return table
+            notes.append("[yellow]check errors: " + _short(errors) + "[/yellow]")
+        if notes:
+            lines.append(f"{escape(result.key)}: " + "; ".join(notes))
+    return lines
 
 
 def _build_reports(out: Path) -> list[Path]:
@@ -174,6 +200,8 @@ def score(
         fail(f"interrupted; responses scored so far are in {out}", code=130)
     if not quiet:
         console.print(summary_table(run))
+        for line in summary_notes(run):
+            console.print(line, highlight=False)
     counts = run.info.counts
     console.print(
         f"{counts.get('responses', 0)} responses from {counts.get('tasks', 0)} tasks in "
