@@ -1,0 +1,129 @@
+"""Benchmark the reports (HTML site, XLSX workbook, SARIF log) over the whole-corpus run.
+
+The corpus is scored once into a temporary run folder (not timed; or pass ``--run-dir`` to
+reuse a run folder), then each format is built ``--runs`` times from that folder alone, the
+way ``iac-harness report`` does. Reported: the median seconds per format and for all three,
+responses per second, the size of what was written, and ``baseline_ratio`` = the time to
+build all three reports / the time to just read the run folder (``load_run``), measured in
+the same process: what the reports cost on top of reading the data they show.
+
+    python benchmarks/report.py [--runs 3] [--run-dir RUN] [--corpus ../shared/corpus]
+
+Without a corpus the synthetic test run (tests/report/synthetic.py), repeated, stands in and
+the summary says so. The last line of output is a JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from harness.report import build_reports  # noqa: E402
+from harness.store import load_run, write_run  # noqa: E402
+
+FORMATS = ("html", "xlsx", "sarif")
+
+
+def _corpus_run(corpus: Path, out: Path) -> None:
+    from harness.rubric import load_rubric
+    from harness.run import score_paths
+
+    groups = [corpus / g for g in ("terraform", "other") if (corpus / g).is_dir()]
+    score_paths(groups, load_rubric("terraform-aws-production"), out, progress=False)
+
+
+def _synthetic_run(out: Path, copies: int = 40) -> None:
+    from tests.report.synthetic import synthetic_run
+
+    run = synthetic_run()
+    responses = tuple(
+        replace(r, task_id=f"{r.task_id}-{i}") for i in range(copies) for r in run.responses
+    )
+    write_run(out, replace(run, responses=responses))
+
+
+def _size_mb(path: Path) -> float:
+    if path.is_file():
+        return path.stat().st_size / 1e6
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--run-dir", type=Path, default=None)
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path(os.environ.get("IAC_HARNESS_CORPUS", REPO.parent / "shared" / "corpus")),
+    )
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source = "run-dir"
+        run_dir = args.run_dir
+        if run_dir is None:
+            run_dir = Path(tmp) / "run"
+            if (args.corpus / "terraform").is_dir():
+                source = "corpus"
+                start = time.perf_counter()
+                _corpus_run(args.corpus, run_dir)
+                print(f"scored the corpus in {time.perf_counter() - start:.1f}s (not timed)")
+            else:
+                source = "synthetic"
+                _synthetic_run(run_dir)
+                print(f"no corpus at {args.corpus}; timing the synthetic run x40 instead")
+        responses = len(load_run(run_dir).responses)
+
+        times: dict[str, list[float]] = {f: [] for f in (*FORMATS, "load", "total")}
+        for number in range(1, args.runs + 1):
+            start = time.perf_counter()
+            load_run(run_dir)
+            times["load"].append(time.perf_counter() - start)
+            total = 0.0
+            for fmt in FORMATS:
+                start = time.perf_counter()
+                build_reports(run_dir, **{f: f == fmt for f in FORMATS})
+                elapsed = time.perf_counter() - start
+                times[fmt].append(elapsed)
+                total += elapsed
+            times["total"].append(total)
+            print(
+                f"run {number}: "
+                + ", ".join(f"{f} {times[f][-1]:.2f}s" for f in (*FORMATS, "load"))
+                + f", all three {total:.2f}s"
+            )
+        median = {k: statistics.median(v) for k, v in times.items()}
+        pages = sum(1 for _ in (run_dir / "report").rglob("*.html"))
+        summary = {
+            "bench": "report",
+            "source": source,
+            "responses": responses,
+            "runs": args.runs,
+            "total_s": round(median["total"], 3),
+            "html_s": round(median["html"], 3),
+            "xlsx_s": round(median["xlsx"], 3),
+            "sarif_s": round(median["sarif"], 3),
+            "load_s": round(median["load"], 3),
+            "baseline_ratio": round(median["total"] / median["load"], 2),
+            "responses_per_s": round(responses / median["total"], 2),
+            "html_pages": pages,
+            "html_mb": round(_size_mb(run_dir / "report"), 1),
+            "xlsx_mb": round(_size_mb(run_dir / "report.xlsx"), 2),
+            "sarif_mb": round(_size_mb(run_dir / "findings.sarif"), 2),
+        }
+        print(json.dumps(summary))
+
+
+if __name__ == "__main__":
+    main()
