@@ -42,6 +42,7 @@ class EvidenceView:
     lines: tuple[tuple[int | None, Markup], ...]
     note: str
     reference: bool
+    prose: bool = False  # evidence in the response text (wrapped), not in a code file
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,8 @@ def evidence_view(
             lines = ((line, mark_in_line(prose[line], (snippet,))),)
         else:
             head = snippet.split("\n", 1)[0]
-            lines = ((line, mark_in_line(head, (head,)) if head.strip() else escape(head)),)
+            marked = line is not None and head.strip() and not reference
+            lines = ((line, mark_in_line(head, (head,)) if marked else escape(head)),)
     else:
         first = ev.start_line
         lines = tuple(
@@ -151,6 +153,7 @@ def evidence_view(
         lines=lines,
         note=ev.note,
         reference=reference,
+        prose=ev.path is None,
     )
 
 
