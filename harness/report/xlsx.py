@@ -10,12 +10,9 @@ spreadsheet program keeps it text.
 
 from __future__ import annotations
 
-import json
 import math
 import numbers
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +24,8 @@ from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet  # type: ignore[import-untyped]
 
-from harness.report.model import STATUSES, ReportModel
-from harness.results import CriterionResult
+from harness.report.model import ReportModel
+from harness.report.sheets import SHEETS, Sheet
 
 MAX_CELL_CHARS = 32_767
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,19 +40,6 @@ _STATUS_FILL = {
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-@dataclass
-class Sheet:
-    """A frame plus how to present it."""
-
-    name: str
-    frame: pd.DataFrame
-    integer_columns: Sequence[str] = ()  # whole numbers that may be missing
-    score_columns: Sequence[str] = ()  # 0-100 colour scale
-    status_columns: Sequence[str] = ()  # conditional fill by status text
-    wrap_columns: Sequence[str] = ()
-    widths: dict[str, float] = field(default_factory=dict)
 
 
 def safe_text(value: str) -> str:
@@ -170,256 +154,6 @@ def _conditional_formats(
                     font=Font(color=font),
                 ),
             )
-
-
-def _pct(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
-
-
-def summary_sheet(model: ReportModel) -> Sheet:
-    rows = []
-    titles = [c.title for c in model.categories]
-    for row in model.rows:
-        r = row.result
-        entry: dict[str, Any] = {
-            "Task": r.task_id,
-            "Response": r.response_id,
-            "Ideal": r.is_ideal,
-            "Overall": _pct(r.overall),
-            "Rank": row.rank,
-            "Responses in task": row.task_size,
-        }
-        for cat, title in zip(model.categories, titles, strict=True):
-            entry[title] = _pct(row.category_score(cat.id))
-        entry["Gates failed"] = len(r.gates_failed)
-        entry["Failed gates"] = ", ".join(r.gates_failed)
-        for status in STATUSES:
-            entry[status] = row.counts[status]
-        entry["Diagnostics"] = len(row.diagnostics)
-        entry["Error"] = r.error or ""
-        entry["Source"] = r.source
-        rows.append(entry)
-    columns = [
-        "Task",
-        "Response",
-        "Ideal",
-        "Overall",
-        "Rank",
-        "Responses in task",
-        *titles,
-        "Gates failed",
-        "Failed gates",
-        *STATUSES,
-        "Diagnostics",
-        "Error",
-        "Source",
-    ]
-    return Sheet(
-        "Summary",
-        pd.DataFrame(rows, columns=columns),
-        score_columns=["Overall", *titles],
-        integer_columns=["Rank"],
-        widths={s: 8 for s in STATUSES},
-    )
-
-
-def criteria_sheet(model: ReportModel) -> Sheet:
-    ids = [c.id for c in model.criteria]
-    rows = []
-    for row in model.rows:
-        entry: dict[str, Any] = {
-            "Task": row.result.task_id,
-            "Response": row.result.response_id,
-            "Overall": _pct(row.result.overall),
-        }
-        for cid in ids:
-            crit = row.criteria_by_id.get(cid)
-            entry[cid] = crit.status.value if crit is not None else None
-        rows.append(entry)
-    return Sheet(
-        "Criteria",
-        pd.DataFrame(rows, columns=["Task", "Response", "Overall", *ids]),
-        score_columns=["Overall"],
-        status_columns=ids,
-        widths={cid: max(10.0, min(34.0, len(cid) + 2)) for cid in ids},
-    )
-
-
-def _criterion_only(task_id: str, response_id: str, crit: CriterionResult) -> dict[str, Any]:
-    return {
-        "Task": task_id,
-        "Response": response_id,
-        "Criterion": crit.criterion_id,
-        "Category": crit.category,
-        "Severity": crit.severity,
-        "Criterion status": crit.status.value,
-        "Criterion message": crit.message,
-    }
-
-
-def findings_sheet(model: ReportModel) -> Sheet:
-    """A row per finding (and one per criterion that has no finding at all)."""
-    rows = []
-    for row in model.rows:
-        for crit in row.result.criteria:
-            # a criterion without findings still gets a row, so its message is not lost
-            for finding in crit.findings or (None,):
-                if finding is None:
-                    rows.append(_criterion_only(row.result.task_id, row.result.response_id, crit))
-                    continue
-                own = [e for e in finding.evidence if e.source == "response"]
-                ref = [e for e in finding.evidence if e.source != "response"]
-                first = own[0] if own else None
-                rows.append(
-                    {
-                        "Task": row.result.task_id,
-                        "Response": row.result.response_id,
-                        "Criterion": crit.criterion_id,
-                        "Category": crit.category,
-                        "Severity": crit.severity,
-                        "Criterion status": crit.status.value,
-                        "Criterion message": crit.message,
-                        "Finding": finding.status.value,
-                        "Subject": finding.subject,
-                        "Message": finding.message,
-                        "File": first.path if first else None,
-                        "Start line": first.start_line if first else None,
-                        "End line": first.end_line if first else None,
-                        "Response line": first.response_line if first else None,
-                        "Snippet": first.snippet if first else None,
-                        "Note": first.note if first else None,
-                        "More evidence": "; ".join(e.location() for e in own[1:]),
-                        "Reference": "; ".join(e.location() for e in ref),
-                    }
-                )
-    columns = [
-        "Task",
-        "Response",
-        "Criterion",
-        "Category",
-        "Severity",
-        "Criterion status",
-        "Criterion message",
-        "Finding",
-        "Subject",
-        "Message",
-        "File",
-        "Start line",
-        "End line",
-        "Response line",
-        "Snippet",
-        "Note",
-        "More evidence",
-        "Reference",
-    ]
-    return Sheet(
-        "Findings",
-        pd.DataFrame(rows, columns=columns),
-        status_columns=["Criterion status", "Finding"],
-        integer_columns=["Start line", "End line", "Response line"],
-        wrap_columns=["Snippet"],
-        widths={"Snippet": 60, "Message": 60},
-    )
-
-
-def diagnostics_sheet(model: ReportModel) -> Sheet:
-    rows = [
-        {
-            "Task": row.result.task_id,
-            "Response": row.result.response_id,
-            "Stage": d.stage,
-            "Severity": d.severity.value,
-            "Code": d.code,
-            "Message": d.message,
-            "File": d.span.path if d.span else None,
-            "Line": d.span.start_line if d.span else None,
-            "Response line": d.line,
-        }
-        for row in model.rows
-        for d in row.diagnostics
-    ]
-    columns = [
-        "Task",
-        "Response",
-        "Stage",
-        "Severity",
-        "Code",
-        "Message",
-        "File",
-        "Line",
-        "Response line",
-    ]
-    return Sheet(
-        "Diagnostics",
-        pd.DataFrame(rows, columns=columns),
-        integer_columns=["Line", "Response line"],
-        widths={"Message": 70},
-    )
-
-
-def rubric_sheet(model: ReportModel) -> Sheet:
-    cats = model.category_info
-    rows = [
-        {
-            "Criterion": c.id,
-            "Title": c.title,
-            "Category": c.category,
-            "Category title": cats[c.category].title if c.category in cats else c.category,
-            "Category weight": cats[c.category].weight if c.category in cats else None,
-            "Check": c.check,
-            "Weight": c.weight,
-            "Severity": c.severity,
-            "Gate": c.gate,
-            "Why": c.why,
-            "Params": json.dumps(c.params, ensure_ascii=False, sort_keys=True, default=str)
-            if c.params
-            else "",
-        }
-        for c in model.criteria
-    ]
-    columns = [
-        "Criterion",
-        "Title",
-        "Category",
-        "Category title",
-        "Category weight",
-        "Check",
-        "Weight",
-        "Severity",
-        "Gate",
-        "Why",
-        "Params",
-    ]
-    return Sheet("Rubric", pd.DataFrame(rows, columns=columns), widths={"Why": 70})
-
-
-def run_sheet(model: ReportModel) -> Sheet:
-    info, rubric = model.info, model.rubric
-    pairs: list[tuple[str, Any]] = [
-        ("Rubric id", rubric.id),
-        ("Rubric version", rubric.version),
-        ("Rubric title", rubric.title),
-        ("Rubric sha256", rubric.sha256),
-        ("Rubric source", rubric.source),
-        ("Gate cap", rubric.gate_cap),
-        ("Harness version", info.harness_version),
-        ("Started", info.started),
-        ("Finished", info.finished),
-        ("Duration (s)", info.duration_s),
-        ("Tasks", len(model.tasks)),
-        ("Responses", len(model.rows)),
-        ("Criteria", len(model.criteria)),
-    ]
-    pairs += [(f"Input {i}", p) for i, p in enumerate(info.inputs, start=1)]
-    pairs += [(f"Count: {k}", v) for k, v in sorted(info.counts.items())]
-    pairs += [(f"Time (s): {k}", v) for k, v in sorted(info.timings.items())]
-    pairs += [(f"Verdicts: {k}", v) for k, v in model.status_totals.items()]
-    return Sheet(
-        "Run", pd.DataFrame(pairs, columns=["Key", "Value"]), widths={"Key": 24, "Value": 80}
-    )
-
-
-SHEETS = (summary_sheet, criteria_sheet, findings_sheet, diagnostics_sheet, rubric_sheet, run_sheet)
 
 
 def build_xlsx(model: ReportModel, path: Path) -> Path:
