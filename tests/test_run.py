@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import harness.run as run_module
+import harness.run.pipeline as run_module
 from harness.extract.types import FileTree
 from harness.results import CriterionStatus
 from harness.rubric import load_rubric
@@ -131,14 +131,14 @@ def test_a_failing_response_does_not_stop_the_batch(
 ) -> None:
     make_task(tmp_path / "in", "task-a")
     make_task(tmp_path / "in", "task-b", follow_up=False)
-    real_build = run_module._build
+    real_build = run_module.build_model
 
     def flaky(tree: FileTree):  # type: ignore[no-untyped-def]
         if "access-logs-" in tree.files[0].content:
             raise RecursionError("maximum recursion depth exceeded")
         return real_build(tree)
 
-    monkeypatch.setattr(run_module, "_build", flaky)
+    monkeypatch.setattr(run_module, "build_model", flaky)
     run = score_paths([tmp_path / "in"], RUBRIC, tmp_path / "out", progress=False)
     failed = {r.key: r.error for r in run.responses if r.error}
     assert failed == {
@@ -174,7 +174,7 @@ def test_interrupted_run_keeps_what_was_scored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_task(tmp_path / "in", "task-a")
-    real = run_module._grade_tree
+    real = run_module.grade_tree
     calls = {"n": 0}
 
     def interrupt(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
@@ -183,7 +183,7 @@ def test_interrupted_run_keeps_what_was_scored(
             raise KeyboardInterrupt
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(run_module, "_grade_tree", interrupt)
+    monkeypatch.setattr(run_module, "grade_tree", interrupt)
     with pytest.raises(KeyboardInterrupt):
         score_paths([tmp_path / "in"], RUBRIC, tmp_path / "out", progress=False)
     saved = load_run(tmp_path / "out")

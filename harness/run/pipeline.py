@@ -1,0 +1,167 @@
+"""Grade one response: extract -> model -> compare -> checks -> scoring, each stage timed.
+
+``grade`` is the library entry point for a single response; batches (``harness.run.batch``)
+call ``grade_tree`` per response and turn any exception into a failed result.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from harness.checks.engine import evaluate
+from harness.checks.types import CheckContext, ReferenceContext
+from harness.extract.types import FileTree
+from harness.results import ResponseResult
+from harness.rubric import Rubric, load_rubric
+from harness.score import score
+from harness.terraform.model import Configuration
+
+IDEAL_ID = "IDEAL_RESPONSE"
+OVERLAY_SUFFIX = "+overlay"
+STAGES = ("extract", "model", "compare", "checks", "scoring")
+T = TypeVar("T")
+
+
+class Clock:
+    """Accumulates seconds per stage; ``stage`` names the stage running (for error text)."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self.stage = "start"
+
+    def run(self, stage: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        self.stage = stage
+        start = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def extract_response(source: Path, response_id: str) -> FileTree:
+    from harness.extract import extract
+
+    return extract(source, response_id=response_id)
+
+
+def build_model(tree: FileTree) -> Configuration:
+    from harness.terraform import build
+
+    return build(tree)
+
+
+def compare_with(
+    tree: FileTree, config: Configuration, reference: ReferenceContext
+) -> tuple[Any, dict[str, Any] | None]:
+    """The comparison object and its summary, or (None, None) without harness.compare."""
+    try:
+        from harness.compare import compare
+    except ImportError:  # comparison not installed in this build
+        return None, None
+    comparison = compare(tree, config, reference.tree, reference.config)
+    summary = comparison.summary() if hasattr(comparison, "summary") else None
+    return comparison, summary
+
+
+def reference_from(source: Path | FileTree | ReferenceContext) -> ReferenceContext:
+    """A reference context from a Terraform directory, a markdown ideal response, or a tree."""
+    if isinstance(source, ReferenceContext):
+        return source
+    if isinstance(source, FileTree):
+        tree = source
+    elif source.is_dir():
+        from harness.extract import tree_from_directory
+
+        tree = tree_from_directory(source)
+    else:
+        tree = extract_response(source, IDEAL_ID)
+    return ReferenceContext(tree=tree, config=build_model(tree))
+
+
+def grade_tree(
+    tree: FileTree,
+    rubric: Rubric,
+    clock: Clock,
+    *,
+    task_id: str,
+    response_id: str,
+    source: str,
+    reference: ReferenceContext | None,
+    is_ideal: bool = False,
+) -> ResponseResult:
+    config = clock.run("model", build_model, tree)
+    comparison_summary = None
+    context_reference = None
+    if reference is not None:
+        comparison, comparison_summary = clock.run("compare", compare_with, tree, config, reference)
+        context_reference = replace(reference, comparison=comparison)
+    ctx = CheckContext(task_id, response_id, tree, config, context_reference)
+    criteria = clock.run("checks", evaluate, rubric, ctx)
+    result = clock.run("scoring", score, criteria, rubric)
+    return ResponseResult(
+        task_id=task_id,
+        response_id=response_id,
+        source=source,
+        overall=result.overall,
+        categories=result.categories,
+        criteria=criteria,
+        gates_failed=result.gates_failed,
+        diagnostics=(*tree.diagnostics, *config.diagnostics),
+        tree=tree,
+        is_ideal=is_ideal,
+        timings=dict(clock.timings),
+        comparison=comparison_summary,
+    )
+
+
+def grade(
+    tree_or_path: FileTree | Path | str,
+    rubric: Rubric | Path | str,
+    *,
+    task_id: str = "",
+    response_id: str = "",
+    reference: ReferenceContext | FileTree | Path | None = None,
+    is_ideal: bool = False,
+) -> ResponseResult:
+    """Grade one response (a ``FileTree`` or the path of a markdown response) with a rubric
+    (a ``Rubric``, a rubric file or a shipped rubric id). ``reference`` (a ReferenceContext, a
+    Terraform directory, an ideal markdown response or a tree) enables the comparison.
+    Exceptions propagate; batches use ``score_paths``, which isolates each response."""
+    if not isinstance(rubric, Rubric):
+        rubric = load_rubric(rubric)
+    clock = Clock()
+    if isinstance(tree_or_path, FileTree):
+        tree, source = tree_or_path, tree_or_path.source
+    else:
+        path = Path(tree_or_path)
+        response_id = response_id or path.stem
+        tree, source = clock.run("extract", extract_response, path, response_id), str(path)
+    ref = reference_from(reference) if reference is not None else None
+    return grade_tree(
+        tree,
+        rubric,
+        clock,
+        task_id=task_id,
+        response_id=response_id,
+        source=source,
+        reference=ref,
+        is_ideal=is_ideal,
+    )
+
+
+def failed_result(
+    task_id: str, response_id: str, source: str, stage: str, exc: BaseException, **extra: Any
+) -> ResponseResult:
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    return ResponseResult(
+        task_id=task_id,
+        response_id=response_id,
+        source=source,
+        overall=None,
+        error=f"{stage}: {type(exc).__name__}: {first}"[:500],
+        **extra,
+    )

@@ -1,0 +1,95 @@
+"""What a run scores: task plans built from ``harness.tasks`` for the paths a user gives.
+
+A plan is a ``Task`` plus run options: which responses to score (a single response file given
+on the command line scores just that one, with its earlier turns as overlay context) and
+whether, and from where, the ideal response is scored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from harness.tasks import ResponseSource, Task, TaskError, discover_tasks, load_task
+
+
+class InputError(ValueError):
+    """Input that cannot be scored at all (no such path, no responses found)."""
+
+
+@dataclass(frozen=True)
+class TaskPlan:
+    task: Task
+    ideal: Path | None  # the ideal response: the task's reference unless one is given
+    scored: tuple[str, ...] | None = None  # response ids to score; None: all
+    score_ideal: bool = True  # also score the ideal as a response
+
+    @property
+    def task_id(self) -> str:
+        return self.task.task_id
+
+    @property
+    def path(self) -> Path:
+        return self.task.path
+
+    @property
+    def responses(self) -> tuple[ResponseSource, ...]:
+        """The responses scored, in file order (earlier turns kept only as context are not)."""
+        return tuple(
+            r for r in self.task.responses if self.scored is None or r.response_id in self.scored
+        )
+
+    @property
+    def units(self) -> int:
+        """Number of results this plan yields (own trees, overlays, the ideal)."""
+        overlays = sum(1 for r in self.responses if r.turn > 1)
+        ideal = 1 if self.ideal is not None and self.score_ideal else 0
+        return len(self.responses) + overlays + ideal
+
+
+def _same(a: Path, b: Path) -> bool:
+    return a.resolve() == b.resolve()
+
+
+def _file_plan(path: Path) -> TaskPlan:
+    """One markdown file: a response of its task folder (scored with the task's ideal as
+    reference, and overlaid on earlier turns), the ideal itself, or a lone response."""
+    try:
+        task: Task | None = load_task(path.parent)
+    except TaskError:  # not a task folder: score the file on its own
+        task = None
+    if task is not None:
+        chosen = next((r for r in task.responses if _same(r.path, path)), None)
+        if chosen is not None:
+            return TaskPlan(task, task.ideal, scored=(chosen.response_id,), score_ideal=False)
+        if task.ideal is not None and _same(task.ideal, path):
+            return TaskPlan(task, task.ideal, scored=())
+    lone = Task(path.parent.name or "task", path.parent, (), (ResponseSource(path.stem, path, 1),))
+    return TaskPlan(lone, ideal=None)
+
+
+def discover(paths: Sequence[Path]) -> list[TaskPlan]:
+    """Task plans for response files, task folders and folders of task folders."""
+    plans: list[TaskPlan] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or directory")
+        if path.is_file():
+            if path.suffix.lower() != ".md":
+                raise InputError(f"{path}: not a markdown response (.md)")
+            plans.append(_file_plan(path))
+            continue
+        try:
+            tasks = discover_tasks(path)
+        except TaskError as exc:
+            raise InputError(str(exc)) from exc
+        if not tasks:
+            raise InputError(f"{path}: no task folders with responses found")
+        plans.extend(TaskPlan(task, ideal=task.ideal) for task in tasks)
+    return plans
+
+
+def with_reference_ideal(plans: list[TaskPlan], ideal: Path) -> list[TaskPlan]:
+    """Score ``ideal`` (a reference folder's IDEAL_RESPONSE.md) in tasks that have none."""
+    return [replace(p, ideal=ideal) if p.ideal is None and p.scored is None else p for p in plans]
