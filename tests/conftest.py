@@ -12,6 +12,42 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_TASK = REPO_ROOT / "responses" / "aws-prod-stack"
 SAMPLE_REFERENCE = REPO_ROOT / "reference" / "aws-prod-stack"
 
+#: The criterion ids issue 5 fixes for the generic rubric (and EXPECTED.yaml must state).
+ISSUE_CRITERIA: tuple[str, ...] = (
+    "complete.no_truncation",
+    "complete.no_placeholders",
+    "complete.promised_files",
+    "complete.modules_resolve",
+    "complete.syntax_valid",
+    "naming.random_suffix_resource",
+    "naming.suffix_applied",
+    "lifecycle.create_before_destroy",
+    "lifecycle.ssm_overwrite",
+    "security.s3_encryption",
+    "security.s3_public_access_block",
+    "security.s3_versioning",
+    "security.rds_encrypted",
+    "security.rds_not_public",
+    "security.ebs_encrypted",
+    "security.db_ingress_restricted",
+    "security.iam_least_privilege",
+    "security.password_generation",
+    "security.no_hardcoded_secrets",
+    "testing.unit_tests",
+    "testing.integration_tests",
+    "monitoring.alarms",
+    "monitoring.alarm_actions",
+    "monitoring.sns_subscription",
+    "tagging.default_tags",
+    "tagging.required_keys",
+    "reliability.backend",
+    "reliability.version_pins",
+    "reliability.outputs",
+    "reliability.s3_lifecycle_filter",
+    "tone.professional",
+    "tone.no_overclaim",
+)
+
 
 def corpus_root() -> Path:
     return Path(os.environ.get("IAC_HARNESS_CORPUS", REPO_ROOT.parent / "shared" / "corpus"))

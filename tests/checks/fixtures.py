@@ -11,8 +11,10 @@ exact sets of subjects a check passes and fails (checkov style).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from harness.checks.types import CheckContext, Status
+from harness.checks.registry import get_check
+from harness.checks.types import CheckContext, Finding, Status
 from harness.extract import extract, tree_from_directory
 from harness.extract.types import Convention, ExtractedFile, FileTree, NameEvidence, Origin
 from harness.terraform import build
@@ -44,3 +46,14 @@ def fixtures_of(check_id: str) -> list[Path]:
 def subjects(findings: object, status: Status) -> set[str]:
     """Subjects of findings with the given status (for exact pass_*/fail_* set assertions)."""
     return {f.subject for f in findings if f.status is status}  # type: ignore[attr-defined]
+
+
+def run_fixture(check_id: str, fixture: str, **params: Any) -> list[Finding]:
+    """Run one check on one of its fixtures with the given params; a check that raises is a
+    test failure, not an error finding to look past."""
+    spec = get_check(check_id)
+    ctx = context_for(FIXTURES / check_id / fixture)
+    findings = list(spec.func(ctx, spec.parse_params(params)))
+    errors = [f for f in findings if f.status is Status.ERROR]
+    assert not errors, errors
+    return findings

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from harness.checks.registry import get_check
-from harness.checks.types import Finding, Status
-from tests.checks.fixtures import FIXTURES, context_for, subjects
+from harness.checks.types import Status
+from tests.checks.fixtures import run_fixture as run
+from tests.checks.fixtures import subjects
 
 CBD = "lifecycle.create_before_destroy"
 SSM = "lifecycle.ssm_overwrite"
-
-
-def run(check_id: str, fixture: str, **params: Any) -> list[Finding]:
-    spec = get_check(check_id)
-    findings = list(
-        spec.func(context_for(FIXTURES / check_id / fixture), spec.parse_params(params))
-    )
-    assert not [f for f in findings if f.status is Status.ERROR]
-    return findings
 
 
 CASES = [

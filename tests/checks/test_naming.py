@@ -3,23 +3,11 @@ subjects (checkov style), plus the evidence a reviewer reads."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from harness.checks.registry import get_check
-from harness.checks.types import Finding, Status
-from tests.checks.fixtures import FIXTURES, context_for, subjects
-
-
-def run(check_id: str, fixture: str, **params: Any) -> list[Finding]:
-    spec = get_check(check_id)
-    findings = list(
-        spec.func(context_for(FIXTURES / check_id / fixture), spec.parse_params(params))
-    )
-    assert not [f for f in findings if f.status is Status.ERROR]
-    return findings
-
+from harness.checks.types import Status
+from tests.checks.fixtures import run_fixture as run
+from tests.checks.fixtures import subjects
 
 RANDOM = "naming.random_suffix_resource"
 APPLIED = "naming.suffix_applied"

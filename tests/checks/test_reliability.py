@@ -12,17 +12,9 @@ from harness.checks.registry import get_check, run_check
 from harness.checks.types import CheckContext, Finding, Status
 from harness.extract import extract
 from harness.terraform import build
-from tests.checks.fixtures import FIXTURES, context_for, fixtures_of, subjects
+from tests.checks.fixtures import fixtures_of, subjects
+from tests.checks.fixtures import run_fixture as run
 from tests.conftest import corpus_markdown
-
-
-def run(check_id: str, fixture: str, **params: Any) -> list[Finding]:
-    spec = get_check(check_id)
-    findings = list(
-        spec.func(context_for(FIXTURES / check_id / fixture), spec.parse_params(params))
-    )
-    assert all(f.status is not Status.ERROR for f in findings)
-    return findings
 
 
 def verdicts(findings: list[Finding]) -> dict[str, set[str]]:

@@ -7,19 +7,15 @@ from typing import Any
 
 import pytest
 
-from harness.checks.registry import get_check
 from harness.checks.security_iam import NO_RESOURCE_ACTIONS, is_wildcard_resource, takes_arn
 from harness.checks.types import Finding, Status
-from tests.checks.fixtures import FIXTURES, context_for, subjects
+from tests.checks.fixtures import run_fixture, subjects
 
 IAM = "security.iam_least_privilege"
 
 
 def run(fixture: str, **params: Any) -> list[Finding]:
-    spec = get_check(IAM)
-    findings = list(spec.func(context_for(FIXTURES / IAM / fixture), spec.parse_params(params)))
-    assert not [f for f in findings if f.status is Status.ERROR]
-    return findings
+    return run_fixture(IAM, fixture, **params)
 
 
 def test_scoped_policies_pass() -> None:

@@ -9,42 +9,7 @@ import pytest
 
 from harness.rubric import RubricError, load_rubric
 from harness.rubric.yamldoc import MAX_ALIASES
-from tests.conftest import REPO_ROOT
-
-ISSUE_CRITERIA = [
-    "complete.no_truncation",
-    "complete.no_placeholders",
-    "complete.promised_files",
-    "complete.modules_resolve",
-    "complete.syntax_valid",
-    "naming.random_suffix_resource",
-    "naming.suffix_applied",
-    "lifecycle.create_before_destroy",
-    "lifecycle.ssm_overwrite",
-    "security.s3_encryption",
-    "security.s3_public_access_block",
-    "security.s3_versioning",
-    "security.rds_encrypted",
-    "security.rds_not_public",
-    "security.ebs_encrypted",
-    "security.db_ingress_restricted",
-    "security.iam_least_privilege",
-    "security.password_generation",
-    "security.no_hardcoded_secrets",
-    "testing.unit_tests",
-    "testing.integration_tests",
-    "monitoring.alarms",
-    "monitoring.alarm_actions",
-    "monitoring.sns_subscription",
-    "tagging.default_tags",
-    "tagging.required_keys",
-    "reliability.backend",
-    "reliability.version_pins",
-    "reliability.outputs",
-    "reliability.s3_lifecycle_filter",
-    "tone.professional",
-    "tone.no_overclaim",
-]
+from tests.conftest import ISSUE_CRITERIA, REPO_ROOT
 
 BASE = """\
 id: base
@@ -90,7 +55,7 @@ def error_of(path: Path) -> str:
 def test_generic_rubric_has_exactly_the_issue_criteria() -> None:
     rubric = load_rubric("terraform-aws-production")
     # the reference.* criteria (comparison with the ideal) come on top of the issue's list
-    assert [c.id for c in rubric.criteria if c.category != "reference"] == ISSUE_CRITERIA
+    assert [c.id for c in rubric.criteria if c.category != "reference"] == list(ISSUE_CRITERIA)
     assert set(rubric.category_ids) >= {
         "completeness", "naming", "lifecycle", "security", "testing",
         "monitoring", "tagging", "reliability", "tone",
@@ -103,7 +68,7 @@ def test_generic_rubric_has_exactly_the_issue_criteria() -> None:
 def test_sample_rubric_extends_the_generic_one() -> None:
     rubric = load_rubric(REPO_ROOT / "rubrics" / "aws-prod-stack.yaml")
     ids = [c.id for c in rubric.criteria if c.category != "reference"]
-    assert ids[: len(ISSUE_CRITERIA)] == ISSUE_CRITERIA
+    assert ids[: len(ISSUE_CRITERIA)] == list(ISSUE_CRITERIA)
     modules = rubric.criterion("complete.required_modules").params.model_dump()["modules"]
     assert set(modules) == {"networking", "storage", "database", "compute", "monitoring"}
     assert len(rubric.sources) == 2

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.extract.types import Convention
-from tests.conftest import SAMPLE_REFERENCE, SAMPLE_TASK
+from tests.conftest import ISSUE_CRITERIA, SAMPLE_REFERENCE, SAMPLE_TASK
 
 IDEAL = SAMPLE_REFERENCE / "IDEAL_RESPONSE.md"
 EXPECTED_FILE = SAMPLE_TASK / "EXPECTED.yaml"
@@ -28,40 +28,7 @@ SOURCES: dict[str, tuple[Path, ...]] = {
 }
 
 #: Every criterion id of the rubric issue (issue 5); EXPECTED.yaml must state each one.
-CRITERIA: tuple[str, ...] = (
-    "complete.no_truncation",
-    "complete.no_placeholders",
-    "complete.promised_files",
-    "complete.modules_resolve",
-    "complete.syntax_valid",
-    "naming.random_suffix_resource",
-    "naming.suffix_applied",
-    "lifecycle.create_before_destroy",
-    "lifecycle.ssm_overwrite",
-    "security.s3_encryption",
-    "security.s3_public_access_block",
-    "security.s3_versioning",
-    "security.rds_encrypted",
-    "security.rds_not_public",
-    "security.ebs_encrypted",
-    "security.db_ingress_restricted",
-    "security.iam_least_privilege",
-    "security.password_generation",
-    "security.no_hardcoded_secrets",
-    "testing.unit_tests",
-    "testing.integration_tests",
-    "monitoring.alarms",
-    "monitoring.alarm_actions",
-    "monitoring.sns_subscription",
-    "tagging.default_tags",
-    "tagging.required_keys",
-    "reliability.backend",
-    "reliability.version_pins",
-    "reliability.outputs",
-    "reliability.s3_lifecycle_filter",
-    "tone.professional",
-    "tone.no_overclaim",
-)
+CRITERIA: tuple[str, ...] = ISSUE_CRITERIA
 
 #: Criteria the task rubric (rubrics/aws-prod-stack.yaml) adds for this prompt.
 TASK_CRITERIA: tuple[str, ...] = ("complete.required_modules", "complete.required_resources")
