@@ -59,6 +59,14 @@ def _fmt(value: float | None, digits: int = 0) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def _coloured(value: float | None, digits: int = 0) -> str:
+    """A 0-100 score coloured like a traffic light (the number itself carries the meaning)."""
+    if value is None:
+        return "[dim]–[/dim]"
+    colour = "green" if value >= 80 else "yellow" if value >= 50 else "red"
+    return f"[{colour}]{_fmt(value, digits)}[/{colour}]"
+
+
 def _short(criterion_ids: tuple[str, ...] | list[str]) -> str:
     return ", ".join(c.split(".", 1)[-1] for c in criterion_ids)
 
@@ -76,23 +84,25 @@ def summary_table(run: RunData, max_rows: int = MAX_TABLE_ROWS) -> Table:
         caption_justify="left",
         box=box.SIMPLE_HEAD,
         padding=(0, 1),
+        pad_edge=False,
+        collapse_padding=True,
     )
     if len(tasks) > 1:
         table.add_column("task", no_wrap=True, max_width=24)
-    table.add_column("response", no_wrap=True)
-    table.add_column("overall", justify="right", style="bold", min_width=5, no_wrap=True)
+    table.add_column("response", no_wrap=True, overflow="ellipsis", max_width=24)
+    table.add_column("score", justify="right", style="bold", no_wrap=True, min_width=5)
     for category in categories:
-        table.add_column(category[:4], justify="right", min_width=4, no_wrap=True)
+        table.add_column(category[:3], justify="right", no_wrap=True, min_width=3)
     for result in run.responses[:max_rows]:
         scores = {c.id: c.score for c in result.categories}
-        name = result.response_id + (" (ideal)" if result.is_ideal else "")
-        row = [result.task_id] if len(tasks) > 1 else []
-        row += [name, _fmt(result.overall, 1)]
+        name = escape(result.response_id) + (" [dim](ideal)[/dim]" if result.is_ideal else "")
+        row = [escape(result.task_id)] if len(tasks) > 1 else []
+        row += [name, _coloured(result.overall, 1)]
         for category in categories:
             value = scores.get(category)
-            row.append(_fmt(None if value is None else 100 * value))
+            row.append(_coloured(None if value is None else 100 * value))
         table.add_row(*row)
-    legend = "categories: " + ", ".join(f"{c[:4]} = {c}" for c in categories)
+    legend = "categories: " + ", ".join(f"{c[:3]} = {c}" for c in categories)
     more = (
         f"\n… {len(run.responses) - max_rows} more rows in scores.csv"
         if len(run.responses) > max_rows
