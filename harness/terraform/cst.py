@@ -14,6 +14,7 @@ import tree_sitter_hcl
 from tree_sitter import Language, Node, Parser, Tree
 
 from harness.diagnostics import Span
+from harness.terraform.fast import make_span
 
 _local = threading.local()
 
@@ -74,8 +75,8 @@ class Source:
         (srow, scol), (erow, ecol) = node.start_point, node.end_point
         off = self.line_offset + 1
         if self.ascii:
-            return Span(self.path, srow + off, scol + 1, erow + off, ecol)
-        return Span(
+            return make_span(self.path, srow + off, scol + 1, erow + off, ecol)
+        return make_span(
             self.path, srow + off, self._col(srow, scol) + 1, erow + off, self._col(erow, ecol)
         )
 

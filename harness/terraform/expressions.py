@@ -13,6 +13,7 @@ from tree_sitter import Node
 
 from harness.diagnostics import Span
 from harness.terraform.cst import Source
+from harness.terraform.fast import leaf_expr
 from harness.terraform.model import Expr, ExprKind, Reference
 from harness.terraform.strings import (
     dedent,
@@ -70,7 +71,7 @@ class ExprBuilder:
         span = self.src.span(node)
         scope = "iterator" if parts[0] in bound else self.ref_scope
         reference = Reference(parts, text, span, scope)
-        return Expr(ExprKind.REFERENCE, text, span, keys=parts, reference=reference)
+        return leaf_expr(ExprKind.REFERENCE, text, span, keys=parts, reference=reference)
 
     def label(self, node: Node) -> str:
         """A block label: ``"quoted"`` (unescaped) or a bare identifier."""
@@ -220,7 +221,7 @@ class ExprBuilder:
             value = number(text)
         else:
             return Expr(ExprKind.UNKNOWN, text, span)
-        return Expr(ExprKind.LITERAL, text, span, value=value)
+        return leaf_expr(ExprKind.LITERAL, text, span, value)
 
     def _tuple(self, node: Node, bound: _Bound, depth: int) -> Expr:
         items = tuple(self.build(c, bound, depth) for c in node.children if c.type == "expression")

@@ -128,11 +128,15 @@ class Expr:
     def walk(self) -> Iterator[Expr]:
         """This expression and every sub-expression (computed object keys included), depth
         first."""
-        yield self
-        for key in self.key_items:
-            yield from key.walk()
-        for item in self.items:
-            yield from item.walk()
+        stack = [self]  # explicit stack: deep trees, no generator chains
+        pop, push = stack.pop, stack.extend
+        while stack:
+            expr = pop()
+            yield expr
+            if expr.items:
+                push(reversed(expr.items))
+            if expr.key_items:
+                push(reversed(expr.key_items))
 
     def references(self) -> tuple[Reference, ...]:
         """Every traversal inside, however deep, in source order."""

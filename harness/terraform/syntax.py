@@ -96,7 +96,8 @@ _TODO = re.compile(r"\b(?:TODO|FIXME|TBD)\b")
 
 _CANDIDATE = re.compile(
     r"^[ \t]*(?:\.\.\.|…)[ \t]*$"  # a line that is only an ellipsis
-    r"|(?:#|//|/\*)[^\n]*"  # a comment
+    r"|(?:#|//|/\*)[^\n]*?(?i:\.\.\.|…|\brest\b|\bremain|\bstays?\b|\bsame\b|\bunchanged\b"
+    r"|\bbrevity\b|\bexisting\b|\bprevious\b|\badd\b)[^\n]*"  # a comment with a telltale word
     r"|<[^<>\n]{2,60}>"  # something in angle brackets
     r"|\b(?:TODO|FIXME|TBD)\b",
     re.M,

@@ -158,3 +158,17 @@ def test_recovery_limit_is_reported() -> None:
     full = build(tree_of({"main.tf": text}))
     assert "limit_recoveries" not in {d.code for d in full.diagnostics}
     assert len(full.root_module.resources) == 5
+
+
+def test_fast_constructors_make_ordinary_objects() -> None:
+    from harness.diagnostics import Span
+    from harness.terraform.fast import leaf_expr, make_span
+    from harness.terraform.model import Expr, ExprKind, Reference
+
+    span = make_span("a.tf", 1, 2, 3, 4)
+    assert span == Span("a.tf", 1, 2, 3, 4) and hash(span) == hash(Span("a.tf", 1, 2, 3, 4))
+    ref = Reference(("var", "x"), "var.x", span)
+    fast = leaf_expr(ExprKind.REFERENCE, "var.x", span, keys=("var", "x"), reference=ref)
+    slow = Expr(ExprKind.REFERENCE, "var.x", span, keys=("var", "x"), reference=ref)
+    assert fast == slow and pickle.loads(pickle.dumps(fast)) == slow
+    assert leaf_expr(ExprKind.LITERAL, '"s"', span, "s") == Expr(ExprKind.LITERAL, '"s"', span, "s")
