@@ -116,6 +116,7 @@ class _Converter:
         kind = ""
         labels: list[str] = []
         body: Node | None = None
+        opened = False
         for child in node.children:
             t = child.type
             if t == "identifier" and not kind:
@@ -124,7 +125,11 @@ class _Converter:
                 labels.append(self.exprs.label(child))
             elif t == "body":
                 body = child
-        if not kind:
+            elif t == "block_start":
+                opened = not child.has_error
+            elif cutoff is not None and not opened and (child.is_error or child.has_error):
+                return None  # a salvage needs a clean header: `kind "label" {`
+        if not kind or (cutoff is not None and not opened):
             return None
         attributes: list[Attribute] = []
         blocks: list[Block] = []

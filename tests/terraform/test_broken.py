@@ -158,3 +158,14 @@ def test_size_and_time_limits_leave_diagnostics() -> None:
     assert not config.files["b.tf"].valid
     timed = build(tree, limits=BuildLimits(time_budget_s=-1))
     assert [d.code for d in timed.diagnostics] == ["limit_time", "limit_time"]
+
+
+def test_a_broken_header_is_not_salvaged_as_a_block() -> None:
+    """A file name left on the first line (``provider.tf``) makes tree-sitter open a bogus
+    ``provider`` block; it must not appear as a provider with junk labels."""
+    text = 'provider.tf\n\nterraform {\n  required_version = ">= 1.0"\n}\n'
+    config = build(tree_of({"main.tf": text}))
+    assert config.root_module.providers == ()
+    assert len(config.root_module.terraform) == 1
+    assert codes(config)["syntax_error"] == [1]
+    assert "malformed_block" not in codes(config)
