@@ -15,13 +15,8 @@ from harness.diagnostics import Span
 from harness.terraform.cst import Source
 from harness.terraform.fast import leaf_expr
 from harness.terraform.model import Expr, ExprKind, Reference
-from harness.terraform.strings import (
-    dedent,
-    heredoc_indent,
-    number,
-    unescape_heredoc,
-    unescape_quoted,
-)
+from harness.terraform.strings import number, unescape_quoted
+from harness.terraform.templates import TemplateBuilder
 
 _BINARY_OPS = frozenset({"+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||"})
 _POSTFIX = frozenset({"get_attr", "index", "splat"})
@@ -31,7 +26,7 @@ _Bound = frozenset[str]
 _NO_NAMES: _Bound = frozenset()
 
 
-class ExprBuilder:
+class ExprBuilder(TemplateBuilder):
     """Builds expressions of one source segment. ``ref_scope`` marks every reference built
     (``"provider"`` for provider-configuration attributes); ``depth_hit`` records that
     ``max_depth`` cut an expression short."""
@@ -88,6 +83,11 @@ class ExprBuilder:
             return self.src.span(nodes[0])
         return self.src.span_between(nodes[0], nodes[-1])
 
+    def _too_deep(self, nodes: list[Node]) -> Expr:
+        """The depth limit: record it and keep the text as UNKNOWN."""
+        self.depth_hit = True
+        return self._unknown(nodes)
+
     def _unknown(self, nodes: list[Node]) -> Expr:
         return Expr(ExprKind.UNKNOWN, self._text(nodes), self._span(nodes))
 
@@ -97,8 +97,7 @@ class ExprBuilder:
     # -- terms ------------------------------------------------------------------------------
     def _term(self, nodes: list[Node], bound: _Bound, depth: int) -> Expr:
         if depth > self.max_depth:
-            self.depth_hit = True
-            return self._unknown(nodes)
+            return self._too_deep(nodes)
         head = nodes[0]
         if head.type == "variable_expr":
             return self._traversal(nodes, bound, depth)
@@ -342,131 +341,6 @@ class ExprBuilder:
             items=tuple(items),
             keys=tuple(names),
         )
-
-    # -- templates ---------------------------------------------------------------------------
-    def _quoted(self, node: Node, bound: _Bound, depth: int) -> Expr:
-        children = node.children
-        start = children[0].end_byte if children else node.start_byte
-        end = node.end_byte
-        if len(children) > 1 and children[-1].type == "quoted_template_end":
-            end = children[-1].start_byte
-        parts = self._parts(children, start, end, bound, depth, node, heredoc=False, indent=0)
-        return self._template(ExprKind.TEMPLATE, node, parts)
-
-    def _heredoc(self, node: Node, bound: _Bound, depth: int) -> Expr:
-        children = node.children
-        idents = [c for c in children if c.type == "heredoc_identifier"]
-        indented = any(c.type == "heredoc_start" and self.src.text_of(c) == "<<-" for c in children)
-        data = self.src.data
-        start = idents[0].end_byte if idents else node.start_byte
-        newline = data.find(b"\n", start, node.end_byte)
-        start = newline + 1 if newline >= 0 else node.end_byte
-        end = node.end_byte
-        if len(idents) > 1 and not idents[-1].is_missing:
-            close = idents[-1]
-            end = close.start_byte - close.start_point[1]
-        end = max(start, end)
-        indent = heredoc_indent(self.src.slice(start, end)) if indented else 0
-        parts = self._parts(children, start, end, bound, depth, node, heredoc=True, indent=indent)
-        return self._template(ExprKind.HEREDOC, node, parts)
-
-    def _template(self, kind: ExprKind, node: Node, parts: list[Expr]) -> Expr:
-        static = all(p.kind is ExprKind.LITERAL for p in parts)
-        value = "".join(str(p.value) for p in parts) if static else None
-        return Expr(
-            kind, self.src.text_of(node), self.src.span(node), value=value, items=tuple(parts)
-        )
-
-    def _parts(
-        self,
-        children: list[Node],
-        start: int,
-        end: int,
-        bound: _Bound,
-        depth: int,
-        whole: Node,
-        *,
-        heredoc: bool,
-        indent: int,
-    ) -> list[Expr]:
-        """Literal pieces (from the source between interpolations: the grammar's
-        ``template_literal`` nodes drop surrounding blanks) and interpolated expressions."""
-        parts: list[Expr] = []
-        cursor = start
-        pending: list[Node] = []  # template_literal nodes of the current piece
-
-        def flush(upto: int) -> None:
-            if upto > cursor:
-                raw = self.src.slice(cursor, upto)
-                if heredoc:
-                    at_start = cursor == start or self.src.data[cursor - 1 : cursor] == b"\n"
-                    value = unescape_heredoc(dedent(raw, indent, at_start))
-                else:
-                    value = unescape_quoted(raw)
-                span = self._span(pending) if pending else self.src.span(whole)
-                parts.append(Expr(ExprKind.LITERAL, raw, span, value=value))
-            pending.clear()
-
-        for child in children:
-            kind = child.type
-            if child.start_byte < start or child.end_byte > end:
-                continue
-            if kind == "template_literal":
-                pending.append(child)
-            elif kind == "template_interpolation":
-                flush(child.start_byte)
-                inner = [c for c in child.children if c.type == "expression"]
-                if inner:
-                    parts.append(self.build(inner[0], bound, depth + 1))
-                cursor = child.end_byte
-            elif kind == "template_directive":
-                flush(child.start_byte)
-                parts.append(self._directive(child, bound, depth + 1, heredoc, indent))
-                cursor = child.end_byte
-        flush(end)
-        return parts
-
-    def _directive(self, node: Node, bound: _Bound, depth: int, heredoc: bool, indent: int) -> Expr:
-        inner = node.children[0] if node.child_count else node
-        children = inner.children
-        text, span = self.src.text_of(node), self.src.span(node)
-        if depth > self.max_depth or len(children) < 2:
-            self.depth_hit = self.depth_hit or depth > self.max_depth
-            return Expr(ExprKind.UNKNOWN, text, span)
-        opener, closer = children[0], children[-1]
-
-        def expr_in(n: Node, names: _Bound) -> Expr | None:
-            for c in n.children:
-                if c.type == "expression":
-                    return self.build(c, names, depth + 1)
-            return None
-
-        def body(a: int, b: int, names: _Bound) -> Expr:
-            parts = self._parts(children, a, b, names, depth, node, heredoc=heredoc, indent=indent)
-            raw = self.src.slice(a, b)
-            static = all(p.kind is ExprKind.LITERAL for p in parts)
-            value = "".join(str(p.value) for p in parts) if static else None
-            return Expr(ExprKind.TEMPLATE, raw, span, value=value, items=tuple(parts))
-
-        if inner.type == "template_for":
-            names = frozenset(
-                self.src.text_of(c) for c in opener.children if c.type == "identifier"
-            )
-            collection = expr_in(opener, bound)
-            loop = body(opener.end_byte, closer.start_byte, bound | names)
-            items = (collection, loop) if collection is not None else (loop,)
-            ordered = tuple(self.src.text_of(c) for c in opener.children if c.type == "identifier")
-            return Expr(ExprKind.FOR, text, span, name="template", items=items, keys=ordered)
-        if inner.type == "template_if":
-            condition = expr_in(opener, bound)
-            middle = [c for c in children if c.type == "template_else_intro"]
-            then_end = middle[0].start_byte if middle else closer.start_byte
-            branches = [body(opener.end_byte, then_end, bound)]
-            if middle:
-                branches.append(body(middle[0].end_byte, closer.start_byte, bound))
-            head = (condition,) if condition is not None else ()
-            return Expr(ExprKind.CONDITIONAL, text, span, name="template", items=(*head, *branches))
-        return Expr(ExprKind.UNKNOWN, text, span)
 
 
 def _quoted_value(text: str) -> str:
