@@ -35,6 +35,7 @@ class Console:
 @pytest.fixture()
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(60_000)  # CI machines are shared and can be slow
     page = context.new_page()
     page.console = Console(page)  # type: ignore[attr-defined]
     yield page
