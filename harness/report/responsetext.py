@@ -129,7 +129,7 @@ def response_lines(row: ResponseRow) -> list[TextLine | Gap]:
             kept.setdefault(origin.start_line + i, ("code", text, f"{ref.page}#L{i}"))
         close = origin.start_line + len(content) + 1
         if origin.end_line >= close:
-            kept.setdefault(origin.end_line, ("fence", "```", ref.page))
+            kept.setdefault(origin.end_line, ("fence", "```", None))
     marks = line_marks(row)
     out: list[TextLine | Gap] = []
     previous = 0
