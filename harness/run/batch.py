@@ -18,7 +18,7 @@ from typing import Any
 from harness import __version__
 from harness.checks.types import ReferenceContext
 from harness.extract.types import FileTree
-from harness.results import CriterionStatus, ResponseResult, RunData, RunInfo
+from harness.results import CriterionResult, CriterionStatus, ResponseResult, RunData, RunInfo
 from harness.rubric import Rubric, load_rubric
 from harness.run import pipeline
 from harness.run.pipeline import IDEAL_ID, OVERLAY_SUFFIX, STAGES, Clock, failed_result
@@ -48,10 +48,16 @@ def iter_task(
             ideal_timing = dict(clock.timings)
     except Exception as exc:  # a broken ideal must not stop its task's responses
         reference_error = exc
+    known: tuple[CriterionResult, ...] | None = None
+    if reference is not None and plan.responses:
+        try:
+            known = pipeline.evaluate_reference(rubric, reference, plan.task_id)
+        except Exception:  # each response then retries it and reports its own error
+            known = None
     for response in plan.responses:
-        yield _isolated(plan, response, rubric, reference, trees)
+        yield _isolated(plan, response, rubric, reference, trees, known)
         if response.turn > 1:
-            yield _isolated_overlay(plan, response, rubric, reference, trees)
+            yield _isolated_overlay(plan, response, rubric, reference, trees, known)
     if plan.ideal is not None and plan.score_ideal:
         source = str(plan.ideal)
         if reference_error is not None:
@@ -85,6 +91,7 @@ def _isolated(
     rubric: Rubric,
     reference: ReferenceContext | None,
     trees: dict[str, FileTree],
+    reference_criteria: tuple[CriterionResult, ...] | None = None,
 ) -> ResponseResult:
     clock = Clock()
     try:
@@ -98,6 +105,7 @@ def _isolated(
             response_id=response.response_id,
             source=str(response.path),
             reference=reference,
+            reference_criteria=reference_criteria,
         )
     except Exception as exc:
         return failed_result(
@@ -116,6 +124,7 @@ def _isolated_overlay(
     rubric: Rubric,
     reference: ReferenceContext | None,
     trees: dict[str, FileTree],
+    reference_criteria: tuple[CriterionResult, ...] | None = None,
 ) -> ResponseResult:
     response_id = response.response_id + OVERLAY_SUFFIX
     clock = Clock()
@@ -138,6 +147,7 @@ def _isolated_overlay(
             response_id=response_id,
             source=str(response.path),
             reference=reference,
+            reference_criteria=reference_criteria,
         )
     except Exception as exc:
         return failed_result(

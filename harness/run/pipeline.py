@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 
 from harness.checks.engine import evaluate
 from harness.checks.types import CheckContext, ReferenceContext
+from harness.compare.evidence import with_reference_evidence
 from harness.extract.types import FileTree
-from harness.results import ResponseResult
+from harness.results import CriterionResult, ResponseResult
 from harness.rubric import Rubric, load_rubric
 from harness.score import score
 from harness.terraform.model import Configuration
@@ -82,6 +83,15 @@ def reference_from(source: Path | FileTree | ReferenceContext) -> ReferenceConte
     return ReferenceContext(tree=tree, config=build_model(tree))
 
 
+def evaluate_reference(
+    rubric: Rubric, reference: ReferenceContext, task_id: str = ""
+) -> tuple[CriterionResult, ...]:
+    """The rubric's results on the reference itself (once per task): where the ideal does
+    what a failing response does not."""
+    ctx = CheckContext(task_id, IDEAL_ID, reference.tree, reference.config)
+    return evaluate(rubric, ctx)
+
+
 def grade_tree(
     tree: FileTree,
     rubric: Rubric,
@@ -92,7 +102,11 @@ def grade_tree(
     source: str,
     reference: ReferenceContext | None,
     is_ideal: bool = False,
+    reference_criteria: tuple[CriterionResult, ...] | None = None,
 ) -> ResponseResult:
+    """Grade one extracted tree. With a reference, the comparison feeds the reference.*
+    checks, and failing criteria get the ideal's evidence (``reference_criteria``: the
+    rubric's results on the reference itself, computed here when not given)."""
     config = clock.run("model", build_model, tree)
     comparison_summary = None
     context_reference = None
@@ -101,6 +115,14 @@ def grade_tree(
         context_reference = replace(reference, comparison=comparison)
     ctx = CheckContext(task_id, response_id, tree, config, context_reference)
     criteria = clock.run("checks", evaluate, rubric, ctx)
+    if context_reference is not None and not is_ideal:
+        if reference_criteria is None:
+            reference_criteria = clock.run(
+                "checks", evaluate_reference, rubric, context_reference, task_id
+            )
+        criteria = with_reference_evidence(
+            criteria, reference_criteria, context_reference.comparison
+        )
     result = clock.run("scoring", score, criteria, rubric)
     return ResponseResult(
         task_id=task_id,
