@@ -61,7 +61,9 @@ class Source:
         return self.data[start:end].decode("utf-8", "replace")
 
     def text_of(self, node: Node) -> str:
-        return self.slice(node.start_byte, node.end_byte)
+        if self.ascii:
+            return self.text[node.start_byte : node.end_byte]
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     def _col(self, row: int, col: int) -> int:
         if self.ascii or col == 0:
