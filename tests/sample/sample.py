@@ -32,6 +32,12 @@ CRITERIA: tuple[str, ...] = ISSUE_CRITERIA
 
 #: Criteria the task rubric (rubrics/aws-prod-stack.yaml) adds for this prompt.
 TASK_CRITERIA: tuple[str, ...] = ("complete.required_modules", "complete.required_resources")
+#: Comparison with the reference (generic rubric, na without a reference; issue 6).
+REFERENCE_CRITERIA: tuple[str, ...] = (
+    "reference.resource_coverage",
+    "reference.module_coverage",
+    "reference.attribute_agreement",
+)
 
 H = Convention.HEADING
 B = Convention.BOLD_LABEL

@@ -16,7 +16,13 @@ from harness.extract.types import FileTree
 from harness.rubric import load_rubric
 from harness.terraform import build
 from tests.conftest import REPO_ROOT
-from tests.sample.sample import CRITERIA, EXPECTED_FILE, SOURCES, TASK_CRITERIA
+from tests.sample.sample import (
+    CRITERIA,
+    EXPECTED_FILE,
+    REFERENCE_CRITERIA,
+    SOURCES,
+    TASK_CRITERIA,
+)
 from tests.sample.test_extraction import tree_of
 
 STATUSES = {"pass", "fail", "na"}
@@ -42,7 +48,7 @@ def test_expected_covers_every_response_and_criterion() -> None:
     assert data["version"] == 1
     assert set(data["responses"]) == set(SOURCES)
     for response_id, criteria in data["responses"].items():
-        assert list(criteria) == [*CRITERIA, *TASK_CRITERIA], response_id
+        assert list(criteria) == [*CRITERIA, *TASK_CRITERIA, *REFERENCE_CRITERIA], response_id
         for criterion, entry in criteria.items():
             where = f"{response_id} {criterion}"
             assert set(entry) == {"status", "reason"}, where
@@ -59,14 +65,15 @@ def test_ranking_names_every_response_once_with_the_ideal_first() -> None:
 
 
 def test_ideal_passes_everything() -> None:
-    assert {status("IDEAL_RESPONSE", c) for c in (*CRITERIA, *TASK_CRITERIA)} == {"pass"}
+    everything = (*CRITERIA, *TASK_CRITERIA, *REFERENCE_CRITERIA)
+    assert {status("IDEAL_RESPONSE", c) for c in everything} == {"pass"}
 
 
 def test_criteria_match_the_rubrics() -> None:
     generic = load_rubric("terraform-aws-production")
-    assert {c.id for c in generic.criteria} == set(CRITERIA)
+    assert {c.id for c in generic.criteria} == {*CRITERIA, *REFERENCE_CRITERIA}
     task = load_rubric(REPO_ROOT / "rubrics" / "aws-prod-stack.yaml")
-    assert {c.id for c in task.criteria} == {*CRITERIA, *TASK_CRITERIA}
+    assert {c.id for c in task.criteria} == {*CRITERIA, *TASK_CRITERIA, *REFERENCE_CRITERIA}
 
 
 @pytest.mark.parametrize("response_id", sorted(SOURCES))
