@@ -146,7 +146,7 @@ def grade(
     *,
     task_id: str = "",
     response_id: str = "",
-    reference: ReferenceContext | FileTree | Path | None = None,
+    reference: ReferenceContext | FileTree | Path | str | None = None,
     is_ideal: bool = False,
 ) -> ResponseResult:
     """Grade one response (a ``FileTree`` or the path of a markdown response) with a rubric
@@ -162,7 +162,11 @@ def grade(
         path = Path(tree_or_path)
         response_id = response_id or path.stem
         tree, source = clock.run("extract", extract_response, path, response_id), str(path)
-    ref = reference_from(reference) if reference is not None else None
+    ref = (
+        reference_from(Path(reference) if isinstance(reference, str) else reference)
+        if reference is not None
+        else None
+    )
     return grade_tree(
         tree,
         rubric,
