@@ -14,13 +14,13 @@ import pytest
 
 from harness.report import build_reports
 from harness.store import load_run
-from tests.report.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.report.test_sarif import validate
 
 pytestmark = pytest.mark.corpus
 
 
-def test_corpus_reports(corpus_run: Path, tmp_path: Path) -> None:
+@pytest.mark.browser
+def test_corpus_reports(corpus_run: Path, tmp_path: Path, browser: Any) -> None:
     paths = build_reports(corpus_run)
     assert paths.html and paths.xlsx and paths.sarif
     run = load_run(corpus_run)
@@ -47,19 +47,15 @@ def test_corpus_reports(corpus_run: Path, tmp_path: Path) -> None:
     validate(log)
     assert log["runs"][0]["results"]
 
-    # the index opens cleanly in the browser (when Chromium is installed, as in CI)
-    if CHROMIUM.exists():
-        from playwright.sync_api import sync_playwright
-
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.set_default_timeout(180_000)  # a 300-response index on a busy CI machine
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(paths.html.resolve().as_uri())
-            page.locator("#lb thead th", has_text="Overall").locator("button").click()
-            page.screenshot(path=str(tmp_path / "corpus-index.png"))
-            browser.close()
-        assert errors == []
+    # the index opens cleanly in the browser; the session's browser is shared because a
+    # second sync_playwright() in the same worker fails while the first one's loop runs
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.set_default_timeout(180_000)  # a 300-response index on a busy CI machine
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(paths.html.resolve().as_uri())
+    page.locator("#lb thead th", has_text="Overall").locator("button").click()
+    page.screenshot(path=str(tmp_path / "corpus-index.png"))
+    page.close()
+    assert errors == []
