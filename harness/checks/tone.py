@@ -42,6 +42,16 @@ class Rule:
     is_pattern: bool = False
 
 
+def _lead_in(line: str, start: int, end: int, width: int = 30) -> str:
+    """Up to ``width`` characters before a match and the match, starting on a word boundary
+    ("get the pressure you're under!", not "tally get the ...")."""
+    begin = max(0, start - width)
+    if begin > 0 and line[begin - 1].isalnum():
+        space = line.find(" ", begin, start)
+        begin = space + 1 if space != -1 else start
+    return line[begin:end].strip()
+
+
 @dataclass(frozen=True)
 class Hit:
     rule: Rule
@@ -143,7 +153,7 @@ def tone_hits(tree: FileTree) -> tuple[list[Hit], list[tuple[int, int]]]:
                 taken.append((start, end))
                 text = match.group(0)
                 if rule.is_pattern and rule.group != "emoji":  # show the sentence's end
-                    text = original[max(0, start - 30) : end].strip()
+                    text = _lead_in(original, start, end)
                 hits.append(Hit(rule, number, text, original.strip()))
                 paragraph_hit = True
     close()
