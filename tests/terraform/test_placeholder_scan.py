@@ -1,0 +1,47 @@
+"""The placeholder scan's fast candidate search finds exactly what one plain alternation finds.
+
+``syntax._candidates`` splits the scan in two and unrolls the comment pattern for speed; this
+property test keeps it equal to the straightforward regex it replaced.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from harness.terraform.syntax import _candidates, placeholders
+
+_PLAIN = re.compile(
+    r"^[ \t]*(?:\.\.\.|…)[ \t]*$"
+    r"|(?:#|//|/\*)[^\n]*?(?i:\.\.\.|…|\brest\b|\bremain|\bstays?\b|\bsame\b|\bunchanged\b"
+    r"|\bbrevity\b|\bexisting\b|\bprevious\b|\badd\b)[^\n]*"
+    r"|<[^<>\n]{2,60}>"
+    r"|\b(?:TODO|FIXME|TBD)\b",
+    re.M,
+)
+
+_PIECES = [
+    *"ſsSrReEaAdDbBpPuU.…#/*<>_ \n\txé9",
+    *("rest", "same", "add", "stays", "previous", "existing", "brevity", "remain", "unchanged"),
+    *("TODO", "FIXME", "TBD", "xTODO", "...", "<YOUR_VALUE>", "<VPC-ID>", "# ... rest of config"),
+]
+
+
+def _spans(matches: Iterable[re.Match[str]]) -> list[tuple[int, str]]:
+    return [(m.start(), m.group(0)) for m in matches]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
+def test_candidates_equal_plain_alternation(text: str) -> None:
+    assert _spans(_candidates(text)) == _spans(_PLAIN.finditer(text))
+
+
+def test_examples() -> None:
+    text = 'a = 1\n  ...\n# reſt of config\nb = "<YOUR_VALUE>" # TODO later\nxTODO\n'
+    assert _spans(_candidates(text)) == _spans(_PLAIN.finditer(text))
+    lines = [d.span.start_line for d in placeholders("m.tf", text, 50) if d.span]
+    assert lines == [2, 3, 4]
