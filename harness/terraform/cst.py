@@ -85,7 +85,7 @@ class Source:
     def span_between(self, start: Node, end: Node) -> Span:
         """From the start of ``start`` to the end of ``end``."""
         first, last = self.span(start), self.span(end)
-        return Span(self.path, first.start_line, first.start_col, last.end_line, last.end_col)
+        return make_span(self.path, first.start_line, first.start_col, last.end_line, last.end_col)
 
     def line_span(self, row: int, col: int = 0) -> Span:
         """A span for one position (0-based row/byte column of this segment)."""

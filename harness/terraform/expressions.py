@@ -13,8 +13,8 @@ from tree_sitter import Node
 
 from harness.diagnostics import Span
 from harness.terraform.cst import Source
-from harness.terraform.fast import leaf_expr
-from harness.terraform.model import Expr, ExprKind, Reference
+from harness.terraform.fast import leaf_expr, make_expr, make_reference
+from harness.terraform.model import Expr, ExprKind
 from harness.terraform.strings import number, unescape_quoted
 from harness.terraform.templates import TemplateBuilder
 
@@ -65,7 +65,7 @@ class ExprBuilder(TemplateBuilder):
         parts = tuple(text.split("."))
         span = self.src.span(node)
         scope = "iterator" if parts[0] in bound else self.ref_scope
-        reference = Reference(parts, text, span, scope)
+        reference = make_reference(parts, text, span, scope)
         return leaf_expr(ExprKind.REFERENCE, text, span, keys=parts, reference=reference)
 
     def label(self, node: Node) -> str:
@@ -89,7 +89,7 @@ class ExprBuilder(TemplateBuilder):
         return self._unknown(nodes)
 
     def _unknown(self, nodes: list[Node]) -> Expr:
-        return Expr(ExprKind.UNKNOWN, self._text(nodes), self._span(nodes))
+        return make_expr(ExprKind.UNKNOWN, self._text(nodes), self._span(nodes))
 
     def _string_value(self, node: Node) -> str:
         return _quoted_value(self.src.text_of(node))
@@ -107,7 +107,7 @@ class ExprBuilder(TemplateBuilder):
         steps: list[str] = []
         keys: list[Expr] = []
         self._postfix(nodes[1:], steps, keys, bound, depth)
-        return Expr(
+        return make_expr(
             ExprKind.INDEX,
             self._text(nodes),
             self._span(nodes),
@@ -124,8 +124,8 @@ class ExprBuilder(TemplateBuilder):
         text, span = self._text(nodes), self._span(nodes)
         scope = "iterator" if root in bound else self.ref_scope
         parts = tuple(s for s in steps if not s.startswith("["))
-        reference = Reference(parts, text, span, scope)
-        return Expr(
+        reference = make_reference(parts, text, span, scope)
+        return make_expr(
             ExprKind.REFERENCE,
             text,
             span,
@@ -177,7 +177,7 @@ class ExprBuilder(TemplateBuilder):
             items = tuple(
                 self.build(c, bound, depth) for c in node.children if c.type == "expression"
             )
-            return Expr(
+            return make_expr(
                 ExprKind.CONDITIONAL, self.src.text_of(node), self.src.span(node), items=items
             )
         if kind == "operation":
@@ -197,7 +197,7 @@ class ExprBuilder(TemplateBuilder):
                 else self._object(node, bound, depth)
             )
         if kind == "string_lit":
-            return Expr(
+            return make_expr(
                 ExprKind.LITERAL,
                 self.src.text_of(node),
                 self.src.span(node),
@@ -219,12 +219,12 @@ class ExprBuilder(TemplateBuilder):
         elif first.isdigit() or first == ".":
             value = number(text)
         else:
-            return Expr(ExprKind.UNKNOWN, text, span)
+            return make_expr(ExprKind.UNKNOWN, text, span)
         return leaf_expr(ExprKind.LITERAL, text, span, value)
 
     def _tuple(self, node: Node, bound: _Bound, depth: int) -> Expr:
         items = tuple(self.build(c, bound, depth) for c in node.children if c.type == "expression")
-        return Expr(ExprKind.TUPLE, self.src.text_of(node), self.src.span(node), items=items)
+        return make_expr(ExprKind.TUPLE, self.src.text_of(node), self.src.span(node), items=items)
 
     def _object(self, node: Node, bound: _Bound, depth: int) -> Expr:
         keys: list[str] = []
@@ -247,7 +247,7 @@ class ExprBuilder(TemplateBuilder):
                 computed.append(self.build(key_node, bound, depth))
             keys.append(key)
             values.append(self.build(value_node, bound, depth))
-        return Expr(
+        return make_expr(
             ExprKind.OBJECT,
             self.src.text_of(node),
             self.src.span(node),
@@ -281,7 +281,7 @@ class ExprBuilder(TemplateBuilder):
                 items.extend(
                     self.build(c, bound, depth) for c in child.children if c.type == "expression"
                 )
-        return Expr(
+        return make_expr(
             ExprKind.CALL,
             self.src.text_of(node),
             self.src.span(node),
@@ -296,7 +296,7 @@ class ExprBuilder(TemplateBuilder):
             operator = children[0].type
             operand = [c for c in children[1:] if c.is_named]
             items = (self._term(operand, bound, depth + 1),) if operand else ()
-            return Expr(ExprKind.OPERATION, text, span, name=operator, items=items)
+            return make_expr(ExprKind.OPERATION, text, span, name=operator, items=items)
         for i, child in enumerate(children):
             if not child.is_named and child.type in _BINARY_OPS and i > 0:
                 left = [c for c in children[:i] if c.is_named]
@@ -304,8 +304,8 @@ class ExprBuilder(TemplateBuilder):
                 operands = tuple(
                     self._term(side, bound, depth + 1) for side in (left, right) if side
                 )
-                return Expr(ExprKind.OPERATION, text, span, name=child.type, items=operands)
-        return Expr(ExprKind.UNKNOWN, text, span)
+                return make_expr(ExprKind.OPERATION, text, span, name=child.type, items=operands)
+        return make_expr(ExprKind.UNKNOWN, text, span)
 
     def _for(self, node: Node, bound: _Bound, depth: int) -> Expr:
         names: list[str] = []
@@ -333,7 +333,7 @@ class ExprBuilder(TemplateBuilder):
         if condition is not None:
             items.append(condition)
         result = "object" if node.type == "for_object_expr" else "tuple"
-        return Expr(
+        return make_expr(
             ExprKind.FOR,
             self.src.text_of(node),
             self.src.span(node),

@@ -17,7 +17,8 @@ from tree_sitter import Node
 from harness.diagnostics import Diagnostic, Severity, Span
 from harness.terraform.cst import Source, first_error, parse_bytes
 from harness.terraform.expressions import ExprBuilder
-from harness.terraform.model import Attribute, Block, Expr, ExprKind
+from harness.terraform.fast import make_attribute, make_block, make_expr
+from harness.terraform.model import Attribute, Block, ExprKind
 
 _HEADER = re.compile(
     rb"^(?:resource|data|module|variable|output|locals|provider|terraform|moved|import|check|removed)"
@@ -62,14 +63,14 @@ class _Converter:
                     value = child
         span = self.src.span(node)
         if value is None:
-            return Attribute(name, Expr(ExprKind.UNKNOWN, "", span), span)
+            return make_attribute(name, make_expr(ExprKind.UNKNOWN, "", span), span)
         if provider_attr and name == provider_attr:
             self.exprs.ref_scope = "provider"
             try:
-                return Attribute(name, self.exprs.build(value, bound), span)
+                return make_attribute(name, self.exprs.build(value, bound), span)
             finally:
                 self.exprs.ref_scope = ""
-        return Attribute(name, self.exprs.build(value, bound), span)
+        return make_attribute(name, self.exprs.build(value, bound), span)
 
     def loose_block(self, items: list[Node], start: int, cutoff: int) -> tuple[Block, int] | None:
         """A block whose pieces tree-sitter left loose inside an ERROR node (``identifier
@@ -101,7 +102,7 @@ class _Converter:
             last = item
             i += 1
         span = self.src.span_between(items[start], last)
-        return Block(kind, tuple(labels), tuple(attributes), tuple(blocks), span), i
+        return make_block(kind, tuple(labels), tuple(attributes), tuple(blocks), span), i
 
     def block(
         self,
@@ -171,7 +172,7 @@ class _Converter:
         else:
             first = self.src.span(node)
             span = Span(first.path, first.start_line, first.start_col, first.start_line, None)
-        return Block(kind, tuple(labels), tuple(attributes), tuple(blocks), span)
+        return make_block(kind, tuple(labels), tuple(attributes), tuple(blocks), span)
 
 
 def _items(root: Node) -> list[Node]:

@@ -12,6 +12,7 @@ from tree_sitter import Node
 
 from harness.diagnostics import Span
 from harness.terraform.cst import Source
+from harness.terraform.fast import make_expr
 from harness.terraform.model import Expr, ExprKind
 from harness.terraform.strings import dedent, heredoc_indent, unescape_heredoc, unescape_quoted
 
@@ -63,7 +64,7 @@ class TemplateBuilder:
     def _template(self, kind: ExprKind, node: Node, parts: list[Expr]) -> Expr:
         static = all(p.kind is ExprKind.LITERAL for p in parts)
         value = "".join(str(p.value) for p in parts) if static else None
-        return Expr(
+        return make_expr(
             kind, self.src.text_of(node), self.src.span(node), value=value, items=tuple(parts)
         )
 
@@ -94,7 +95,7 @@ class TemplateBuilder:
                 else:
                     value = unescape_quoted(raw)
                 span = self._span(pending) if pending else self.src.span(whole)
-                parts.append(Expr(ExprKind.LITERAL, raw, span, value=value))
+                parts.append(make_expr(ExprKind.LITERAL, raw, span, value=value))
             pending.clear()
 
         for child in children:
@@ -123,7 +124,7 @@ class TemplateBuilder:
         if depth > self.max_depth:
             return self._too_deep([node])
         if len(children) < 2:
-            return Expr(ExprKind.UNKNOWN, text, span)
+            return make_expr(ExprKind.UNKNOWN, text, span)
         opener, closer = children[0], children[-1]
 
         def expr_in(n: Node, names: _Bound) -> Expr | None:
@@ -137,7 +138,7 @@ class TemplateBuilder:
             raw = self.src.slice(a, b)
             static = all(p.kind is ExprKind.LITERAL for p in parts)
             value = "".join(str(p.value) for p in parts) if static else None
-            return Expr(ExprKind.TEMPLATE, raw, span, value=value, items=tuple(parts))
+            return make_expr(ExprKind.TEMPLATE, raw, span, value=value, items=tuple(parts))
 
         if inner.type == "template_for":
             names = frozenset(
@@ -147,7 +148,7 @@ class TemplateBuilder:
             loop = body(opener.end_byte, closer.start_byte, bound | names)
             items = (collection, loop) if collection is not None else (loop,)
             ordered = tuple(self.src.text_of(c) for c in opener.children if c.type == "identifier")
-            return Expr(ExprKind.FOR, text, span, name="template", items=items, keys=ordered)
+            return make_expr(ExprKind.FOR, text, span, name="template", items=items, keys=ordered)
         if inner.type == "template_if":
             condition = expr_in(opener, bound)
             middle = [c for c in children if c.type == "template_else_intro"]
@@ -156,5 +157,7 @@ class TemplateBuilder:
             if middle:
                 branches.append(body(middle[0].end_byte, closer.start_byte, bound))
             head = (condition,) if condition is not None else ()
-            return Expr(ExprKind.CONDITIONAL, text, span, name="template", items=(*head, *branches))
-        return Expr(ExprKind.UNKNOWN, text, span)
+            return make_expr(
+                ExprKind.CONDITIONAL, text, span, name="template", items=(*head, *branches)
+            )
+        return make_expr(ExprKind.UNKNOWN, text, span)

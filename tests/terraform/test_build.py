@@ -162,13 +162,48 @@ def test_recovery_limit_is_reported() -> None:
 
 def test_fast_constructors_make_ordinary_objects() -> None:
     from harness.diagnostics import Span
+    from harness.terraform import fast
     from harness.terraform.fast import leaf_expr, make_span
-    from harness.terraform.model import Expr, ExprKind, Reference
+    from harness.terraform.model import Attribute, Block, Expr, ExprKind, Reference
+
+    # the shadow-class constructors are in use (a model change would make them fall back)
+    for made, cls in (
+        (fast.make_span, Span),
+        (fast.make_expr, Expr),
+        (fast.make_reference, Reference),
+        (fast.make_attribute, Attribute),
+        (fast.make_block, Block),
+    ):
+        assert made is not cls, f"{cls.__name__}: fast constructor fell back"
 
     span = make_span("a.tf", 1, 2, 3, 4)
+    assert type(span) is Span
     assert span == Span("a.tf", 1, 2, 3, 4) and hash(span) == hash(Span("a.tf", 1, 2, 3, 4))
-    ref = Reference(("var", "x"), "var.x", span)
-    fast = leaf_expr(ExprKind.REFERENCE, "var.x", span, keys=("var", "x"), reference=ref)
+    ref = fast.make_reference(("var", "x"), "var.x", span, "iterator")
+    assert ref == Reference(("var", "x"), "var.x", span, "iterator") and type(ref) is Reference
+    fast_leaf = leaf_expr(ExprKind.REFERENCE, "var.x", span, keys=("var", "x"), reference=ref)
     slow = Expr(ExprKind.REFERENCE, "var.x", span, keys=("var", "x"), reference=ref)
-    assert fast == slow and pickle.loads(pickle.dumps(fast)) == slow
+    assert fast_leaf == slow and pickle.loads(pickle.dumps(fast_leaf)) == slow
     assert leaf_expr(ExprKind.LITERAL, '"s"', span, "s") == Expr(ExprKind.LITERAL, '"s"', span, "s")
+    every = {
+        "value": 1,
+        "name": "f",
+        "items": (slow,),
+        "keys": ("k",),
+        "reference": ref,
+        "key_items": (slow,),
+    }
+    full = fast.make_expr(ExprKind.CALL, "f(1)", span, **every)
+    assert full == Expr(ExprKind.CALL, "f(1)", span, **every)  # type: ignore[arg-type]
+    assert fast.make_expr(ExprKind.UNKNOWN, "?", span) == Expr(ExprKind.UNKNOWN, "?", span)
+    attribute = fast.make_attribute("a", full, span)
+    assert attribute == Attribute("a", full, span) and type(attribute) is Attribute
+    block = fast.make_block("resource", ("t", "n"), (attribute,), (), span)
+    assert block == Block("resource", ("t", "n"), (attribute,), (), span)
+    assert pickle.loads(pickle.dumps(block)) == block and hash(span) == hash(block.span)
+    try:
+        span.path = "b.tf"  # type: ignore[misc]
+    except dataclasses.FrozenInstanceError:
+        pass
+    else:
+        raise AssertionError("fast-built objects must stay frozen")
