@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from harness.checks.common import bool_of, evidence_at, resources_of, setting, short, subject_of
+from harness.checks.common import evidence_at, resources_of, short, subject_of
+from harness.checks.common.settings import bool_setting
 from harness.checks.registry import Params, check
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
 
@@ -128,18 +129,4 @@ def ssm_overwrite(ctx: CheckContext, params: SsmOverwriteParams) -> Iterator[Fin
         yield not_applicable("no SSM parameter")
         return
     for resource in subjects:
-        subject = subject_of(ctx.config, resource)
-        expr = resource.get("overwrite")
-        evidence = evidence_at(ctx, resource, "overwrite")
-        if expr is None:
-            yield failed("overwrite is not set (defaults to false)", evidence, subject=subject)
-            continue
-        value = bool_of(ctx.config, expr, resource.module)
-        if value is True:
-            yield passed(setting("overwrite", expr.text, True), evidence, subject=subject)
-        elif value is False:
-            yield failed(setting("overwrite", expr.text, False), evidence, subject=subject)
-        else:
-            yield not_applicable(
-                f"{subject}: overwrite = {short(expr.text)} is not static", subject
-            )
+        yield bool_setting(ctx, resource, "overwrite", want=True, default=False)

@@ -15,8 +15,9 @@ from harness.checks.common import (
     short,
     subject_of,
 )
+from harness.checks.common.settings import bool_setting
 from harness.checks.registry import Params, check
-from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
+from harness.checks.types import CheckContext, Finding, Status, failed, not_applicable, passed
 from harness.terraform.model import Block, Resource
 
 
@@ -69,28 +70,14 @@ def rds_encrypted(ctx: CheckContext, params: RdsEncryptedParams) -> Iterator[Fin
         yield not_applicable("no RDS database")
         return
     for db in subjects:
-        subject = subject_of(ctx.config, db)
-        expr = db.get("storage_encrypted")
         evidence = evidence_at(ctx, db, "storage_encrypted", "replicate_source_db")
-        if expr is None:
-            if db.get("replicate_source_db") is not None:
-                yield passed(
-                    "read replica: inherits the source's encryption", evidence, subject=subject
-                )
-            else:
-                yield failed(
-                    "storage_encrypted is not set (defaults to false)", evidence, subject=subject
-                )
+        if db.get("storage_encrypted") is None and db.get("replicate_source_db") is not None:
+            message = "read replica: inherits the source's encryption"
+            yield passed(message, evidence, subject=subject_of(ctx.config, db))
             continue
-        value = bool_of(ctx.config, expr, db.module)
-        if value is True:
-            yield passed(setting("storage_encrypted", expr.text, True), evidence, subject=subject)
-        elif value is False:
-            yield failed(setting("storage_encrypted", expr.text, False), evidence, subject=subject)
-        else:
-            yield not_applicable(
-                f"{subject}: storage_encrypted = {short(expr.text)} is not static", subject
-            )
+        yield bool_setting(
+            ctx, db, "storage_encrypted", want=True, default=False, evidence=evidence
+        )
 
 
 @check("security.rds_not_public", "security", params=RdsPublicParams)
@@ -126,27 +113,10 @@ def rds_not_public(ctx: CheckContext, params: RdsPublicParams) -> Iterator[Findi
         yield not_applicable("no RDS database instance")
         return
     for db in subjects:
-        subject = subject_of(ctx.config, db)
-        expr = db.get("publicly_accessible")
-        evidence = evidence_at(ctx, db, "publicly_accessible")
-        if expr is None:
-            yield passed(
-                "publicly_accessible not set (defaults to false)", evidence, subject=subject
-            )
-            continue
-        value = bool_of(ctx.config, expr, db.module)
-        if value is False:
-            yield passed(
-                setting("publicly_accessible", expr.text, False), evidence, subject=subject
-            )
-        elif value is True:
-            yield failed(setting("publicly_accessible", expr.text, True), evidence, subject=subject)
-        else:
-            yield failed(
-                f"publicly_accessible = {short(expr.text)} may be true (not statically false)",
-                evidence,
-                subject=subject,
-            )
+        # a value that may be true is already an exposure: unresolved fails
+        yield bool_setting(
+            ctx, db, "publicly_accessible", want=False, default=False, unknown=Status.FAIL
+        )
 
 
 EBS_TYPES = ("aws_instance", "aws_launch_template", "aws_launch_configuration", "aws_ebs_volume")
