@@ -1,8 +1,7 @@
-"""Helpers shared by CLI commands: one-line errors, the console, repo-relative defaults."""
+"""Helpers shared by CLI commands: one-line errors and the consoles."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -11,9 +10,6 @@ from rich.markup import escape
 
 console = Console()
 err_console = Console(stderr=True)
-
-#: The source checkout (bundled sample, rubrics) when running from a clone or editable install.
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

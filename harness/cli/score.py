@@ -11,12 +11,10 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from harness.cli.common import REPO_ROOT, console, err_console, fail
+from harness import shipped
+from harness.cli.common import console, err_console, fail
 from harness.results import RunData
 
-SAMPLE_RESPONSES = REPO_ROOT / "responses" / "aws-prod-stack"
-SAMPLE_REFERENCE = REPO_ROOT / "reference" / "aws-prod-stack"
-SAMPLE_RUBRIC = REPO_ROOT / "rubrics" / "aws-prod-stack.yaml"
 DEFAULT_RUBRIC = "terraform-aws-production"
 MAX_TABLE_ROWS = 60
 
@@ -189,12 +187,13 @@ def score(
     from harness.run import InputError, score_paths
 
     if not paths:
-        if not SAMPLE_RESPONSES.is_dir():
-            fail(f"{SAMPLE_RESPONSES}: bundled sample not found; pass PATH to score")
-        paths = [SAMPLE_RESPONSES]
-        rubric = rubric or str(SAMPLE_RUBRIC)
-        if reference is None and SAMPLE_REFERENCE.is_dir():
-            reference = SAMPLE_REFERENCE
+        sample = shipped.sample_responses()
+        if not sample.is_dir():
+            fail(f"{sample}: bundled sample not found; pass PATH to score")
+        paths = [sample]
+        rubric = rubric or str(shipped.sample_rubric())
+        if reference is None and shipped.sample_reference().is_dir():
+            reference = shipped.sample_reference()
     try:
         loaded = load_rubric(rubric or DEFAULT_RUBRIC)
     except RubricError as exc:

@@ -22,14 +22,11 @@ from harness.rubric.schema import (
     RubricFile,
 )
 from harness.rubric.yamldoc import PathKey, YamlDoc, YamlDocError, load_yaml
+from harness.shipped import rubric_dir
 
 MAX_EXTENDS_DEPTH = 8
-_PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-#: Where rubric ids are looked up: the checkout's rubrics/ and the package data.
-SEARCH_DIRS: tuple[Path, ...] = (
-    _PACKAGE_ROOT.parent / "rubrics",
-    _PACKAGE_ROOT / "data" / "rubrics",
-)
+#: Where rubric ids are looked up: the package data (the checkout's rubrics/ links there).
+SEARCH_DIRS: tuple[Path, ...] = (rubric_dir(),)
 
 
 class RubricError(ValueError):

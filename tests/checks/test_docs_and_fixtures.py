@@ -13,7 +13,6 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
-import click
 import pytest
 import yaml
 from typer.main import get_command
@@ -94,14 +93,18 @@ def test_fixture_verdict(check_id: str, fixture: Path) -> None:
         assert Status.FAIL in statuses, findings
 
 
-def _commands() -> list[tuple[str, click.Command]]:
-    found: list[tuple[str, click.Command]] = []
+def _commands() -> list[tuple[str, str]]:
+    """Every command path and its help text, walked through typer's own API.
 
-    def walk(prefix: str, command: click.Command) -> None:
-        found.append((prefix, command))
-        if isinstance(command, click.Group):
-            for name, sub in command.commands.items():
-                walk(f"{prefix} {name}".strip(), sub)
+    ``typer.main.get_command`` gives the command tree; a group is whatever has ``commands``
+    (no isinstance against the click classes typer happens to vendor or depend on).
+    """
+    found: list[tuple[str, str]] = []
+
+    def walk(prefix: str, command: object) -> None:
+        found.append((prefix, str(getattr(command, "help", None) or "")))
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            walk(f"{prefix} {name}".strip(), sub)
 
     walk("", get_command(app))
     return found
@@ -109,9 +112,9 @@ def _commands() -> list[tuple[str, click.Command]]:
 
 @pytest.mark.parametrize("path", [p for p, _ in _commands()], ids=lambda p: p or "root")
 def test_command_help_has_description(path: str) -> None:
-    command = dict(_commands())[path]
-    assert (command.help or "").strip(), f"`iac-harness {path}` has no description"
+    help_text = dict(_commands())[path]
+    assert help_text.strip(), f"`iac-harness {path}` has no description"
     result = CliRunner().invoke(app, [*path.split(), "--help"], env={"COLUMNS": "100"})
     assert result.exit_code == 0, result.output
     assert "Usage" in result.output
-    assert (command.help or "").strip().splitlines()[0][:30] in " ".join(result.output.split())
+    assert help_text.strip().splitlines()[0][:30] in " ".join(result.output.split())
