@@ -39,7 +39,7 @@ def _corpus_run(corpus: Path, out: Path) -> None:
     from harness.run import score_paths
 
     groups = [corpus / g for g in ("terraform", "other") if (corpus / g).is_dir()]
-    score_paths(groups, load_rubric("terraform-aws-production"), out, progress=False)
+    score_paths(groups, load_rubric("terraform-aws-production"), out)
 
 
 def _synthetic_run(out: Path, copies: int = 40) -> None:

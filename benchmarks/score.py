@@ -40,7 +40,7 @@ def _timed_run(paths: list[Path], jobs: int) -> tuple[float, RunData]:
     rubric = load_rubric("terraform-aws-production")
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        run = score_paths(paths, rubric, Path(out), progress=False, jobs=jobs)
+        run = score_paths(paths, rubric, Path(out), jobs=jobs)
         return time.perf_counter() - start, run
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from harness.version import __version__
 
 if TYPE_CHECKING:
     from harness.checks.types import ReferenceContext

@@ -7,23 +7,10 @@ by ``harness.store``), so a report can be rebuilt, or a run rescored, without re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
-from harness.checks.types import Finding
-from harness.diagnostics import Diagnostic
 from harness.extract.types import FileTree
-
-
-class CriterionStatus(StrEnum):
-    """Verdict of a criterion: pass (score 1), partial (0 < score < 1), fail (score 0),
-    na (nothing to judge), error (the check raised; never counted as pass)."""
-
-    PASS = "pass"
-    PARTIAL = "partial"
-    FAIL = "fail"
-    NA = "na"
-    ERROR = "error"
+from harness.vocabulary import CriterionStatus, Diagnostic, Finding
 
 
 @dataclass(frozen=True)
@@ -123,3 +110,16 @@ class RunData:
 
     info: RunInfo
     responses: tuple[ResponseResult, ...]
+
+
+__all__ = [
+    "CategoryInfo",
+    "CategoryScore",
+    "CriterionInfo",
+    "CriterionResult",
+    "CriterionStatus",
+    "ResponseResult",
+    "RubricInfo",
+    "RunData",
+    "RunInfo",
+]

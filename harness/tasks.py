@@ -21,7 +21,11 @@ from typing import Any
 
 _PROMPT = re.compile(r"^PROMPT(\d*)\.md$", re.IGNORECASE)
 _RESPONSE = re.compile(r"^MODEL_RESPONSE(\d*)\.md$", re.IGNORECASE)
-_IDEAL = "IDEAL_RESPONSE.md"
+#: The ideal (reference) response's id and file name: defined here once, used by every stage.
+IDEAL_ID = "IDEAL_RESPONSE"
+_IDEAL = f"{IDEAL_ID}.md"
+#: Suffix of the response id of a follow-up scored on its overlaid tree.
+OVERLAY_SUFFIX = "+overlay"
 _FAILURES = "MODEL_FAILURES.md"
 _METADATA = "metadata.json"
 

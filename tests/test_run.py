@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import harness.run.pipeline as run_module
+import harness.run.walk as walk_module
 from harness.extract.types import FileTree
 from harness.results import CriterionStatus
 from harness.rubric import load_rubric
@@ -87,7 +88,7 @@ def test_grade_a_tree_with_a_reference(tmp_path: Path) -> None:
 
 def test_task_run_writes_every_response_overlay_and_ideal(tmp_path: Path) -> None:
     task = make_task(tmp_path / "in")
-    run = score_paths([task], RUBRIC, tmp_path / "out", progress=False)
+    run = score_paths([task], RUBRIC, tmp_path / "out")
     ids = [r.response_id for r in run.responses]
     assert ids == ["MODEL_RESPONSE", "MODEL_RESPONSE2", "MODEL_RESPONSE2+overlay", "IDEAL_RESPONSE"]
     overlay = run.responses[2]
@@ -118,11 +119,11 @@ def test_task_run_writes_every_response_overlay_and_ideal(tmp_path: Path) -> Non
 
 def test_one_response_file_scores_only_it(tmp_path: Path) -> None:
     task = make_task(tmp_path / "in")
-    run = score_paths([task / "MODEL_RESPONSE2.md"], RUBRIC, tmp_path / "out", progress=False)
+    run = score_paths([task / "MODEL_RESPONSE2.md"], RUBRIC, tmp_path / "out")
     assert [r.response_id for r in run.responses] == ["MODEL_RESPONSE2", "MODEL_RESPONSE2+overlay"]
     lone = tmp_path / "lone.md"
     lone.write_text(TURN2)
-    run = score_paths([lone], RUBRIC, tmp_path / "out2", progress=False)
+    run = score_paths([lone], RUBRIC, tmp_path / "out2")
     assert [r.key for r in run.responses] == [f"{tmp_path.name}/lone"]
 
 
@@ -139,7 +140,7 @@ def test_a_failing_response_does_not_stop_the_batch(
         return real_build(tree)
 
     monkeypatch.setattr(run_module, "build_model", flaky)
-    run = score_paths([tmp_path / "in"], RUBRIC, tmp_path / "out", progress=False)
+    run = score_paths([tmp_path / "in"], RUBRIC, tmp_path / "out")
     failed = {r.key: r.error for r in run.responses if r.error}
     assert failed == {
         "task-a/MODEL_RESPONSE2": "model: RecursionError: maximum recursion depth exceeded",
@@ -174,7 +175,7 @@ def test_interrupted_run_keeps_what_was_scored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_task(tmp_path / "in", "task-a")
-    real = run_module.grade_tree
+    real = walk_module.grade_tree
     calls = {"n": 0}
 
     def interrupt(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
@@ -183,9 +184,9 @@ def test_interrupted_run_keeps_what_was_scored(
             raise KeyboardInterrupt
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(run_module, "grade_tree", interrupt)
+    monkeypatch.setattr(walk_module, "grade_tree", interrupt)
     with pytest.raises(KeyboardInterrupt):
-        score_paths([tmp_path / "in"], RUBRIC, tmp_path / "out", progress=False)
+        score_paths([tmp_path / "in"], RUBRIC, tmp_path / "out")
     saved = load_run(tmp_path / "out")
     assert [r.response_id for r in saved.responses] == ["MODEL_RESPONSE", "MODEL_RESPONSE2"]
     assert saved.info.counts["interrupted"] == 1
@@ -194,8 +195,8 @@ def test_interrupted_run_keeps_what_was_scored(
 def test_jobs_give_the_same_results(tmp_path: Path) -> None:
     make_task(tmp_path / "in", "task-a")
     make_task(tmp_path / "in", "task-b", follow_up=False)
-    serial = score_paths([tmp_path / "in"], RUBRIC, tmp_path / "s", progress=False)
-    parallel = score_paths([tmp_path / "in"], RUBRIC, tmp_path / "p", progress=False, jobs=2)
+    serial = score_paths([tmp_path / "in"], RUBRIC, tmp_path / "s")
+    parallel = score_paths([tmp_path / "in"], RUBRIC, tmp_path / "p", jobs=2)
     assert [(r.key, r.overall) for r in serial.responses] == [
         (r.key, r.overall) for r in parallel.responses
     ]
@@ -203,10 +204,10 @@ def test_jobs_give_the_same_results(tmp_path: Path) -> None:
 
 def test_unusable_input(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file or directory"):
-        score_paths([tmp_path / "missing"], RUBRIC, tmp_path / "out", progress=False)
+        score_paths([tmp_path / "missing"], RUBRIC, tmp_path / "out")
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="no task folders found"):
-        score_paths([tmp_path / "empty"], RUBRIC, tmp_path / "out", progress=False)
+        score_paths([tmp_path / "empty"], RUBRIC, tmp_path / "out")
     (tmp_path / "notes.txt").write_text("x")
     with pytest.raises(InputError, match="not a markdown response"):
-        score_paths([tmp_path / "notes.txt"], RUBRIC, tmp_path / "out", progress=False)
+        score_paths([tmp_path / "notes.txt"], RUBRIC, tmp_path / "out")

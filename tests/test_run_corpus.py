@@ -16,8 +16,8 @@ pytestmark = pytest.mark.corpus
 def test_whole_corpus_scores(corpus: Path, tmp_path: Path) -> None:
     paths = [corpus / "terraform", corpus / "other"]
     plans = discover(paths)
-    run = score_paths(paths, "terraform-aws-production", tmp_path / "run", progress=False)
-    assert len(run.responses) == sum(plan.units for plan in plans)
+    run = score_paths(paths, "terraform-aws-production", tmp_path / "run")
+    assert len(run.responses) == sum(len(plan.units()) for plan in plans)
     keys = Counter(r.key for r in run.responses)
     assert not [k for k, n in keys.items() if n > 1], "a response was scored twice"
     assert run.info.counts["ideal"] == sum(1 for plan in plans if plan.ideal is not None)

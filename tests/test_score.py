@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from harness.checks.engine import MAX_FINDINGS, aggregate, summarise
 from harness.checks.registry import NoParams
 from harness.checks.types import Finding, Status
+from harness.grading.engine import MAX_FINDINGS, aggregate, summarise
+from harness.grading.score import score, weighted_mean
 from harness.results import CriterionResult, CriterionStatus
 from harness.rubric.model import Category, Criterion, Rubric
-from harness.score import score, weighted_mean
 from tests.conftest import REPO_ROOT
 
 

@@ -24,9 +24,9 @@ from harness.checks.types import (
     not_applicable,
     passed,
 )
-from harness.diagnostics import Diagnostic, Severity, Span
 from harness.extract.types import ExtractedFile, FileTree
 from harness.terraform.model import Configuration
+from harness.vocabulary import Diagnostic, Severity, Span
 
 #: Languages whose blocks are code (scanned for placeholders); prose-like blocks are not.
 CODE_LANGUAGES = frozenset(

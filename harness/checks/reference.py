@@ -24,36 +24,20 @@ from harness.checks.types import (
     not_applicable,
     passed,
 )
-from harness.compare import SECURITY_WEIGHT, AttrStatus, Comparison, Item, Pair, compare
+from harness.compare import SECURITY_WEIGHT, AttrStatus, Comparison, Item, Pair
 from harness.compare.values import Resolver, canon_scalar
-from harness.diagnostics import Span
 from harness.terraform.model import Resource
+from harness.vocabulary import Span
 
 #: Reference items named in a passing summary's message before "+N more".
 _LISTED = 5
 #: Reference evidence attached to one finding.
 _EVIDENCE_MAX = 3
 
-_cache: list[tuple[object, object, Comparison]] = []
-
 
 def comparison_for(ctx: CheckContext) -> Comparison | None:
-    """The comparison of the response with the reference, or None without a reference.
-
-    Built at most once per (response, reference) configuration pair when the run did not
-    supply it; the cache holds the last few and is keyed by identity, never by content."""
-    ref = ctx.reference
-    if ref is None:
-        return None
-    if isinstance(ref.comparison, Comparison):
-        return ref.comparison
-    for config, ref_config, found in _cache:
-        if config is ctx.config and ref_config is ref.config:
-            return found
-    built = compare(ctx.tree, ctx.config, ref.tree, ref.config)
-    _cache.append((ctx.config, ref.config, built))
-    del _cache[:-4]
-    return built
+    """The comparison of the response with the reference, or None without a reference."""
+    return ctx.comparison
 
 
 def reference_evidence(ref: ReferenceContext, span: Span | None, what: str = "") -> Evidence:

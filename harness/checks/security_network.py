@@ -25,8 +25,8 @@ from harness.checks.common import (
 from harness.checks.common.cidr import Network
 from harness.checks.registry import Params, check
 from harness.checks.types import CheckContext, Evidence, Finding, failed, not_applicable, passed
-from harness.diagnostics import Span
 from harness.terraform.model import Block, Expr, Resource
+from harness.vocabulary import Span
 
 DB_PORTS = [3306, 5432, 1433, 1521, 27017]
 _ALL_PROTOCOLS = {"-1", "all"}

@@ -14,8 +14,8 @@ from harness.checks.common import (
 )
 from harness.checks.registry import NoParams, check
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
-from harness.diagnostics import Span
 from harness.terraform.model import Attribute, Block, Expr
+from harness.vocabulary import Span
 
 _SENSITIVE = re.compile(
     r"(^|_)(password|passwd|secret|secret_key|access_key|secret_access_key|api_key|apikey|"

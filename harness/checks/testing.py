@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from harness.checks.registry import NoParams, check
 from harness.checks.types import CheckContext, Evidence, Finding, failed, passed
-from harness.diagnostics import Span
 from harness.extract.types import ExtractedFile, FileTree
+from harness.vocabulary import Span
 
 _FRAMEWORK_BY_NAME: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\.tftest\.(hcl|json)$"), "terraform-test"),

@@ -26,8 +26,8 @@ from harness.checks.completeness import (
 from harness.checks.registry import NoParams, check
 from harness.checks.testing import has_tests
 from harness.checks.types import CheckContext, Evidence, Finding, failed, not_applicable, passed
-from harness.diagnostics import Span
 from harness.extract.types import FileTree
+from harness.vocabulary import Span
 
 _INLINE_CODE = re.compile(r"`+[^`\n]*`+")
 _URL = re.compile(r"\bhttps?://\S+")

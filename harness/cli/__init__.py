@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import typer
 
-from harness import __version__
 from harness.cli import checks, derive, extract, report, rubric, score
+from harness.version import __version__
 
 app = typer.Typer(
     name="iac-harness",

@@ -44,8 +44,9 @@ def derive_command(
     ] = False,
 ) -> None:
     """Derive a task rubric from its reference solution (a draft for a reviewer to edit)."""
+    from harness.derive.draft import DeriveError, derive, load_reference, verify, write
+    from harness.derive.render import render
     from harness.rubric import RubricError
-    from harness.rubric.derive import DeriveError, derive, load_reference, verify, write
 
     if out is not None and out.exists() and not force:
         fail(f"{out}: exists (use --force to overwrite)")
@@ -56,7 +57,7 @@ def derive_command(
     except (DeriveError, RubricError) as exc:
         fail(str(exc))
     if out is None:
-        typer.echo(derived.to_yaml(), nl=False)
+        typer.echo(render(derived), nl=False)
         return
     write(derived, out)
     try:

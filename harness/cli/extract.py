@@ -12,11 +12,11 @@ import typer
 from rich.table import Table
 
 from harness.cli.common import console, err_console, fail
-from harness.diagnostics import Severity
 from harness.extract import FileTree, WriteError, extract, overlay, write_tree
 from harness.extract.serialize import missing_promised, tree_to_dict
 from harness.extract.types import Convention
 from harness.tasks import Task, TaskError, discover_tasks, is_task_dir
+from harness.vocabulary import Severity
 
 EXTRACTION_JSON = "extraction.json"
 FILES_DIR = "files"

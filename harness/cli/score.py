@@ -183,6 +183,7 @@ def score(
     ideal response is scored too; follow-up turns are scored on their own files and on the
     overlaid tree (response id suffix +overlay).
     """
+    from harness.cli.progress import BarProgress
     from harness.rubric import RubricError, load_rubric
     from harness.run import InputError, score_paths
 
@@ -201,7 +202,12 @@ def score(
     out = out or _default_out()
     try:
         run = score_paths(
-            paths, loaded, out, reference_dir=reference, progress=not quiet, jobs=jobs
+            paths,
+            loaded,
+            out,
+            reference_dir=reference,
+            progress=None if quiet else BarProgress(),
+            jobs=jobs,
         )
     except InputError as exc:
         fail(str(exc))

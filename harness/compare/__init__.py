@@ -4,7 +4,7 @@
 trees (root module and tree prefix, module directories mapped by path, call name and
 similarity), then pairs files, module calls, resources, data sources, variables, outputs,
 providers and the backend, and compares matched resources attribute by attribute. The result
-is a ``Comparison``; ``Comparison.summary()`` is its JSON-able form stored with each graded
+is a ``Comparison``; ``summarise(comparison)`` is its JSON-able form stored with each graded
 response.
 """
 
@@ -23,6 +23,7 @@ from harness.compare.match import (
     resource_comparison,
 )
 from harness.compare.normalise import map_modules, tree_prefix
+from harness.compare.summary import summarise
 from harness.compare.types import (
     KINDS,
     SECURITY_WEIGHT,
@@ -221,5 +222,6 @@ __all__ = [
     "Pair",
     "compare",
     "is_security",
+    "summarise",
     "weighted_agreement",
 ]

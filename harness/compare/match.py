@@ -16,9 +16,9 @@ from harness.compare.attributes import compare_blocks, leaf_index, similarity
 from harness.compare.normalise import jaccard, may_be_similar, name_similarity, strip_prefix
 from harness.compare.types import Item, KindComparison, MatchHow, Pair
 from harness.compare.values import Canon, Resolver
-from harness.diagnostics import Span
 from harness.extract.types import FileTree
 from harness.terraform.model import Block, Configuration, Resource
+from harness.vocabulary import Span
 
 #: Candidate resource pairs whose attribute similarity is computed, per comparison.
 MAX_SIMILARITY = 20_000

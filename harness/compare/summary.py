@@ -1,4 +1,4 @@
-"""``Comparison.summary()``: the JSON-able form stored in ``ResponseResult.comparison`` and
+"""``summarise(comparison)``: the JSON-able form stored in ``ResponseResult.comparison`` and
 read by the reports (side-by-side spans, missing and extra items, the figures)."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from harness.compare.types import KINDS, AttrStatus, Item, KindComparison, Pair
-from harness.diagnostics import Span
 from harness.extract.types import FileTree
+from harness.vocabulary import Span
 
 if TYPE_CHECKING:
     from harness.compare.types import Comparison

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from harness.diagnostics import Span
 from harness.extract.types import FileTree
+from harness.vocabulary import Span
 
 #: Default weight of a security-relevant attribute relative to any other (1.0).
 SECURITY_WEIGHT = 3.0
@@ -251,11 +251,6 @@ class Comparison:
             ):
                 best = pair
         return best
-
-    def summary(self) -> dict[str, Any]:
-        from harness.compare.summary import summarise
-
-        return summarise(self)
 
 
 def weighted_agreement(

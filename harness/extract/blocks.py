@@ -15,12 +15,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from harness.diagnostics import Diagnostic, Severity
 from harness.extract import naming
 from harness.extract.drawings import Drawing, is_drawing, parse_drawing
 from harness.extract.languages import classify, compatible, language_from_info, language_from_path
 from harness.extract.markdown import Element, parse_elements
 from harness.extract.types import Convention, NameEvidence
+from harness.vocabulary import Diagnostic, Severity
 
 BlockKind = Literal["named", "hcl_unnamed", "unnamed", "drawing", "wrapper"]
 

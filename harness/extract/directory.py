@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from harness.diagnostics import Diagnostic, Severity
 from harness.extract.languages import classify
 from harness.extract.limits import DEFAULT_LIMITS, ExtractLimits
 from harness.extract.paths import UnsafePathError, normalise_path
 from harness.extract.types import Convention, ExtractedFile, FileTree, NameEvidence, Origin
+from harness.vocabulary import Diagnostic, Severity
 
 _SKIP_DIRS = {".terraform", "node_modules", "__pycache__"}
 _SNIFF = 8192

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from harness.diagnostics import Diagnostic, Severity, Span
 from harness.extract.blocks import Block, Collected, collect
 from harness.extract.drawings import Drawing
 from harness.extract.limits import DEFAULT_LIMITS, ExtractLimits
@@ -33,6 +32,7 @@ from harness.extract.types import (
     FileTree,
     TextSpan,
 )
+from harness.vocabulary import Diagnostic, Severity, Span
 
 _HCL_OPENER = re.compile(
     r"^(resource|data)\s+\"[^\"]+\"\s+\"[^\"]+\"\s*\{|^(variable|output|module|provider)\s+"

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from harness.diagnostics import Diagnostic, Severity
 from harness.extract.types import ExtractedFile, FileTree
+from harness.vocabulary import Diagnostic, Severity
 
 _LISTED = 20  # carried-over paths named in the diagnostic message
 

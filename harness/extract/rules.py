@@ -5,12 +5,12 @@ partial introductions and case-insensitive collisions."""
 
 from __future__ import annotations
 
-from harness.diagnostics import Diagnostic, Severity, Span
 from harness.extract import naming
 from harness.extract.blocks import Block, Collected
 from harness.extract.limits import ExtractLimits
 from harness.extract.paths import UnsafePathError, normalise_path
 from harness.extract.types import Convention, ExtractedFile, NameEvidence, Origin
+from harness.vocabulary import Diagnostic, Severity, Span
 
 # --- files -----------------------------------------------------------------------------------
 

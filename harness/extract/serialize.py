@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from harness.diagnostics import Diagnostic, Severity
 from harness.extract.types import Convention, FileTree
+from harness.vocabulary import Diagnostic, Severity
 
 FORMAT_VERSION = 1
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.diagnostics import Diagnostic, Severity
 from harness.extract.limits import ExtractLimits
+from harness.vocabulary import Diagnostic, Severity
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
-from harness.diagnostics import Diagnostic
+from harness.vocabulary import Diagnostic
 
 
 class Convention(StrEnum):

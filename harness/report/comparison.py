@@ -2,7 +2,7 @@
 resources, ...), what the reference has that the response lacks, what the response adds, and
 the attributes of matched blocks whose values differ, side by side.
 
-Reads ``ResponseResult.comparison`` (the dict ``Comparison.summary()`` produces): per kind
+Reads ``ResponseResult.comparison`` (the dict ``harness.compare.summarise()`` produces): per kind
 ``{"matched": [...], "missing": [...], "extra": [...]}``, plus ``figures`` and
 ``attribute_agreement``. Anything absent or oddly shaped is skipped, never an error; a summary
 of another shape still shows its top-level ``missing*`` / ``extra*`` lists.

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from harness.checks.types import Evidence
-from harness.diagnostics import Diagnostic
 from harness.extract.types import ExtractedFile
 from harness.report.naming import Slugger
 from harness.results import (
@@ -19,6 +18,7 @@ from harness.results import (
     ResponseResult,
     RunData,
 )
+from harness.vocabulary import Diagnostic
 
 STATUSES: tuple[str, ...] = tuple(s.value for s in CriterionStatus)
 #: A text symbol per status so no view relies on colour alone.

@@ -5,18 +5,25 @@ Per response: extract (markdown -> FileTree) -> model (Terraform Configuration) 
 ``pipeline`` grades one response, ``plan`` decides what a batch scores, ``batch`` runs it.
 """
 
-from harness.run.batch import iter_task, score_paths
-from harness.run.pipeline import IDEAL_ID, OVERLAY_SUFFIX, STAGES, grade, reference_from
-from harness.run.plan import InputError, TaskPlan, discover
+from harness.run.batch import Progress, score_paths
+from harness.run.pipeline import STAGES, grade, reference_from
+from harness.run.plan import InputError, TaskPlan, Unit, UnitKind, discover
+from harness.run.walk import TaskTrees, grade_unit, iter_task
+from harness.tasks import IDEAL_ID, OVERLAY_SUFFIX
 
 __all__ = [
     "IDEAL_ID",
     "OVERLAY_SUFFIX",
     "STAGES",
     "InputError",
+    "Progress",
     "TaskPlan",
+    "TaskTrees",
+    "Unit",
+    "UnitKind",
     "discover",
     "grade",
+    "grade_unit",
     "iter_task",
     "reference_from",
     "score_paths",

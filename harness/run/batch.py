@@ -9,150 +9,32 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
-from harness import __version__
 from harness.checks.types import ReferenceContext
-from harness.extract.types import FileTree
-from harness.results import CriterionResult, CriterionStatus, ResponseResult, RunData, RunInfo
+from harness.results import CriterionStatus, ResponseResult, RunData, RunInfo
 from harness.rubric import Rubric, load_rubric
 from harness.run import pipeline
-from harness.run.pipeline import IDEAL_ID, OVERLAY_SUFFIX, STAGES, Clock, failed_result
+from harness.run.pipeline import STAGES
 from harness.run.plan import InputError, TaskPlan, discover, with_reference_ideal
+from harness.run.walk import iter_task
 from harness.store import RunWriter
-from harness.tasks import ResponseSource
+from harness.tasks import IDEAL_ID, OVERLAY_SUFFIX
+from harness.version import __version__
 
 
-def iter_task(
-    plan: TaskPlan, rubric: Rubric, given: ReferenceContext | None = None
-) -> Iterator[ResponseResult]:
-    """Score every response of one task (own trees, overlays for follow-up turns, the
-    ideal), one isolated result at a time. The reference is ``given`` (e.g. a Terraform
-    directory) or else the task's ideal response, built once for the whole task."""
-    trees: dict[str, FileTree] = {}
-    reference = given
-    ideal_tree: FileTree | None = None
-    ideal_timing: dict[str, float] = {}
-    reference_error: BaseException | None = None
-    try:
-        if reference is None and plan.ideal is not None:
-            clock = Clock()
-            ideal_tree = clock.run("extract", pipeline.extract_response, plan.ideal, IDEAL_ID)
-            reference = ReferenceContext(
-                ideal_tree, clock.run("model", pipeline.build_model, ideal_tree)
-            )
-            ideal_timing = dict(clock.timings)
-    except Exception as exc:  # a broken ideal must not stop its task's responses
-        reference_error = exc
-    known: tuple[CriterionResult, ...] | None = None
-    if reference is not None and plan.responses:
-        try:
-            known = pipeline.evaluate_reference(rubric, reference, plan.task_id)
-        except Exception:  # each response then retries it and reports its own error
-            known = None
-    for response in plan.responses:
-        yield _isolated(plan, response, rubric, reference, trees, known)
-        if response.turn > 1:
-            yield _isolated_overlay(plan, response, rubric, reference, trees, known)
-    if plan.ideal is not None and plan.score_ideal:
-        source = str(plan.ideal)
-        if reference_error is not None:
-            yield failed_result(
-                plan.task_id, IDEAL_ID, source, "reference", reference_error, is_ideal=True
-            )
-            return
-        clock = Clock()
-        try:
-            if ideal_tree is None:
-                ideal_tree = clock.run("extract", pipeline.extract_response, plan.ideal, IDEAL_ID)
-            else:
-                clock.timings["extract"] = ideal_timing.get("extract", 0.0)
-            yield pipeline.grade_tree(
-                ideal_tree,
-                rubric,
-                clock,
-                task_id=plan.task_id,
-                response_id=IDEAL_ID,
-                source=source,
-                reference=reference,
-                is_ideal=True,
-            )
-        except Exception as exc:
-            yield failed_result(plan.task_id, IDEAL_ID, source, clock.stage, exc, is_ideal=True)
+class Progress(Protocol):
+    """What a batch reports as it goes (the CLI draws a bar; a library caller may log)."""
 
+    def start(self, total: int) -> None: ...
 
-def _isolated(
-    plan: TaskPlan,
-    response: ResponseSource,
-    rubric: Rubric,
-    reference: ReferenceContext | None,
-    trees: dict[str, FileTree],
-    reference_criteria: tuple[CriterionResult, ...] | None = None,
-) -> ResponseResult:
-    clock = Clock()
-    try:
-        tree = clock.run("extract", pipeline.extract_response, response.path, response.response_id)
-        trees[response.response_id] = tree
-        return pipeline.grade_tree(
-            tree,
-            rubric,
-            clock,
-            task_id=plan.task_id,
-            response_id=response.response_id,
-            source=str(response.path),
-            reference=reference,
-            reference_criteria=reference_criteria,
-        )
-    except Exception as exc:
-        return failed_result(
-            plan.task_id,
-            response.response_id,
-            str(response.path),
-            clock.stage,
-            exc,
-            timings=clock.timings,
-        )
+    def advance(self, result: ResponseResult) -> None: ...
 
-
-def _isolated_overlay(
-    plan: TaskPlan,
-    response: ResponseSource,
-    rubric: Rubric,
-    reference: ReferenceContext | None,
-    trees: dict[str, FileTree],
-    reference_criteria: tuple[CriterionResult, ...] | None = None,
-) -> ResponseResult:
-    response_id = response.response_id + OVERLAY_SUFFIX
-    clock = Clock()
-    try:
-        chain = []
-        for earlier in plan.task.chain(response):
-            if earlier.response_id not in trees:
-                trees[earlier.response_id] = clock.run(
-                    "extract", pipeline.extract_response, earlier.path, earlier.response_id
-                )
-            chain.append(trees[earlier.response_id])
-        from harness.extract import overlay
-
-        tree = clock.run("extract", overlay, chain)
-        return pipeline.grade_tree(
-            tree,
-            rubric,
-            clock,
-            task_id=plan.task_id,
-            response_id=response_id,
-            source=str(response.path),
-            reference=reference,
-            reference_criteria=reference_criteria,
-        )
-    except Exception as exc:
-        return failed_result(
-            plan.task_id, response_id, str(response.path), clock.stage, exc, timings=clock.timings
-        )
+    def stop(self) -> None: ...
 
 
 def _task_results(
@@ -184,14 +66,15 @@ def score_paths(
     rubric: Rubric | Path | str,
     out_dir: Path,
     reference_dir: Path | None = None,
-    progress: bool = True,
+    progress: Progress | None = None,
     jobs: int = 1,
 ) -> RunData:
     """Score every response under ``paths`` into the run folder ``out_dir``.
 
-    ``paths``: markdown response files, task folders (corpus layout) or folders of task
-    folders. ``reference_dir``: a Terraform tree used as every task's reference instead of
-    its ideal response. ``jobs`` > 1 scores tasks in that many processes."""
+        ``paths``: markdown response files, task folders (corpus layout) or folders of task
+        folders. ``reference_dir``: a Terraform tree used as every task's reference instead of
+        its ideal response. ``jobs`` > 1 scores tasks in that many processes. ``progress`` hears
+    of the total and of every result as it is written."""
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric)
     inputs = [Path(p) for p in paths]
@@ -207,22 +90,27 @@ def score_paths(
     if reference_dir is not None and (reference_dir / f"{IDEAL_ID}.md").is_file():
         # a reference folder that carries the ideal answer as markdown: score it too
         plans = with_reference_ideal(plans, reference_dir / f"{IDEAL_ID}.md")
-    if not any(plan.units for plan in plans):
+    total = sum(len(plan.units()) for plan in plans)
+    if total == 0:
         raise InputError(f"{', '.join(map(str, inputs))}: no responses to score")
     started, clock_start = _now(), time.perf_counter()
     writer = RunWriter(out_dir, rubric.category_ids)
     results: list[ResponseResult] = []
     interrupted = False
     try:
-        with _progress(progress, sum(p.units for p in plans)) as advance:
-            for result in _results(plans, rubric, reference, jobs):
-                writer.add(result)
-                results.append(result)
-                advance(result)
+        if progress is not None:
+            progress.start(total)
+        for result in _results(plans, rubric, reference, jobs):
+            writer.add(result)
+            results.append(result)
+            if progress is not None:
+                progress.advance(result)
     except KeyboardInterrupt:
         interrupted = True
         raise
     finally:
+        if progress is not None:
+            progress.stop()
         timings = {stage: sum(r.timings.get(stage, 0.0) for r in results) for stage in STAGES}
         counts = _counts(results, len(plans)) | ({"interrupted": 1} if interrupted else {})
         info = RunInfo(
@@ -257,45 +145,3 @@ def _results(
         finally:
             for future in futures:
                 future.cancel()
-
-
-class _progress:
-    """A rich progress bar on stderr (a no-op when disabled)."""
-
-    def __init__(self, enabled: bool, total: int) -> None:
-        self.enabled = enabled
-        self.total = total
-        self._bar: Any = None
-        self._task: Any = None
-
-    def __enter__(self) -> Callable[[ResponseResult], None]:
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-            )
-
-            self._bar = Progress(
-                TextColumn("scoring"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                TextColumn("{task.description}"),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            self._bar.__enter__()
-            self._task = self._bar.add_task("", total=self.total)
-        return self._advance
-
-    def _advance(self, result: ResponseResult) -> None:
-        if self._bar is not None:
-            self._bar.update(self._task, advance=1, description=result.key)
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(*exc)

@@ -7,65 +7,63 @@ call ``grade_tree`` per response and turn any exception into a failed result.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from harness.checks.engine import evaluate
 from harness.checks.types import CheckContext, ReferenceContext
-from harness.compare.evidence import with_reference_evidence
+from harness.compare import Comparison, compare, summarise
+from harness.extract import extract, tree_from_directory
 from harness.extract.types import FileTree
+from harness.grading.engine import evaluate
+from harness.grading.reference_evidence import with_reference_evidence
+from harness.grading.score import score
 from harness.results import CriterionResult, ResponseResult
 from harness.rubric import Rubric, load_rubric
-from harness.score import score
+from harness.tasks import IDEAL_ID
+from harness.terraform import build
 from harness.terraform.model import Configuration
 
-IDEAL_ID = "IDEAL_RESPONSE"
-OVERLAY_SUFFIX = "+overlay"
 STAGES = ("extract", "model", "compare", "checks", "scoring")
-T = TypeVar("T")
 
 
 class Clock:
-    """Accumulates seconds per stage; ``stage`` names the stage running (for error text)."""
+    """Accumulates seconds per stage; ``stage`` names the stage running (for error text).
+
+    ``with clock.stage("model"): config = build_model(tree)`` keeps the call readable."""
 
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
-        self.stage = "start"
+        self.current = "start"
 
-    def run(self, stage: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        self.stage = stage
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self.current = name
         start = time.perf_counter()
         try:
-            return func(*args, **kwargs)
+            yield
         finally:
-            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
 
 def extract_response(source: Path, response_id: str) -> FileTree:
-    from harness.extract import extract
-
+    """The file tree of one markdown response."""
     return extract(source, response_id=response_id)
 
 
 def build_model(tree: FileTree) -> Configuration:
-    from harness.terraform import build
-
+    """The Terraform model of a tree."""
     return build(tree)
 
 
 def compare_with(
     tree: FileTree, config: Configuration, reference: ReferenceContext
-) -> tuple[Any, dict[str, Any] | None]:
-    """The comparison object and its summary, or (None, None) without harness.compare."""
-    try:
-        from harness.compare import compare
-    except ImportError:  # comparison not installed in this build
-        return None, None
+) -> tuple[Comparison, dict[str, Any]]:
+    """The comparison with the reference and its JSON-able summary (stored with the result)."""
     comparison = compare(tree, config, reference.tree, reference.config)
-    summary = comparison.summary() if hasattr(comparison, "summary") else None
-    return comparison, summary
+    return comparison, summarise(comparison)
 
 
 def reference_from(source: Path | FileTree | ReferenceContext) -> ReferenceContext:
@@ -75,8 +73,6 @@ def reference_from(source: Path | FileTree | ReferenceContext) -> ReferenceConte
     if isinstance(source, FileTree):
         tree = source
     elif source.is_dir():
-        from harness.extract import tree_from_directory
-
         tree = tree_from_directory(source)
     else:
         tree = extract_response(source, IDEAL_ID)
@@ -107,23 +103,26 @@ def grade_tree(
     """Grade one extracted tree. With a reference, the comparison feeds the reference.*
     checks, and failing criteria get the ideal's evidence (``reference_criteria``: the
     rubric's results on the reference itself, computed here when not given)."""
-    config = clock.run("model", build_model, tree)
+    with clock.stage("model"):
+        config = build_model(tree)
     comparison_summary = None
     context_reference = None
     if reference is not None:
-        comparison, comparison_summary = clock.run("compare", compare_with, tree, config, reference)
+        with clock.stage("compare"):
+            comparison, comparison_summary = compare_with(tree, config, reference)
         context_reference = replace(reference, comparison=comparison)
     ctx = CheckContext(task_id, response_id, tree, config, context_reference)
-    criteria = clock.run("checks", evaluate, rubric, ctx)
+    with clock.stage("checks"):
+        criteria = evaluate(rubric, ctx)
     if context_reference is not None and not is_ideal:
-        if reference_criteria is None:
-            reference_criteria = clock.run(
-                "checks", evaluate_reference, rubric, context_reference, task_id
+        with clock.stage("checks"):
+            if reference_criteria is None:
+                reference_criteria = evaluate_reference(rubric, context_reference, task_id)
+            criteria = with_reference_evidence(
+                criteria, reference_criteria, context_reference.comparison
             )
-        criteria = with_reference_evidence(
-            criteria, reference_criteria, context_reference.comparison
-        )
-    result = clock.run("scoring", score, criteria, rubric)
+    with clock.stage("scoring"):
+        result = score(criteria, rubric)
     return ResponseResult(
         task_id=task_id,
         response_id=response_id,
@@ -161,7 +160,8 @@ def grade(
     else:
         path = Path(tree_or_path)
         response_id = response_id or path.stem
-        tree, source = clock.run("extract", extract_response, path, response_id), str(path)
+        with clock.stage("extract"):
+            tree, source = extract_response(path, response_id), str(path)
     ref = (
         reference_from(Path(reference) if isinstance(reference, str) else reference)
         if reference is not None

@@ -2,20 +2,60 @@
 
 A plan is a ``Task`` plus run options: which responses to score (a single response file given
 on the command line scores just that one, with its earlier turns as overlay context) and
-whether, and from where, the ideal response is scored.
+whether, and from where, the ideal response is scored. ``TaskPlan.units()`` lists the units
+of work in scoring order: each response on its own files, each follow-up on its overlaid tree,
+then the ideal. Batch scoring, ``extract`` and ``derive`` all walk these units.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 
-from harness.tasks import ResponseSource, Task, TaskError, discover_tasks, load_task
+from harness.tasks import (
+    IDEAL_ID,
+    OVERLAY_SUFFIX,
+    ResponseSource,
+    Task,
+    TaskError,
+    discover_tasks,
+    load_task,
+)
 
 
 class InputError(ValueError):
     """Input that cannot be scored at all (no such path, no responses found)."""
+
+
+class UnitKind(StrEnum):
+    """How a unit's tree is made: one response's own files, a follow-up overlaid on its
+    earlier turns, or the task's ideal response."""
+
+    OWN = "own"
+    OVERLAY = "overlay"
+    IDEAL = "ideal"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One result to produce: a response id and the markdown files its tree is made of
+    (``chain``: the earlier turns, oldest first, then this response; the ideal alone)."""
+
+    task_id: str
+    response_id: str
+    kind: UnitKind
+    chain: tuple[ResponseSource, ...]
+
+    @property
+    def source(self) -> Path:
+        """The markdown file this unit reports as its source (the last of its chain)."""
+        return self.chain[-1].path
+
+    @property
+    def is_ideal(self) -> bool:
+        return self.kind is UnitKind.IDEAL
 
 
 @dataclass(frozen=True)
@@ -41,11 +81,29 @@ class TaskPlan:
         )
 
     @property
-    def units(self) -> int:
-        """Number of results this plan yields (own trees, overlays, the ideal)."""
-        overlays = sum(1 for r in self.responses if r.turn > 1)
-        ideal = 1 if self.ideal is not None and self.score_ideal else 0
-        return len(self.responses) + overlays + ideal
+    def ideal_source(self) -> ResponseSource | None:
+        """The ideal response as a source of the task (None when the task has none)."""
+        return None if self.ideal is None else ResponseSource(IDEAL_ID, self.ideal, 1)
+
+    def units(self) -> tuple[Unit, ...]:
+        """The results this plan yields, in order: each response's own tree (and, for a
+        follow-up, its overlaid tree right after it), then the ideal when it is scored."""
+        units: list[Unit] = []
+        for response in self.responses:
+            units.append(Unit(self.task_id, response.response_id, UnitKind.OWN, (response,)))
+            if response.turn > 1:
+                units.append(
+                    Unit(
+                        self.task_id,
+                        response.response_id + OVERLAY_SUFFIX,
+                        UnitKind.OVERLAY,
+                        self.task.chain(response),
+                    )
+                )
+        ideal = self.ideal_source
+        if ideal is not None and self.score_ideal:
+            units.append(Unit(self.task_id, IDEAL_ID, UnitKind.IDEAL, (ideal,)))
+        return tuple(units)
 
 
 def _same(a: Path, b: Path) -> bool:

@@ -7,7 +7,6 @@ import gc
 import time
 from collections import defaultdict
 
-from harness.diagnostics import Diagnostic, Severity, Span
 from harness.extract.types import ExtractedFile, FileTree
 from harness.terraform.limits import BuildLimits
 from harness.terraform.model import Attribute, Block, Configuration, Module, SourceFile
@@ -27,6 +26,7 @@ from harness.terraform.syntax import (
     verdict,
 )
 from harness.terraform.validate import validate
+from harness.vocabulary import Diagnostic, Severity, Span
 
 
 def is_terraform_file(file: ExtractedFile) -> bool:

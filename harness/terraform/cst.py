@@ -13,8 +13,8 @@ from functools import cache
 import tree_sitter_hcl
 from tree_sitter import Language, Node, Parser, Tree
 
-from harness.diagnostics import Span
 from harness.terraform.fast import make_span
+from harness.vocabulary import Span
 
 _local = threading.local()
 

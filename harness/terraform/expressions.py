@@ -11,12 +11,12 @@ import re
 
 from tree_sitter import Node
 
-from harness.diagnostics import Span
 from harness.terraform.cst import Source
 from harness.terraform.fast import leaf_expr, make_expr, make_reference
 from harness.terraform.model import Expr, ExprKind
 from harness.terraform.strings import number, unescape_quoted
 from harness.terraform.templates import TemplateBuilder
+from harness.vocabulary import Span
 
 _BINARY_OPS = frozenset({"+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||"})
 _POSTFIX = frozenset({"get_attr", "index", "splat"})

@@ -17,8 +17,8 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from harness.diagnostics import Span
 from harness.terraform.model import Attribute, Block, Expr, ExprKind, Reference
+from harness.vocabulary import Span
 
 
 def _compatible(shadow: type, cls: type) -> bool:

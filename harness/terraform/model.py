@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from harness.diagnostics import Diagnostic, Span
+from harness.vocabulary import Diagnostic, Span
 
 
 class ExprKind(StrEnum):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 
-from harness.diagnostics import Diagnostic, Severity
 from harness.terraform.model import (
     Attribute,
     Block,
@@ -16,6 +15,7 @@ from harness.terraform.model import (
     Resource,
     Variable,
 )
+from harness.vocabulary import Diagnostic, Severity
 
 #: Top-level block kinds and the number of labels each takes.
 _LABELS = {

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from harness.diagnostics import Diagnostic, Severity, Span
 from harness.terraform.cst import Source, first_error, parse_bytes
 from harness.terraform.expressions import ExprBuilder
 from harness.terraform.fast import make_attribute, make_block, make_expr
 from harness.terraform.model import Attribute, Block, ExprKind
+from harness.vocabulary import Diagnostic, Severity, Span
 
 _HEADER = re.compile(
     rb"^(?:resource|data|module|variable|output|locals|provider|terraform|moved|import|check|removed)"

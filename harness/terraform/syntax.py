@@ -15,7 +15,7 @@ from typing import Any
 
 import pygohcl
 
-from harness.diagnostics import Diagnostic, Severity, Span
+from harness.vocabulary import Diagnostic, Severity, Span
 
 _POSITION = re.compile(r"[^\s:]+:(\d+),(\d+)(?:-(?:(\d+),)?(\d+))?: ")
 _NEXT = re.compile(r", [^\s:,]+:\d+,\d+(?:-(?:\d+,)?\d+)?: ")

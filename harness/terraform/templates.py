@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from tree_sitter import Node
 
-from harness.diagnostics import Span
 from harness.terraform.cst import Source
 from harness.terraform.fast import make_expr
 from harness.terraform.model import Expr, ExprKind
 from harness.terraform.strings import dedent, heredoc_indent, unescape_heredoc, unescape_quoted
+from harness.vocabulary import Span
 
 _Bound = frozenset[str]
 

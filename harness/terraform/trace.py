@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from harness.diagnostics import Span
 from harness.terraform.model import (
     Configuration,
     Expr,
@@ -27,6 +26,7 @@ from harness.terraform.model import (
     Trace,
     TraceSource,
 )
+from harness.vocabulary import Span
 
 #: Resource types whose result is random (for "does the name carry a random suffix" checks).
 RANDOM_TYPES = (

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from harness.diagnostics import Diagnostic, Severity, Span
 from harness.terraform.model import Block, Configuration, Module, Reference
 from harness.terraform.modules import is_local_source, resolve_source
+from harness.vocabulary import Diagnostic, Severity, Span
 
 _SKIP_KINDS = frozenset({"moved", "removed"})  # their addresses may name things now gone
 

@@ -28,7 +28,7 @@ def expected() -> dict:  # type: ignore[type-arg]
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> RunData:
     out = tmp_path_factory.mktemp("sample-run")
-    return score_paths([SAMPLE_TASK], RUBRIC, out, reference_dir=SAMPLE_REFERENCE, progress=False)
+    return score_paths([SAMPLE_TASK], RUBRIC, out, reference_dir=SAMPLE_REFERENCE)
 
 
 def _verdicts(run: RunData) -> dict[str, dict[str, str]]:

@@ -17,9 +17,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.derive.draft import derive, load_reference, write
 from harness.results import ResponseResult
 from harness.rubric import load_rubric
-from harness.rubric.derive import derive, load_reference, write
 from harness.run import score_paths
 from tests.conftest import corpus_root, corpus_tasks
 
@@ -55,7 +55,7 @@ def task_figures(task: Path, work: Path) -> TaskFigures:
     derived = load_rubric(rubric_path)
     runs = {}
     for name, rubric in (("generic", generic), ("derived", derived)):
-        run = score_paths([task], rubric, work / "runs" / name / task.name, progress=False)
+        run = score_paths([task], rubric, work / "runs" / name / task.name)
         runs[name] = _scores(run.responses)
     n_responses = len(list(task.glob("MODEL_RESPONSE*.md")))
     return TaskFigures(task.name, n_responses >= 2, runs["generic"], runs["derived"])

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.derive.draft import derive, load_reference, verify, write
 from harness.results import CriterionStatus
 from harness.rubric import load_rubric
-from harness.rubric.derive import derive, load_reference, verify, write
 from harness.run import grade
 from tests.conftest import corpus_tasks
 

@@ -14,9 +14,10 @@ import yaml
 from typer.testing import CliRunner
 
 from harness.cli import app
+from harness.derive.draft import ReferenceInput, derive, load_reference, verify, write
+from harness.derive.render import render
 from harness.results import CriterionStatus, ResponseResult
 from harness.rubric import Rubric, load_rubric
-from harness.rubric.derive import ReferenceInput, derive, load_reference, verify, write
 from harness.run import grade, score_paths
 from tests.conftest import REPO_ROOT, SAMPLE_REFERENCE, SAMPLE_TASK
 
@@ -50,7 +51,7 @@ def test_derived_rubric_loads_extends_and_is_deterministic(
     sample_ref: ReferenceInput, derived_path: Path, derived: Rubric
 ) -> None:
     text = derived_path.read_text(encoding="utf-8")
-    assert derive(sample_ref).to_yaml() == text
+    assert render(derive(sample_ref)) == text
     assert text.startswith("# Derived by `iac-harness derive`")
     assert yaml.safe_load(text)["extends"] == "terraform-aws-production"
     assert derived.id == "aws-prod-stack-derived"
@@ -104,9 +105,7 @@ def test_reproduces_the_hand_written_sample_rubric(derived: Rubric) -> None:
 @pytest.fixture(scope="module")
 def sample_run_results(derived_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
     out = tmp_path_factory.mktemp("derived-run")
-    return score_paths(
-        [SAMPLE_TASK], derived_path, out, reference_dir=SAMPLE_REFERENCE, progress=False
-    )
+    return score_paths([SAMPLE_TASK], derived_path, out, reference_dir=SAMPLE_REFERENCE)
 
 
 def test_scoring_with_the_derived_rubric_keeps_the_expected_ranking(
@@ -197,7 +196,7 @@ def test_mutation_loses_exactly_the_matching_criteria(
 def test_criteria_the_reference_fails_are_disabled_with_the_reason() -> None:
     ref = load_reference(FIXTURES / "renamed" / "reference")
     derived = derive(ref)
-    text = derived.to_yaml()
+    text = render(derived)
     assert "testing.unit_tests" in derived.disabled
     entry = text.split("- id: testing.unit_tests")[0].rsplit("\n\n", 1)[-1]
     assert "Disabled: the reference itself fails it:" in entry
@@ -249,5 +248,5 @@ def test_shipped_derived_example_is_current(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.chdir(REPO_ROOT)
     shipped = REPO_ROOT / "rubrics" / "derived" / "aws-prod-stack-derived.yaml"
     fresh = derive(load_reference(Path("reference/aws-prod-stack")), rubric_id=shipped.stem)
-    assert fresh.to_yaml() == shipped.read_text(encoding="utf-8")
+    assert render(fresh) == shipped.read_text(encoding="utf-8")
     assert load_rubric(shipped).id == "aws-prod-stack-derived"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.diagnostics import Severity
 from harness.extract import ExtractLimits, extract
 from harness.extract.drawings import is_drawing, parse_drawing
 from harness.extract.languages import classify, compatible, sniff_language
+from harness.vocabulary import Severity
 from tests.extract.helpers import FIXTURES, codes
 
 # --- 2. languages ----------------------------------------------------------------------------

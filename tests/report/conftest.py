@@ -47,7 +47,6 @@ def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         REPO_ROOT / "rubrics" / "aws-prod-stack.yaml",
         run_dir,
         reference_dir=SAMPLE_REFERENCE,
-        progress=False,
     )
     build_reports(run_dir)
     return run_dir
@@ -63,7 +62,6 @@ def corpus_run(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         [corpus / "terraform", corpus / "other"],
         REPO_ROOT / "rubrics" / "terraform-aws-production.yaml",
         run_dir,
-        progress=False,
     )
     return run_dir
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from harness.checks.types import Evidence, Finding, Status
-from harness.diagnostics import Diagnostic, Severity, Span
 from harness.extract.types import (
     Convention,
     ExtractedFile,
@@ -27,6 +26,7 @@ from harness.results import (
     RunData,
     RunInfo,
 )
+from harness.vocabulary import Diagnostic, Severity, Span
 
 XSS_SCRIPT = "<script>window.__pwned=1</script>"
 XSS_IMG = '"><img src=x onerror="window.__pwned=1">'
@@ -373,7 +373,7 @@ def _response(
 
 
 def synthetic_run() -> RunData:
-    # the shape of harness.compare's Comparison.summary()
+    # the shape of harness.compare's harness.compare.summarise()
     comparison = {
         "figures": {
             "resources": {

@@ -11,10 +11,10 @@ import pygohcl
 import pytest
 import yaml
 
-from harness.diagnostics import Severity
 from harness.extract.types import FileTree
 from harness.rubric import load_rubric
 from harness.terraform import build
+from harness.vocabulary import Severity
 from tests.conftest import REPO_ROOT
 from tests.sample.sample import (
     CRITERIA,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pygohcl
 import pytest
 
-from harness.diagnostics import Severity
 from harness.extract import extract, overlay
 from harness.extract.types import FileTree
 from harness.tasks import load_task
+from harness.vocabulary import Severity
 from tests.conftest import SAMPLE_TASK
 from tests.sample.sample import INTENDED, PROMISED_MISSING, SOURCES
 

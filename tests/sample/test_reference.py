@@ -13,10 +13,10 @@ from pathlib import Path
 import pygohcl
 import pytest
 
-from harness.diagnostics import Severity
 from harness.extract import extract, tree_from_directory
 from harness.terraform import build, trace
 from harness.terraform.model import Configuration
+from harness.vocabulary import Severity
 from tests.conftest import SAMPLE_REFERENCE
 from tests.sample.sample import IDEAL
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.diagnostics import Severity
 from harness.terraform import BuildLimits, Configuration, build
+from harness.vocabulary import Severity
 from tests.terraform.helpers import FIXTURES, tree_of
 
 

@@ -161,10 +161,10 @@ def test_recovery_limit_is_reported() -> None:
 
 
 def test_fast_constructors_make_ordinary_objects() -> None:
-    from harness.diagnostics import Span
     from harness.terraform import fast
     from harness.terraform.fast import leaf_expr, make_span
     from harness.terraform.model import Attribute, Block, Expr, ExprKind, Reference
+    from harness.vocabulary import Span
 
     # the shadow-class constructors are in use (a model change would make them fall back)
     for made, cls in (

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from harness.diagnostics import Severity
 from harness.terraform import build
+from harness.vocabulary import Severity
 from tests.terraform.helpers import fixture_tree, tree_of
 
 

@@ -18,8 +18,8 @@ from typing import Any
 from harness.checks.common.resources import iter_blocks, resources_of
 from harness.checks.common.values import definitions, flat_values, strings_of
 from harness.checks.types import CheckContext
-from harness.diagnostics import Span
 from harness.terraform.model import Block, Expr, ExprKind, Resource
+from harness.vocabulary import Span
 
 #: Resource types whose ``policy`` is an identity policy (what the principal may do).
 IDENTITY_POLICY_TYPES: tuple[str, ...] = (

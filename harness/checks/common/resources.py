@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from harness.checks.types import CheckContext, Evidence
-from harness.diagnostics import Span
 from harness.terraform.model import Attribute, Block, Configuration, Module, ModuleCall, Resource
+from harness.vocabulary import Span
 
 # --------------------------------------------------------------------------- resources
 

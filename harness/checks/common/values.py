@@ -10,9 +10,9 @@ from typing import Any
 
 from harness.checks.common.resources import callers, short
 from harness.checks.types import CheckContext
-from harness.diagnostics import Span
 from harness.terraform import trace
 from harness.terraform.model import Configuration, Expr, ExprKind, Module, Resource, TraceSource
+from harness.vocabulary import Span
 
 _MAX_DEPTH = 16
 _MAX_VALUES = 64

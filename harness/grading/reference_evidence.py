@@ -8,11 +8,10 @@ place the comparison matched to the failing resource. Reports show it side by si
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
-from harness.checks.types import Evidence, Finding, Status
-from harness.diagnostics import Span
-from harness.results import CriterionResult, CriterionStatus
+from harness.compare import Comparison
+from harness.results import CriterionResult
+from harness.vocabulary import CriterionStatus, Evidence, Finding, Span, Status
 
 #: Failing findings of one criterion that get reference evidence (the rest stay as they are).
 MAX_ANNOTATED = 5
@@ -40,14 +39,13 @@ def _resource_type(subject: str) -> str:
     return types[-2] if len(types) >= 2 else (types[0] if types else "")
 
 
-def _counterpart_span(comparison: Any, evidence: tuple[Evidence, ...]) -> Span | None:
+def _counterpart_span(comparison: Comparison | None, evidence: tuple[Evidence, ...]) -> Span | None:
     """The reference span of the resource the comparison matched to the finding's place."""
     first = next((e for e in evidence if e.path and e.start_line), None)
     if comparison is None or first is None or first.path is None or first.start_line is None:
         return None
     pair = comparison.counterpart(Span(first.path, first.start_line))
-    span = getattr(getattr(pair, "reference", None), "span", None)
-    return span if isinstance(span, Span) else None
+    return pair.reference.span if pair is not None else None
 
 
 def _best(
@@ -71,7 +69,7 @@ def _best(
 
 
 def _annotate(
-    result: CriterionResult, candidates: list[tuple[str, Evidence]], comparison: Any
+    result: CriterionResult, candidates: list[tuple[str, Evidence]], comparison: Comparison | None
 ) -> CriterionResult:
     findings: list[Finding] = []
     budget = MAX_ANNOTATED
@@ -88,7 +86,7 @@ def _annotate(
 def with_reference_evidence(
     criteria: tuple[CriterionResult, ...],
     reference_criteria: tuple[CriterionResult, ...],
-    comparison: Any = None,
+    comparison: Comparison | None = None,
 ) -> tuple[CriterionResult, ...]:
     """``criteria`` with the ideal's evidence added to failing findings of criteria the
     ideal passes (wholly or in part). ``reference_criteria`` are the same rubric's results on

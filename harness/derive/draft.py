@@ -13,24 +13,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from harness.checks.registry import CheckSpec, load_checks, run_check
 from harness.checks.types import CheckContext, Finding, ReferenceContext, Status
 from harness.compare import compare
+from harness.derive import facts
+from harness.derive.facts import NewCriterion, Proposal
+from harness.derive.render import render
+from harness.derive.types import Decision, DerivedRubric
 from harness.extract import extract, tree_from_directory
 from harness.extract.types import FileTree
-from harness.rubric import derive_facts as facts
-from harness.rubric.derive_facts import NewCriterion, Proposal
 from harness.rubric.loader import load_rubric
 from harness.rubric.model import Rubric
+from harness.tasks import IDEAL_ID
 from harness.terraform import build
 from harness.terraform.model import Configuration
 
 DEFAULT_BASE = "terraform-aws-production"
-IDEAL_NAME = "IDEAL_RESPONSE.md"
+IDEAL_NAME = f"{IDEAL_ID}.md"
 _RAISED = "error: "
 
 
@@ -52,7 +55,7 @@ def load_reference(path: Path) -> ReferenceInput:
     run reads a reference."""
     has_tf = path.is_dir() and next(path.rglob("*.tf"), None) is not None
     if path.is_dir() and not has_tf and (path / IDEAL_NAME).is_file():
-        task_id, tree = path.name, extract(path / IDEAL_NAME, response_id="IDEAL_RESPONSE")
+        task_id, tree = path.name, extract(path / IDEAL_NAME, response_id=IDEAL_ID)
     elif path.is_file():
         if path.suffix.lower() != ".md":
             raise DeriveError(f"{path}: expected a reference folder, a task folder or a .md file")
@@ -69,38 +72,6 @@ def reference_context(ref: ReferenceInput) -> CheckContext:
     comparison = compare(ref.tree, ref.config, ref.tree, ref.config)
     reference = ReferenceContext(ref.tree, ref.config, comparison)
     return CheckContext(ref.task_id, "reference", ref.tree, ref.config, reference)
-
-
-@dataclass(frozen=True)
-class Decision:
-    """One criterion entry of the derived rubric (an override, a new criterion, or disabled)."""
-
-    id: str
-    comment: tuple[str, ...]
-    params: dict[str, Any] | None = None  # overrides; None: inherit the base's
-    disabled: bool = False
-    new: NewCriterion | None = None
-    keep: bool = False  # an entry with only a comment (nothing overridden)
-
-
-@dataclass(frozen=True)
-class DerivedRubric:
-    id: str
-    base: str
-    task_id: str
-    source: str
-    decisions: tuple[Decision, ...]
-    add_reference_category: bool
-    facts: tuple[str, ...] = field(default=())
-
-    @property
-    def disabled(self) -> tuple[str, ...]:
-        return tuple(d.id for d in self.decisions if d.disabled)
-
-    def to_yaml(self) -> str:
-        from harness.rubric.derive_yaml import render
-
-        return render(self)
 
 
 def derive(
@@ -367,7 +338,7 @@ def _facts_summary(ref: ReferenceInput, base_id: str) -> tuple[str, ...]:
 
 def write(rubric: DerivedRubric, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(rubric.to_yaml(), encoding="utf-8")
+    out.write_text(render(rubric), encoding="utf-8")
     return out
 
 

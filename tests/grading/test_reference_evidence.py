@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.checks.types import Evidence, Finding, Status
-from harness.compare.evidence import MAX_ANNOTATED, with_reference_evidence
+from harness.grading.reference_evidence import MAX_ANNOTATED, with_reference_evidence
 from harness.results import CriterionResult, CriterionStatus
 from harness.run import grade
 from tests.conftest import SAMPLE_REFERENCE, SAMPLE_TASK

@@ -1,7 +1,7 @@
 """What a reference solution does, as rubric proposals: the modules it calls, the resource
 types it creates, the settings it applies, its tagging keys, backend, outputs and alarms.
 
-Each ``Proposal`` lists params to try, strictest first; ``harness.rubric.derive`` keeps the
+Each ``Proposal`` lists params to try, strictest first; ``harness.derive.draft`` keeps the
 first the reference itself passes. Facts are read from the Terraform model with the same
 value normalisation as the comparison (locals inlined, module inputs followed, variable
 defaults used), so a setting made through a variable counts like a literal.

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 if TYPE_CHECKING:
-    from harness.rubric.derive import DerivedRubric
+    from harness.derive.types import DerivedRubric
 
 REFERENCE_CATEGORY = {"id": "reference", "title": "Agreement with the reference", "weight": 2.0}
 _COMMENT_WIDTH = 96
