@@ -15,6 +15,9 @@ from harness.cli.common import console, err_console, fail
 from harness.extract import FileTree, WriteError, extract, overlay, write_tree
 from harness.extract.serialize import missing_promised, tree_to_dict
 from harness.extract.types import Convention
+from harness.run.pipeline import Clock
+from harness.run.plan import TaskPlan, UnitKind
+from harness.run.walk import TaskTrees
 from harness.tasks import Task, TaskError, discover_tasks, is_task_dir
 from harness.vocabulary import Severity
 
@@ -135,23 +138,28 @@ def _extract_files(source: Path, previous: list[Path], out: Path, view: View) ->
 
 
 def _extract_task(task: Task, out: Path, view: View, prefix: str) -> list[Outcome]:
-    trees: dict[str, FileTree] = {}
+    """Write every unit of the task (the same walk a score run makes): each response's own
+    tree, a follow-up's overlaid tree as ``view`` asks, and the ideal."""
+    trees = TaskTrees()
     outcomes: list[Outcome] = []
-    for response in task.responses:
-        own = _read(response.path, response.response_id)
-        trees[response.response_id] = own
-        target = out / response.response_id
-        chain = task.chain(response)
-        label = f"{prefix}/{response.response_id}" if prefix else response.response_id
-        if len(chain) == 1:
-            outcomes.append(_write(label, own, target, "own"))
+    for unit in TaskPlan(task, task.ideal).units():
+        response_id = unit.chain[-1].response_id
+        label = f"{prefix}/{response_id}" if prefix else response_id
+        target = out / response_id
+        follow_up = len(unit.chain) > 1 or unit.chain[-1].turn > 1
+        if unit.kind is UnitKind.OVERLAY:
+            if view is View.OWN:
+                continue
+            if view is View.BOTH:
+                target = target / OVERLAY_DIR
+        elif follow_up and view is View.OVERLAY:
             continue
-        effective = overlay([trees[r.response_id] for r in chain])
-        outcomes.extend(_write_views(label, own, effective, target, view))
-    if task.ideal is not None:
-        ideal = _read(task.ideal, task.ideal.stem)
-        label = f"{prefix}/{task.ideal.stem}" if prefix else task.ideal.stem
-        outcomes.append(_write(label, ideal, out / task.ideal.stem))
+        try:
+            tree = trees.tree(unit, Clock())
+        except OSError as error:
+            fail(f"{unit.source}: cannot read ({error.strerror or error})")
+        kind = "overlay" if unit.kind is UnitKind.OVERLAY else "own"
+        outcomes.append(_write(label, tree, target, kind))
     return outcomes
 
 
