@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shlex
+import shutil
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -12,8 +16,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from harness import shipped
-from harness.cli.common import console, err_console, fail
+from harness.cli.common import console, err_console, fail, output_folder
 from harness.results import RunData
+from harness.store import RESPONSES_JSONL, RESULTS_JSONL, RUN_JSON, SCORES_CSV
 
 DEFAULT_RUBRIC = "terraform-aws-production"
 MAX_TABLE_ROWS = 60
@@ -51,6 +56,37 @@ def _default_out() -> Path:
         suffix += 1
         out = Path("reports") / f"run-{stamp}-{suffix}"
     return out
+
+
+RUN_FILES = (RUN_JSON, RESULTS_JSONL, SCORES_CSV, RESPONSES_JSONL)
+
+
+def _set_aside(out: Path, force: bool) -> Path | None:
+    """Refuse to write into a folder that already holds something; with ``force``, move an
+    earlier run out of the way (returned) so it can be restored if the inputs are unusable."""
+    if not out.is_dir() or not any(out.iterdir()):
+        return None
+    if not force:
+        fail(
+            f"{out}: already holds a run; use --force to replace it, or --resume to continue "
+            "an interrupted run (not supported yet)"
+        )
+    if not any((out / name).exists() for name in RUN_FILES):
+        fail(f"{out}: not empty and not a run folder (no {RUN_JSON}); --force only replaces runs")
+    aside = out.with_name(f".{out.name}.replaced-{os.getpid()}")
+    try:
+        out.rename(aside)
+    except OSError as error:
+        fail(f"{out}: cannot replace the earlier run ({error.strerror or error})")
+    return aside
+
+
+def _restore(out: Path, aside: Path | None) -> None:
+    """Put an earlier run back where it was (the new run never started)."""
+    if aside is None:
+        return
+    shutil.rmtree(out, ignore_errors=True)
+    aside.rename(out)
 
 
 def _fmt(value: float | None, digits: int = 0) -> str:
@@ -166,6 +202,13 @@ def score(
         Path | None,
         typer.Option("--out", "-o", help="Run folder to write. Default: reports/run-<timestamp>."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an earlier run in the --out folder.")
+    ] = False,
+    resume: Annotated[
+        bool,
+        typer.Option("--resume", help="Continue an interrupted run in --out (not supported yet)."),
+    ] = False,
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=1, help="Score tasks in N processes.")
     ] = 1,
@@ -186,6 +229,8 @@ def score(
     from harness.rubric import RubricError, load_rubric
     from harness.run import InputError, score_paths
 
+    if resume:
+        fail("--resume is not supported yet; use --force to score the run again from the start")
     if not paths:
         sample = shipped.sample_responses()
         if not sample.is_dir():
@@ -199,35 +244,63 @@ def score(
     except RubricError as exc:
         fail(str(exc))
     out = out or _default_out()
+    aside = _set_aside(out, force)
+    try:
+        output_folder(out, what="run folder")
+    except typer.Exit:
+        _restore(out, aside)
+        raise
     try:
         run = score_paths(
             paths, loaded, out, reference_dir=reference, progress=not quiet, jobs=jobs
         )
     except InputError as exc:
+        _restore(out, aside)
+        if aside is None and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()  # made by output_folder above; nothing was scored
         fail(str(exc))
     except KeyboardInterrupt:
         fail(f"interrupted; responses scored so far are in {out}", code=130)
+    finally:
+        if aside is not None and aside.exists():
+            shutil.rmtree(aside, ignore_errors=True)
     if not quiet:
         console.print(summary_table(run))
         for line in summary_notes(run):
             console.print(line, highlight=False)
+    report_s = None if no_report else _reports(out)
     counts = run.info.counts
+    timing = f"scored in {run.info.duration_s:.1f}s, " + (
+        "reports skipped" if report_s is None else f"reports written in {report_s:.1f}s"
+    )
     console.print(
-        f"{counts.get('responses', 0)} responses from {counts.get('tasks', 0)} tasks in "
-        f"{run.info.duration_s:.1f}s; {counts.get('errors', 0)} could not be scored, "
+        f"{counts.get('responses', 0)} responses from {counts.get('tasks', 0)} tasks {timing}; "
+        f"{counts.get('errors', 0)} could not be scored, "
         f"{counts.get('criterion_errors', 0)} check errors → {out}",
         highlight=False,
         soft_wrap=True,
     )
-    if no_report:
-        return
+
+
+def _reports(out: Path) -> float:
+    """Build the reports and print where they are; the seconds it took (for the last line)."""
+    started = time.perf_counter()
     try:
         written = _build_reports(out)
+    except KeyboardInterrupt:
+        kept = ", ".join(RUN_FILES)
+        fail(
+            f"interrupted while writing reports; the run is kept in {out} ({kept}); rebuild "
+            f"the reports with: iac-harness report {shlex.quote(str(out))}",
+            code=130,
+        )
     except Exception as exc:  # the run is saved; say so and fail loudly
         err_console.print(
             f"[bold red]iac-harness: error:[/bold red] report failed: {type(exc).__name__}: "
-            f"{exc}; the run is saved in {out}",
+            f"{escape(str(exc))}; the run is saved in {out}; retry with: iac-harness report "
+            f"{escape(shlex.quote(str(out)))}",
             highlight=False,
+            soft_wrap=True,
         )
         raise typer.Exit(1) from None
     if written:
@@ -235,6 +308,7 @@ def score(
         if len(written) > 1:
             also = ", ".join(str(p) for p in written[1:])
             console.print(f"also: {also}", highlight=False, soft_wrap=True)
+    return time.perf_counter() - started
 
 
 def register(app: typer.Typer) -> None:
