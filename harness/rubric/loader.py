@@ -316,6 +316,14 @@ def _merge(
                 problems.at(place, f"duplicate category id {category.id!r}")
                 continue
             seen.add(category.id)
+            if base_id is not None and category.id not in categories and category.title is None:
+                hint = did_you_mean(category.id, categories)
+                problems.at(
+                    place,
+                    f"category {category.id!r}: unknown category id in base rubric {base_id!r}"
+                    f"{hint}; a new category must state its title",
+                )
+                continue
             merged_category = categories.setdefault(category.id, _MergedCategory(category.id))
             merged_category.place = merged_category.place or place
             if category.title is not None:

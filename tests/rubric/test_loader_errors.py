@@ -79,6 +79,19 @@ def test_override_typo_in_the_middle_of_a_chain_names_its_own_base(tmp_path: Pat
     assert "in base rubric 'mid'" in message and "did you mean tone.professional?" in message
 
 
+def test_mistyped_category_override_suggests_the_base_category(tmp_path: Path) -> None:
+    write(tmp_path, "base.yaml", BASE)
+    child = write(
+        tmp_path,
+        "child.yaml",
+        "id: child\nextends: base.yaml\ncategories:\n  - {id: tonee, weight: 0.5}\n",
+    )
+    message = str(problems_of(child))
+    assert message.startswith(f"{child.resolve()}:4: "), message
+    assert "unknown category id in base rubric 'base' (did you mean tone?)" in message
+    assert "title: required" not in message
+
+
 THREE_ERRORS = (
     BASE.replace("params: {modules: [a]}", "params:\n      modules: 7").replace(  # line 20
         "category: tone\n    weight: 2", "category: tones\n    weight: 2"
