@@ -16,7 +16,8 @@ The formula (also in the README):
   nothing to judge but its prose, so its overall is ``NO_CODE_OVERALL`` (0) whatever its
   category scores; a response with at least one extracted file scores at least
   ``CODE_FLOOR`` (1). Any response with code therefore ranks strictly above any response
-  without. The category scores are kept as computed.
+  without. The category scores are kept as computed; when nothing at all was judged the
+  overall stays None (unscored, ranked after every scored response) with or without code.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class Score:
     categories: tuple[CategoryScore, ...]
     gates_failed: tuple[str, ...]
     errors: tuple[str, ...]
-    no_code: bool = False  # the overall is NO_CODE_OVERALL because nothing was extracted
+    no_code: bool = False  # nothing was extracted: the overall is NO_CODE_OVERALL (or None)
 
 
 def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
@@ -78,9 +79,7 @@ def score(criteria: Sequence[CriterionResult], rubric: Rubric, *, has_code: bool
     gates_failed = tuple(c.criterion_id for c in criteria if c.gate and c.status in GATE_TRIPPING)
     if overall is not None and gates_failed:
         overall = min(overall, rubric.gate_cap)
-    if not has_code:
-        overall = NO_CODE_OVERALL
-    elif overall is not None:
-        overall = max(overall, CODE_FLOOR)
+    if overall is not None:
+        overall = max(overall, CODE_FLOOR) if has_code else NO_CODE_OVERALL
     errors = tuple(c.criterion_id for c in criteria if c.status is CriterionStatus.ERROR)
     return Score(overall, categories, gates_failed, errors, no_code=not has_code)

@@ -175,7 +175,7 @@ def test_a_response_without_code_scores_zero_whatever_its_categories() -> None:
     scored = score(criteria, RUBRIC, has_code=False)
     assert scored.overall == NO_CODE_OVERALL == 0.0 and scored.no_code
     assert {c.id: c.score for c in scored.categories}["a"] == 1.0  # categories kept
-    assert score([result("c.one", NA, None)], RUBRIC, has_code=False).overall == 0.0
+    assert score([result("c.one", NA, None)], RUBRIC, has_code=False).overall is None  # unscored
 
 
 def test_a_response_with_code_scores_at_least_the_floor() -> None:
