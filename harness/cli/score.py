@@ -217,8 +217,17 @@ def _summary_table(
 
 
 def summary_notes(run: RunData, max_rows: int = MAX_TABLE_ROWS) -> list[str]:
-    """One line per response that could not be scored, tripped a gate or had check errors."""
+    """One line per task whose reference has no files (its scores lack a reference), then one
+    per response that could not be scored, tripped a gate or had check errors."""
     lines = []
+    no_reference = run.info.tasks_without_reference
+    if no_reference:
+        shown = ", ".join(escape(t) for t in no_reference[:10])
+        more = f" (+{len(no_reference) - 10} more)" if len(no_reference) > 10 else ""
+        lines.append(
+            f"[yellow]{len(no_reference)} task(s) whose reference yields no files "
+            f"(compared with nothing, see run.json): {shown}{more}[/yellow]"
+        )
     for result in run.responses[:max_rows]:
         notes = []
         if result.error:

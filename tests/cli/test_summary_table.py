@@ -85,3 +85,15 @@ def test_every_rendered_score_is_the_real_number(run: RunData, width: int) -> No
 def test_ids_are_shortened_in_the_middle(run: RunData) -> None:
     rows = " ".join(_render(run, 60))
     assert "tf-348…-0798" in rows and "tf-348…-1798" in rows, rows
+
+
+def test_tasks_whose_reference_has_no_files_are_named_in_the_console(run: RunData) -> None:
+    from harness.cli.score import summary_notes
+
+    assert not any("reference yields no files" in line for line in summary_notes(run))
+    flagged = dataclasses.replace(
+        run, info=dataclasses.replace(run.info, tasks_without_reference=("tf-1", "tf-2"))
+    )
+    first = summary_notes(flagged)[0]
+    assert "2 task(s) whose reference yields no files" in first
+    assert "tf-1, tf-2" in first
