@@ -102,6 +102,9 @@ class RunInfo:
     rubric: RubricInfo
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, summed
     counts: dict[str, int] = field(default_factory=dict)
+    #: ids of the tasks whose reference (ideal response) extracted to no files: their
+    #: reference comparison, and their ideal's score, say nothing
+    tasks_without_reference: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

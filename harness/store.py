@@ -1,7 +1,8 @@
 """The run folder on disk: write a run as it is scored, read it back for reports/rescoring.
 
 Layout of a run folder:
-  run.json         RunInfo (rubric resolved, inputs, timings, counts)
+  run.json         RunInfo (rubric resolved, inputs, timings, counts, tasks without a
+                   reference; fields added later default when an older run.json lacks them)
   results.jsonl    one row per response x criterion (flat, for pandas / jq)
   scores.csv       one row per response: task_id, response_id, overall, one column per category
   responses.jsonl  one full ResponseResult per line (tree, findings, diagnostics): the source

@@ -211,3 +211,87 @@ def test_unusable_input(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("x")
     with pytest.raises(InputError, match="not a markdown response"):
         score_paths([tmp_path / "notes.txt"], RUBRIC, tmp_path / "out")
+
+
+# --- responses without code, tasks without a reference ---------------------------------------
+
+PROSE_ONLY = "I would create an S3 bucket with versioning and a KMS key.\n\nLet me know!\n"
+
+
+def _no_code_responses(root: Path) -> list[Path]:
+    """A binary file renamed .md, an empty .md and a prose-only .md, each a lone response."""
+    made = []
+    for name, data in (
+        ("binary", bytes(range(256)) * 16),
+        ("empty", b""),
+        ("prose", PROSE_ONLY.encode()),
+    ):
+        folder = root / name
+        folder.mkdir(parents=True)
+        (folder / f"{name}.md").write_bytes(data)
+        made.append(folder / f"{name}.md")
+    return made
+
+
+def test_responses_without_code_rank_below_every_real_answer(tmp_path: Path) -> None:
+    from tests.conftest import REPO_ROOT, SAMPLE_REFERENCE, SAMPLE_TASK
+
+    bad = _no_code_responses(tmp_path / "in")
+    run = score_paths(
+        [SAMPLE_TASK, *bad],
+        REPO_ROOT / "rubrics" / "aws-prod-stack.yaml",
+        tmp_path / "out",
+        reference_dir=SAMPLE_REFERENCE,
+    )
+    no_code = {r.response_id: r for r in run.responses if r.tree is not None and not r.tree.files}
+    real = [r for r in run.responses if r.tree is not None and r.tree.files]
+    assert set(no_code) == {"binary", "empty", "prose"}
+    assert len(real) >= 5 and all(r.overall is not None for r in real)
+    weakest = min(r.overall for r in real)  # type: ignore[type-var]
+    for result in no_code.values():
+        assert result.overall == 0.0 < weakest, result.key
+        assert "no_code" in {d.code for d in result.diagnostics}
+    assert "not_text" in {d.code for d in no_code["binary"].diagnostics}
+    assert "not_text" not in {d.code for d in no_code["prose"].diagnostics}
+    assert not any(d.code == "no_code" for r in real for d in r.diagnostics)
+    assert run.info.tasks_without_reference == ()  # the given reference has files
+
+
+def test_grade_a_binary_response(tmp_path: Path) -> None:
+    path = tmp_path / "image.md"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    result = grade(path, RUBRIC)
+    assert result.overall == 0.0 and result.error is None
+    assert [d.code for d in result.diagnostics] == ["not_text", "no_code"]
+    assert all(d.severity.value == "error" for d in result.diagnostics)
+
+
+def test_a_task_whose_ideal_has_no_code_is_listed(tmp_path: Path) -> None:
+    make_task(tmp_path / "in", "task-a", follow_up=False)
+    prose_ideal = make_task(tmp_path / "in", "task-b", follow_up=False)
+    (prose_ideal / "IDEAL_RESPONSE.md").write_text(PROSE_ONLY)
+    out = tmp_path / "out"
+    run = score_paths([tmp_path / "in"], RUBRIC, out)
+    assert run.info.tasks_without_reference == ("task-b",)
+    assert json.loads((out / "run.json").read_text())["tasks_without_reference"] == ["task-b"]
+    assert load_run(out).info.tasks_without_reference == ("task-b",)
+    by_key = {r.key: r for r in run.responses}
+    ideal = by_key["task-b/IDEAL_RESPONSE"]
+    assert ideal.overall == 0.0
+    assert {"no_code", "empty_reference"} <= {d.code for d in ideal.diagnostics}
+    flagged = {d.code for d in by_key["task-b/MODEL_RESPONSE"].diagnostics}
+    assert "empty_reference" in flagged and "no_code" not in flagged
+    assert (by_key["task-b/MODEL_RESPONSE"].overall or 0) > 0  # a real answer: not capped
+    # a single response of that task (its ideal as reference, not scored) is flagged too
+    one = score_paths([prose_ideal / "MODEL_RESPONSE.md"], RUBRIC, tmp_path / "one")
+    assert one.info.tasks_without_reference == ("task-b",)
+
+
+def test_an_older_run_json_without_the_field_loads(tmp_path: Path) -> None:
+    make_task(tmp_path / "in", follow_up=False)
+    out = tmp_path / "out"
+    score_paths([tmp_path / "in"], RUBRIC, out)
+    info = json.loads((out / "run.json").read_text())
+    del info["tasks_without_reference"]
+    (out / "run.json").write_text(json.dumps(info))
+    assert load_run(out).info.tasks_without_reference == ()

@@ -8,7 +8,7 @@ import pytest
 from harness.checks.registry import NoParams
 from harness.checks.types import Finding, Status
 from harness.grading.engine import MAX_FINDINGS, aggregate, summarise
-from harness.grading.score import score, weighted_mean
+from harness.grading.score import CODE_FLOOR, NO_CODE_OVERALL, score, weighted_mean
 from harness.results import CriterionResult, CriterionStatus
 from harness.rubric.model import Category, Criterion, Rubric
 from tests.conftest import REPO_ROOT
@@ -94,7 +94,7 @@ def test_failed_or_partial_gate_caps(status: CriterionStatus, value: float) -> N
 
 def test_gate_cap_only_lowers() -> None:
     criteria = [result("a.one", F, 0.0, 2.0, gate=True), result("a.two", F, 0.0)]
-    assert score(criteria, RUBRIC).overall == 0.0
+    assert score(criteria, RUBRIC).overall == CODE_FLOOR  # 0 lifted to the floor, not to 40
 
 
 def test_gate_in_error_does_not_cap() -> None:
@@ -168,3 +168,19 @@ def test_findings_are_capped_keeping_failures() -> None:
     assert crit.findings[0].subject == "f"
     assert crit.score == pytest.approx(MAX_FINDINGS / (MAX_FINDINGS + 1))
     assert f"[{MAX_FINDINGS} of {MAX_FINDINGS + 1} findings kept]" in crit.message
+
+
+def test_a_response_without_code_scores_zero_whatever_its_categories() -> None:
+    criteria = [result("a.one", P, 1.0, 2.0, gate=True), result("b.one", P, 1.0)]
+    scored = score(criteria, RUBRIC, has_code=False)
+    assert scored.overall == NO_CODE_OVERALL == 0.0 and scored.no_code
+    assert {c.id: c.score for c in scored.categories}["a"] == 1.0  # categories kept
+    assert score([result("c.one", NA, None)], RUBRIC, has_code=False).overall is None  # unscored
+
+
+def test_a_response_with_code_scores_at_least_the_floor() -> None:
+    everything_fails = [result("a.one", F, 0.0, 2.0, gate=True), result("b.one", F, 0.0)]
+    scored = score(everything_fails, RUBRIC)
+    assert scored.overall == CODE_FLOOR > NO_CODE_OVERALL and not scored.no_code
+    assert score([result("c.one", NA, None)], RUBRIC).overall is None  # nothing judged
+    assert score([result("b.one", P, 1.0)], RUBRIC).overall == 100.0  # floor only lifts

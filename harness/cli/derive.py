@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from harness.cli.common import console, err_console, fail
+from harness.cli.common import console, err_console, fail, output_file
 
 DERIVE_EPILOG = "\n\n".join(
     [
@@ -48,8 +48,8 @@ def derive_command(
     from harness.derive.render import render
     from harness.rubric import RubricError
 
-    if out is not None and out.exists() and not force:
-        fail(f"{out}: exists (use --force to overwrite)")
+    if out is not None:
+        output_file(out, force=force, what="rubric file")
     try:
         ref = load_reference(reference)
         chosen_id = rubric_id or (out.stem if out is not None else None)
@@ -59,7 +59,10 @@ def derive_command(
     if out is None:
         typer.echo(render(derived), nl=False)
         return
-    write(derived, out)
+    try:
+        write(derived, out)
+    except OSError as exc:  # checked above; a full disk or a race can still fail
+        fail(f"{out}: cannot write the rubric file ({exc.strerror or exc})")
     try:
         rubric, problems = verify(out, ref)
     except RubricError as exc:

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from harness.cli.common import console, err_console, fail
+from harness.cli.common import console, err_console, fail, output_folder
 from harness.extract import FileTree, WriteError, extract, overlay, write_tree
 from harness.extract.serialize import missing_promised, tree_to_dict
 from harness.extract.types import Convention
@@ -95,6 +95,9 @@ def extract_command(
 ) -> None:
     previous = previous or []
     outcomes: list[Outcome] = []
+    if not source.exists():
+        fail(f"{source}: no such file or directory")
+    output_folder(out)
     if source.is_dir():
         if previous:
             fail("--previous applies to a single response file, not to a task folder")

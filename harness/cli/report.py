@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from harness.cli.common import console, fail
+from harness.cli.common import console, err_console, fail
 from harness.report import ReportPaths, build_reports
 from harness.store import RunFolderError
 
@@ -33,13 +33,23 @@ def print_paths(paths: ReportPaths) -> None:
 
 
 def report(
+    ctx: typer.Context,
     run_dir: Annotated[
-        Path, typer.Argument(help="Run folder written by `iac-harness score`.", show_default=False)
-    ],
+        Path | None,
+        typer.Argument(
+            help="Run folder written by `iac-harness score`.",
+            show_default=False,
+            metavar="RUN_DIR",
+        ),
+    ] = None,
     html: Annotated[bool, typer.Option("--html", help="Build the HTML site.")] = False,
     xlsx: Annotated[bool, typer.Option("--xlsx", help="Build the XLSX workbook.")] = False,
     sarif: Annotated[bool, typer.Option("--sarif", help="Build the SARIF log.")] = False,
 ) -> None:
+    """Rebuild the reports of a run folder (the command `score` prints after an interrupt)."""
+    if run_dir is None:  # one line and the usage, not the whole help page (exit 2)
+        err_console.print(ctx.get_usage(), highlight=False, markup=False, soft_wrap=True)
+        fail("missing RUN_DIR: the run folder written by `iac-harness score`")
     if not run_dir.is_dir():
         fail(f"{run_dir}: no such folder (expected a run folder)")
     everything = not (html or xlsx or sarif)
@@ -56,4 +66,4 @@ def report(
 
 def register(app: typer.Typer) -> None:
     """Add the `report` command to the application."""
-    app.command("report", help=HELP, no_args_is_help=True)(report)
+    app.command("report", help=HELP)(report)

@@ -1,12 +1,33 @@
-"""Reading a response: bytes -> text with BOM, CRLF and invalid UTF-8 tolerated and reported."""
+"""Reading a response: bytes -> text with BOM, CRLF and invalid UTF-8 tolerated and reported.
+
+A response that is not text at all (a binary file renamed ``.md``) is reported with the
+``not_text`` diagnostic and read as empty, so nothing is extracted from it. The rule: the bytes
+contain a NUL byte, or more than ``NOT_TEXT_RATIO`` of the decoded characters are undecodable
+bytes (U+FFFD) or control characters other than tab, newline, carriage return and form feed.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.extract.limits import ExtractLimits
 from harness.vocabulary import Diagnostic, Severity
+
+#: Share of undecodable/control characters above which a response is not text.
+NOT_TEXT_RATIO = 0.05
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def not_text(data: bytes, text: str) -> bool:
+    """True when ``data`` (decoded as ``text``) is binary, not a markdown response."""
+    if b"\x00" in data:
+        return True
+    if not text:
+        return False
+    odd = len(_CONTROL_BYTES.findall(data)) + text.count("\ufffd")
+    return odd > NOT_TEXT_RATIO * len(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +37,7 @@ class SourceText:
     text: str
     lines: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]
+    is_text: bool = True  # False: binary content, read as empty (``not_text`` diagnostic)
 
 
 def decode(data: bytes, limits: ExtractLimits) -> SourceText:
@@ -28,7 +50,10 @@ def decode(data: bytes, limits: ExtractLimits) -> SourceText:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        text = data.decode("utf-8", errors="replace")
+        replaced = data.decode("utf-8", errors="replace")
+        if not_text(data, replaced):
+            return _binary(diagnostics)
+        text = replaced
         line = data[: error.start].count(b"\n") + 1
         diagnostics.append(
             Diagnostic(
@@ -38,6 +63,9 @@ def decode(data: bytes, limits: ExtractLimits) -> SourceText:
                 line=line,
             )
         )
+    else:
+        if not_text(data, text):
+            return _binary(diagnostics)
     result = normalise(text, limits)
     return SourceText(result.text, result.lines, (*diagnostics, *result.diagnostics))
 
@@ -65,6 +93,18 @@ def read(path: Path, limits: ExtractLimits) -> SourceText:
     with path.open("rb") as handle:
         data = handle.read(limits.max_response_bytes + 1)
     return decode(data, limits)
+
+
+def _binary(diagnostics: list[Diagnostic]) -> SourceText:
+    diagnostics.append(
+        Diagnostic(
+            "not_text",
+            Severity.ERROR,
+            "response is not text (NUL bytes or mostly undecodable/control characters): "
+            "nothing was extracted",
+        )
+    )
+    return SourceText("", (), tuple(diagnostics), is_text=False)
 
 
 def _size_diagnostic(limits: ExtractLimits) -> Diagnostic:

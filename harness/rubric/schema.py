@@ -24,7 +24,9 @@ A rubric file::
 In a rubric that ``extends`` another, a criterion entry whose id exists in the base overrides
 only the fields it states (``params`` are merged key by key) or removes it with
 ``disabled: true``; an entry with a new id adds a criterion and must state title and category.
-Categories merge the same way by id.
+Categories merge the same way by id. An entry with an id the base lacks that only overrides
+(no title/category, or ``disabled: true``) is reported as an unknown id in the base, with
+the closest base ids suggested: it is almost always a typo.
 """
 
 from __future__ import annotations

@@ -61,6 +61,19 @@ def _counts(results: Sequence[ResponseResult], tasks: int) -> dict[str, int]:
     }
 
 
+def tasks_without_reference(results: Sequence[ResponseResult]) -> tuple[str, ...]:
+    """Ids of the tasks whose reference has no files (results flagged ``empty_reference``)."""
+    return tuple(
+        sorted(
+            {
+                r.task_id
+                for r in results
+                if any(d.code == pipeline.EMPTY_REFERENCE for d in r.diagnostics)
+            }
+        )
+    )
+
+
 def score_paths(
     paths: Sequence[Path | str],
     rubric: Rubric | Path | str,
@@ -122,6 +135,7 @@ def score_paths(
             rubric=rubric.info(),
             timings={k: round(v, 4) for k, v in timings.items()},
             counts=counts,
+            tasks_without_reference=tasks_without_reference(results),
         )
         writer.close(info)
     return RunData(info=info, responses=tuple(results))

@@ -25,6 +25,7 @@ from harness.rubric import Rubric, load_rubric
 from harness.tasks import IDEAL_ID
 from harness.terraform import build
 from harness.terraform.model import Configuration
+from harness.vocabulary import Diagnostic, Severity
 
 STAGES = ("extract", "model", "compare", "checks", "scoring")
 
@@ -88,6 +89,45 @@ def evaluate_reference(
     return evaluate(rubric, ctx)
 
 
+#: Diagnostic codes the pipeline adds: no file extracted (overall 0, see ``harness.score``);
+#: the task's reference has no file (its comparison says nothing).
+NO_CODE = "no_code"
+EMPTY_REFERENCE = "empty_reference"
+
+
+def has_code(tree: FileTree) -> bool:
+    """The response has code: an extracted file, or a code block that names no file (reported
+    ``unnamed_block`` and not extracted, e.g. a CDK answer's unnamed TypeScript block)."""
+    return len(tree) > 0 or any(d.code == "unnamed_block" for d in tree.diagnostics)
+
+
+def scoring_diagnostics(
+    has_code: bool, reference: ReferenceContext | None
+) -> tuple[Diagnostic, ...]:
+    found = []
+    if not has_code:
+        found.append(
+            Diagnostic(
+                NO_CODE,
+                Severity.ERROR,
+                "the response has no code (no file extracted, no code block): overall score "
+                "set to 0 (a response with code always scores more)",
+                stage="scoring",
+            )
+        )
+    if reference is not None and len(reference.tree) == 0:
+        found.append(
+            Diagnostic(
+                EMPTY_REFERENCE,
+                Severity.WARNING,
+                "the task's reference (ideal response) has no code: the comparison with it "
+                "is meaningless",
+                stage="compare",
+            )
+        )
+    return tuple(found)
+
+
 def grade_tree(
     tree: FileTree,
     rubric: Rubric,
@@ -121,8 +161,9 @@ def grade_tree(
             criteria = with_reference_evidence(
                 criteria, reference_criteria, context_reference.comparison
             )
+    code = has_code(tree)
     with clock.stage("scoring"):
-        result = score(criteria, rubric)
+        result = score(criteria, rubric, has_code=code)
     return ResponseResult(
         task_id=task_id,
         response_id=response_id,
@@ -131,7 +172,11 @@ def grade_tree(
         categories=result.categories,
         criteria=criteria,
         gates_failed=result.gates_failed,
-        diagnostics=(*tree.diagnostics, *config.diagnostics),
+        diagnostics=(
+            *tree.diagnostics,
+            *config.diagnostics,
+            *scoring_diagnostics(code, reference),
+        ),
         tree=tree,
         is_ideal=is_ideal,
         timings=dict(clock.timings),

@@ -271,6 +271,31 @@ def test_bom_crlf_and_invalid_bytes(tmp_path: Path) -> None:
     assert extract(path).files[0].origin.response == "r"
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes(range(256)) * 4,  # binary with NULs
+        b'### main.tf\n```hcl\nresource "a" "b" {}\n```\n\x00',  # one NUL is enough
+        b"\xff\xfe\x81" * 50 + b"### a.tf\n```hcl\nx = 1\n```\n",  # mostly undecodable
+        b"\x01\x02\x03\x04" * 30 + b"\n### a.tf\n```hcl\nx = 1\n```\n",  # mostly control
+    ],
+)
+def test_a_response_that_is_not_text_yields_nothing(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "r.md"
+    path.write_bytes(data)
+    tree = extract(path)
+    assert tree.files == () and tree.prose == ()
+    assert codes(tree) == ["not_text"]
+    assert tree.diagnostics[0].severity is Severity.ERROR
+
+
+def test_a_few_odd_bytes_are_still_text(tmp_path: Path) -> None:
+    path = tmp_path / "r.md"
+    path.write_bytes(b"Here it is \xff\x07.\n\n### a.tf\n```hcl\nx = 1\n```\n" + b"ok\n" * 20)
+    tree = extract(path)
+    assert tree.paths == ("a.tf",) and "not_text" not in codes(tree)
+
+
 def test_unfenced_terraform_is_one_file() -> None:
     text = '# main.tf\n\nvariable "a" {\n  type = string\n}\n\nresource "x" "y" {\n}\n'
     tree = extract(text)

@@ -152,3 +152,48 @@ def test_rebuild_replaces_the_site(tmp_path: Path) -> None:
 def test_highlighting_keeps_one_html_line_per_source_line(text: str) -> None:
     for language in ("hcl", "python", "yaml", "text"):
         assert len(highlight_lines(text, language)) == text.count("\n") + 1
+
+
+def test_tasks_without_reference_are_listed_on_the_index(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from harness.store import write_run
+
+    run = synthetic_run()
+    flagged = ("tf-100", HOSTILE_TASK, "tf-not-in-run")
+    write_run(tmp_path, replace(run, info=replace(run.info, tasks_without_reference=flagged)))
+    index = build_reports(tmp_path, xlsx=False, sarif=False).html
+    assert index is not None
+    html = index.read_text(encoding="utf-8")
+    section = html[html.index('id="tasks-without-reference"') :]
+    section = section[: section.index("</section>")]
+    assert "3 tasks without a usable reference" in section
+    assert "tf-100" in section and "tf-not-in-run" in section
+    assert XSS_IMG not in html and "&lt;img" in section  # the hostile id is escaped
+    for href in parse(index).links:
+        if href.startswith("tasks/"):
+            assert resolve(index, href)[0].exists(), href
+
+
+def test_no_warning_when_every_task_has_a_reference(synthetic_dir: Path) -> None:
+    html = (synthetic_dir / "report" / "index.html").read_text(encoding="utf-8")
+    assert "tasks-without-reference" not in html
+
+
+def test_a_prose_only_ideal_is_flagged_in_the_report(tmp_path: Path) -> None:
+    from harness.run import score_paths
+
+    task = tmp_path / "in" / "task-prose-ideal"
+    task.mkdir(parents=True)
+    (task / "PROMPT.md").write_text("Write a bucket.\n")
+    (task / "MODEL_RESPONSE.md").write_text(
+        '### main.tf\n\n```hcl\nresource "aws_s3_bucket" "b" {}\n```\n'
+    )
+    (task / "IDEAL_RESPONSE.md").write_text("Use a versioned, encrypted bucket.\n")
+    run = score_paths([tmp_path / "in"], "terraform-aws-production", tmp_path / "out")
+    assert run.info.tasks_without_reference == ("task-prose-ideal",)
+    index = build_reports(tmp_path / "out", xlsx=False, sarif=False).html
+    assert index is not None
+    html = index.read_text(encoding="utf-8")
+    assert 'id="tasks-without-reference"' in html
+    assert "<code>task-prose-ideal</code></a>" in html
