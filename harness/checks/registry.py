@@ -2,9 +2,20 @@
 params and a documented docstring. The engine looks checks up here by id; a missing id is an
 error, never a silent no-op.
 
-Adding a check never touches the engine: write a function in a module of
-``harness/checks/`` and decorate it with ``@check(...)``. Modules are discovered by listing
-the package (``load_checks``), and a test asserts every module registers something.
+Adding a check never touches the engine: write a function and decorate it with
+``@check(...)`` in the module its id names. The rule, which a test enforces:
+
+- a check ``P.name`` lives in the subpackage ``harness/checks/P/``, whose ``__init__.py``
+  states the prefix's category once (``CATEGORY = "completeness"`` for ``complete``), and every
+  ``@check`` in it passes that ``CATEGORY``;
+- inside it, in ``M.py`` where ``M`` is the longest leading run of ``name``'s ``_``-separated
+  words that names a module there (``security.s3_versioning`` -> ``security/s3.py``,
+  ``security.no_hardcoded_secrets`` -> ``security/no_hardcoded_secrets.py``), else in
+  ``checks.py`` (``tone.professional`` -> ``tone/checks.py``);
+- shared helpers live in ``harness/checks/common/`` only, never in a check subpackage.
+
+Modules are discovered by walking the subpackages (``check_modules``), and a test asserts
+every module registers something.
 """
 
 from __future__ import annotations
@@ -23,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from harness.checks.types import CheckContext, Finding, Status
 
 DOC_SECTIONS = ("What it checks", "Why it matters", "Example")
-_NOT_CHECK_MODULES = frozenset({"registry", "types", "engine", "common"})
+_NOT_CHECK_MODULES = frozenset({"registry", "types", "engine", "common"})  # top-level names
 
 
 class Params(BaseModel):
@@ -86,13 +97,17 @@ def check(
 
 
 def check_modules() -> list[str]:
-    """Names of the modules in ``harness.checks`` that hold checks."""
+    """Names of the modules that hold checks: every module of the subpackages of
+    ``harness.checks`` (``harness.checks.security.s3``), ``common`` and private names aside."""
     import harness.checks as package
 
     return sorted(
-        f"harness.checks.{m.name}"
-        for m in pkgutil.iter_modules(package.__path__)
-        if m.name not in _NOT_CHECK_MODULES and not m.name.startswith("_")
+        m.name
+        for m in pkgutil.walk_packages(package.__path__, "harness.checks.")
+        if not m.ispkg
+        and m.name.count(".") == 3
+        and m.name.split(".")[2] not in _NOT_CHECK_MODULES
+        and not any(part.startswith("_") for part in m.name.split(".")[2:])
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from harness.checks.reference import span_of
+from harness.checks.reference.checks import span_of
 from harness.compare.values import Canon, Resolver
 from harness.terraform.model import Block, Configuration, Resource
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Iterator
 
 import pytest
@@ -24,6 +26,50 @@ def test_every_check_module_registers_something() -> None:
     registry = load_checks()
     modules = {spec.func.__module__ for spec in registry.values()}
     assert set(check_modules()) <= modules, set(check_modules()) - modules
+
+
+def _module_for(check_id: str) -> str:
+    """The module a check id names (the rule in ``harness.checks.registry``'s docstring)."""
+    prefix, name = check_id.split(".", 1)
+    package = importlib.import_module(f"harness.checks.{prefix}")
+    modules = {m.name for m in pkgutil.iter_modules(package.__path__)}
+    words = name.split("_")
+    for n in range(len(words), 0, -1):
+        if "_".join(words[:n]) in modules:
+            return f"harness.checks.{prefix}.{'_'.join(words[:n])}"
+    return f"harness.checks.{prefix}.checks"
+
+
+def test_every_check_lives_in_the_module_its_id_names() -> None:
+    misplaced = {
+        check_id: spec.func.__module__
+        for check_id, spec in load_checks().items()
+        if spec.func.__module__ != _module_for(check_id)
+    }
+    assert not misplaced, misplaced
+
+
+def test_the_rule_on_known_ids() -> None:
+    assert _module_for("security.s3_versioning") == "harness.checks.security.s3"
+    assert _module_for("security.iam_least_privilege") == "harness.checks.security.iam"
+    assert _module_for("complete.required_resources") == "harness.checks.complete.required"
+    assert _module_for("complete.no_truncation") == "harness.checks.complete.checks"
+    assert _module_for("reliability.version_pins") == "harness.checks.reliability.version"
+
+
+def test_every_check_has_its_prefix_category() -> None:
+    for check_id, spec in load_checks().items():
+        stated = importlib.import_module(f"harness.checks.{check_id.split('.')[0]}").CATEGORY
+        assert spec.category == stated, check_id
+
+
+def test_check_modules_are_only_in_prefix_subpackages() -> None:
+    import harness.checks as package
+
+    top_level = {m.name for m in pkgutil.iter_modules(package.__path__) if not m.ispkg}
+    assert top_level <= {"__init__", "registry", "types"}, top_level
+    assert all(name.count(".") == 3 for name in check_modules())
+    assert not any(".common." in name for name in check_modules())
 
 
 def test_unknown_id_is_an_error() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from harness.checks.security_iam import NO_RESOURCE_ACTIONS, is_wildcard_resource, takes_arn
+from harness.checks.security.iam import NO_RESOURCE_ACTIONS, is_wildcard_resource, takes_arn
 from harness.checks.types import Finding, Status
 from tests.checks.fixtures import run_fixture, subjects
 

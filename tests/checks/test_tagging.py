@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from harness.checks._aws import TAGGABLE_AWS_TYPES
+from harness.checks.common.aws import TAGGABLE_AWS_TYPES
 from harness.checks.registry import get_check
 from harness.checks.types import Finding, Status
 from tests.checks.fixtures import FIXTURES, context_for, subjects

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.checks.registry import get_check
-from harness.checks.tone import lexicon
+from harness.checks.tone.checks import lexicon
 from harness.checks.types import Finding, Status
 from tests.checks.fixtures import FIXTURES, context_for, subjects
 

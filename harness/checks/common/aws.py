@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from harness.checks.common import callers, definitions
+from harness.checks.common.resources import callers
+from harness.checks.common.values import definitions
 from harness.checks.types import CheckContext, Evidence
 from harness.terraform.model import Block, Configuration, Expr, ExprKind, Resource
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from harness.checks.complete import CATEGORY
 from harness.checks.registry import NoParams, check
 from harness.checks.types import (
     CheckContext,
@@ -181,7 +182,7 @@ def _diagnostic_evidence(ctx: CheckContext, diagnostic: Diagnostic) -> Evidence:
     return Evidence.from_response(diagnostic.line, diagnostic.message, note=diagnostic.code)
 
 
-@check("complete.no_truncation", "completeness")
+@check("complete.no_truncation", CATEGORY)
 def no_truncation(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """The response is not cut off in the middle of a code block.
 
@@ -220,7 +221,7 @@ def no_truncation(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         yield passed(f"all {len(ctx.tree.files)} code blocks are closed", subject="response")
 
 
-@check("complete.no_placeholders", "completeness")
+@check("complete.no_placeholders", CATEGORY)
 def no_placeholders(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Code files hold real code, not placeholders for code that was never written.
 
@@ -260,7 +261,7 @@ def no_placeholders(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         )
 
 
-@check("complete.promised_files", "completeness")
+@check("complete.promised_files", CATEGORY)
 def promised_files(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Every file shown in the response's own directory drawing is delivered.
 
@@ -294,7 +295,7 @@ def promised_files(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
             )
 
 
-@check("complete.modules_resolve", "completeness")
+@check("complete.modules_resolve", CATEGORY)
 def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Every module directory is internally consistent (static validation).
 
@@ -351,7 +352,7 @@ def _owner(diagnostic: Diagnostic, config: Configuration) -> str | None:
     return directory if directory in config.modules else None
 
 
-@check("complete.syntax_valid", "completeness")
+@check("complete.syntax_valid", CATEGORY)
 def syntax_valid(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Every Terraform file parses with HashiCorp's own HCL parser.
 

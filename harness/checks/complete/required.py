@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
+from harness.checks.complete import CATEGORY
 from harness.checks.registry import Params, check
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
 
@@ -22,7 +23,7 @@ class RequiredModulesParams(Params):
     )
 
 
-@check("complete.required_modules", "completeness", params=RequiredModulesParams)
+@check("complete.required_modules", CATEGORY, params=RequiredModulesParams)
 def required_modules(ctx: CheckContext, params: RequiredModulesParams) -> Iterator[Finding]:
     """The root module calls every module the task asks for (task parameter).
 
@@ -69,7 +70,7 @@ class RequiredResourcesParams(Params):
     )
 
 
-@check("complete.required_resources", "completeness", params=RequiredResourcesParams)
+@check("complete.required_resources", CATEGORY, params=RequiredResourcesParams)
 def required_resources(ctx: CheckContext, params: RequiredResourcesParams) -> Iterator[Finding]:
     """The configuration declares the resource types the task asks for (task parameter).
 

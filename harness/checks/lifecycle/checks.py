@@ -9,6 +9,7 @@ from pydantic import Field
 
 from harness.checks.common import evidence_at, resources_of, short, subject_of
 from harness.checks.common.settings import bool_setting
+from harness.checks.lifecycle import CATEGORY
 from harness.checks.registry import Params, check
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
 
@@ -32,7 +33,7 @@ class SsmOverwriteParams(Params):
     )
 
 
-@check("lifecycle.create_before_destroy", "lifecycle", params=CreateBeforeDestroyParams)
+@check("lifecycle.create_before_destroy", CATEGORY, params=CreateBeforeDestroyParams)
 def create_before_destroy(
     ctx: CheckContext, params: CreateBeforeDestroyParams
 ) -> Iterator[Finding]:
@@ -90,7 +91,7 @@ def create_before_destroy(
             )
 
 
-@check("lifecycle.ssm_overwrite", "lifecycle", params=SsmOverwriteParams)
+@check("lifecycle.ssm_overwrite", CATEGORY, params=SsmOverwriteParams)
 def ssm_overwrite(ctx: CheckContext, params: SsmOverwriteParams) -> Iterator[Finding]:
     """Every SSM parameter sets ``overwrite = true``.
 

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from harness.checks._aws import (
+from harness.checks.common import definitions, origins, short, subject_of, values_of
+from harness.checks.common.aws import (
     ALARM_ACTION_ATTRIBUTES,
     ALARM_TYPES,
     LIST_LIMIT,
@@ -17,7 +18,7 @@ from harness.checks._aws import (
     literal_strings,
     name_list,
 )
-from harness.checks.common import definitions, origins, short, subject_of, values_of
+from harness.checks.monitoring import CATEGORY
 from harness.checks.registry import Params, check
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
 from harness.terraform.model import Expr, ExprKind, Resource, TraceSource, Variable
@@ -99,7 +100,7 @@ def _matches(expected: str, watched: set[tuple[str, str]]) -> bool:
     )
 
 
-@check("monitoring.alarms", "monitoring", params=AlarmsParams)
+@check("monitoring.alarms", CATEGORY, params=AlarmsParams)
 def alarms(ctx: CheckContext, params: AlarmsParams) -> Iterator[Finding]:
     """CloudWatch metric alarms exist for the resources a production stack must watch.
 
@@ -247,7 +248,7 @@ def _describe(source: TraceSource) -> str:
     return f"literal {source.address}"
 
 
-@check("monitoring.alarm_actions", "monitoring", params=AlarmActionsParams)
+@check("monitoring.alarm_actions", CATEGORY, params=AlarmActionsParams)
 def alarm_actions(ctx: CheckContext, params: AlarmActionsParams) -> Iterator[Finding]:
     """Every CloudWatch alarm notifies an SNS topic through ``alarm_actions``.
 
@@ -330,7 +331,7 @@ def _topic_key(source: TraceSource) -> tuple[str, str]:
     return (source.module, source.address)
 
 
-@check("monitoring.sns_subscription", "monitoring", params=NoTopicParams)
+@check("monitoring.sns_subscription", CATEGORY, params=NoTopicParams)
 def sns_subscription(ctx: CheckContext, params: NoTopicParams) -> Iterator[Finding]:
     """Each SNS topic that alarms notify has a subscription.
 

@@ -20,6 +20,7 @@ from harness.checks.common import (
     short,
     subject_of,
 )
+from harness.checks.naming import CATEGORY
 from harness.checks.registry import Params, check
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
 from harness.terraform.model import Expr, Resource, TraceSource
@@ -127,7 +128,7 @@ class SuffixAppliedParams(Params):
     )
 
 
-@check("naming.random_suffix_resource", "naming", params=RandomSuffixParams)
+@check("naming.random_suffix_resource", CATEGORY, params=RandomSuffixParams)
 def random_suffix_resource(ctx: CheckContext, params: RandomSuffixParams) -> Iterator[Finding]:
     """A random suffix resource exists and is wide enough to keep names unique.
 
@@ -229,7 +230,7 @@ def _judge_random(ctx: CheckContext, resource: Resource, params: RandomSuffixPar
     )
 
 
-@check("naming.suffix_applied", "naming", params=SuffixAppliedParams)
+@check("naming.suffix_applied", CATEGORY, params=SuffixAppliedParams)
 def suffix_applied(ctx: CheckContext, params: SuffixAppliedParams) -> Iterator[Finding]:
     """Names that must be unique per deploy carry the random suffix.
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import Field
 
+from harness.checks.reference import CATEGORY
 from harness.checks.registry import Params, check
 from harness.checks.types import (
     CheckContext,
@@ -134,7 +135,7 @@ def _coverage(
         )
 
 
-@check("reference.resource_coverage", "reference", params=ResourceCoverageParams)
+@check("reference.resource_coverage", CATEGORY, params=ResourceCoverageParams)
 def resource_coverage(ctx: CheckContext, params: ResourceCoverageParams) -> Iterator[Finding]:
     """The response creates the resources the reference solution creates.
 
@@ -169,7 +170,7 @@ def resource_coverage(ctx: CheckContext, params: ResourceCoverageParams) -> Iter
     yield from _coverage(ctx, pairs, missing, "resources", params.min_recall)
 
 
-@check("reference.module_coverage", "reference", params=CoverageParams)
+@check("reference.module_coverage", CATEGORY, params=CoverageParams)
 def module_coverage(ctx: CheckContext, params: CoverageParams) -> Iterator[Finding]:
     """The response calls the modules the reference solution calls.
 
@@ -199,7 +200,7 @@ def module_coverage(ctx: CheckContext, params: CoverageParams) -> Iterator[Findi
     )
 
 
-@check("reference.attribute_agreement", "reference", params=AgreementParams)
+@check("reference.attribute_agreement", CATEGORY, params=AgreementParams)
 def attribute_agreement(ctx: CheckContext, params: AgreementParams) -> Iterator[Finding]:
     """Matched resources set what the reference sets, to equivalent values.
 
@@ -299,7 +300,7 @@ class SettingsParams(Params):
     )
 
 
-@check("reference.settings", "reference", params=SettingsParams)
+@check("reference.settings", CATEGORY, params=SettingsParams)
 def settings(ctx: CheckContext, params: SettingsParams) -> Iterator[Finding]:
     """Resources set what the task's reference sets (a declarative value check).
 

@@ -1,5 +1,5 @@
 """Reliability checks: outputs other teams can consume, and S3 lifecycle rules the AWS
-provider accepts. (State and version checks are in ``reliability_state``.)"""
+provider accepts. (The backend and version pins are in ``backend`` and ``version``.)"""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pydantic import Field
 
 from harness.checks.common import subject_of
 from harness.checks.registry import Params, check
+from harness.checks.reliability import CATEGORY
 from harness.checks.types import (
     CheckContext,
     Finding,
@@ -30,7 +31,7 @@ class OutputsParams(Params):
     )
 
 
-@check("reliability.outputs", "reliability", params=OutputsParams)
+@check("reliability.outputs", CATEGORY, params=OutputsParams)
 def outputs(ctx: CheckContext, params: OutputsParams) -> Iterator[Finding]:
     """The root module exposes documented outputs other stacks and teams can consume.
 
@@ -104,7 +105,7 @@ def _rules(block: Block) -> Iterator[tuple[str, Block, str]]:
                 yield 'dynamic "rule"', content, ""
 
 
-@check("reliability.s3_lifecycle_filter", "reliability")
+@check("reliability.s3_lifecycle_filter", CATEGORY)
 def s3_lifecycle_filter(ctx: CheckContext, params: Params) -> Iterator[Finding]:
     """Every S3 lifecycle rule has a ``filter`` (an empty one counts) or a ``prefix``.
 

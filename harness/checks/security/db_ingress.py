@@ -24,6 +24,7 @@ from harness.checks.common import (
 )
 from harness.checks.common.cidr import Network
 from harness.checks.registry import Params, check
+from harness.checks.security import CATEGORY
 from harness.checks.types import CheckContext, Evidence, Finding, failed, not_applicable, passed
 from harness.terraform.model import Block, Expr, Resource
 from harness.vocabulary import Span
@@ -52,7 +53,7 @@ class _Verdict:
     evidence: tuple[Evidence, ...] = ()
 
 
-@check("security.db_ingress_restricted", "security", params=DbIngressParams)
+@check("security.db_ingress_restricted", CATEGORY, params=DbIngressParams)
 def db_ingress_restricted(ctx: CheckContext, params: DbIngressParams) -> Iterator[Finding]:
     """Database ports admit traffic only from the VPC or from security groups.
 

@@ -18,6 +18,7 @@ from harness.checks.common import (
 )
 from harness.checks.common.values import flat_values
 from harness.checks.registry import Params, check
+from harness.checks.security import CATEGORY
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
 from harness.terraform.model import Resource
 
@@ -125,7 +126,7 @@ class LeastPrivilegeParams(Params):
     )
 
 
-@check("security.iam_least_privilege", "security", params=LeastPrivilegeParams)
+@check("security.iam_least_privilege", CATEGORY, params=LeastPrivilegeParams)
 def iam_least_privilege(ctx: CheckContext, params: LeastPrivilegeParams) -> Iterator[Finding]:
     """IAM policies grant specific actions on specific resources.
 

@@ -13,6 +13,7 @@ from harness.checks.common import (
     values_of,
 )
 from harness.checks.registry import NoParams, check
+from harness.checks.security import CATEGORY
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
 from harness.terraform.model import Attribute, Block, Expr
 from harness.vocabulary import Span
@@ -32,7 +33,7 @@ def _literal(expr: Expr) -> str | None:
     return value if value else None
 
 
-@check("security.no_hardcoded_secrets", "security", params=NoParams)
+@check("security.no_hardcoded_secrets", CATEGORY, params=NoParams)
 def no_hardcoded_secrets(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """No password, secret or access key is written into the code.
 

@@ -19,6 +19,7 @@ from harness.checks.common import (
     subject_of,
 )
 from harness.checks.registry import Params, check
+from harness.checks.security import CATEGORY
 from harness.checks.types import CheckContext, Evidence, Finding, failed, not_applicable, passed
 from harness.terraform.model import Resource, TraceSource
 
@@ -44,7 +45,7 @@ class PasswordParams(Params):
     min_length: int = Field(default=8, ge=1, description="Least password length (RDS: 8).")
 
 
-@check("security.password_generation", "security", params=PasswordParams)
+@check("security.password_generation", CATEGORY, params=PasswordParams)
 def password_generation(ctx: CheckContext, params: PasswordParams) -> Iterator[Finding]:
     """Database master passwords are generated with characters RDS accepts, or managed by RDS.
 

@@ -21,6 +21,7 @@ from harness.checks.common import (
     subject_of,
 )
 from harness.checks.registry import NoParams, check
+from harness.checks.security import CATEGORY
 from harness.checks.types import CheckContext, Evidence, Finding, failed, not_applicable, passed
 from harness.terraform.model import Block, Resource
 
@@ -56,7 +57,7 @@ def _sse_algorithm(block: Block) -> list[Block]:
     ]
 
 
-@check("security.s3_encryption", "security", params=NoParams)
+@check("security.s3_encryption", CATEGORY, params=NoParams)
 def s3_encryption(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Every S3 bucket has default server-side encryption configured.
 
@@ -130,7 +131,7 @@ def s3_encryption(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         )
 
 
-@check("security.s3_public_access_block", "security", params=NoParams)
+@check("security.s3_public_access_block", CATEGORY, params=NoParams)
 def s3_public_access_block(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Every S3 bucket is covered by a public access block with all four flags on.
 
@@ -209,7 +210,7 @@ def _missing_flags(ctx: CheckContext, block: Resource) -> list[str]:
     ]
 
 
-@check("security.s3_versioning", "security", params=NoParams)
+@check("security.s3_versioning", CATEGORY, params=NoParams)
 def s3_versioning(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Every S3 bucket has versioning enabled.
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from pydantic import Field
 
-from harness.checks._aws import (
+from harness.checks.common import subject_of
+from harness.checks.common.aws import (
     EMPTY,
     KeySet,
     aws_provider_for,
@@ -25,8 +26,8 @@ from harness.checks._aws import (
     resource_tag_keys,
     taggable,
 )
-from harness.checks.common import subject_of
 from harness.checks.registry import Params, check
+from harness.checks.tagging import CATEGORY
 from harness.checks.types import CheckContext, Evidence, Finding, failed, not_applicable, passed
 from harness.terraform.model import Block, Resource
 
@@ -108,7 +109,7 @@ def _default_tags_block_evidence(ctx: CheckContext, provider: Block) -> Evidence
     return ctx.evidence(provider.span)
 
 
-@check("tagging.default_tags", "tagging", params=DefaultTagsParams)
+@check("tagging.default_tags", CATEGORY, params=DefaultTagsParams)
 def default_tags(ctx: CheckContext, params: DefaultTagsParams) -> Iterator[Finding]:
     """Tags are applied by default: provider ``default_tags``, or tags on nearly every resource.
 
@@ -178,7 +179,7 @@ def _normal(key: str) -> str:
     return re.sub(r"[\s_\-:.]", "", key).lower()
 
 
-@check("tagging.required_keys", "tagging", params=RequiredKeysParams)
+@check("tagging.required_keys", CATEGORY, params=RequiredKeysParams)
 def required_keys(ctx: CheckContext, params: RequiredKeysParams) -> Iterator[Finding]:
     """Every taggable resource carries the tag keys the tagging policy requires.
 

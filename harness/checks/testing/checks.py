@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from harness.checks.registry import NoParams, check
+from harness.checks.testing import CATEGORY
 from harness.checks.types import CheckContext, Evidence, Finding, failed, passed
 from harness.extract.types import ExtractedFile, FileTree
 from harness.vocabulary import Span
@@ -160,7 +161,7 @@ def _findings(ctx: CheckContext, kind: str) -> Iterator[Finding]:
         )
 
 
-@check("testing.unit_tests", "testing")
+@check("testing.unit_tests", CATEGORY)
 def unit_tests(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """The response includes unit tests that assert something.
 
@@ -184,7 +185,7 @@ def unit_tests(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     yield from _findings(ctx, "unit")
 
 
-@check("testing.integration_tests", "testing")
+@check("testing.integration_tests", CATEGORY)
 def integration_tests(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """The response includes integration tests that check deployed infrastructure.
 

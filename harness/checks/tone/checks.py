@@ -17,14 +17,15 @@ from typing import Any
 
 import yaml
 
-from harness.checks.completeness import (
+from harness.checks.complete.checks import (
     code_files,
     missing_promised,
     placeholders_in,
     truncation_diagnostics,
 )
 from harness.checks.registry import NoParams, check
-from harness.checks.testing import has_tests
+from harness.checks.testing.checks import has_tests
+from harness.checks.tone import CATEGORY
 from harness.checks.types import CheckContext, Evidence, Finding, failed, not_applicable, passed
 from harness.extract.types import FileTree
 from harness.vocabulary import Span
@@ -160,7 +161,7 @@ def tone_hits(tree: FileTree) -> tuple[list[Hit], list[tuple[int, int]]]:
     return hits, clean
 
 
-@check("tone.professional", "tone")
+@check("tone.professional", CATEGORY)
 def professional(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """The prose addressed to the user reads as professional technical writing.
 
@@ -234,7 +235,7 @@ def _shortfalls(ctx: CheckContext) -> list[Evidence]:
     return found
 
 
-@check("tone.no_overclaim", "tone")
+@check("tone.no_overclaim", CATEGORY)
 def no_overclaim(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Claims of completeness or readiness are backed by what the response delivers.
 
