@@ -1,0 +1,15 @@
+"""The reviewer's site: ``report/index.html`` and a page per task, response and file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.report.formats import report_format, report_model
+from harness.results import RunData
+
+
+@report_format("html", "the reviewer's site (opens offline from file://)", "report/")
+def html(run: RunData, run_dir: Path) -> list[Path]:
+    from harness.report.html import build_html
+
+    return [build_html(report_model(run), run_dir / "report")]
