@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from harness.cli.common import console, err_console, fail
-from harness.report import ReportPaths, build_reports
+from harness.report import ReportPaths, UnknownFormatError, build_reports
+from harness.report.formats import load_formats, parse_format_list
 from harness.store import RunFolderError
 
 HELP = (
@@ -18,17 +19,43 @@ HELP = (
     "responses.jsonl, ...). Writes, inside it: [bold]report/index.html[/bold] (the reviewer's "
     "site; opens offline), [bold]report.xlsx[/bold] (the curator's workbook) and "
     "[bold]findings.sarif[/bold] (SARIF 2.1.0 for CI, locations in [bold]extracted/[/bold]). "
-    "With none of --html/--xlsx/--sarif, all three are built.\n\n"
+    "--reports picks formats by name; without it, every format is built.\n\n"
     "[bold]Example[/bold]\n\n"
-    "  iac-harness report reports/aws-prod-stack --html\n\n"
-    "Exit status: 0 on success, 2 when RUN_DIR is not a run folder."
+    "  iac-harness report reports/aws-prod-stack --reports html,sarif\n\n"
+    "Exit status: 0 on success, 2 when RUN_DIR is not a run folder or a --reports name is "
+    "unknown."
 )
+
+
+def reports_help() -> str:
+    """The --reports help: the registered formats, one clause each."""
+    known = "; ".join(f"{f.name}: {f.description}" for f in load_formats().values())
+    return f"Comma-separated report formats to build (default: all). {known}."
+
+
+def chosen_formats(text: str | None, *, no_report: bool = False) -> tuple[str, ...] | None:
+    """The --reports names checked against the registry (None: all); exit 2 with one line
+    listing the known names for an unknown one (or for --reports with score's --no-report)."""
+    if no_report and text is not None:
+        fail("--no-report and --reports contradict each other; pass one of them")
+    if text is None:
+        return None
+    try:
+        return parse_format_list(text)
+    except UnknownFormatError as exc:
+        fail(f"--reports: {exc}")
+
+
+ReportsOption = Annotated[
+    str | None,
+    typer.Option("--reports", metavar="NAMES", help=reports_help(), show_default=False),
+]
 
 
 def print_paths(paths: ReportPaths) -> None:
     """One line per report written, the HTML index first (what a reviewer opens)."""
-    for label, path in (("html", paths.html), ("xlsx", paths.xlsx), ("sarif", paths.sarif)):
-        if path is not None:
+    for label, written in paths.items():
+        for path in written:
             console.print(f"{label:5} {path}", highlight=False, soft_wrap=True)
 
 
@@ -42,21 +69,24 @@ def report(
             metavar="RUN_DIR",
         ),
     ] = None,
-    html: Annotated[bool, typer.Option("--html", help="Build the HTML site.")] = False,
-    xlsx: Annotated[bool, typer.Option("--xlsx", help="Build the XLSX workbook.")] = False,
-    sarif: Annotated[bool, typer.Option("--sarif", help="Build the SARIF log.")] = False,
+    reports: ReportsOption = None,
+    # the flags before --reports, kept for old scripts: --xlsx is --reports xlsx
+    html: Annotated[bool, typer.Option("--html", hidden=True)] = False,
+    xlsx: Annotated[bool, typer.Option("--xlsx", hidden=True)] = False,
+    sarif: Annotated[bool, typer.Option("--sarif", hidden=True)] = False,
 ) -> None:
     """Rebuild the reports of a run folder (the command `score` prints after an interrupt)."""
     if run_dir is None:  # one line and the usage, not the whole help page (exit 2)
         err_console.print(ctx.get_usage(), highlight=False, markup=False, soft_wrap=True)
         fail("missing RUN_DIR: the run folder written by `iac-harness score`")
+    formats = chosen_formats(reports)
     if not run_dir.is_dir():
         fail(f"{run_dir}: no such folder (expected a run folder)")
-    everything = not (html or xlsx or sarif)
+    flagged = [name for name, on in (("html", html), ("xlsx", xlsx), ("sarif", sarif)) if on]
+    if flagged:
+        formats = (*(formats or ()), *flagged)
     try:
-        paths = build_reports(
-            run_dir, html=html or everything, xlsx=xlsx or everything, sarif=sarif or everything
-        )
+        paths = build_reports(run_dir, formats)
     except RunFolderError as exc:
         fail(str(exc))
     except OSError as exc:  # a missing responses.jsonl, a read-only folder, a full disk

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from harness import shipped
 from harness.cli.common import console, err_console, fail, output_folder
+from harness.cli.report import ReportsOption, chosen_formats
 from harness.results import RunData
 from harness.store import RESPONSES_JSONL, RESULTS_JSONL, RUN_JSON, SCORES_CSV
 
@@ -242,11 +243,11 @@ def summary_notes(run: RunData, max_rows: int = MAX_TABLE_ROWS) -> list[str]:
     return lines
 
 
-def _build_reports(out: Path) -> list[Path]:
-    """HTML, XLSX and SARIF reports of the run folder; the paths written, index.html first."""
+def _build_reports(out: Path, *formats: str) -> list[Path]:
+    """The named reports of the run folder (all for none); the paths written, in order."""
     from harness.report import build_reports
 
-    return build_reports(out).written()
+    return build_reports(out, formats or None).written()
 
 
 def score(
@@ -294,6 +295,7 @@ def score(
     no_report: Annotated[
         bool, typer.Option("--no-report", help="Skip the HTML/XLSX/SARIF reports.")
     ] = False,
+    reports: ReportsOption = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no table.")
     ] = False,
@@ -311,6 +313,7 @@ def score(
 
     if resume:
         fail("--resume is not supported yet; use --force to score the run again from the start")
+    formats = chosen_formats(reports, no_report=no_report) or ()
     if not paths:
         sample = shipped.sample_responses()
         if not sample.is_dir():
@@ -353,7 +356,7 @@ def score(
         console.print(summary_table(run))
         for line in summary_notes(run):
             console.print(line, highlight=False)
-    report_s = None if no_report else _reports(out)
+    report_s = None if no_report else _reports(out, formats)
     counts = run.info.counts
     timing = f"scored in {run.info.duration_s:.1f}s, " + (
         "reports skipped" if report_s is None else f"reports written in {report_s:.1f}s"
@@ -367,11 +370,11 @@ def score(
     )
 
 
-def _reports(out: Path) -> float:
+def _reports(out: Path, formats: tuple[str, ...] = ()) -> float:
     """Build the reports and print where they are; the seconds it took (for the last line)."""
     started = time.perf_counter()
     try:
-        written = _build_reports(out)
+        written = _build_reports(out, *formats)
     except KeyboardInterrupt:
         kept = ", ".join(RUN_FILES)
         fail(

@@ -1,64 +1,80 @@
 """Reports of a scoring run: a reviewer's HTML site, a curator's spreadsheet, SARIF for CI.
 
 Every report is rebuilt from the run folder alone (``harness.store.load_run``), never by
-re-scoring. Output, inside the run folder::
+re-scoring. Each format is a module of ``harness/report/formats/`` registered with
+``@report_format`` (the rule is in that package's docstring); ``build_reports`` runs the
+registered formats, all of them by default. The built-in ones write, inside the run folder::
 
-  report/          the HTML site (open report/index.html; works offline from file://)
-  report.xlsx      Summary, Criteria, Findings, Diagnostics, Rubric, Run sheets
-  findings.sarif   SARIF 2.1.0: failed and partial criteria with locations in extracted/
+  report/          html: the site (open report/index.html; works offline from file://)
+  report.xlsx      xlsx: Summary, Criteria, Findings, Diagnostics, Rubric, Run sheets
+  findings.sarif   sarif: SARIF 2.1.0, failed and partial criteria located in extracted/
   extracted/       the extracted files of every response, which SARIF locations point into
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from harness.report.model import ReportModel
+from harness.report.formats import (
+    UnknownFormatError,
+    format_names,
+    load_formats,
+    select_formats,
+    sharing_model,
+)
 from harness.store import load_run
 
-HTML_DIR = "report"
-XLSX_FILE = "report.xlsx"
-SARIF_FILE = "findings.sarif"
-EXTRACTED_DIR = "extracted"
 
+class ReportPaths(Mapping[str, tuple[Path, ...]]):
+    """What each format built wrote, by format name, in build order. ``paths.<name>`` is
+    the main path of format ``<name>`` (e.g. ``paths.html`` is the site's index.html), or
+    None when that format was not built."""
 
-@dataclass(frozen=True)
-class ReportPaths:
-    """Where each report was written (None for a format not requested)."""
+    def __init__(self, by_format: Mapping[str, Iterable[Path]] | None = None) -> None:
+        self._by_format = {name: tuple(paths) for name, paths in (by_format or {}).items()}
 
-    html: Path | None = None  # the index.html of the site
-    xlsx: Path | None = None
-    sarif: Path | None = None
+    def __getitem__(self, name: str) -> tuple[Path, ...]:
+        return self._by_format[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_format)
+
+    def __len__(self) -> int:
+        return len(self._by_format)
+
+    def __getattr__(self, name: str) -> Path | None:
+        if name.startswith("_") or name not in load_formats():
+            raise AttributeError(name)
+        paths = self._by_format.get(name, ())
+        return paths[0] if paths else None
+
+    def __repr__(self) -> str:
+        return f"ReportPaths({self._by_format!r})"
 
     def written(self) -> list[Path]:
-        return [p for p in (self.html, self.xlsx, self.sarif) if p is not None]
+        """Every path written, format by format (the HTML index first by default)."""
+        return [path for paths in self._by_format.values() for path in paths]
 
 
-def build_reports(
-    run_dir: Path, html: bool = True, xlsx: bool = True, sarif: bool = True
-) -> ReportPaths:
-    """Build the requested reports from the run folder ``run_dir``.
+def build_reports(run_dir: Path, formats: Iterable[str] | None = None) -> ReportPaths:
+    """Build the named report formats (all registered ones for ``None``) from the run
+    folder ``run_dir``; what each wrote.
 
-    Raises ``harness.store.RunFolderError`` (one line, naming the file) when ``run_dir`` is
-    not a readable run folder.
+    Raises ``UnknownFormatError`` (one line, listing the known names) before reading
+    anything, and ``harness.store.RunFolderError`` (one line, naming the file) when
+    ``run_dir`` is not a readable run folder.
     """
+    if isinstance(formats, str):
+        formats = (formats,)
+    chosen = select_formats(None if formats is None else list(formats))
     run_dir = Path(run_dir)
-    model = ReportModel(load_run(run_dir))
-    html_path = xlsx_path = sarif_path = None
-    if html:
-        from harness.report.html import build_html
-
-        html_path = build_html(model, run_dir / HTML_DIR)
-    if xlsx:
-        from harness.report.xlsx import build_xlsx
-
-        xlsx_path = build_xlsx(model, run_dir / XLSX_FILE)
-    if sarif:
-        from harness.report.sarif import build_sarif
-
-        sarif_path = build_sarif(model, run_dir / SARIF_FILE, run_dir / EXTRACTED_DIR)
-    return ReportPaths(html=html_path, xlsx=xlsx_path, sarif=sarif_path)
+    run = load_run(run_dir)
+    written: dict[str, list[Path]] = {}
+    with sharing_model(run):
+        for fmt in chosen:
+            written[fmt.name] = fmt.build(run, run_dir)
+    return ReportPaths(written)
 
 
-__all__ = ["ReportPaths", "build_reports"]
+__all__ = ["ReportPaths", "UnknownFormatError", "build_reports", "format_names"]

@@ -68,9 +68,11 @@ def corpus_run(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def built(run_dir: Path) -> ReportPaths:
     return ReportPaths(
-        html=run_dir / "report" / "index.html",
-        xlsx=run_dir / "report.xlsx",
-        sarif=run_dir / "findings.sarif",
+        {
+            "html": [run_dir / "report" / "index.html"],
+            "xlsx": [run_dir / "report.xlsx"],
+            "sarif": [run_dir / "findings.sarif"],
+        }
     )
 
 

@@ -138,10 +138,10 @@ def test_rebuild_replaces_the_site(tmp_path: Path) -> None:
     from harness.store import write_run
 
     write_run(tmp_path, synthetic_run())
-    build_reports(tmp_path, xlsx=False, sarif=False)
+    build_reports(tmp_path, ["html"])
     stale = tmp_path / "report" / "stale.html"
     stale.write_text("old", encoding="utf-8")
-    paths = build_reports(tmp_path, xlsx=False, sarif=False)
+    paths = build_reports(tmp_path, ["html"])
     assert paths.html == tmp_path / "report" / "index.html" and paths.html.is_file()
     assert not stale.exists()
     assert paths.xlsx is None and paths.sarif is None
@@ -162,7 +162,7 @@ def test_tasks_without_reference_are_listed_on_the_index(tmp_path: Path) -> None
     run = synthetic_run()
     flagged = ("tf-100", HOSTILE_TASK, "tf-not-in-run")
     write_run(tmp_path, replace(run, info=replace(run.info, tasks_without_reference=flagged)))
-    index = build_reports(tmp_path, xlsx=False, sarif=False).html
+    index = build_reports(tmp_path, ["html"]).html
     assert index is not None
     html = index.read_text(encoding="utf-8")
     section = html[html.index('id="tasks-without-reference"') :]
@@ -192,7 +192,7 @@ def test_a_prose_only_ideal_is_flagged_in_the_report(tmp_path: Path) -> None:
     (task / "IDEAL_RESPONSE.md").write_text("Use a versioned, encrypted bucket.\n")
     run = score_paths([tmp_path / "in"], "terraform-aws-production", tmp_path / "out")
     assert run.info.tasks_without_reference == ("task-prose-ideal",)
-    index = build_reports(tmp_path / "out", xlsx=False, sarif=False).html
+    index = build_reports(tmp_path / "out", ["html"]).html
     assert index is not None
     html = index.read_text(encoding="utf-8")
     assert 'id="tasks-without-reference"' in html

@@ -124,7 +124,7 @@ def test_unwritable_characters_are_replaced(tmp_path: Path) -> None:
     criterion = replace(first.criteria[0], message="bell\x07 nul\x00 =1+1")
     broken = replace(first, criteria=(criterion, *first.criteria[1:]))
     write_run(tmp_path, replace(run, responses=(broken,)))
-    paths = build_reports(tmp_path, html=False, sarif=False)
+    paths = build_reports(tmp_path, ["xlsx"])
     assert paths.xlsx is not None
     frame = pd.read_excel(paths.xlsx, sheet_name="Findings")
     assert "bell\ufffd nul\ufffd =1+1" in set(frame["Criterion message"])
