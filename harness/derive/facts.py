@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from harness.checks.reference.checks import span_of
+from harness.checks.common.resources import span_at
 from harness.compare.values import Canon, Resolver
 from harness.terraform.model import Block, Configuration, Resource
 
@@ -233,7 +233,7 @@ def settings(config: Configuration) -> list[Setting]:
                 value = resolver.canon(expr, resource.module) if expr is not None else None
                 kind = _setting_kind(path, leaf, value)
                 if kind is not None:
-                    span = span_of(resource, path) or resource.span
+                    span = span_at(resource.block, path) or resource.span
                     mine[path] = (kind[0], kind[1], f"{span.path}:{span.start_line}")
             if common is None:
                 common = mine

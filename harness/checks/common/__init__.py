@@ -25,6 +25,7 @@ from harness.checks.common.resources import (
     resources_of,
     setting,
     short,
+    span_at,
     span_of,
     subject_of,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "route",
     "setting",
     "short",
+    "span_at",
     "span_of",
     "static_names",
     "strings_of",

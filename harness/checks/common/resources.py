@@ -77,6 +77,25 @@ def span_of(resource: Resource, *paths: str) -> Span:
     return resource.span
 
 
+def span_at(block: Block, path: str) -> Span | None:
+    """The span of the attribute or nested block at a dotted path, following the first block
+    of each name (``versioning`` gives the block, ``versioning.enabled`` its attribute); None
+    when the path is absent. Unlike ``span_of``, a path may end at a block and nothing falls
+    back: reference evidence and derived facts point at the setting or at nothing."""
+    parts = path.split(".")
+    for i, part in enumerate(parts):
+        attribute = block.attr(part)
+        if attribute is not None:
+            return attribute.span
+        children = block.children(part)
+        if not children:
+            return None
+        block = children[0]
+        if i == len(parts) - 1:
+            return block.span
+    return None
+
+
 def evidence_at(ctx: CheckContext, resource: Resource, *paths: str, note: str = "") -> Evidence:
     return ctx.evidence(span_of(resource, *paths), note)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import Field
 
+from harness.checks.common.resources import span_at
 from harness.checks.reference import CATEGORY
 from harness.checks.registry import Params, check
 from harness.checks.types import (
@@ -358,7 +359,7 @@ def _setting_finding(
         return failed(
             f"{subject} is not set{wanted}", ctx.evidence(resource.span), *ideal, subject=subject
         )
-    span = span_of(resource, setting.path) or resource.span
+    span = span_at(resource.block, setting.path) or resource.span
     if setting.equals is None:
         return passed(f"{subject} is set", ctx.evidence(span), *ideal, subject=subject)
     value = resolver.canon(expr, resource.module) if expr is not None else None
@@ -378,27 +379,10 @@ def _ideal_evidence(
     if ctx.reference is None:
         return []
     for resource in ctx.reference.config.resources(setting.type):
-        span = span_of(resource, setting.path)
+        span = span_at(resource.block, setting.path)
         if span is not None:
             return [reference_evidence(ctx.reference, span, setting.label())]
     return []
-
-
-def span_of(resource: Resource, path: str) -> Span | None:
-    """The span of the attribute or nested block at a dotted path."""
-    block = resource.block
-    parts = path.split(".")
-    for i, part in enumerate(parts):
-        attribute = block.attr(part)
-        if attribute is not None:
-            return attribute.span
-        children = block.children(part)
-        if not children:
-            return None
-        block = children[0]
-        if i == len(parts) - 1:
-            return block.span
-    return None
 
 
 def _type_key(module: str, address: str, path: tuple[str, ...]) -> Any:
