@@ -12,7 +12,8 @@ Adding a check never touches the engine: write a function and decorate it with
   words that names a module there (``security.s3_versioning`` -> ``security/s3.py``,
   ``security.no_hardcoded_secrets`` -> ``security/no_hardcoded_secrets.py``), else in
   ``checks.py`` (``tone.professional`` -> ``tone/checks.py``);
-- shared helpers live in ``harness/checks/common/`` only, never in a check subpackage.
+- helpers shared between checks live in ``harness/checks/common/`` (``tone`` still reuses the
+  scans of ``complete.checks`` and ``testing.checks``).
 
 Modules are discovered by walking the subpackages (``check_modules``), and a test asserts
 every module registers something.
