@@ -59,6 +59,13 @@ class CheckSpec:
     func: CheckFunc
     params: type[Params]
     doc: str
+    #: The IaC languages the check reads (``harness.languages`` names); None: it reads only
+    #: the extracted files and the prose, so it applies to any response.
+    languages: tuple[str, ...] | None = ("terraform",)
+
+    def applies_to(self, present: frozenset[str]) -> bool:
+        """Whether the check has something to read among the languages ``present``."""
+        return self.languages is None or any(name in present for name in self.languages)
 
     @property
     def title(self) -> str:
@@ -83,15 +90,27 @@ class UnknownCheckError(KeyError):
 _REGISTRY: dict[str, CheckSpec] = {}
 
 
+#: ``languages=ANY_LANGUAGE``: the check reads only files and prose, whatever the IaC language.
+ANY_LANGUAGE = None
+
+
 def check(
-    id: str, category: str, params: type[Params] = NoParams
+    id: str,
+    category: str,
+    params: type[Params] = NoParams,
+    *,
+    languages: tuple[str, ...] | None = ("terraform",),
 ) -> Callable[[Callable[[CheckContext, Any], Iterable[Finding]]], CheckFunc]:
-    """Register a check function under ``id``. Duplicate ids are a programming error."""
+    """Register a check function under ``id``. Duplicate ids are a programming error.
+
+    ``languages``: the IaC languages whose model the check reads (Terraform by default);
+    ``ANY_LANGUAGE`` for checks of files and prose (tone, tests, truncation)."""
 
     def register(func: Callable[[CheckContext, Any], Iterable[Finding]]) -> CheckFunc:
         if id in _REGISTRY and _REGISTRY[id].func is not func:
             raise ValueError(f"check id {id!r} registered twice")
-        _REGISTRY[id] = CheckSpec(id, category, func, params, inspect.cleandoc(func.__doc__ or ""))
+        doc = inspect.cleandoc(func.__doc__ or "")
+        _REGISTRY[id] = CheckSpec(id, category, func, params, doc, languages)
         return func
 
     return register
@@ -147,6 +166,7 @@ def run_check(spec: CheckSpec, ctx: CheckContext, params: Params) -> tuple[Findi
 
 
 __all__ = [
+    "ANY_LANGUAGE",
     "CheckSpec",
     "NoParams",
     "Params",

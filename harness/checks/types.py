@@ -6,11 +6,13 @@ too so a check module needs one import for everything it uses.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
 from harness.compare import Comparison, compare
 from harness.extract.types import FileTree
+from harness.languages import ParsedModel, build_models, languages_of
 from harness.terraform.model import Configuration
 from harness.vocabulary import (
     Evidence,
@@ -45,6 +47,18 @@ class CheckContext:
 
     def evidence(self, span: Span, note: str = "") -> Evidence:
         return Evidence.from_span(span, self.tree, note)
+
+    @cached_property
+    def languages(self) -> frozenset[str]:
+        """The IaC languages the response or its reference holds files in: a check of
+        another language has nothing to judge here."""
+        return languages_of(self.tree, self.reference.tree if self.reference else None)
+
+    @cached_property
+    def models(self) -> Mapping[str, ParsedModel]:
+        """The response's model in every language present (Terraform's is ``config``)."""
+        others = build_models(self.tree, self.languages - {"terraform"})
+        return {"terraform": self.config, **others}
 
     @cached_property
     def comparison(self) -> Comparison | None:

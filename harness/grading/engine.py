@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.checks.registry import get_check, run_check
-from harness.checks.types import CheckContext, Finding, Status
+from harness.checks.types import CheckContext, Finding, Status, not_applicable
 from harness.results import CriterionResult, CriterionStatus
 from harness.rubric.model import Criterion, Rubric
 
@@ -100,7 +100,16 @@ def aggregate(criterion: Criterion, findings: Sequence[Finding]) -> CriterionRes
 
 
 def evaluate_criterion(criterion: Criterion, ctx: CheckContext) -> CriterionResult:
-    findings = run_check(get_check(criterion.check), ctx, criterion.params)
+    """One criterion: its check's findings, or ``na`` when the check reads a language that
+    neither the response nor its reference holds (never an error)."""
+    spec = get_check(criterion.check)
+    if not spec.applies_to(ctx.languages):
+        wanted = " or ".join(spec.languages or ())
+        findings: tuple[Finding, ...] = (
+            not_applicable(f"no {wanted} code in the response or its reference"),
+        )
+    else:
+        findings = run_check(spec, ctx, criterion.params)
     return aggregate(criterion, findings)
 
 

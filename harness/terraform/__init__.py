@@ -13,6 +13,8 @@ Public API::
 
 from __future__ import annotations
 
+from harness.extract.types import ExtractedFile
+from harness.languages import Language
 from harness.terraform.build import build, is_terraform_file, is_tfvars_file
 from harness.terraform.limits import BuildLimits
 from harness.terraform.model import (
@@ -42,8 +44,18 @@ from harness.terraform.trace import (
 )
 from harness.terraform.validate import block_references, module_references
 
+
+def _claims(file: ExtractedFile) -> bool:
+    """Terraform configuration and variable files (not other HCL such as tests)."""
+    return is_terraform_file(file) or is_tfvars_file(file)
+
+
+#: Terraform's registration with the language seam (entry point in pyproject.toml).
+LANGUAGE = Language("terraform", claims=_claims, build=build, fallback=True)
+
 __all__ = [
     "BUILTIN_ROOTS",
+    "LANGUAGE",
     "PRESERVING_FUNCTIONS",
     "RANDOM_TYPES",
     "Attribute",

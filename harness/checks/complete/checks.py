@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from harness.checks.complete import CATEGORY
-from harness.checks.registry import NoParams, check
+from harness.checks.registry import ANY_LANGUAGE, NoParams, check
 from harness.checks.types import (
     CheckContext,
     Evidence,
@@ -182,7 +182,7 @@ def _diagnostic_evidence(ctx: CheckContext, diagnostic: Diagnostic) -> Evidence:
     return Evidence.from_response(diagnostic.line, diagnostic.message, note=diagnostic.code)
 
 
-@check("complete.no_truncation", CATEGORY)
+@check("complete.no_truncation", CATEGORY, languages=ANY_LANGUAGE)
 def no_truncation(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """The response is not cut off in the middle of a code block.
 
@@ -221,7 +221,7 @@ def no_truncation(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         yield passed(f"all {len(ctx.tree.files)} code blocks are closed", subject="response")
 
 
-@check("complete.no_placeholders", CATEGORY)
+@check("complete.no_placeholders", CATEGORY, languages=ANY_LANGUAGE)
 def no_placeholders(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Code files hold real code, not placeholders for code that was never written.
 
@@ -261,7 +261,7 @@ def no_placeholders(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         )
 
 
-@check("complete.promised_files", CATEGORY)
+@check("complete.promised_files", CATEGORY, languages=ANY_LANGUAGE)
 def promised_files(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Every file shown in the response's own directory drawing is delivered.
 

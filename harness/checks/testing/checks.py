@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from harness.checks.registry import NoParams, check
+from harness.checks.registry import ANY_LANGUAGE, NoParams, check
 from harness.checks.testing import CATEGORY
 from harness.checks.types import CheckContext, Evidence, Finding, failed, passed
 from harness.extract.types import ExtractedFile, FileTree
@@ -161,7 +161,7 @@ def _findings(ctx: CheckContext, kind: str) -> Iterator[Finding]:
         )
 
 
-@check("testing.unit_tests", CATEGORY)
+@check("testing.unit_tests", CATEGORY, languages=ANY_LANGUAGE)
 def unit_tests(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """The response includes unit tests that assert something.
 
@@ -185,7 +185,7 @@ def unit_tests(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     yield from _findings(ctx, "unit")
 
 
-@check("testing.integration_tests", CATEGORY)
+@check("testing.integration_tests", CATEGORY, languages=ANY_LANGUAGE)
 def integration_tests(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """The response includes integration tests that check deployed infrastructure.
 

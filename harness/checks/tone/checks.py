@@ -23,7 +23,7 @@ from harness.checks.complete.checks import (
     placeholders_in,
     truncation_diagnostics,
 )
-from harness.checks.registry import NoParams, check
+from harness.checks.registry import ANY_LANGUAGE, NoParams, check
 from harness.checks.testing.checks import has_tests
 from harness.checks.tone import CATEGORY
 from harness.checks.types import CheckContext, Evidence, Finding, failed, not_applicable, passed
@@ -161,7 +161,7 @@ def tone_hits(tree: FileTree) -> tuple[list[Hit], list[tuple[int, int]]]:
     return hits, clean
 
 
-@check("tone.professional", CATEGORY)
+@check("tone.professional", CATEGORY, languages=ANY_LANGUAGE)
 def professional(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """The prose addressed to the user reads as professional technical writing.
 
@@ -235,7 +235,7 @@ def _shortfalls(ctx: CheckContext) -> list[Evidence]:
     return found
 
 
-@check("tone.no_overclaim", CATEGORY)
+@check("tone.no_overclaim", CATEGORY, languages=ANY_LANGUAGE)
 def no_overclaim(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Claims of completeness or readiness are backed by what the response delivers.
 
