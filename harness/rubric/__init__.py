@@ -7,14 +7,10 @@ The file format is documented in ``harness.rubric.schema``.
 
 from __future__ import annotations
 
-from harness.rubric.loader import (
-    SEARCH_DIRS,
-    RubricError,
-    available_rubrics,
-    find_rubric,
-    load_rubric,
-)
+from harness.rubric.errors import RubricError
+from harness.rubric.loader import load_rubric
 from harness.rubric.model import Category, Criterion, Rubric
+from harness.rubric.reading import SEARCH_DIRS, available_rubrics, find_rubric
 
 __all__ = [
     "SEARCH_DIRS",

@@ -9,8 +9,6 @@ one pass, not one error per run); only unusable YAML or a broken ``extends`` cha
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_origin
@@ -18,83 +16,25 @@ from typing import Any, get_origin
 from pydantic import ValidationError
 
 from harness.checks.registry import CheckSpec, load_checks
+from harness.rubric.errors import (
+    Place,
+    Problems,
+    RubricError,
+    did_you_mean,
+)
 from harness.rubric.model import Category, Criterion, Rubric
+from harness.rubric.reading import (
+    SEARCH_DIRS,
+    ParsedFile,
+    available_rubrics,
+    find_rubric,
+    read_chain,
+)
 from harness.rubric.schema import (
     DEFAULT_GATE_CAP,
-    ID_PATTERN,
     CriterionSpec,
-    RubricFile,
 )
-from harness.rubric.yamldoc import PathKey, YamlDoc, YamlDocError, load_yaml
-from harness.shipped import rubric_dir
-
-MAX_EXTENDS_DEPTH = 8
-#: How many problems ``str(RubricError)`` lists before ``(+N more)``.
-MAX_REPORTED_ERRORS = 20
-#: Where rubric ids are looked up: the package data (the checkout's rubrics/ links there).
-SEARCH_DIRS: tuple[Path, ...] = (rubric_dir(),)
-
-
-class RubricError(ValueError):
-    """A rubric cannot be used.
-
-    ``problems`` holds every problem found, each one line starting with ``file:line``;
-    ``str()`` lists them one per line, at most ``MAX_REPORTED_ERRORS`` and then ``(+N more)``,
-    so a file with many mistakes still gives a readable CLI message.
-    """
-
-    def __init__(self, *problems: str) -> None:
-        super().__init__(*problems)
-        self.problems: tuple[str, ...] = problems
-
-    def __str__(self) -> str:
-        shown = list(self.problems[:MAX_REPORTED_ERRORS])
-        hidden = len(self.problems) - len(shown)
-        if hidden > 0:
-            shown.append(f"(+{hidden} more)")
-        return "\n".join(shown)
-
-
-def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """`` (did you mean a, b?)`` for close matches of a mistyped id, else ``""``."""
-    close = difflib.get_close_matches(word, list(candidates), n=3)
-    return f" (did you mean {', '.join(close)}?)" if close else ""
-
-
-class _Problems:
-    """Problems collected while loading, reported together sorted by file then line."""
-
-    def __init__(self) -> None:
-        self._items: dict[str, tuple[int, int]] = {}  # message -> (file order, line)
-        self._files: dict[Path, int] = {}
-
-    def __bool__(self) -> bool:
-        return bool(self._items)
-
-    def add(self, doc: YamlDoc, key: PathKey, text: str) -> None:
-        line = doc.line(key)
-        order = self._files.setdefault(doc.path, len(self._files))
-        self._items.setdefault(f"{doc.path}:{line}: {text}", (order, line))
-
-    def at(self, place: _Place, text: str) -> None:
-        self.add(place.doc, place.key, text)
-
-    def error(self) -> RubricError:
-        ordered = sorted(self._items, key=lambda message: self._items[message])
-        return RubricError(*ordered)
-
-    def raise_if_any(self) -> None:
-        if self._items:
-            raise self.error()
-
-
-@dataclass(frozen=True)
-class _Place:
-    doc: YamlDoc
-    key: PathKey
-
-    def __str__(self) -> str:
-        return self.doc.where(self.key)
+from harness.rubric.yamldoc import PathKey, YamlDoc
 
 
 @dataclass
@@ -102,7 +42,7 @@ class _MergedCriterion:
     id: str
     values: dict[str, Any] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
-    places: dict[str, _Place] = field(default_factory=dict)  # field or "params.<key>" -> place
+    places: dict[str, Place] = field(default_factory=dict)  # field or "params.<key>" -> place
 
 
 @dataclass
@@ -110,25 +50,7 @@ class _MergedCategory:
     id: str
     title: str | None = None
     weight: float | None = None
-    place: _Place | None = None
-
-
-def find_rubric(ref: str, search_dirs: tuple[Path, ...] = SEARCH_DIRS) -> Path | None:
-    """The file of a rubric id (``<dir>/<id>.yaml`` in one of ``search_dirs``), or None."""
-    if not ID_PATTERN.match(ref):
-        return None
-    for folder in search_dirs:
-        for suffix in (".yaml", ".yml"):
-            candidate = folder / f"{ref}{suffix}"
-            if candidate.is_file():
-                return candidate
-    return None
-
-
-def available_rubrics(search_dirs: tuple[Path, ...] = SEARCH_DIRS) -> list[str]:
-    """Ids of the rubrics shipped in ``search_dirs`` (by file name)."""
-    found = {p.stem for folder in search_dirs if folder.is_dir() for p in folder.glob("*.y*ml")}
-    return sorted(found)
+    place: Place | None = None
 
 
 def load_rubric(path_or_id: str | Path, *, search_dirs: tuple[Path, ...] = SEARCH_DIRS) -> Rubric:
@@ -142,161 +64,19 @@ def load_rubric(path_or_id: str | Path, *, search_dirs: tuple[Path, ...] = SEARC
                 f"{path_or_id}: no such rubric file or rubric id (shipped rubrics: {known})"
             )
         path = found
-    problems = _Problems()
-    chain = _read_chain(path.resolve(), search_dirs, problems)
+    problems = Problems()
+    chain = read_chain(path.resolve(), search_dirs, problems)
     return _resolve(chain, load_checks(), problems)
 
 
 # -- reading files and the extends chain ------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _File:
-    """One file of the chain. When entries were dropped for schema errors, ``positions`` maps
-    each kept entry to its index in the file (for ``file:line``) and ``broken_categories``
-    names the dropped categories, so criteria naming them are not also "unknown category"."""
-
-    doc: YamlDoc
-    spec: RubricFile
-    positions: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    broken_categories: frozenset[str] = frozenset()
-
-    def key(self, section: str, index: int) -> PathKey:
-        """The key path in the file of the ``index``-th kept entry of ``section``."""
-        kept = self.positions.get(section)
-        return (section, kept[index] if kept is not None else index)
-
-
-def _describe(doc: YamlDoc, loc: tuple[Any, ...]) -> str:
-    """A readable name for a pydantic error location: ``criterion 'x': weight``."""
-    if len(loc) >= 2 and loc[0] in ("criteria", "categories") and isinstance(loc[1], int):
-        items = doc.data.get(loc[0]) if isinstance(doc.data, dict) else None
-        item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
-        name = item.get("id") if isinstance(item, dict) else None
-        kind = "criterion" if loc[0] == "criteria" else "category"
-        label = f"{kind} {name!r}" if isinstance(name, str) else f"{loc[0]}[{loc[1]}]"
-        rest = ".".join(str(part) for part in loc[2:])
-        return f"{label}: {rest}" if rest else label
-    return ".".join(str(part) for part in loc) or "rubric"
-
-
-def _add_validation_errors(doc: YamlDoc, exc: ValidationError, problems: _Problems) -> None:
-    for error in exc.errors():
-        loc = tuple(error["loc"])
-        if error["type"] == "extra_forbidden":
-            message = "unknown key"
-        elif error["type"] == "missing":
-            message = "required"
-        else:
-            message = error["msg"]
-        problems.add(doc, loc, f"{_describe(doc, loc)}: {message}")
-
-
-def _item_index(loc: tuple[Any, ...]) -> tuple[str, int] | None:
-    """``("criteria", 3)`` when a pydantic error is inside one list entry, else None."""
-    if len(loc) >= 2 and loc[0] in ("criteria", "categories") and isinstance(loc[1], int):
-        return str(loc[0]), loc[1]
-    return None
-
-
-def _salvage(doc: YamlDoc, exc: ValidationError) -> _File | None:
-    """The file without its invalid list entries, so the rest can still be checked (and its
-    problems reported in the same run); None when a top-level key itself is invalid."""
-    bad = [_item_index(tuple(error["loc"])) for error in exc.errors()]
-    drop = {item for item in bad if item is not None}
-    if None in bad:  # a top-level key is wrong: nothing sensible to merge
-        return None
-    data = dict(doc.data)
-    positions: dict[str, tuple[int, ...]] = {}
-    broken: set[str] = set()
-    for section in ("criteria", "categories"):
-        entries = data.get(section)
-        if not isinstance(entries, list):
-            continue
-        positions[section] = tuple(i for i in range(len(entries)) if (section, i) not in drop)
-        data[section] = [entries[i] for i in positions[section]]
-        if section == "categories":
-            for index, entry in enumerate(entries):
-                name = entry.get("id") if isinstance(entry, dict) else None
-                if (section, index) in drop and isinstance(name, str):
-                    broken.add(name)
-    try:
-        spec = RubricFile.model_validate(data)
-    except ValidationError:
-        return None
-    return _File(doc, spec, positions, frozenset(broken))
-
-
-def _read_one(path: Path, problems: _Problems) -> _File:
-    """Read and validate one file; unusable YAML or schema raise with everything so far."""
-    try:
-        doc = load_yaml(path)
-    except YamlDocError as exc:
-        raise RubricError(*problems.error().problems, str(exc)) from None
-    if not isinstance(doc.data, dict):
-        problems.add(doc, (), "a rubric must be a mapping (id, categories, criteria)")
-        raise problems.error()
-    try:
-        return _File(doc, RubricFile.model_validate(doc.data))
-    except ValidationError as exc:
-        _add_validation_errors(doc, exc, problems)
-        salvaged = _salvage(doc, exc)
-    if salvaged is None:
-        raise problems.error()
-    return salvaged
-
-
-def _read_chain(path: Path, search_dirs: tuple[Path, ...], problems: _Problems) -> list[_File]:
-    """The files of the extends chain, base first."""
-    chain: list[_File] = []
-    seen: list[Path] = []
-    current: Path | None = path
-    while current is not None:
-        if current in seen:
-            cycle = " -> ".join(p.name for p in (*seen, current))
-            problems.add(chain[-1].doc, ("extends",), f"extends: cycle {cycle}")
-            raise problems.error()
-        if len(seen) > MAX_EXTENDS_DEPTH:
-            text = f"extends: deeper than {MAX_EXTENDS_DEPTH} levels"
-            problems.add(chain[-1].doc, ("extends",), text)
-            raise problems.error()
-        seen.append(current)
-        file = _read_one(current, problems)
-        chain.append(file)
-        current = None
-        if file.spec.extends:
-            current = _extends_target(file.doc, file.spec.extends, search_dirs, problems)
-    chain.reverse()
-    return chain
-
-
-def _extends_target(
-    doc: YamlDoc, ref: str, search_dirs: tuple[Path, ...], problems: _Problems
-) -> Path:
-    relative = (doc.path.parent / ref).resolve()
-    if relative.is_file():
-        return relative
-    by_id = find_rubric(ref, search_dirs)
-    if by_id is not None:
-        return by_id.resolve()
-    known = ", ".join(available_rubrics(search_dirs)) or "none"
-    problems.add(
-        doc,
-        ("extends",),
-        f"extends: {ref!r} is neither a file next to {doc.path.name} nor a shipped rubric id "
-        f"(shipped: {known})",
-    )
-    raise problems.error()
-
-
-# -- merging and validation ---------------------------------------------------------------
-
-
 _CRITERION_FIELDS = ("title", "category", "check", "weight", "severity", "gate", "why", "disabled")
 
 
 def _merge(
-    chain: list[_File], problems: _Problems
+    chain: list[ParsedFile], problems: Problems
 ) -> tuple[dict[str, _MergedCategory], dict[str, _MergedCriterion], dict[str, Any]]:
     categories: dict[str, _MergedCategory] = {}
     criteria: dict[str, _MergedCriterion] = {}
@@ -311,7 +91,7 @@ def _merge(
             top["gate_cap"] = spec.scoring.gate_cap
         seen: set[str] = set()
         for index, category in enumerate(spec.categories):
-            place = _Place(doc, file.key("categories", index))
+            place = Place(doc, file.key("categories", index))
             if category.id in seen:
                 problems.at(place, f"duplicate category id {category.id!r}")
                 continue
@@ -375,25 +155,25 @@ def _merge_criterion(
     merged = criteria.get(criterion.id)
     if merged is None:
         merged = criteria[criterion.id] = _MergedCriterion(criterion.id)
-        merged.places["id"] = _Place(doc, (*base, "id"))
+        merged.places["id"] = Place(doc, (*base, "id"))
     for name in _CRITERION_FIELDS:
         value = getattr(criterion, name)
         if value is not None:
             merged.values[name] = value
-            merged.places[name] = _Place(doc, (*base, name))
+            merged.places[name] = Place(doc, (*base, name))
     for key, value in (criterion.params or {}).items():
         merged.params[key] = value
-        merged.places[f"params.{key}"] = _Place(doc, (*base, "params", key))
+        merged.places[f"params.{key}"] = Place(doc, (*base, "params", key))
     if criterion.params is not None and not criterion.params:
-        merged.places.setdefault("params", _Place(doc, (*base, "params")))
+        merged.places.setdefault("params", Place(doc, (*base, "params")))
 
 
 def _params_errors(
     merged: _MergedCriterion,
     check: CheckSpec,
     exc: ValidationError,
-    fallback: _Place,
-    problems: _Problems,
+    fallback: Place,
+    problems: Problems,
 ) -> None:
     accepted = ", ".join(
         f"{name}: {type_name(info.annotation)}" for name, info in check.params.model_fields.items()
@@ -418,7 +198,7 @@ def type_name(annotation: Any) -> str:
     return str(annotation).replace("typing.", "")
 
 
-def _resolve(chain: list[_File], registry: dict[str, CheckSpec], problems: _Problems) -> Rubric:
+def _resolve(chain: list[ParsedFile], registry: dict[str, CheckSpec], problems: Problems) -> Rubric:
     top_file = chain[-1]
     top_doc, top_spec = top_file.doc, top_file.spec
     merged_categories, merged_criteria, top = _merge(chain, problems)
@@ -466,7 +246,7 @@ def _resolve_criterion(
     registry: dict[str, CheckSpec],
     category_ids: set[str],
     known_categories: set[str],
-    problems: _Problems,
+    problems: Problems,
 ) -> Criterion | None:
     """The enabled criterion, or None after adding each of its problems to ``problems``."""
     values = merged.values

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from harness.cli import app
 from harness.rubric import RubricError, load_rubric
-from harness.rubric.loader import MAX_REPORTED_ERRORS
+from harness.rubric.errors import MAX_REPORTED_ERRORS
 from tests.rubric.test_loader import BASE, write
 
 
