@@ -12,11 +12,14 @@ from collections.abc import Iterator
 
 from harness.compare.types import AttributeComparison, AttrStatus
 from harness.compare.values import Canon, Resolver
+from harness.facts import security_names
 from harness.terraform.model import Block
 
 #: Path components that make an attribute security-relevant: encryption, public access,
-#: versioning, network exposure, identity policies, secrets handling.
-SECURITY_NAMES = frozenset(
+#: versioning, network exposure, identity policies, secrets handling. The security arguments of
+#: the setting-facts table (``harness.facts``) are always included; the names below cover the
+#: arguments the table has no row for.
+SECURITY_NAMES = security_names() | frozenset(
     {
         # encryption at rest and in transit
         "server_side_encryption_configuration",

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from harness import facts as setting_facts
 from harness.checks.common.resources import span_at
 from harness.compare.values import Canon, Resolver
 from harness.terraform.model import Block, Configuration, Resource
@@ -47,27 +48,11 @@ PRESENCE_ONLY = frozenset({"kms_key_id", "kms_master_key_id", "kms_key_arn"})
 #: Lifecycle settings (meta-arguments and SSM ``overwrite``).
 LIFECYCLE_BOOLS = {"create_before_destroy": True, "prevent_destroy": True, "overwrite": True}
 LIFECYCLE_PRESENCE = frozenset({"ignore_changes"})
-#: Settings a generic criterion already judges: (type or "*", path) -> criterion id. The
+#: Settings a generic criterion already judges: (type or "*", path) -> criterion id, from the
+#: table in ``harness.facts``. The
 #: derived settings criteria leave them out while that criterion is enabled, so one missing
 #: setting is not counted three times.
-COVERED_BY: dict[tuple[str, str], str] = {
-    ("*", "lifecycle.create_before_destroy"): "lifecycle.create_before_destroy",
-    ("aws_ssm_parameter", "overwrite"): "lifecycle.ssm_overwrite",
-    ("aws_db_instance", "storage_encrypted"): "security.rds_encrypted",
-    ("aws_rds_cluster", "storage_encrypted"): "security.rds_encrypted",
-    ("aws_db_instance", "publicly_accessible"): "security.rds_not_public",
-    ("aws_rds_cluster_instance", "publicly_accessible"): "security.rds_not_public",
-    ("aws_s3_bucket_public_access_block", "block_public_acls"): "security.s3_public_access_block",
-    ("aws_s3_bucket_public_access_block", "block_public_policy"): "security.s3_public_access_block",
-    ("aws_s3_bucket_public_access_block", "ignore_public_acls"): "security.s3_public_access_block",
-    ("aws_s3_bucket_public_access_block", "restrict_public_buckets"): (
-        "security.s3_public_access_block"
-    ),
-    ("aws_s3_bucket_versioning", "versioning_configuration.status"): "security.s3_versioning",
-    ("aws_instance", "root_block_device.encrypted"): "security.ebs_encrypted",
-    ("aws_launch_template", "block_device_mappings.ebs.encrypted"): "security.ebs_encrypted",
-    ("aws_ebs_volume", "encrypted"): "security.ebs_encrypted",
-}
+COVERED_BY: dict[tuple[str, str], str] = setting_facts.covered_by()
 
 
 def covered_by(setting_type: str, path: str) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from harness.checks.common.resources import evidence_at, setting, short, subject_of
 from harness.checks.common.values import bool_of
 from harness.checks.types import CheckContext, Evidence, Finding, Status
+from harness.facts import fact_for
 from harness.terraform.model import Resource
 
 
@@ -37,3 +38,27 @@ def bool_setting(
         return Finding(unknown, message, shown, subject)
     status = Status.PASS if value == want else Status.FAIL
     return Finding(status, setting(name, expr.text, value), (evidence,), subject)
+
+
+def table_setting(
+    ctx: CheckContext,
+    resource: Resource,
+    criterion: str,
+    name: str,
+    *,
+    evidence: Evidence | None = None,
+) -> Finding:
+    """``bool_setting`` with want, default and unknown read from ``harness.facts`` (the row of
+    ``criterion`` for this argument and the resource's type)."""
+    fact = fact_for(criterion, name, resource.type)
+    if not isinstance(fact.want, bool) or not isinstance(fact.default, bool):
+        raise TypeError(f"{criterion} {name}: not a boolean setting fact")
+    return bool_setting(
+        ctx,
+        resource,
+        name,
+        want=fact.want,
+        default=fact.default,
+        unknown=Status(fact.unknown),
+        evidence=evidence,
+    )

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from harness.checks.common import evidence_at, resources_of, short, subject_of
-from harness.checks.common.settings import bool_setting
+from harness.checks.common.settings import table_setting
 from harness.checks.lifecycle import CATEGORY
 from harness.checks.registry import Params, check
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
+from harness.facts import types_of
 
 
 class CreateBeforeDestroyParams(Params):
@@ -28,7 +29,7 @@ class CreateBeforeDestroyParams(Params):
 
 class SsmOverwriteParams(Params):
     types: list[str] = Field(
-        default_factory=lambda: ["aws_ssm_parameter"],
+        default_factory=lambda: types_of("lifecycle.ssm_overwrite", "overwrite"),
         description="Resource types that must set overwrite = true.",
     )
 
@@ -130,4 +131,4 @@ def ssm_overwrite(ctx: CheckContext, params: SsmOverwriteParams) -> Iterator[Fin
         yield not_applicable("no SSM parameter")
         return
     for resource in subjects:
-        yield bool_setting(ctx, resource, "overwrite", want=True, default=False)
+        yield table_setting(ctx, resource, "lifecycle.ssm_overwrite", "overwrite")

@@ -11,22 +11,23 @@ from harness.checks.common import (
     resources_of,
     subject_of,
 )
-from harness.checks.common.settings import bool_setting
+from harness.checks.common.settings import table_setting
 from harness.checks.registry import Params, check
 from harness.checks.security import CATEGORY
-from harness.checks.types import CheckContext, Finding, Status, not_applicable, passed
+from harness.checks.types import CheckContext, Finding, not_applicable, passed
+from harness.facts import types_of
 
 
 class RdsEncryptedParams(Params):
     types: list[str] = Field(
-        default_factory=lambda: ["aws_db_instance", "aws_rds_cluster"],
+        default_factory=lambda: types_of("security.rds_encrypted", "storage_encrypted"),
         description="Database types that must set storage_encrypted = true.",
     )
 
 
 class RdsPublicParams(Params):
     types: list[str] = Field(
-        default_factory=lambda: ["aws_db_instance", "aws_rds_cluster_instance"],
+        default_factory=lambda: types_of("security.rds_not_public", "publicly_accessible"),
         description="Database types whose publicly_accessible must not be true.",
     )
 
@@ -71,8 +72,8 @@ def rds_encrypted(ctx: CheckContext, params: RdsEncryptedParams) -> Iterator[Fin
             message = "read replica: inherits the source's encryption"
             yield passed(message, evidence, subject=subject_of(ctx.config, db))
             continue
-        yield bool_setting(
-            ctx, db, "storage_encrypted", want=True, default=False, evidence=evidence
+        yield table_setting(
+            ctx, db, "security.rds_encrypted", "storage_encrypted", evidence=evidence
         )
 
 
@@ -109,7 +110,5 @@ def rds_not_public(ctx: CheckContext, params: RdsPublicParams) -> Iterator[Findi
         yield not_applicable("no RDS database instance")
         return
     for db in subjects:
-        # a value that may be true is already an exposure: unresolved fails
-        yield bool_setting(
-            ctx, db, "publicly_accessible", want=False, default=False, unknown=Status.FAIL
-        )
+        # a value that may be true is already an exposure: the table says unresolved fails
+        yield table_setting(ctx, db, "security.rds_not_public", "publicly_accessible")
