@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from harness.checks.complete.checks import placeholders_in, promised_status
+from harness.checks.common.files import placeholders_in, promised_status
 from harness.checks.registry import get_check
 from harness.checks.types import Finding, Status
 from harness.extract.types import Convention, ExtractedFile, FileTree, NameEvidence, Origin

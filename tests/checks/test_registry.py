@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import pkgutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from pydantic import Field, ValidationError
@@ -70,6 +72,49 @@ def test_check_modules_are_only_in_prefix_subpackages() -> None:
     assert top_level <= {"__init__", "registry", "types"}, top_level
     assert all(name.count(".") == 3 for name in check_modules())
     assert not any(".common." in name for name in check_modules())
+
+
+def _imported_modules(tree: ast.Module, package: str) -> Iterator[str]:
+    """Every module an import statement in ``tree`` names (relative imports resolved
+    against ``package``)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                module = f"{base}.{node.module}" if node.module else base
+            else:
+                module = node.module or ""
+            yield module
+            yield from (f"{module}.{alias.name}" for alias in node.names)
+
+
+def test_no_check_subpackage_imports_another() -> None:
+    """Helpers shared between check subpackages live in ``checks/common/``: a module of
+    ``harness.checks.X`` never imports ``harness.checks.Y`` for another check prefix."""
+    import harness.checks as package
+
+    prefixes = {
+        m.name for m in pkgutil.iter_modules(package.__path__) if m.ispkg and m.name != "common"
+    }
+    crossings: list[str] = []
+    for prefix in sorted(prefixes):
+        folder = Path(package.__path__[0]) / prefix
+        for path in sorted(folder.rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for module in _imported_modules(tree, f"harness.checks.{prefix}"):
+                parts = module.split(".")
+                if parts[:2] == ["harness", "checks"] and len(parts) > 2:
+                    other = parts[2]
+                    if other in prefixes and other != prefix:
+                        crossings.append(f"{path.relative_to(folder.parent)} imports {module}")
+    assert not crossings, crossings
+
+
+def test_the_import_walk_sees_cross_imports() -> None:
+    tree = ast.parse("from harness.checks.complete.checks import code_files\nimport os\n")
+    assert "harness.checks.complete.checks" in set(_imported_modules(tree, "harness.checks.tone"))
 
 
 def test_unknown_id_is_an_error() -> None:

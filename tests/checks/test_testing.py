@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from harness.checks.common.suites import analyse
 from harness.checks.registry import get_check
-from harness.checks.testing.checks import analyse
 from harness.checks.types import Finding, Status
 from harness.extract.types import Convention, ExtractedFile, NameEvidence, Origin
 from tests.checks.fixtures import FIXTURES, context_for, subjects

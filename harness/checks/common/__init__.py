@@ -9,6 +9,15 @@ from harness.checks.common.cidr import (
     vpc_networks,
     within,
 )
+from harness.checks.common.files import (
+    CODE_LANGUAGES,
+    Placeholder,
+    code_files,
+    missing_promised,
+    placeholders_in,
+    promised_status,
+    truncation_diagnostics,
+)
 from harness.checks.common.policy import (
     IDENTITY_POLICY_TYPES,
     PolicyDocument,
@@ -29,6 +38,7 @@ from harness.checks.common.resources import (
     span_of,
     subject_of,
 )
+from harness.checks.common.suites import SuiteFile, analyse, find_tests, has_tests
 from harness.checks.common.values import (
     Value,
     bool_of,
@@ -47,18 +57,25 @@ from harness.checks.common.values import (
 )
 
 __all__ = [
+    "CODE_LANGUAGES",
     "IDENTITY_POLICY_TYPES",
     "Network",
+    "Placeholder",
     "PolicyDocument",
     "Statement",
+    "SuiteFile",
     "Value",
+    "analyse",
     "attribute_at",
     "bool_of",
     "callers",
+    "code_files",
     "definitions",
     "describe_route",
     "evidence_at",
+    "find_tests",
     "flat_values",
+    "has_tests",
     "hop_text",
     "identity_policies",
     "is_open",
@@ -66,10 +83,13 @@ __all__ = [
     "iter_blocks",
     "linked",
     "linked_targets",
+    "missing_promised",
     "module_prefix",
     "number_of",
     "origins",
     "parse_cidr",
+    "placeholders_in",
+    "promised_status",
     "read_policy",
     "resources_of",
     "route",
@@ -80,6 +100,7 @@ __all__ = [
     "static_names",
     "strings_of",
     "subject_of",
+    "truncation_diagnostics",
     "values_of",
     "vpc_networks",
     "within",

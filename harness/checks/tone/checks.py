@@ -17,14 +17,14 @@ from typing import Any
 
 import yaml
 
-from harness.checks.complete.checks import (
+from harness.checks.common.files import (
     code_files,
     missing_promised,
     placeholders_in,
     truncation_diagnostics,
 )
+from harness.checks.common.suites import has_tests
 from harness.checks.registry import ANY_LANGUAGE, NoParams, check
-from harness.checks.testing.checks import has_tests
 from harness.checks.tone import CATEGORY
 from harness.checks.types import CheckContext, Evidence, Finding, failed, not_applicable, passed
 from harness.extract.types import FileTree
