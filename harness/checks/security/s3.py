@@ -23,6 +23,7 @@ from harness.checks.common import (
 from harness.checks.registry import NoParams, check
 from harness.checks.security import CATEGORY
 from harness.checks.types import CheckContext, Evidence, Finding, failed, not_applicable, passed
+from harness.facts import facts_of
 from harness.terraform.model import Block, Resource
 
 BUCKET = "aws_s3_bucket"
@@ -30,12 +31,8 @@ SSE = "aws_s3_bucket_server_side_encryption_configuration"
 PAB = "aws_s3_bucket_public_access_block"
 ACCOUNT_PAB = "aws_s3_account_public_access_block"
 VERSIONING = "aws_s3_bucket_versioning"
-PAB_FLAGS = (
-    "block_public_acls",
-    "block_public_policy",
-    "ignore_public_acls",
-    "restrict_public_buckets",
-)
+#: The four flags of a public access block, in the order of the setting-facts table.
+PAB_FLAGS = tuple(row.path for row in facts_of("security.s3_public_access_block"))
 
 
 def _companions(ctx: CheckContext, kind: str, buckets: list[Resource]) -> dict[int, list[Resource]]:
