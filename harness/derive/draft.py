@@ -19,17 +19,15 @@ from typing import Any
 
 from harness.checks.registry import CheckSpec, load_checks, run_check
 from harness.checks.types import CheckContext, Finding, ReferenceContext, Status
-from harness.compare import compare
 from harness.derive import facts
 from harness.derive.facts import NewCriterion, Proposal
 from harness.derive.render import render
 from harness.derive.types import Decision, DerivedRubric
-from harness.extract import extract, tree_from_directory
 from harness.extract.types import FileTree
 from harness.rubric.loader import load_rubric
 from harness.rubric.model import Rubric
+from harness.run.pipeline import compared_with_itself, reference_from
 from harness.tasks import IDEAL_ID
-from harness.terraform import build
 from harness.terraform.model import Configuration
 
 DEFAULT_BASE = "terraform-aws-production"
@@ -45,32 +43,38 @@ class DeriveError(ValueError):
 class ReferenceInput:
     task_id: str
     source: str
-    tree: FileTree
-    config: Configuration
+    reference: ReferenceContext
+
+    @property
+    def tree(self) -> FileTree:
+        return self.reference.tree
+
+    @property
+    def config(self) -> Configuration:
+        return self.reference.config
 
 
 def load_reference(path: Path) -> ReferenceInput:
     """A reference tree (folder of .tf files), an ``IDEAL_RESPONSE.md``, or a task folder
     (a folder without .tf files that holds an ``IDEAL_RESPONSE.md``), read the way the score
-    run reads a reference."""
+    run reads a reference (``harness.run.reference_from``)."""
     has_tf = path.is_dir() and next(path.rglob("*.tf"), None) is not None
     if path.is_dir() and not has_tf and (path / IDEAL_NAME).is_file():
-        task_id, tree = path.name, extract(path / IDEAL_NAME, response_id=IDEAL_ID)
+        task_id, reference = path.name, reference_from(path / IDEAL_NAME, response_id=IDEAL_ID)
     elif path.is_file():
         if path.suffix.lower() != ".md":
             raise DeriveError(f"{path}: expected a reference folder, a task folder or a .md file")
-        task_id, tree = path.parent.name, extract(path, response_id=path.stem)
+        task_id, reference = path.parent.name, reference_from(path, response_id=path.stem)
     elif path.is_dir():
-        task_id, tree = path.name, tree_from_directory(path)
+        task_id, reference = path.name, reference_from(path)
     else:
         raise DeriveError(f"{path}: no such file or folder")
-    return ReferenceInput(task_id, str(path), tree, build(tree))
+    return ReferenceInput(task_id, str(path), reference)
 
 
 def reference_context(ref: ReferenceInput) -> CheckContext:
     """The reference graded as a response, with itself as the reference."""
-    comparison = compare(ref.tree, ref.config, ref.tree, ref.config)
-    reference = ReferenceContext(ref.tree, ref.config, comparison)
+    reference = compared_with_itself(ref.reference)
     return CheckContext(ref.task_id, "reference", ref.tree, ref.config, reference)
 
 

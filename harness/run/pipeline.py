@@ -67,8 +67,12 @@ def compare_with(
     return comparison, summarise(comparison)
 
 
-def reference_from(source: Path | FileTree | ReferenceContext) -> ReferenceContext:
-    """A reference context from a Terraform directory, a markdown ideal response, or a tree."""
+def reference_from(
+    source: Path | FileTree | ReferenceContext, *, response_id: str = IDEAL_ID
+) -> ReferenceContext:
+    """A reference context from a Terraform directory, a markdown ideal response (extracted as
+    ``response_id``), or a tree: the one place a reference is built (the score run, the task
+    walk and derive all come here)."""
     if isinstance(source, ReferenceContext):
         return source
     if isinstance(source, FileTree):
@@ -76,8 +80,14 @@ def reference_from(source: Path | FileTree | ReferenceContext) -> ReferenceConte
     elif source.is_dir():
         tree = tree_from_directory(source)
     else:
-        tree = extract_response(source, IDEAL_ID)
+        tree = extract_response(source, response_id)
     return ReferenceContext(tree=tree, config=build_model(tree))
+
+
+def compared_with_itself(reference: ReferenceContext) -> ReferenceContext:
+    """The reference as its own response's reference: with its comparison with itself."""
+    comparison = compare(reference.tree, reference.config, reference.tree, reference.config)
+    return replace(reference, comparison=comparison)
 
 
 def evaluate_reference(

@@ -16,11 +16,11 @@ from harness.results import CriterionResult, ResponseResult
 from harness.rubric import Rubric
 from harness.run.pipeline import (
     Clock,
-    build_model,
     evaluate_reference,
     extract_response,
     failed_result,
     grade_tree,
+    reference_from,
 )
 from harness.run.plan import TaskPlan, Unit, UnitKind
 from harness.tasks import ResponseSource
@@ -96,7 +96,7 @@ def task_reference(
     clock = Clock()
     tree = trees.own(ideal, clock)
     with clock.stage("model"):
-        return ReferenceContext(tree, build_model(tree))
+        return reference_from(tree)
 
 
 def iter_task(
