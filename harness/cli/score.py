@@ -1,8 +1,9 @@
-"""`iac-harness score`: grade responses into a run folder, print a summary, build reports."""
+"""`iac-harness score`: grade responses into a run folder, print a summary, build reports.
+
+The summary table and its notes are ``harness.cli.summary``."""
 
 from __future__ import annotations
 
-import io
 import os
 import shlex
 import shutil
@@ -12,24 +13,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich import box
-from rich.console import Console
 from rich.markup import escape
-from rich.measure import Measurement
-from rich.table import Table
 
 from harness import shipped
 from harness.cli.common import console, err_console, fail, output_folder
 from harness.cli.report import ReportsOption, chosen_formats
-from harness.results import RunData
+from harness.cli.summary import summary_notes, summary_table
 from harness.store import RESPONSES_JSONL, RESULTS_JSONL, RUN_JSON, SCORES_CSV
 
 DEFAULT_RUBRIC = "terraform-aws-production"
-MAX_TABLE_ROWS = 60
-ID_WIDTH = 24  # id columns are cut to this before any category column is dropped
-MIN_ID_WIDTH = ID_WIDTH  # response ids (MODEL_RESPONSE2+overlay) stay whole over categories
-MIN_TASK_WIDTH = 12
-IDEAL = " (ideal)"
 
 EPILOG = "\n\n".join(
     [
@@ -95,152 +87,6 @@ def _restore(out: Path, aside: Path | None) -> None:
         return
     shutil.rmtree(out, ignore_errors=True)
     aside.rename(out)
-
-
-def _fmt(value: float | None, digits: int = 0) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
-def _coloured(value: float | None, digits: int = 0) -> str:
-    """A 0-100 score coloured like a traffic light (the number itself carries the meaning)."""
-    if value is None:
-        return "[dim]–[/dim]"
-    colour = "green" if value >= 80 else "yellow" if value >= 50 else "red"
-    return f"[{colour}]{_fmt(value, digits)}[/{colour}]"
-
-
-def _short(criterion_ids: tuple[str, ...] | list[str]) -> str:
-    return ", ".join(c.split(".", 1)[-1] for c in criterion_ids)
-
-
-def _middle(text: str, width: int) -> str:
-    """``text`` shortened in the middle (``tf-34…798``): ids differ at both ends, so never
-    cut the end off."""
-    if len(text) <= width:
-        return text
-    if width <= 1:
-        return "…"[:width]
-    tail = (width - 1) // 2
-    return text[: width - 1 - tail] + "…" + text[len(text) - tail :]
-
-
-def _measure(table: Table) -> int:
-    """The width ``table`` takes when nothing is shrunk."""
-    wide = Console(width=100_000, file=io.StringIO())
-    return Measurement.get(wide, wide.options, table).maximum
-
-
-def summary_table(run: RunData, width: int | None = None, max_rows: int = MAX_TABLE_ROWS) -> Table:
-    """The console summary: one row per response, overall and per category (0-100), fitted
-    to ``width`` (default: the console's) so that no number is ever cut: ids are shortened
-    in the middle, then category columns that do not fit are dropped with a caption note."""
-    width = console.width if width is None else width
-    categories = [c.id for c in run.info.rubric.categories]
-    tasks = sorted({r.task_id for r in run.responses})
-    rows = run.responses[:max_rows]
-    id_full = max((len(r.response_id) + len(IDEAL) * r.is_ideal for r in rows), default=8)
-    task_full = max(len(t) for t in tasks) if len(tasks) > 1 else 0
-    table = _summary_table(run, tasks, categories, max_rows, (id_full, task_full), 0)
-    needed = _measure(table)
-    if needed <= width:
-        return table
-    capped = (min(id_full, ID_WIDTH), min(task_full, ID_WIDTH))
-    table = _summary_table(run, tasks, categories, max_rows, capped, 0)
-    if _measure(table) <= width:
-        return table
-    widths = (min(id_full, MIN_ID_WIDTH), min(task_full, MIN_TASK_WIDTH))
-    shown = list(categories)
-    while True:
-        table = _summary_table(run, tasks, shown, max_rows, widths, needed)
-        over = _measure(table) - width
-        if over <= 0:
-            return table
-        if not shown:  # not even the overall score fits beside the ids: shorten them more
-            widths = (max(4, widths[0] - over), max(4, widths[1] - over) if widths[1] else 0)
-            return _summary_table(run, tasks, shown, max_rows, widths, needed)
-        shown.pop()
-
-
-def _summary_table(
-    run: RunData,
-    tasks: list[str],
-    shown: list[str],
-    max_rows: int,
-    widths: tuple[int, int],
-    needed: int,
-) -> Table:
-    """The table with these category columns and (response, task) id widths; ``needed`` is
-    the width all columns need, for the note on dropped ones."""
-    categories = [c.id for c in run.info.rubric.categories]
-    title = f"{run.info.rubric.id} · {len(run.responses)} responses"
-    if len(tasks) == 1:
-        title += f" · task {tasks[0]}"
-    table = Table(
-        title=title,
-        title_justify="left",
-        caption_justify="left",
-        box=box.SIMPLE_HEAD,
-        padding=(0, 1),
-        pad_edge=False,
-        collapse_padding=True,
-    )
-    id_width, task_width = widths
-    if task_width:
-        table.add_column("task", no_wrap=True, width=task_width)
-    table.add_column("response", no_wrap=True, width=id_width)
-    # numbers are as wide as their widest value: a column never has to cut one
-    table.add_column("score", justify="right", style="bold", no_wrap=True, width=5)
-    for category in shown:
-        table.add_column(category[:3], justify="right", no_wrap=True, width=3)
-    for result in run.responses[:max_rows]:
-        scores = {c.id: c.score for c in result.categories}
-        room = id_width - len(IDEAL) if result.is_ideal and id_width > 2 * len(IDEAL) else id_width
-        name = escape(_middle(result.response_id, room))
-        if room < id_width:
-            name += f" [dim]{IDEAL.strip()}[/dim]"
-        row = [escape(_middle(result.task_id, task_width))] if task_width else []
-        row += [name, _coloured(result.overall, 1)]
-        for category in shown:
-            value = scores.get(category)
-            row.append(_coloured(None if value is None else 100 * value))
-        table.add_row(*row)
-    caption = "categories: " + ", ".join(f"{c[:3]} = {c}" for c in shown)
-    dropped = categories[len(shown) :]
-    if dropped:
-        caption += (
-            f"\nnot shown at this width: {', '.join(dropped)}; widen the terminal to "
-            f"{needed} columns (or set COLUMNS={needed}), or see scores.csv and the report"
-        )
-    if len(run.responses) > max_rows:
-        caption += f"\n… {len(run.responses) - max_rows} more rows in scores.csv"
-    table.caption = caption
-    return table
-
-
-def summary_notes(run: RunData, max_rows: int = MAX_TABLE_ROWS) -> list[str]:
-    """One line per task whose reference has no files (its scores lack a reference), then one
-    per response that could not be scored, tripped a gate or had check errors."""
-    lines = []
-    no_reference = run.info.tasks_without_reference
-    if no_reference:
-        shown = ", ".join(escape(t) for t in no_reference[:10])
-        more = f" (+{len(no_reference) - 10} more)" if len(no_reference) > 10 else ""
-        lines.append(
-            f"[yellow]{len(no_reference)} task(s) whose reference yields no files "
-            f"(compared with nothing, see run.json): {shown}{more}[/yellow]"
-        )
-    for result in run.responses[:max_rows]:
-        notes = []
-        if result.error:
-            notes.append(f"[red]not scored: {escape(result.error)}[/red]")
-        if result.gates_failed:
-            notes.append("capped by gate " + _short(result.gates_failed))
-        errors = [c.criterion_id for c in result.criteria if c.status.value == "error"]
-        if errors:
-            notes.append("[yellow]check errors: " + _short(errors) + "[/yellow]")
-        if notes:
-            lines.append(f"{escape(result.key)}: " + "; ".join(notes))
-    return lines
 
 
 def _build_reports(out: Path, *formats: str) -> list[Path]:

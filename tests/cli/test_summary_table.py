@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 from rich.console import Console
 
-from harness.cli.score import summary_table
+from harness.cli.summary import summary_table
 from harness.results import CategoryScore, RunData
 from harness.run import score_paths
 from tests.conftest import REPO_ROOT, SAMPLE_REFERENCE, SAMPLE_TASK
@@ -87,7 +87,7 @@ def test_ids_are_shortened_in_the_middle(run: RunData) -> None:
 
 
 def test_tasks_whose_reference_has_no_files_are_named_in_the_console(run: RunData) -> None:
-    from harness.cli.score import summary_notes
+    from harness.cli.summary import summary_notes
 
     assert not any("reference yields no files" in line for line in summary_notes(run))
     flagged = dataclasses.replace(
