@@ -12,8 +12,8 @@ Adding a check never touches the engine: write a function and decorate it with
   words that names a module there (``security.s3_versioning`` -> ``security/s3.py``,
   ``security.no_hardcoded_secrets`` -> ``security/no_hardcoded_secrets.py``), else in
   ``checks.py`` (``tone.professional`` -> ``tone/checks.py``);
-- helpers shared between checks live in ``harness/checks/common/`` (``tone`` still reuses the
-  scans of ``complete.checks`` and ``testing.checks``).
+- helpers shared between checks live in ``harness/checks/common/`` (``common.files``,
+  ``common.suites``, ...); a check subpackage never imports another (a test walks the imports).
 
 Modules are discovered by walking the subpackages (``check_modules``), and a test asserts
 every module registers something.
