@@ -235,8 +235,16 @@ def grade(
 
 
 def failed_result(
-    task_id: str, response_id: str, source: str, stage: str, exc: BaseException, **extra: Any
+    task_id: str,
+    response_id: str,
+    source: str,
+    stage: str,
+    exc: BaseException,
+    *,
+    is_ideal: bool = False,
+    timings: dict[str, float] | None = None,
 ) -> ResponseResult:
+    """A result that records why a response could not be graded (the batch goes on)."""
     first = str(exc).splitlines()[0] if str(exc) else ""
     return ResponseResult(
         task_id=task_id,
@@ -244,5 +252,6 @@ def failed_result(
         source=source,
         overall=None,
         error=f"{stage}: {type(exc).__name__}: {first}"[:500],
-        **extra,
+        is_ideal=is_ideal,
+        timings=dict(timings or {}),
     )

@@ -79,9 +79,14 @@ def grade_unit(
             reference_criteria=None if unit.is_ideal else reference_criteria,
         )
     except Exception as exc:  # one broken response must not stop its task
-        extra = {"is_ideal": True} if unit.is_ideal else {"timings": clock.timings}
         return failed_result(
-            unit.task_id, unit.response_id, str(unit.source), clock.current, exc, **extra
+            unit.task_id,
+            unit.response_id,
+            str(unit.source),
+            clock.current,
+            exc,
+            is_ideal=unit.is_ideal,
+            timings=clock.timings,
         )
 
 
