@@ -13,6 +13,8 @@ Layout of a run folder:
 from __future__ import annotations
 
 import csv
+import dataclasses
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -75,6 +77,29 @@ def result_rows(result: ResponseResult) -> Iterator[dict[str, Any]]:
         }
 
 
+def input_sha256(source: str) -> str:
+    """sha256 of the file at ``source``; "" when it is not a readable file (text input, a
+    reference folder)."""
+    if not source:
+        return ""
+    digest = hashlib.sha256()
+    try:
+        with Path(source).open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def with_input_hash(result: ResponseResult) -> ResponseResult:
+    """``result`` with ``input_sha256`` filled from its source file when not already set."""
+    if result.input_sha256:
+        return result
+    digest = input_sha256(result.source)
+    return dataclasses.replace(result, input_sha256=digest) if digest else result
+
+
 class RunWriter:
     """Appends responses to a run folder as they are scored; ``close`` writes the summary."""
 
@@ -89,6 +114,7 @@ class RunWriter:
         self._csv.writerow(["task_id", "response_id", "overall", *self.category_ids])
 
     def add(self, result: ResponseResult) -> None:
+        result = with_input_hash(result)
         self._responses.write(json.dumps(response_to_json(result), ensure_ascii=False) + "\n")
         for row in result_rows(result):
             self._results.write(json.dumps(row, ensure_ascii=False) + "\n")

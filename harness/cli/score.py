@@ -16,10 +16,13 @@ import typer
 from rich.markup import escape
 
 from harness import shipped
+from harness.cli.agree import LabelsOption, labels_or_fail, summary_line
 from harness.cli.common import console, err_console, fail, output_folder
 from harness.cli.report import ReportsOption, chosen_formats
 from harness.cli.summary import summary_notes, summary_table
 from harness.store import RESPONSES_JSONL, RESULTS_JSONL, RUN_JSON, SCORES_CSV
+from harness.trust.agree import agree
+from harness.trust.labels import write_run_labels
 
 DEFAULT_RUBRIC = "terraform-aws-production"
 
@@ -142,6 +145,7 @@ def score(
         bool, typer.Option("--no-report", help="Skip the HTML/XLSX/SARIF reports.")
     ] = False,
     reports: ReportsOption = None,
+    labels: LabelsOption = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar and no table.")
     ] = False,
@@ -160,6 +164,7 @@ def score(
     if resume:
         fail("--resume is not supported yet; use --force to score the run again from the start")
     formats = chosen_formats(reports, no_report=no_report) or ()
+    label_set = labels_or_fail(labels) if labels is not None else None
     if not paths:
         sample = shipped.sample_responses()
         if not sample.is_dir():
@@ -202,6 +207,9 @@ def score(
         console.print(summary_table(run))
         for line in summary_notes(run):
             console.print(line, highlight=False)
+    if label_set is not None:
+        write_run_labels(out, label_set)
+        console.print(summary_line(agree(run, label_set)), highlight=False, soft_wrap=True)
     report_s = None if no_report else _reports(out, formats)
     counts = run.info.counts
     timing = f"scored in {run.info.duration_s:.1f}s, " + (

@@ -1,0 +1,52 @@
+"""Runs of the bundled sample for the trust tests: the shipped task rubric, and a variant that
+disables one criterion and changes one weight (same rubric id, title and version, so the
+rubric difference is exactly those two)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT, SAMPLE_REFERENCE, SAMPLE_TASK
+
+SAMPLE_RUBRIC = REPO_ROOT / "rubrics" / "aws-prod-stack.yaml"
+DISABLED = "tone.no_overclaim"
+REWEIGHTED = "security.iam_least_privilege"
+
+
+def score(task: Path, rubric: Path, out: Path) -> Path:
+    from harness.run import score_paths
+
+    score_paths([task], rubric, out, reference_dir=SAMPLE_REFERENCE)
+    return out
+
+
+@pytest.fixture(scope="session")
+def variant_rubric(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("rubric") / "variant.yaml"
+    path.write_text(
+        "id: aws-prod-stack\n"
+        'version: "1.0"\n'
+        "title: Orders service production stack (bundled sample)\n"
+        f"extends: {SAMPLE_RUBRIC}\n"
+        "criteria:\n"
+        f"  - id: {DISABLED}\n"
+        "    disabled: true\n"
+        f"  - id: {REWEIGHTED}\n"
+        "    weight: 5\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def run_a(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample scored with its shipped rubric."""
+    return score(SAMPLE_TASK, SAMPLE_RUBRIC, tmp_path_factory.mktemp("run-a"))
+
+
+@pytest.fixture(scope="session")
+def run_b(tmp_path_factory: pytest.TempPathFactory, variant_rubric: Path) -> Path:
+    """The bundled sample scored with the variant rubric."""
+    return score(SAMPLE_TASK, variant_rubric, tmp_path_factory.mktemp("run-b"))
