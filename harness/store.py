@@ -7,7 +7,10 @@ Layout of a run folder:
   scores.csv       one row per response: task_id, response_id, overall, one column per category
   responses.jsonl  one full ResponseResult per line (tree, findings, diagnostics): the source
                    of truth for reports; appended as each response is scored, so an interrupted
-                   batch keeps everything already scored.
+                   batch keeps everything already scored. Each carries ``input_sha256``,
+                   the hash of its source markdown ("" in folders written before it was
+                   stored), so ``iac-harness diff`` tells an edited response from a changed
+                   grader.
 """
 
 from __future__ import annotations
