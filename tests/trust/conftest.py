@@ -8,18 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT, SAMPLE_REFERENCE, SAMPLE_TASK
-
-SAMPLE_RUBRIC = REPO_ROOT / "rubrics" / "aws-prod-stack.yaml"
-DISABLED = "tone.no_overclaim"
-REWEIGHTED = "security.iam_least_privilege"
-
-
-def score(task: Path, rubric: Path, out: Path) -> Path:
-    from harness.run import score_paths
-
-    score_paths([task], rubric, out, reference_dir=SAMPLE_REFERENCE)
-    return out
+from tests.conftest import SAMPLE_TASK
+from tests.trust.sample import DISABLED, REWEIGHTED, SAMPLE_RUBRIC, score
 
 
 @pytest.fixture(scope="session")

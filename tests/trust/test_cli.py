@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from harness.cli import app
 from harness.cli.diff import WIDTH
 from tests.conftest import SAMPLE_REFERENCE, SAMPLE_TASK
-from tests.trust.conftest import DISABLED, REWEIGHTED, SAMPLE_RUBRIC
+from tests.trust.sample import DISABLED, REWEIGHTED, SAMPLE_RUBRIC
 
 RUNNER = CliRunner()
 ENV = {"COLUMNS": "200"}

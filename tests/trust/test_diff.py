@@ -15,7 +15,7 @@ from harness.results import RunData
 from harness.store import RESPONSES_JSONL, load_run
 from harness.trust.diff import FieldChange, diff_runs, diff_to_json
 from tests.conftest import SAMPLE_TASK
-from tests.trust.conftest import DISABLED, REWEIGHTED, SAMPLE_RUBRIC, score
+from tests.trust.sample import DISABLED, REWEIGHTED, SAMPLE_RUBRIC, score
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "harness" / "trust" / "diff.schema.json").read_text()

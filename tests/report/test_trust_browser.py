@@ -1,5 +1,6 @@
-"""The diff page, the agreement page and labels in the report, in headless Chromium from
-file:// (screenshots in each test's tmp dir)."""
+"""The diff page, the agreement page and labels in the report (issue 14, harness/trust), in
+headless Chromium from file:// (screenshots in each test's tmp dir). Here beside the
+report's browser tests so they share its session's Chromium (tests/report/conftest.py)."""
 
 from __future__ import annotations
 
@@ -18,15 +19,14 @@ from harness.trust.agree import agree
 from harness.trust.diff import diff_runs
 from harness.trust.labels import load_labels
 from tests.conftest import SAMPLE_REFERENCE, SAMPLE_TASK
-from tests.report.conftest import browser  # noqa: F401  (the session's Chromium)
-from tests.trust.conftest import SAMPLE_RUBRIC, score
+from tests.trust.sample import SAMPLE_RUBRIC, score
 from tests.trust.test_cli import sample_labels
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture()
-def page(browser: Any) -> Iterator[Any]:  # noqa: F811
+def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     context.set_default_timeout(60_000)
     page = context.new_page()
