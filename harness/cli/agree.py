@@ -17,7 +17,7 @@ from harness.trust.labels import LabelError, LabelSet, load_labels
 
 HELP = (
     "Measure how often the harness agrees with human labels.\n\n"
-    "LABELS is a folder of YAML files, one per task (see the README: task, optional "
+    "--labels DIR is a folder of YAML files, one per task (see the README: task, optional "
     "ranking best first, responses -> criterion -> label pass | fail | na | partial, with "
     "evidence). Prints overall agreement and Cohen's kappa, per criterion agreement, kappa "
     "and the 3x3 pass/fail/na confusion matrix, per task Spearman and Kendall tau between "
@@ -49,17 +49,18 @@ LabelsOption = Annotated[
 
 
 def labels_or_fail(path: Path) -> LabelSet:
-    """The label files of ``path``, or exit 2 listing every problem as file:line."""
+    """The label files of ``path``, or exit 2: one problem is the error line; several are
+    listed first (``file:line: message``, up to 20) and the error line counts them."""
     try:
         return load_labels(path)
     except LabelError as exc:
-        for line in exc.problems[1:20]:
+        problems = exc.problems
+        if len(problems) == 1:
+            fail(problems[0])
+        for line in problems[:20]:
             err_console.print(line, markup=False, highlight=False, soft_wrap=True)
-        fail(
-            exc.problems[0]
-            if len(exc.problems) == 1
-            else f"{len(exc.problems)} label problems, the first: {exc.problems[0]}"
-        )
+        more = " (the first 20 listed)" if len(problems) > 20 else " (listed above)"
+        fail(f"{len(problems)} problems in the label files{more}")
 
 
 def _pct(value: float | None) -> str:

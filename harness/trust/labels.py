@@ -24,6 +24,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -85,15 +86,16 @@ class LabelSet:
     def __len__(self) -> int:
         return sum(len(t.labels) for t in self.tasks)
 
+    @cached_property
+    def _by_response(self) -> dict[tuple[str, str], dict[str, Label]]:
+        index: dict[tuple[str, str], dict[str, Label]] = {}
+        for label in self:
+            index.setdefault((label.task_id, label.response_id), {})[label.criterion_id] = label
+        return index
+
     def for_response(self, task_id: str, response_id: str) -> dict[str, Label]:
         """Criterion id -> label of one response (empty when unlabelled)."""
-        return {
-            label.criterion_id: label
-            for task in self.tasks
-            if task.task_id == task_id
-            for label in task.labels
-            if label.response_id == response_id
-        }
+        return dict(self._by_response.get((task_id, response_id), {}))
 
 
 class _Problems:
