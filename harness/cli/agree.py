@@ -73,7 +73,8 @@ def _num(value: float | None) -> str:
 
 def summary_line(result: Agreement) -> str:
     return (
-        f"agreement {_pct(result.overall)} ({result.agreed} of {result.n} labelled verdicts), "
+        f"agreement {_pct(result.overall)} ({result.agreed} of {result.n} labelled verdicts; "
+        f"{_pct(result.judged_agreement)} of the {len(result.judged)} not na on both sides), "
         f"kappa {_num(result.kappa)}, {len(result.disagreements)} disagreements, "
         f"{len(result.unknown)} labels not in the run"
     )

@@ -112,6 +112,17 @@ class Agreement:
         return self.agreed / self.n if self.n else None
 
     @property
+    def judged(self) -> tuple[Pair, ...]:
+        """Pairs where at least one side judged (not both ``na``): most criteria of a rubric
+        do not apply to a given response, and those easy agreements flatter ``overall``."""
+        return tuple(p for p in self.pairs if not (p.label.label == "na" and p.harness == "na"))
+
+    @property
+    def judged_agreement(self) -> float | None:
+        judged = self.judged
+        return sum(p.agrees for p in judged) / len(judged) if judged else None
+
+    @property
     def kappa(self) -> float | None:
         """Cohen's kappa over every pair (errors left out)."""
         return cohen_kappa(confusion(self.pairs))
@@ -384,6 +395,8 @@ def agreement_to_json(result: Agreement) -> dict[str, Any]:
         "pairs": result.n,
         "agreed": result.agreed,
         "agreement": result.overall,
+        "judged_pairs": len(result.judged),
+        "judged_agreement": result.judged_agreement,
         "kappa": result.kappa,
         "confusion": [list(row) for row in confusion(result.pairs)],
         "criteria": [

@@ -127,6 +127,9 @@ def test_figures_computed_by_hand(tmp_path: Path) -> None:
     # overall: 11 matched labels, 8 agree
     assert (result.n, result.agreed) == (11, 8)
     assert result.overall == pytest.approx(8 / 11)
+    # R9's na/na is the only pair neither side judged: 7 of the other 10 agree
+    assert len(result.judged) == 10
+    assert result.judged_agreement == pytest.approx(7 / 10)
     (rank,) = result.rankings
     assert rank.labelled == ("R0", "R1", "R2", "R3")
     assert rank.missing == ("R_GONE",)

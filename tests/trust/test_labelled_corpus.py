@@ -16,7 +16,7 @@ from tests.conftest import REPO_ROOT
 
 LABELS = REPO_ROOT / "tests" / "data" / "labels"
 GENERIC = REPO_ROOT / "rubrics" / "terraform-aws-production.yaml"
-#: overall agreement the harness reached when the labels were written was 93.4%
+#: overall agreement the harness reached when the labels were written: 93.7% (328 of 350)
 AGREEMENT_FLOOR = 0.85
 
 
