@@ -147,3 +147,74 @@ def test_labels_beside_statuses_and_disagreements_in_heatmap(page: Any, tmp_path
     )
     assert ("disagree" in (label.get_attribute("class") or "")) == (tone_status != "pass")
     assert page.locator(".human-label").count() == 2  # two labels for this response
+
+
+def test_hostile_content_never_runs_on_the_diff_and_agreement_pages(
+    page: Any, tmp_path: Path
+) -> None:
+    """Ids, messages and label evidence carrying script payloads show as text."""
+    import dataclasses
+
+    from harness.report.trustpages import write_agreement_page, write_diff_page
+    from harness.trust.labels import Label, LabelSet, TaskLabels
+    from harness.vocabulary import CriterionStatus
+    from tests.report.synthetic import (
+        HOSTILE_RESPONSE,
+        HOSTILE_TASK,
+        XSS_IMG,
+        XSS_SCRIPT,
+        synthetic_run,
+    )
+
+    run = synthetic_run()
+    hostile = next(r for r in run.responses if r.response_id == HOSTILE_RESPONSE)
+    flipped = tuple(
+        dataclasses.replace(
+            c,
+            status=CriterionStatus.ERROR,
+            score=None,
+            message=f"{XSS_IMG} {XSS_SCRIPT}",
+        )
+        for c in hostile.criteria
+    )
+    after = dataclasses.replace(
+        run,
+        responses=tuple(
+            dataclasses.replace(r, criteria=flipped) if r is hostile else r for r in run.responses
+        ),
+    )
+    diff = diff_runs(run, after, a_name=f"a{XSS_SCRIPT}", b_name=f"b{XSS_IMG}")
+    assert diff.criterion_changes > 0
+    labels = LabelSet(
+        (
+            TaskLabels(
+                HOSTILE_TASK,
+                f"{XSS_IMG}.yaml",
+                (HOSTILE_RESPONSE,),
+                tuple(
+                    Label(
+                        HOSTILE_TASK,
+                        HOSTILE_RESPONSE,
+                        c.criterion_id,
+                        "pass",
+                        "pass",
+                        XSS_SCRIPT,
+                        f"{XSS_IMG}.yaml:3",
+                    )
+                    for c in hostile.criteria
+                ),
+            ),
+        ),
+        source=XSS_SCRIPT,
+    )
+    pages = [
+        write_diff_page(diff, tmp_path / "diff"),
+        write_agreement_page(agree(after, labels), after, tmp_path / "agree"),
+    ]
+    for path in pages:
+        _open(page, path)
+        page.wait_for_timeout(100)
+        assert page.evaluate("() => typeof window.__pwned") == "undefined"
+        assert page.locator('img[src="x"]').count() == 0
+        assert page.errors == []  # an injected script would at least trip the CSP
+        assert XSS_SCRIPT in page.evaluate("() => document.body.innerText")
