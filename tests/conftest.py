@@ -17,6 +17,7 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     user's cache dir (subprocesses inherit the variable)."""
     os.environ["IAC_HARNESS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
+
 SAMPLE_TASK = REPO_ROOT / "responses" / "aws-prod-stack"
 SAMPLE_REFERENCE = REPO_ROOT / "reference" / "aws-prod-stack"
 

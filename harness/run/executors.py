@@ -33,10 +33,17 @@ QUEUED_PER_WORKER = 4
 DASK_CHUNK = 8
 
 
+_ERRORS: dict[str, type[Exception]] = {
+    "timeout": TimeoutError,
+    "memory": MemoryError,
+    "worker": ChildProcessError,
+}
+
+
 def failure(job: UnitJob, settings: BatchSettings, stage: str, why: str) -> ScoredLines:
     """The error result of a unit that its worker could not finish."""
     unit = job.unit
-    error = RuntimeError(why)
+    error = _ERRORS.get(stage, RuntimeError)(why)
     result = failed_result(
         unit.task_id, unit.response_id, str(unit.source), stage, error, is_ideal=unit.is_ideal
     )
