@@ -37,7 +37,7 @@ FLIPS: tuple[tuple[str, str], ...] = (
     (r"overwrite\s*=\s*true", "overwrite = false"),
     (r'"s3:GetObject"', '"s3:*"'),
     (r"block_public_acls\s*=\s*true", "block_public_acls = false"),
-    (r'cidr_blocks\s*=\s*\[[^\]]*\]', 'cidr_blocks = ["0.0.0.0/0"]'),
+    (r"cidr_blocks\s*=\s*\[[^\]]*\]", 'cidr_blocks = ["0.0.0.0/0"]'),
 )
 PROSE = (
     "This setup is 100% production ready and will never fail!!!",
