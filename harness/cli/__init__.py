@@ -8,7 +8,18 @@ from __future__ import annotations
 
 import typer
 
-from harness.cli import agree, checks, derive, diff, extract, report, rubric, score
+from harness.cli import (
+    agree,
+    cache,
+    checks,
+    derive,
+    diff,
+    extract,
+    report,
+    rescore,
+    rubric,
+    score,
+)
 from harness.version import __version__
 
 app = typer.Typer(
@@ -42,7 +53,7 @@ def _root(
     """Grade model-generated Infrastructure-as-Code responses."""
 
 
-for _module in (extract, score, report, diff, agree, rubric, checks, derive):
+for _module in (extract, score, rescore, report, diff, agree, rubric, checks, derive, cache):
     _module.register(app)
 
 
