@@ -12,6 +12,7 @@ Spearman correlation with the ideal's and the model responses' scores is given t
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 from collections.abc import Sequence
@@ -317,10 +318,19 @@ def agree(run: RunData, labels: LabelSet) -> Agreement:
             reason = "task not in the run"
         elif result is None:
             reason = "response not in the run"
+            known = [r.response_id for r in run.responses if r.task_id == label.task_id]
+            close = difflib.get_close_matches(label.response_id, known, n=1)
+            if close:
+                reason += f" (did you mean {close[0]}?)"
         else:
             crit = next((c for c in result.criteria if c.criterion_id == label.criterion_id), None)
             if crit is None:
                 reason = "criterion not in the run's rubric for this response"
+                close = difflib.get_close_matches(
+                    label.criterion_id, [c.criterion_id for c in result.criteria], n=1
+                )
+                if close:
+                    reason += f" (did you mean {close[0]}?)"
             else:
                 pairs.append(
                     Pair(

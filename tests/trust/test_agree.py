@@ -104,7 +104,7 @@ def _labels(tmp_path: Path) -> LabelSet:
         lines.append(f"    x.check: {{label: {label}, evidence: 'seen R{i}'}}")
         if i == 0:
             lines.append("    y.check: pass")
-            lines.append("    z.unknown: fail")  # a criterion the run does not have
+            lines.append("    x.chek: fail")  # a criterion the run does not have (a typo)
     lines.append("  R_GONE:")
     lines.append("    x.check: pass")  # a response the run does not have
     folder = tmp_path / "labels"
@@ -146,7 +146,12 @@ def test_unknown_labels_are_counted_and_listed(tmp_path: Path) -> None:
     reasons = sorted((u.task_id, u.response_id, u.criterion_id, u.reason) for u in result.unknown)
     assert reasons == [
         ("elsewhere", "R0", "x.check", "task not in the run"),
-        ("t", "R0", "z.unknown", "criterion not in the run's rubric for this response"),
+        (
+            "t",
+            "R0",
+            "x.chek",
+            "criterion not in the run's rubric for this response (did you mean x.check?)",
+        ),
         ("t", "R_GONE", "", "ranked response not in the run"),
         ("t", "R_GONE", "x.check", "response not in the run"),
     ]
