@@ -150,3 +150,20 @@ def test_score_and_report_with_labels(tmp_path: Path) -> None:
     (labels / "aws-prod-stack.yaml").write_text(SAMPLE_LABELS.replace("label: pass", "label: na"))
     assert invoke("report", out, "--reports", "html", "--labels", labels).exit_code == 0
     assert json.loads((out / "labels.json").read_text())["tasks"][0]["labels"][0]["label"] == "na"
+
+
+def test_broken_labels_stop_score_and_report_before_any_work(run_a: Path, tmp_path: Path) -> None:
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    (labels / "t.yaml").write_text(SAMPLE_LABELS.replace("label: pass", "label: good"))
+    out = tmp_path / "run"
+    result = invoke("score", SAMPLE_TASK, "-o", out, "-q", "--labels", labels)
+    assert result.exit_code == 2
+    assert f"{labels / 't.yaml'}:6:" in result.output
+    assert not out.exists()  # nothing was scored
+    kept = tmp_path / "kept"
+    shutil.copytree(run_a, kept)
+    result = invoke("report", kept, "--reports", "sarif", "--labels", labels)
+    assert result.exit_code == 2
+    assert not (kept / "labels.json").exists()
+    assert "Traceback" not in result.output
