@@ -12,7 +12,7 @@ from harness.cli.agree import LabelsOption, labels_or_fail
 from harness.cli.common import console, err_console, fail
 from harness.report import ReportPaths, UnknownFormatError, build_reports
 from harness.report.formats import load_formats, parse_format_list
-from harness.store import RunFolderError
+from harness.store import RUN_JSON, RunFolderError
 from harness.trust.labels import write_run_labels
 
 HELP = (
@@ -88,6 +88,8 @@ def report(
         fail(f"{run_dir}: no such folder (expected a run folder)")
     if labels is not None:
         label_set = labels_or_fail(labels)
+        if not (run_dir / RUN_JSON).is_file():  # kept only in a run folder
+            fail(f"{run_dir / RUN_JSON}: not found (is {run_dir} a run folder?)")
         try:
             write_run_labels(run_dir, label_set)
         except OSError as exc:

@@ -167,3 +167,13 @@ def test_broken_labels_stop_score_and_report_before_any_work(run_a: Path, tmp_pa
     assert result.exit_code == 2
     assert not (kept / "labels.json").exists()
     assert "Traceback" not in result.output
+
+
+def test_report_labels_into_a_folder_that_is_not_a_run(tmp_path: Path) -> None:
+    labels = sample_labels(tmp_path / "labels")
+    folder = tmp_path / "not-a-run"
+    folder.mkdir()
+    result = invoke("report", folder, "--labels", labels)
+    assert result.exit_code == 2
+    assert "run.json: not found" in result.output
+    assert list(folder.iterdir()) == []
