@@ -12,6 +12,7 @@ from harness.cli import (
     agree,
     cache,
     checks,
+    curate,
     derive,
     diff,
     extract,
@@ -53,7 +54,19 @@ def _root(
     """Grade model-generated Infrastructure-as-Code responses."""
 
 
-for _module in (extract, score, rescore, report, diff, agree, rubric, checks, derive, cache):
+for _module in (
+    extract,
+    score,
+    rescore,
+    report,
+    diff,
+    agree,
+    rubric,
+    checks,
+    derive,
+    curate,
+    cache,
+):
     _module.register(app)
 
 
