@@ -35,6 +35,12 @@ def bar(score: float | None, width: int = 48, height: int = 8) -> Markup:
     )
 
 
+def displayed_score(value: float) -> int:
+    """The whole number a table prints for ``value`` (``f"{value:.0f}"``, which rounds half
+    to even on the binary value): charts bin by this so a bar never disagrees with a table."""
+    return int(f"{value:.0f}")
+
+
 def histogram(
     scores: Sequence[float], ideal_scores: Sequence[float], width: int = 420, height: int = 220
 ) -> Markup:
@@ -44,9 +50,10 @@ def histogram(
     bins = 10
 
     def counts(values: Sequence[float]) -> list[int]:
+        # binned by the score as the tables print it (29.97 shows as 30, so it is a 30-40)
         out = [0] * bins
         for v in values:
-            out[min(bins - 1, max(0, int(v // 10)))] += 1
+            out[min(bins - 1, max(0, int(displayed_score(v)) // 10))] += 1
         return out
 
     model, ideal = counts(scores), counts(ideal_scores)
