@@ -6,7 +6,8 @@ Layout (relative to the report folder, ``RUN_DIR/report/`` by default)::
   tasks/<task>.html                   the task's responses side by side, criterion by criterion
   r/<task>/<response>/index.html      score card, criteria with evidence, diagnostics, files
   r/<task>/<response>/text.html       the response text, line-anchored (#R<line>), hits marked
-  r/<task>/<response>/files/<n>-<name>.html   one extracted file, line-anchored (#L<line>)
+  src/<key>.html                      one distinct file content, line-anchored (#L<line>),
+                                      shared by every response that has it (content address)
   agreement.html                      with human labels (RUN/labels.json): agreement figures
   assets/report.css, report.js, pygments.css
 
@@ -17,9 +18,7 @@ and styles from the folder only, so even a missed escape could not run a script.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -31,7 +30,14 @@ from markupsafe import Markup
 from harness.report import charts
 from harness.report.comparison import comparison_view, kind_label
 from harness.report.highlight import highlight_css, highlight_lines
-from harness.report.model import STATUS_SYMBOL, STATUSES, FileRef, ReportModel, ResponseRow
+from harness.report.model import (
+    STATUS_SYMBOL,
+    STATUSES,
+    FileRef,
+    ReportModel,
+    ResponseRow,
+    source_page,
+)
 from harness.report.responsetext import response_lines
 from harness.report.sourceview import file_view, text_view
 from harness.report.views import category_views, criterion_anchors
@@ -39,6 +45,8 @@ from harness.trust.agree import CLASSES, Agreement, agree
 from harness.trust.labels import Label, LabelSet
 
 ASSETS = ("report.css", "report.js")
+#: A file page lists at most this many of the responses that contain it (then a count).
+MAX_LISTED_APPEARANCES = 50
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,17 @@ class HtmlBuilder:
         self.env = _environment()
         self.anchors = criterion_anchors(model)
         self._groups = {g.slug: g for g in model.tasks}
-        self._highlighted: dict[tuple[str, bytes], list[Markup]] = {}
+        #: highlighted lines by content key, kept for the current task only (an overlay repeats
+        #: its earlier turn's files; other tasks rarely share files, and memory must not grow
+        #: with the run)
+        self._highlighted: dict[str, list[Markup]] = {}
+        self._highlighted_task = ""
+        #: content key -> the responses (and their file) showing it, in report order
+        self._appearances: dict[str, list[tuple[ResponseRow, FileRef]]] = {}
+        for row in model.rows:
+            for ref in row.files:
+                self._appearances.setdefault(ref.key, []).append((row, ref))
+        self._written_sources: set[str] = set()
 
     def _labels_of(self, row: ResponseRow) -> dict[str, Label]:
         if self.labels is None:
@@ -205,7 +223,9 @@ class HtmlBuilder:
         root = "../../../"
         group = self._groups[row.task_slug]
         diagnostics = row.diagnostics
-        # each file is highlighted once: for its own page and for every evidence snippet in it
+        # each distinct file is highlighted once: for its page and every evidence snippet in it
+        if row.task_slug != self._highlighted_task:
+            self._highlighted, self._highlighted_task = {}, row.task_slug
         highlighted = {ref.file.path: self._highlight(ref) for ref in row.files}
         self._write(
             row.page,
@@ -233,46 +253,36 @@ class HtmlBuilder:
             body=text_view(lines),
         )
         for ref in row.files:
-            self._file(row, group, ref, highlighted[ref.file.path])
+            if ref.key not in self._written_sources:
+                self._written_sources.add(ref.key)
+                self._source(ref, highlighted[ref.file.path])
 
     def _highlight(self, ref: FileRef) -> list[Markup]:
         """Highlighted lines, shared between identical files (an overlay carries the earlier
         turn's files unchanged, so a multi-turn task repeats most of its files)."""
-        digest = hashlib.sha256(ref.file.content.encode("utf-8", "replace")).digest()
-        key = (ref.file.language, digest)
-        lines = self._highlighted.get(key)
+        lines = self._highlighted.get(ref.key)
         if lines is None:
-            lines = self._highlighted[key] = highlight_lines(ref.file.content, ref.file.language)
+            lines = self._highlighted[ref.key] = highlight_lines(
+                ref.file.content, ref.file.language
+            )
         return lines
 
-    def _file(self, row: ResponseRow, group: Any, ref: FileRef, lines: list[Markup]) -> None:
+    def _source(self, ref: FileRef, lines: list[Markup]) -> None:
+        """The one page of a distinct file content, listing every response that has it
+        (the line a link points at is marked by ``:target``)."""
         if len(lines) > 1 and ref.file.content.endswith("\n"):
             lines = lines[:-1]
-        flagged = dict(self._evidence_lines(row, ref.file.path))
+        appearances = self._appearances.get(ref.key, [])
         self._write(
-            f"{row.folder}/{ref.page}",
+            source_page(ref.key),
             "file.html.j2",
-            "../../../../",
-            row=row,
-            group=group,
+            "../",
             ref=ref,
-            body=file_view(lines, flagged, self.anchors),
+            paths=sorted({r.file.path for _, r in appearances}),
+            appearances=appearances[:MAX_LISTED_APPEARANCES],
+            total=len(appearances),
+            body=file_view(lines),
         )
-
-    @staticmethod
-    def _evidence_lines(row: ResponseRow, path: str) -> Iterator[tuple[int, list[str]]]:
-        """Line -> criteria with a failed finding there (shown in the file view's margin)."""
-        lines: dict[int, list[str]] = {}
-        for crit in row.result.criteria:
-            for finding in crit.findings:
-                if finding.status.value != "fail":
-                    continue
-                for ev in finding.evidence:
-                    if ev.path == path and ev.source == "response" and ev.start_line:
-                        names = lines.setdefault(ev.start_line, [])
-                        if crit.criterion_id not in names:
-                            names.append(crit.criterion_id)
-        yield from lines.items()
 
 
 def build_html(model: ReportModel, out_dir: Path, labels: LabelSet | None = None) -> Path:

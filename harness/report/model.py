@@ -3,6 +3,7 @@ rubric's criteria in order, and safe page names. Pure functions of ``RunData``."
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -27,13 +28,26 @@ STATUS_SYMBOL = {"pass": "✓", "partial": "◐", "fail": "✗", "na": "–", "e
 PROBLEM_STATUSES = frozenset({"fail", "partial", "error"})
 
 
+def source_key(file: ExtractedFile) -> str:
+    """The content address of a file's view: identical files (an overlay's carried-over files,
+    the same module in several responses, a response echoing the ideal) share one page."""
+    digest = hashlib.sha256(f"{file.language}\0{file.content}".encode("utf-8", "replace"))
+    return digest.hexdigest()[:20]
+
+
+def source_page(key: str) -> str:
+    """The shared view of one distinct file content, relative to the report root."""
+    return f"src/{key}.html"
+
+
 @dataclass(frozen=True)
 class FileRef:
-    """An extracted file of one response and the page that shows it."""
+    """An extracted file of one response and the shared page that shows its content."""
 
     index: int
     file: ExtractedFile
-    page: str  # relative to the response folder, e.g. "files/03-main.tf.html"
+    key: str  # source_key(file)
+    page: str  # relative to the response folder, e.g. "../../../src/<key>.html"
 
 
 @dataclass(frozen=True)
@@ -89,12 +103,11 @@ class ResponseRow:
         tree = self.result.tree
         if tree is None:
             return ()
-        slugger = Slugger()
-        width = len(str(len(tree.files)))
-        return tuple(
-            FileRef(i, f, f"files/{i:0{width}d}-{slugger(f.path.rsplit('/', 1)[-1])}.html")
-            for i, f in enumerate(tree.files, start=1)
-        )
+        refs = []
+        for i, f in enumerate(tree.files, start=1):
+            key = source_key(f)
+            refs.append(FileRef(i, f, key, f"../../../{source_page(key)}"))
+        return tuple(refs)
 
     @cached_property
     def file_pages(self) -> dict[str, str]:

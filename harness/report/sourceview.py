@@ -4,7 +4,7 @@ Every piece of text is escaped here (``esc``); line HTML from ``highlight`` is a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from markupsafe import Markup
 
@@ -12,32 +12,15 @@ from harness.report.highlight import esc
 from harness.report.responsetext import Gap, TextLine
 
 
-def file_view(
-    lines: Sequence[Markup], flagged: Mapping[int, list[str]], anchors: Mapping[str, str]
-) -> Markup:
-    """``<div id="L<n>">`` per line; lines with a failed finding carry links to its criterion
-    on the response page."""
-    out: list[str] = []
-    for number, html in enumerate(lines, start=1):
-        criteria = flagged.get(number)
-        marks = ""
-        cls = "line"
-        if criteria:
-            cls = "line flagged"
-            marks = (
-                '<span class="marks">'
-                + "".join(
-                    f'<a class="mark-note" href="../index.html#{anchors.get(cid, "")}">'
-                    f"<code>{esc(cid)}</code></a>"
-                    for cid in criteria
-                )
-                + "</span>"
-            )
-        out.append(
-            f'<div class="{cls}" id="L{number}"><a class="ln" href="#L{number}">{number}</a>'
-            f'<span class="code">{html}</span>{marks}</div>\n'
+def file_view(lines: Sequence[Markup]) -> Markup:
+    """``<div id="L<n>">`` per line; the line a link points at is marked by CSS ``:target``."""
+    return Markup(
+        "".join(
+            f'<div class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>'
+            f'<span class="code">{html}</span></div>\n'
+            for n, html in enumerate(lines, start=1)
         )
-    return Markup("".join(out))
+    )
 
 
 def text_view(lines: Sequence[TextLine | Gap]) -> Markup:

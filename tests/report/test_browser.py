@@ -4,6 +4,7 @@ Screenshots land in each test's tmp dir (pytest prints it on failure)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -148,8 +149,12 @@ def test_planted_payloads_never_run_and_show_as_text(
 
 
 def test_hostile_file_view_shows_code_as_text(page: Any, synthetic_dir: Path) -> None:
-    folder = synthetic_dir / "report" / "r" / slug(HOSTILE_TASK) / slug(HOSTILE_RESPONSE) / "files"
-    evil = next(p for p in folder.iterdir() if "img" in p.name)
+    folder = synthetic_dir / "report" / "src"
+    evil = next(
+        p
+        for p in folder.iterdir()
+        if re.search(r'id="L1">[^\n]*&lt;script&gt;', p.read_text(encoding="utf-8"))
+    )
     _open(page, evil)
     assert page.evaluate("() => typeof window.__pwned") == "undefined"
     assert XSS_SCRIPT in page.locator("#L1").inner_text()

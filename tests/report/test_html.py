@@ -7,9 +7,11 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from harness.report import build_reports
 from harness.report.highlight import highlight_lines
+from harness.report.model import source_key
 from harness.report.naming import slug
 from tests.report.htmlcheck import parse, resolve
 from tests.report.synthetic import (
@@ -37,8 +39,29 @@ def test_every_page_is_written(synthetic_dir: Path) -> None:
     assert len(response_pages) == len(run.responses)
     assert len(list(site.glob("r/*/*/text.html"))) == len(run.responses)
     assert len(list(site.glob("tasks/*.html"))) == len({r.task_id for r in run.responses})
-    files = sum(len(r.tree.files) for r in run.responses if r.tree is not None)
-    assert len(list(site.glob("r/*/*/files/*.html"))) == files
+    distinct = {source_key(f) for r in run.responses if r.tree is not None for f in r.tree.files}
+    assert len(list(site.glob("src/*.html"))) == len(distinct)
+    assert not list(site.glob("r/*/*/files"))
+
+
+def test_identical_files_share_one_page_listing_every_response_with_them(
+    synthetic_dir: Path,
+) -> None:
+    """The synthetic run's follow-up carries its first turn's files over unchanged: one page
+    per content, linked from both responses, naming both."""
+    run = synthetic_run()
+    holders: dict[str, list[str]] = {}
+    for r in run.responses:
+        for f in r.tree.files if r.tree is not None else ():
+            holders.setdefault(source_key(f), []).append(f"{r.task_id} / {r.response_id}")
+    shared = {k: v for k, v in holders.items() if len(v) > 1}
+    assert shared  # the fixture must exercise the dedupe
+    site = synthetic_dir / "report"
+    for key, names in shared.items():
+        text = (site / "src" / f"{key}.html").read_text(encoding="utf-8")
+        assert f"the same content in {len(names)} responses" in text
+        for name in names:
+            assert str(escape(name)) in text
 
 
 def test_page_names_are_safe_and_inside_the_site(synthetic_dir: Path) -> None:
@@ -94,7 +117,8 @@ def test_hostile_text_is_escaped_everywhere(synthetic_dir: Path) -> None:
 def test_evidence_links_to_the_line_in_the_file_view(synthetic_dir: Path) -> None:
     page_path = synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html"
     page = parse(page_path)
-    file_links = [h for h in page.links if re.match(r"files/\d+-main\.tf\.html#L12$", h)]
+    shared_page = r"^\.\./\.\./\.\./src/[0-9a-f]{20}\.html#L12$"
+    file_links = [h for h in page.links if re.match(shared_page, h)]
     assert file_links, page.links
     target, fragment = resolve(page_path, file_links[0])
     assert fragment == "L12"
@@ -129,7 +153,7 @@ def test_comparison_missing_and_extra_are_listed(synthetic_dir: Path) -> None:
     html = (site / "tf-100" / "MODEL_RESPONSE" / "index.html").read_text(encoding="utf-8")
     assert 'id="comparison"' in html
     assert "aws_kms_key.main" in html and "aws_iam_policy.admin" in html
-    assert re.search(r"files/\d+-main\.tf\.html#L9\b", html)  # extra resource: its line
+    assert re.search(r"src/[0-9a-f]{20}\.html#L9\b", html)  # extra resource: its line
     without = (site / "tf-100" / "MODEL_RESPONSE2" / "index.html").read_text(encoding="utf-8")
     assert 'id="comparison"' not in without
 
