@@ -124,6 +124,10 @@ class HtmlBuilder:
             for ref in row.files:
                 self._appearances.setdefault(ref.key, []).append((row, ref))
         self._written_sources: set[str] = set()
+        #: task slug -> the ideal's file pages (reference evidence links to them)
+        self._reference_pages = {
+            g.slug: row.file_pages for g in model.tasks for row in g.rows if row.result.is_ideal
+        }
 
     def _labels_of(self, row: ResponseRow) -> dict[str, Label]:
         if self.labels is None:
@@ -235,7 +239,13 @@ class HtmlBuilder:
             group=group,
             model=self.model,
             anchors=self.anchors,
-            categories=category_views(self.model, row, self.anchors, highlighted),
+            categories=category_views(
+                self.model,
+                row,
+                self.anchors,
+                highlighted,
+                self._reference_pages.get(row.task_slug, {}),
+            ),
             diagnostics=diagnostics,
             file_pages=row.file_pages,
             tree=file_tree(row.files),

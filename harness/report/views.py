@@ -31,6 +31,13 @@ _EXT_LANGUAGE = {
     "sh": "bash",
 }
 _FINDING_ORDER = {Status.ERROR: 0, Status.FAIL: 1, Status.PASS: 2, Status.NA: 3}
+#: A snippet on a response page shows at most this many lines; the rest is one click away in
+#: the file view (a whole 90-line resource per finding made pages of half a megabyte).
+MAX_SNIPPET_LINES = 12
+#: Snippets shown for one criterion; later evidence keeps its link only (seventeen resources
+#: missing the same setting read as well from a list of places).
+MAX_SNIPPETS_PER_CRITERION = 4
+_PROBLEMS = frozenset({"fail", "partial", "error"})
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,7 @@ class EvidenceView:
     note: str
     reference: bool
     prose: bool = False  # evidence in the response text (wrapped), not in a code file
+    more_lines: int = 0  # snippet lines not shown (the link opens them in the file view)
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,11 @@ class CriterionView:
     @property
     def status(self) -> str:
         return self.result.status.value
+
+    @property
+    def is_problem(self) -> bool:
+        """fail, partial or error: shown open and first; the rest is collapsed."""
+        return self.status in _PROBLEMS
 
     @property
     def reference(self) -> tuple[EvidenceView, ...]:
@@ -122,11 +135,20 @@ def evidence_view(
     ev: Evidence,
     prose: Mapping[int, str],
     highlighted: Mapping[str, Sequence[Markup]] | None = None,
+    *,
+    with_snippet: bool = True,
+    reference_pages: Mapping[str, str] | None = None,
 ) -> EvidenceView:
+    """One piece of evidence ready to render. ``with_snippet`` False (passing findings) keeps
+    the location only; a snippet is cut at ``MAX_SNIPPET_LINES``. Reference evidence links to
+    the ideal's file view through ``reference_pages`` (its path -> page)."""
     reference = ev.source != "response"
     snippet = ev.snippet.rstrip("\n")
     lines: tuple[tuple[int | None, Markup], ...]
-    if ev.path is None:  # prose: the response line itself, with the hit marked
+    more = 0
+    if not with_snippet:
+        lines = ()
+    elif ev.path is None:  # prose: the response line itself, with the hit marked
         line = ev.response_line
         if line is not None and line in prose and not reference:
             lines = ((line, mark_in_line(prose[line], (snippet,))),)
@@ -136,24 +158,32 @@ def evidence_view(
             lines = ((line, mark_in_line(head, (head,)) if marked else escape(head)),)
     else:
         first = ev.start_line
+        cut = snippet.split("\n")
+        more = max(0, len(cut) - MAX_SNIPPET_LINES)
+        shown = "\n".join(cut[:MAX_SNIPPET_LINES])
         lines = tuple(
             (first + i if first is not None else None, html)
-            for i, html in enumerate(_snippet_lines(row, ev, snippet, highlighted or {}))
+            for i, html in enumerate(_snippet_lines(row, ev, shown, highlighted or {}))
         )
     response_link = (
         f"text.html#R{ev.response_line}"
         if ev.response_line is not None and not reference and row.result.tree is not None
         else None
     )
+    link = row.evidence_link(ev)
+    if reference:
+        page = (reference_pages or {}).get(ev.path or "")
+        link = None if page is None else (f"{page}#L{ev.start_line}" if ev.start_line else page)
     return EvidenceView(
         location=ev.location(),
-        link=None if reference else row.evidence_link(ev),
+        link=link,
         response_line=None if reference else ev.response_line,
         response_link=response_link,
         lines=lines,
         note=ev.note,
         reference=reference,
         prose=ev.path is None,
+        more_lines=more,
     )
 
 
@@ -162,12 +192,28 @@ def finding_view(
     finding: Finding,
     prose: Mapping[int, str],
     highlighted: Mapping[str, Sequence[Markup]] | None = None,
+    reference_pages: Mapping[str, str] | None = None,
+    max_snippets: int = MAX_SNIPPETS_PER_CRITERION,
 ) -> FindingView:
+    """Snippets for the first ``max_snippets`` pieces of evidence of a failed or errored
+    finding; a passing finding keeps its links only."""
+    if finding.status not in (Status.FAIL, Status.ERROR):
+        max_snippets = 0
     return FindingView(
         status=finding.status.value,
         message=finding.message,
         subject=finding.subject,
-        evidence=tuple(evidence_view(row, ev, prose, highlighted) for ev in finding.evidence),
+        evidence=tuple(
+            evidence_view(
+                row,
+                ev,
+                prose,
+                highlighted,
+                with_snippet=i < max_snippets,
+                reference_pages=reference_pages,
+            )
+            for i, ev in enumerate(finding.evidence)
+        ),
     )
 
 
@@ -176,7 +222,10 @@ def category_views(
     row: ResponseRow,
     anchors: dict[str, str],
     highlighted: Mapping[str, Sequence[Markup]] | None = None,
+    reference_pages: Mapping[str, str] | None = None,
 ) -> tuple[CategoryView, ...]:
+    """The response's criteria by category; in a category the problems (fail, partial,
+    error) come first, each group in rubric order."""
     out = []
     prose = prose_lines(row)
     for index, category in enumerate(model.categories, start=1):
@@ -186,7 +235,12 @@ def category_views(
             if result is None:
                 continue
             ordered = sorted(result.findings, key=lambda f: _FINDING_ORDER.get(f.status, 9))
-            findings = [finding_view(row, f, prose, highlighted) for f in ordered]
+            findings = []
+            budget = MAX_SNIPPETS_PER_CRITERION
+            for finding in ordered:
+                view = finding_view(row, finding, prose, highlighted, reference_pages, budget)
+                budget -= sum(1 for e in view.evidence if e.lines)
+                findings.append(view)
             views.append(
                 CriterionView(
                     info=info,
@@ -196,6 +250,7 @@ def category_views(
                     others=tuple(f for f in findings if f.status not in ("fail", "error")),
                 )
             )
+        views.sort(key=lambda v: not v.is_problem)
         if views:
             score = row.category_score(category.id)
             out.append(CategoryView(category, score, tuple(views), f"cat-{index}"))

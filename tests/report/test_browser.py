@@ -195,3 +195,32 @@ def test_sample_run_pages_load_cleanly(page: Any, sample_dir: Path, tmp_path: Pa
     page.screenshot(path=str(tmp_path / "sample-response.png"), full_page=True)
     assert page.console.errors == []
     assert page.locator("article.criterion").count() > 20
+
+
+def test_response_page_shows_problems_by_default_and_a_link_reveals_the_rest(
+    page: Any, synthetic_dir: Path
+) -> None:
+    response = synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html"
+    _open(page, response)
+    shown = page.eval_on_selector_all(
+        "#crit-list article:not([hidden])", "els => els.map(e => e.dataset.status)"
+    )
+    assert shown and set(shown) <= {"fail", "partial", "error"}
+    passing = page.eval_on_selector_all(
+        "#crit-list article[data-status=pass]", "els => els.map(e => e.id)"
+    )
+    assert passing
+    page.select_option("#criteria .filters select[data-filter=status]", "")
+    assert (
+        page.locator("#crit-list article:visible").count()
+        == page.locator("#crit-list article").count()
+    )
+    # a link (the heatmap's) to a passing criterion opens it even though the filter hides it
+    page.goto("about:blank")
+    page.goto(response.resolve().as_uri() + "#" + passing[0])
+    page.wait_for_load_state("load")
+    assert page.locator(f"[id='{passing[0]}']").is_visible()
+    assert page.evaluate(
+        f"() => document.getElementById('{passing[0]}').querySelector('details.folded').open"
+    )
+    assert page.console.errors == []

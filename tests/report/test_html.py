@@ -221,3 +221,51 @@ def test_a_prose_only_ideal_is_flagged_in_the_report(tmp_path: Path) -> None:
     html = index.read_text(encoding="utf-8")
     assert 'id="tasks-without-reference"' in html
     assert "<code>task-prose-ideal</code></a>" in html
+
+
+def _articles(html: str) -> list[tuple[str, str, str]]:
+    """(id, status, body) of every criterion article in page order."""
+    return re.findall(
+        r'<article class="criterion[^"]*" id="([^"]+)" data-status="(\w+)">(.*?)</article>',
+        html,
+        re.S,
+    )
+
+
+def test_problem_criteria_come_first_open_and_the_rest_folded(synthetic_dir: Path) -> None:
+    html = (synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert '<option value="problems" selected>' in html  # the default filter
+    for section in re.findall(r'<section class="category".*?</section>', html, re.S):
+        statuses = [status for _, status, _ in _articles(section)]
+        problems = [s in ("fail", "partial", "error") for s in statuses]
+        assert problems == sorted(problems, reverse=True), statuses
+    articles = _articles(html)
+    assert {s for _, s, _ in articles} >= {"pass", "fail"}
+    for _, status, body in articles:
+        folded = '<details class="folded">' in body
+        assert folded == (status not in ("fail", "partial", "error")), (status, body[:200])
+
+
+def test_reference_evidence_is_one_list_linking_to_the_ideals_file(synthetic_dir: Path) -> None:
+    page_path = synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html"
+    html = page_path.read_text(encoding="utf-8")
+    block = re.search(r'id="c-security.iam_least_privilege".*?</article>', html, re.S)
+    assert block is not None
+    listed = re.search(r'<ul class="ref-list">.*?</ul>', block.group(0), re.S)
+    assert listed is not None
+    link = re.search(r'href="([^"]+)">main\.tf:9', listed.group(0))
+    assert link is not None, listed.group(0)
+    target, fragment = resolve(page_path, link.group(1))
+    assert fragment == "L9" and target.is_file()
+    ideal = synthetic_dir / "report" / "r" / "tf-100" / "IDEAL_RESPONSE" / "index.html"
+    assert link.group(1) in ideal.read_text(encoding="utf-8")  # the ideal's own file page
+
+
+def test_passing_findings_carry_links_not_snippets(synthetic_dir: Path) -> None:
+    for page in (synthetic_dir / "report" / "r").glob("*/*/index.html"):
+        html = page.read_text(encoding="utf-8")
+        for _, _, body in _articles(html):
+            for item in re.findall(r'<li class="finding f-(?:pass|na).*?</li>', body, re.S):
+                assert "<pre" not in item

@@ -95,7 +95,8 @@
     box.hidden = false;
     var select = box.querySelector("[data-filter=status]");
     var items = list.querySelectorAll("[data-status]");
-    select.addEventListener("change", function () {
+    var groups = list.querySelectorAll("section");
+    function apply() {
       var want = select.value;
       Array.prototype.forEach.call(items, function (item) {
         var status = item.getAttribute("data-status");
@@ -103,7 +104,28 @@
           (want === "problems" && (status === "fail" || status === "partial" || status === "error"));
         item.hidden = !ok;
       });
-    });
+      /* a category with nothing left to show is hidden with its criteria */
+      Array.prototype.forEach.call(groups, function (group) {
+        group.hidden = !group.querySelector("[data-status]:not([hidden])");
+      });
+    }
+    /* a link to a criterion the default filter hides (from the heatmap, say) shows them all */
+    function reveal() {
+      var id = decodeURIComponent(window.location.hash.slice(1));
+      var target = id && document.getElementById(id);
+      if (!target || !list.contains(target)) { return; }
+      var folded = target.querySelector("details.folded");
+      if (folded) { folded.open = true; }
+      if (target.closest("[hidden]")) {
+        select.value = "";
+        apply();
+        target.scrollIntoView();
+      }
+    }
+    select.addEventListener("change", apply);
+    window.addEventListener("hashchange", reveal);
+    apply();
+    reveal();
   }
 
   function init() {
