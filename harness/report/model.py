@@ -3,9 +3,10 @@ rubric's criteria in order, and safe page names. Pure functions of ``RunData``."
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from harness.checks.types import Evidence
@@ -60,6 +61,8 @@ class ResponseRow:
     rank: int | None  # 1 = best overall in its task; ties share a rank; None when unscored
     task_size: int
     counts: dict[str, int]
+    #: 1 = best overall among the run's model responses (ideals are references, not ranked)
+    global_rank: int | None = None
 
     @property
     def folder(self) -> str:
@@ -138,13 +141,26 @@ class TaskGroup:
 def _ranks(results: list[ResponseResult]) -> list[int | None]:
     """Competition ranking by overall score (1, 2, 2, 4); unscored responses get None."""
     scores = [r.overall for r in results]
-    ranks: list[int | None] = []
-    for score in scores:
-        if score is None:
-            ranks.append(None)
-        else:
-            ranks.append(1 + sum(1 for s in scores if s is not None and s > score))
-    return ranks
+    ascending = sorted(s for s in scores if s is not None)
+    # rank = 1 + how many scores are strictly higher (O(n log n): a run ranks 100k responses)
+    return [
+        None if s is None else 1 + len(ascending) - bisect.bisect_right(ascending, s)
+        for s in scores
+    ]
+
+
+def _with_global_ranks(groups: list[TaskGroup]) -> list[TaskGroup]:
+    """The groups with every model response's competition rank over the whole run."""
+    ranked = [row.result for g in groups for row in g.rows if not row.result.is_ideal]
+    ranks = {id(r): rank for r, rank in zip(ranked, _ranks(ranked), strict=True)}
+    return [
+        TaskGroup(
+            g.task_id,
+            g.slug,
+            tuple(replace(row, global_rank=ranks.get(id(row.result))) for row in g.rows),
+        )
+        for g in groups
+    ]
 
 
 def status_counts(result: ResponseResult) -> dict[str, int]:
@@ -181,6 +197,7 @@ class ReportModel:
             ]
             rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.result.response_id))
             groups.append(TaskGroup(task_id, task_slug, tuple(rows)))
+        groups = _with_global_ranks(groups)
         self.tasks: tuple[TaskGroup, ...] = tuple(groups)
         self.rows: tuple[ResponseRow, ...] = tuple(row for g in groups for row in g.rows)
         self.categories = self._categories()

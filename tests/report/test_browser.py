@@ -69,7 +69,7 @@ def test_index_leaderboard_sorts_and_filters(
         return [
             v or ""
             for v in page.eval_on_selector_all(
-                "#lb tbody tr", "rows => rows.map(r => r.cells[3].dataset.v)"
+                "#lb tbody tr", "rows => rows.map(r => r.cells[4].dataset.v)"
             )
         ]
 
@@ -224,3 +224,24 @@ def test_response_page_shows_problems_by_default_and_a_link_reveals_the_rest(
         f"() => document.getElementById('{passing[0]}').querySelector('details.folded').open"
     )
     assert page.console.errors == []
+
+
+def test_leaderboard_fits_1400_px_without_horizontal_scrolling(
+    browser: Any, sample_dir: Path, tmp_path: Path
+) -> None:
+    """Every column of the leaderboard (all categories of the shipped rubric) is in view at
+    1,400 px: nothing hides behind a scrollbar."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    _open(page, sample_dir / "report" / "index.html")
+    box = page.evaluate(
+        "() => { const t = document.getElementById('lb'); const s = t.closest('.scroll');"
+        " return [s.scrollWidth, s.clientWidth, t.getBoundingClientRect().right,"
+        " document.documentElement.scrollWidth, t.tHead.rows[0].cells.length]; }"
+    )
+    page.locator("#leaderboard").screenshot(path=str(tmp_path / "leaderboard-1400.png"))
+    scroll_width, client_width, right, page_width, columns = box
+    assert columns >= 20  # ranks, overall, every category, gates, statuses, diagnostics
+    assert scroll_width <= client_width, box
+    assert right <= 1400 and page_width <= 1400, box
+    context.close()

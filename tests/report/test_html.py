@@ -269,3 +269,22 @@ def test_passing_findings_carry_links_not_snippets(synthetic_dir: Path) -> None:
         for _, _, body in _articles(html):
             for item in re.findall(r'<li class="finding f-(?:pass|na).*?</li>', body, re.S):
                 assert "<pre" not in item
+
+
+def test_global_rank_orders_model_responses_across_tasks() -> None:
+    from harness.report.model import ReportModel
+
+    model = ReportModel(synthetic_run())
+    ranked = [r for r in model.rows if r.global_rank is not None]
+    assert all(not r.result.is_ideal for r in ranked)
+    assert all(r.global_rank is None for r in model.rows if r.result.is_ideal)
+    assert {r.result.task_id for r in ranked} != {ranked[0].result.task_id}  # across tasks
+    for a in ranked:
+        higher = sum(
+            1
+            for b in ranked
+            if b.result.overall is not None
+            and a.result.overall is not None
+            and b.result.overall > a.result.overall
+        )
+        assert a.global_rank == 1 + higher
