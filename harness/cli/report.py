@@ -25,6 +25,7 @@ HELP = (
     "[bold]Example[/bold]\n\n"
     "  iac-harness report reports/aws-prod-stack --reports html,sarif\n\n"
     "  iac-harness report reports/run-1 --labels tests/data/labels\n\n"
+    "  iac-harness report runs/100k --full            # every response's page\n\n"
     "Exit status: 0 on success, 2 when RUN_DIR is not a run folder, a --reports name is "
     "unknown or a label file has problems."
 )
@@ -53,6 +54,15 @@ ReportsOption = Annotated[
     str | None,
     typer.Option("--reports", metavar="NAMES", help=reports_help(), show_default=False),
 ]
+FullOption = Annotated[
+    bool,
+    typer.Option(
+        "--full",
+        help="Write every page of the HTML site. Without it a run of more than 1,000 "
+        "responses gets the index, the task pages and the failing responses' pages "
+        "(ideals, errors, failed gates); smaller runs always get every page.",
+    ),
+]
 
 
 def print_paths(paths: ReportPaths) -> None:
@@ -73,6 +83,7 @@ def report(
         ),
     ] = None,
     reports: ReportsOption = None,
+    full: FullOption = False,
     labels: LabelsOption = None,
     # the flags before --reports, kept for old scripts: --xlsx is --reports xlsx
     html: Annotated[bool, typer.Option("--html", hidden=True)] = False,
@@ -98,7 +109,7 @@ def report(
     if flagged:
         formats = (*(formats or ()), *flagged)
     try:
-        paths = build_reports(run_dir, formats)
+        paths = build_reports(run_dir, formats, full=full or None)
     except RunFolderError as exc:
         fail(str(exc))
     except OSError as exc:  # a missing responses.jsonl, a read-only folder, a full disk

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 from harness import shipped
 from harness.cli.agree import LabelsOption, labels_or_fail, summary_line
 from harness.cli.common import console, err_console, fail, output_folder
-from harness.cli.report import ReportsOption, chosen_formats
+from harness.cli.report import FullOption, ReportsOption, chosen_formats
 from harness.cli.summary import MAX_TABLE_ROWS, summary_notes, summary_table
 from harness.store import RESPONSES_JSONL, RESULTS_JSONL, RUN_JSON, SCORES_CSV
 from harness.trust.agree import agree
@@ -105,11 +105,11 @@ def _restore(out: Path, aside: Path | None) -> None:
     aside.rename(out)
 
 
-def _build_reports(out: Path, *formats: str) -> list[Path]:
+def _build_reports(out: Path, *formats: str, full: bool | None = None) -> list[Path]:
     """The named reports of the run folder (all for none); the paths written, in order."""
     from harness.report import build_reports
 
-    return build_reports(out, formats or None).written()
+    return build_reports(out, formats or None, full=full).written()
 
 
 JobsOption = Annotated[
@@ -269,6 +269,7 @@ def score(
     memory_limit: MemoryLimitOption = 2048,
     no_report: NoReportOption = False,
     reports: ReportsOption = None,
+    full: FullOption = False,
     labels: LabelsOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -311,6 +312,7 @@ def score(
         quiet=quiet,
         verbose=verbose,
         labels=label_set,
+        full=full or None,
     )
 
 
@@ -326,6 +328,7 @@ def run_batch(
     quiet: bool,
     verbose: bool,
     labels: LabelSet | None = None,
+    full: bool | None = None,
 ) -> None:
     """Score into ``out`` (``aside``: an earlier run moved away, restored if nothing can be
     scored), print the summary, keep ``labels`` in the run folder with the agreement line,
@@ -372,7 +375,7 @@ def run_batch(
     if labels is not None:
         write_run_labels(out, labels)
         console.print(summary_line(agree(run, labels)), highlight=False, soft_wrap=True)
-    report_s = None if formats is None else _reports(out, formats)
+    report_s = None if formats is None else _reports(out, formats, full=full)
     counts = run.info.counts
     timing = f"scored in {run.info.duration_s:.1f}s, " + (
         "reports skipped" if report_s is None else f"reports written in {report_s:.1f}s"
@@ -392,11 +395,11 @@ def run_batch(
     )
 
 
-def _reports(out: Path, formats: tuple[str, ...] = ()) -> float:
+def _reports(out: Path, formats: tuple[str, ...] = (), *, full: bool | None = None) -> float:
     """Build the reports and print where they are; the seconds it took (for the last line)."""
     started = time.perf_counter()
     try:
-        written = _build_reports(out, *formats)
+        written = _build_reports(out, *formats, full=full)
     except KeyboardInterrupt:
         kept = ", ".join(RUN_FILES)
         fail(

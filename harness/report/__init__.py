@@ -17,7 +17,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from harness.report.formats import (
+    ReportOptions,
     UnknownFormatError,
+    building_with,
     format_names,
     load_formats,
     select_formats,
@@ -57,9 +59,13 @@ class ReportPaths(Mapping[str, tuple[Path, ...]]):
         return [path for paths in self._by_format.values() for path in paths]
 
 
-def build_reports(run_dir: Path, formats: Iterable[str] | None = None) -> ReportPaths:
+def build_reports(
+    run_dir: Path, formats: Iterable[str] | None = None, *, full: bool | None = None
+) -> ReportPaths:
     """Build the named report formats (all registered ones for ``None``) from the run
-    folder ``run_dir``; what each wrote.
+    folder ``run_dir``; what each wrote. ``full`` True writes every HTML page; None (the
+    default) does up to 1,000 responses and, above, the index, the task pages and the
+    failing responses' pages.
 
     Raises ``UnknownFormatError`` (one line, listing the known names) before reading
     anything, and ``harness.store.RunFolderError`` (one line, naming the file) when
@@ -71,7 +77,7 @@ def build_reports(run_dir: Path, formats: Iterable[str] | None = None) -> Report
     run_dir = Path(run_dir)
     run = load_run(run_dir)
     written: dict[str, list[Path]] = {}
-    with sharing_model(run):
+    with sharing_model(run), building_with(ReportOptions(full=full)):
         for fmt in chosen:
             written[fmt.name] = fmt.build(run, run_dir)
     return ReportPaths(written)

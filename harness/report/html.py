@@ -47,6 +47,22 @@ from harness.trust.labels import Label, LabelSet
 ASSETS = ("report.css", "report.js")
 #: A file page lists at most this many of the responses that contain it (then a count).
 MAX_LISTED_APPEARANCES = 50
+#: Above this many responses the default site is the index, the task pages and the pages of
+#: the responses a reviewer must open (see ``needs_page``); ``full=True`` writes them all.
+LARGE_RUN = 1000
+
+
+def needs_page(row: ResponseRow) -> bool:
+    """Written in a large run's default site: the ideals (every reference link lands on their
+    files) and the failing responses: not fully processed, a gate failed or a check errored."""
+    result = row.result
+    return bool(
+        result.is_ideal
+        or result.error
+        or result.gates_failed
+        or result.overall is None
+        or row.counts.get("error", 0)
+    )
 
 
 @dataclass(frozen=True)
@@ -103,14 +119,27 @@ def _score(value: float | None, digits: int = 0) -> str:
 class HtmlBuilder:
     """Renders every page of one run into ``out_dir``."""
 
-    def __init__(self, model: ReportModel, out_dir: Path, labels: LabelSet | None = None) -> None:
+    def __init__(
+        self,
+        model: ReportModel,
+        out_dir: Path,
+        labels: LabelSet | None = None,
+        full: bool | None = None,
+    ) -> None:
+        """``full`` None: every page up to ``LARGE_RUN`` responses, the failing ones above."""
         self.model = model
+        if full is None:
+            full = len(model.rows) <= LARGE_RUN
+        self.full = full
+        #: ids of the rows whose pages are written (the others are listed, not linked)
+        self._paged = {id(row) for row in model.rows if full or needs_page(row)}
         self.out_dir = out_dir
         self.labels = labels
         #: with human labels: the agreement page's figures, and per response key the
         #: criterion -> label shown beside the harness's status
         self.agreement: Agreement | None = agree(model.run, labels) if labels else None
         self.env = _environment()
+        self.env.globals["has_page"] = self.has_page
         self.anchors = criterion_anchors(model)
         self._groups = {g.slug: g for g in model.tasks}
         #: highlighted lines by content key, kept for the current task only (an overlay repeats
@@ -128,6 +157,10 @@ class HtmlBuilder:
         self._reference_pages = {
             g.slug: row.file_pages for g in model.tasks for row in g.rows if row.result.is_ideal
         }
+
+    def has_page(self, row: ResponseRow) -> bool:
+        """Whether ``row``'s page (and its text page) is part of this site."""
+        return id(row) in self._paged
 
     def _labels_of(self, row: ResponseRow) -> dict[str, Label]:
         if self.labels is None:
@@ -178,7 +211,8 @@ class HtmlBuilder:
                 categories=[(cat, self.model.criteria_of(cat.id)) for cat in self.model.categories],
             )
         for row in self.model.rows:
-            self._response(row)
+            if self.has_page(row):
+                self._response(row)
         if self.agreement is not None:
             self._write(
                 "agreement.html",
@@ -186,7 +220,7 @@ class HtmlBuilder:
                 "",
                 agreement=self.agreement,
                 classes=CLASSES,
-                links={row.result.key: row.page for row in self.model.rows},
+                links={row.result.key: row.page for row in self.model.rows if self.has_page(row)},
                 anchors=self.anchors,
             )
         return self.out_dir / "index.html"
@@ -212,6 +246,7 @@ class HtmlBuilder:
             "index.html.j2",
             "",
             model=model,
+            paged=len(self._paged),
             anchors=self.anchors,
             human={row.result.key: self._labels_of(row) for row in model.rows},
             agreement=self.agreement,
@@ -295,7 +330,9 @@ class HtmlBuilder:
         )
 
 
-def build_html(model: ReportModel, out_dir: Path, labels: LabelSet | None = None) -> Path:
+def build_html(
+    model: ReportModel, out_dir: Path, labels: LabelSet | None = None, full: bool | None = None
+) -> Path:
     """Build the site into a sibling temporary folder, then swap it in, so a failed build
     never leaves a half-written report in place of a good one."""
     tmp = out_dir.with_name(f".{out_dir.name}.building")
@@ -303,7 +340,7 @@ def build_html(model: ReportModel, out_dir: Path, labels: LabelSet | None = None
     for stale in (tmp, old):
         if stale.exists():
             shutil.rmtree(stale)
-    HtmlBuilder(model, tmp, labels).build()
+    HtmlBuilder(model, tmp, labels, full).build()
     if out_dir.exists():
         out_dir.rename(old)
     tmp.rename(out_dir)

@@ -90,3 +90,46 @@ def test_score_builds_only_the_named_reports(tmp_path: Path) -> None:
         app, ["score", "-q", "-o", str(tmp_path / "x"), "--no-report", "--reports", "html"]
     )
     assert both.exit_code == 2 and "contradict" in both.output
+
+
+def _response_pages(run_dir: Path) -> set[str]:
+    site = run_dir / "report"
+    return {p.parent.relative_to(site).as_posix() for p in site.glob("r/*/*/index.html")}
+
+
+def test_a_large_run_gets_the_failing_pages_and_full_writes_them_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above LARGE_RUN responses the default site has the index, the task pages and the pages
+    a reviewer must open; every link in it still resolves; --full writes every page."""
+    import re
+
+    from harness.report import html
+    from harness.report.model import ReportModel
+    from tests.report.htmlcheck import parse, resolve
+
+    run = synthetic_run()
+    write_run(tmp_path, run)
+    monkeypatch.setattr(html, "LARGE_RUN", 2)
+    result = runner.invoke(app, ["report", str(tmp_path), "--reports", "html"])
+    assert result.exit_code == 0, result.output
+    model = ReportModel(run)
+    wanted = {row.folder for row in model.rows if html.needs_page(row)}
+    assert wanted and len(wanted) < len(model.rows)  # the fixture has both kinds
+    assert _response_pages(tmp_path) == wanted
+    site = tmp_path / "report"
+    assert 'id="partial-site"' in (site / "index.html").read_text(encoding="utf-8")
+    assert len(list(site.glob("tasks/*.html"))) == len(model.tasks)
+    for page in site.rglob("*.html"):
+        for href in parse(page).links:
+            target, _ = resolve(page, href)
+            assert target.exists(), f"{page}: broken link {href}"
+    skipped = next(r for r in model.rows if not html.needs_page(r))
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert re.search(rf">{re.escape(skipped.result.response_id)}<", index)  # listed, unlinked
+    assert skipped.folder not in _response_pages(tmp_path)
+
+    result = runner.invoke(app, ["report", str(tmp_path), "--reports", "html", "--full"])
+    assert result.exit_code == 0, result.output
+    assert _response_pages(tmp_path) == {r.folder for r in model.rows}
+    assert 'id="partial-site"' not in (site / "index.html").read_text(encoding="utf-8")

@@ -134,6 +134,33 @@ def parse_format_list(text: str) -> tuple[str, ...]:
 _shared: ReportModel | None = None
 
 
+@dataclass(frozen=True)
+class ReportOptions:
+    """How a ``build_reports`` call wants its formats built (formats read what applies)."""
+
+    #: every page of the HTML site; None: all up to a large run, the failing ones above
+    full: bool | None = None
+
+
+_options = ReportOptions()
+
+
+@contextmanager
+def building_with(options: ReportOptions) -> Iterator[None]:
+    """Within the block, ``current_options()`` is ``options``."""
+    global _options
+    previous, _options = _options, options
+    try:
+        yield
+    finally:
+        _options = previous
+
+
+def current_options() -> ReportOptions:
+    """The options of the ``build_reports`` call in progress (defaults outside one)."""
+    return _options
+
+
 @contextmanager
 def sharing_model(run: RunData) -> Iterator[None]:
     """Within the block, ``report_model(run)`` builds the derived view once for all formats."""
@@ -155,7 +182,10 @@ def report_model(run: RunData) -> ReportModel:
 __all__ = [
     "FormatBuilder",
     "ReportFormat",
+    "ReportOptions",
     "UnknownFormatError",
+    "building_with",
+    "current_options",
     "format_names",
     "load_formats",
     "parse_format_list",

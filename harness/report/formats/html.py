@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness.report.formats import report_format, report_model
+from harness.report.formats import current_options, report_format, report_model
 from harness.results import RunData
 
 
@@ -14,4 +14,6 @@ def html(run: RunData, run_dir: Path) -> list[Path]:
     from harness.report.html import build_html
     from harness.trust.labels import read_run_labels
 
-    return [build_html(report_model(run), run_dir / "report", read_run_labels(run_dir))]
+    site = run_dir / "report"
+    full = current_options().full
+    return [build_html(report_model(run), site, read_run_labels(run_dir), full)]
