@@ -41,7 +41,7 @@ def _diagnostic_evidence(ctx: CheckContext, diagnostic: Diagnostic) -> Evidence:
     return Evidence.from_response(diagnostic.line, diagnostic.message, note=diagnostic.code)
 
 
-@check("complete.no_truncation", CATEGORY, languages=ANY_LANGUAGE)
+@check("complete.no_truncation", CATEGORY, languages=ANY_LANGUAGE, judges_task=False)
 def no_truncation(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """The response is not cut off in the middle of a code block.
 
@@ -80,7 +80,7 @@ def no_truncation(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         yield passed(f"all {len(ctx.tree.files)} code blocks are closed", subject="response")
 
 
-@check("complete.no_placeholders", CATEGORY, languages=ANY_LANGUAGE)
+@check("complete.no_placeholders", CATEGORY, languages=ANY_LANGUAGE, judges_task=False)
 def no_placeholders(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Code files hold real code, not placeholders for code that was never written.
 
@@ -120,7 +120,7 @@ def no_placeholders(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         )
 
 
-@check("complete.promised_files", CATEGORY, languages=ANY_LANGUAGE)
+@check("complete.promised_files", CATEGORY, languages=ANY_LANGUAGE, judges_task=False)
 def promised_files(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Every file shown in the response's own directory drawing is delivered.
 
@@ -154,7 +154,7 @@ def promised_files(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
             )
 
 
-@check("complete.modules_resolve", CATEGORY)
+@check("complete.modules_resolve", CATEGORY, judges_task=False)
 def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Every module directory is internally consistent (static validation).
 
@@ -211,7 +211,7 @@ def _owner(diagnostic: Diagnostic, config: Configuration) -> str | None:
     return directory if directory in config.modules else None
 
 
-@check("complete.syntax_valid", CATEGORY)
+@check("complete.syntax_valid", CATEGORY, judges_task=False)
 def syntax_valid(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Every Terraform file parses with HashiCorp's own HCL parser.
 
