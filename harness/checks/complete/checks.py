@@ -29,9 +29,6 @@ from harness.checks.types import (
 from harness.terraform.model import Configuration
 from harness.vocabulary import Diagnostic, Severity, Span
 
-_MAX_HITS_PER_FILE = 10
-
-
 # -- the checks ---------------------------------------------------------------------------
 
 
@@ -87,8 +84,9 @@ def no_placeholders(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     What it checks:
         Scans every code file for stand-ins: a line that is only ``...``, comments such as
         "rest of configuration", "same as above", "omitted for brevity", ``TODO``/``FIXME``,
-        and ``<YOUR_VALUE>`` slots in Terraform. One finding per file: clean files pass, a
-        file with placeholders fails with each hit's line. na when there is no code.
+        and ``<YOUR_VALUE>`` slots in Terraform. A clean file passes; a file with placeholders
+        fails once per placeholder (a second placeholder is a second fault), each with its
+        line. na when there is no code.
 
     Why it matters:
         A placeholder is code the user must write themselves; a configuration that looks
@@ -107,17 +105,12 @@ def no_placeholders(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         if not hits:
             yield passed(f"{file.path} has no placeholders", subject=file.path)
             continue
-        evidence = [
-            ctx.evidence(Span(file.path, hit.line), note=f"{hit.kind}: {hit.text[:80]}")
-            for hit in hits[:_MAX_HITS_PER_FILE]
-        ]
-        first = hits[0]
-        yield failed(
-            f"{file.path}:{first.line} placeholder {first.text[:60]!r}"
-            + (f" (+{len(hits) - 1} more)" if len(hits) > 1 else ""),
-            *evidence,
-            subject=file.path,
-        )
+        for hit in hits:
+            yield failed(
+                f"{file.path}:{hit.line} placeholder {hit.text[:60]!r}",
+                ctx.evidence(Span(file.path, hit.line), note=f"{hit.kind}: {hit.text[:80]}"),
+                subject=file.path,
+            )
 
 
 @check("complete.promised_files", CATEGORY, languages=ANY_LANGUAGE, judges_task=False)
@@ -161,9 +154,10 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     What it checks:
         Reads the Terraform model's static validation (stage ``validate``): undeclared
         variables, locals, resources or module outputs, module calls whose local source does
-        not exist, arguments a module does not declare, required inputs left unset. One
-        finding per module directory (and per unresolved local module call): pass when it
-        has no validation error. na when there is no Terraform.
+        not exist, arguments a module does not declare, required inputs left unset. A module
+        directory without a validation error passes; one with errors fails once per error
+        (each is a separate fix), as does each unresolved local module call. na when there
+        is no Terraform.
 
     Why it matters:
         ``terraform validate`` would reject these before any plan; a reference to something
@@ -192,9 +186,12 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         if not found:
             yield passed(f"{name}: every reference resolves", subject=name)
             continue
-        evidence = [_diagnostic_evidence(ctx, d) for d in found[:_MAX_HITS_PER_FILE]]
-        more = f" (+{len(found) - 1} more)" if len(found) > 1 else ""
-        yield failed(f"{name}: {found[0].message}{more}", *evidence, subject=name)
+        for diagnostic in found:
+            yield failed(
+                f"{name}: {diagnostic.message}",
+                _diagnostic_evidence(ctx, diagnostic),
+                subject=name,
+            )
     for diagnostic in unplaced:
         yield failed(
             diagnostic.message, _diagnostic_evidence(ctx, diagnostic), subject=diagnostic.code
