@@ -509,12 +509,12 @@ def outputs_removed(ideal: Ideal) -> list[Edit]:
 @fault(
     "create_before_destroy_off",
     "lifecycle.create_before_destroy",
-    "create_before_destroy = true -> false",
+    "a replace-prone resource's create_before_destroy = true -> false",
 )
 def create_before_destroy_off(ideal: Ideal) -> list[Edit]:
     return _first(
         ideal.replace(a.span, "create_before_destroy = false")
-        for _, b in _walk(ideal, *{r.type for r in ideal.config.resources()})
+        for _, b in _walk(ideal, *_REPLACE_PRONE)
         if b.kind == "lifecycle"
         if (a := b.attr("create_before_destroy")) is not None and a.expr.as_bool() is True
     )
@@ -531,14 +531,18 @@ def ssm_overwrite_removed(ideal: Ideal) -> list[Edit]:
     )
 
 
-#: Resource types whose names AWS requires to be unique per account or region, with the
-#: attribute that names them: a fixed literal there collides on a second deployment.
+#: Resource types whose names AWS requires to be unique (globally, per account or per
+#: region), with the argument that names them: a fixed literal there collides on a second
+#: deployment. The suite's own list, independent of the checks' tables, so that it measures
+#: their coverage instead of repeating it.
 _UNIQUE_NAMES = {
     "aws_iam_role": "name",
     "aws_iam_policy": "name",
+    "aws_iam_instance_profile": "name",
     "aws_ssm_parameter": "name",
     "aws_db_subnet_group": "name",
     "aws_sns_topic": "name",
+    "aws_sqs_queue": "name",
     "aws_cloudwatch_metric_alarm": "alarm_name",
     "aws_kms_alias": "name",
     "aws_cloudwatch_log_group": "name",
@@ -546,22 +550,44 @@ _UNIQUE_NAMES = {
     "aws_dynamodb_table": "name",
     "aws_eks_cluster": "name",
     "aws_lambda_function": "function_name",
-    "aws_sqs_queue": "name",
     "aws_ecr_repository": "name",
+    "aws_s3_bucket": "bucket",
+    "aws_lb": "name",
+    "aws_lb_target_group": "name",
 }
+#: Resource types replaced on common changes while something depends on them.
+_REPLACE_PRONE = (
+    "aws_security_group",
+    "aws_launch_configuration",
+    "aws_launch_template",
+    "aws_db_subnet_group",
+    "aws_db_parameter_group",
+    "aws_elasticache_subnet_group",
+    "aws_iam_role",
+    "aws_acm_certificate",
+    "aws_lb_target_group",
+)
+_SUFFIX_SOURCES = ("random_id.", "random_string.", "random_pet.")
+
+
+def _carries_suffix(text: str) -> bool:
+    """A name expression built from a random suffix or a ``*suffix*`` variable."""
+    return any(source in text for source in _SUFFIX_SOURCES) or bool(
+        re.search(r"var\.\w*suffix\w*", text)
+    )
 
 
 @fault(
     "fixed_unique_name",
     "naming.suffix_applied",
-    "an account/region-unique name (role, key alias, log group, secret, table, ...) becomes "
-    "a fixed literal",
+    "an account/region-unique name (role, key alias, log group, secret, table, ...) that "
+    "carries a suffix becomes a fixed literal",
 )
 def fixed_unique_name(ideal: Ideal) -> list[Edit]:
     for resource in ideal.config.resources():
         name = _UNIQUE_NAMES.get(resource.type)
         attribute = resource.block.attr(name) if name else None
-        if attribute is None or attribute.expr.is_literal:
+        if attribute is None or not _carries_suffix(attribute.expr.text):
             continue
         fixed = "/prod/app-fixed" if resource.type == "aws_ssm_parameter" else "app-fixed"
         if resource.type == "aws_kms_alias":
