@@ -130,6 +130,19 @@ def test_unclosed_fence_keeps_the_file_and_reports_truncation() -> None:
     assert "modules/vpc/main.tf" in diagnostic.message
 
 
+@pytest.mark.parametrize("tail", ["\n", "\n\n", "   \n", "\n \t\n\n"])
+def test_a_cut_right_after_a_blank_line_is_still_a_cut(tail: str) -> None:
+    """markdown-it leaves trailing blank lines out of an unclosed fence: still unclosed."""
+    tree = extract('# Answer\n\n```hcl\n# main.tf\nresource "a" "b" {\n  x = 1\n' + tail)
+    assert tree.truncated and "truncated" in codes(tree)
+    assert tree.get("main.tf") is not None
+
+
+def test_a_fence_ended_by_its_list_item_is_not_a_cut() -> None:
+    tree = extract('- step\n\n  ```hcl\n  resource "a" "b" {}\n\nAfter the list.\n')
+    assert not tree.truncated
+
+
 def test_closed_response_is_not_truncated() -> None:
     tree = extract('```hcl\nresource "a" "b" {}\n```\n')
     assert not tree.truncated and "truncated" not in codes(tree)
