@@ -21,7 +21,8 @@ exactly like the ideal graded as the ideal; any difference is listed as a failur
     python benchmarks/mutations.py [--corpus ../shared/corpus/terraform] [--limit N]
                                    [--kinds a,b] [--misses]
 
-The last line of output is a JSON summary (per kind: applied, detected, fell and their %).
+The last line of output is a JSON summary (per kind: applied, detected, fell and their %);
+the exit status is 1 when an unmutated copy scores differently from its ideal.
 """
 
 from __future__ import annotations
@@ -827,7 +828,7 @@ def main(argv: list[str] | None = None) -> int:
         "kinds": table,
     }
     print(json.dumps(summary, sort_keys=True))
-    return 0
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
