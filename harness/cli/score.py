@@ -20,10 +20,13 @@ if TYPE_CHECKING:
     from harness.run.batch import BatchOptions
 
 from harness import shipped
+from harness.cli.agree import LabelsOption, labels_or_fail, summary_line
 from harness.cli.common import console, err_console, fail, output_folder
 from harness.cli.report import ReportsOption, chosen_formats
 from harness.cli.summary import MAX_TABLE_ROWS, summary_notes, summary_table
 from harness.store import RESPONSES_JSONL, RESULTS_JSONL, RUN_JSON, SCORES_CSV
+from harness.trust.agree import agree
+from harness.trust.labels import LabelSet, write_run_labels
 
 DEFAULT_RUBRIC = "terraform-aws-production"
 
@@ -266,6 +269,7 @@ def score(
     memory_limit: MemoryLimitOption = 2048,
     no_report: NoReportOption = False,
     reports: ReportsOption = None,
+    labels: LabelsOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -273,6 +277,7 @@ def score(
     if resume and force:
         fail("--resume and --force contradict each other; pass one of them")
     formats = chosen_formats(reports, no_report=no_report) or ()
+    label_set = labels_or_fail(labels) if labels is not None else None
     if not paths:
         sample = shipped.sample_responses()
         if not sample.is_dir():
@@ -305,6 +310,7 @@ def score(
         formats=None if no_report else formats,
         quiet=quiet,
         verbose=verbose,
+        labels=label_set,
     )
 
 
@@ -319,9 +325,11 @@ def run_batch(
     formats: tuple[str, ...] | None,
     quiet: bool,
     verbose: bool,
+    labels: LabelSet | None = None,
 ) -> None:
     """Score into ``out`` (``aside``: an earlier run moved away, restored if nothing can be
-    scored), print the summary, build the reports (``formats`` None: none)."""
+    scored), print the summary, keep ``labels`` in the run folder with the agreement line,
+    build the reports (``formats`` None: none)."""
     from harness.cli.progress import BarProgress, LineProgress
     from harness.rubric import RubricError, load_rubric
     from harness.run import InputError, score_paths
@@ -361,6 +369,9 @@ def run_batch(
         console.print(summary_table(run))
         for line in summary_notes(run):
             console.print(line, highlight=False)
+    if labels is not None:
+        write_run_labels(out, labels)
+        console.print(summary_line(agree(run, labels)), highlight=False, soft_wrap=True)
     report_s = None if formats is None else _reports(out, formats)
     counts = run.info.counts
     timing = f"scored in {run.info.duration_s:.1f}s, " + (
