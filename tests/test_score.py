@@ -184,7 +184,7 @@ def test_each_further_failing_finding_costs_less_but_still_costs() -> None:
     assert all(step > 0 for step in steps)
     assert steps == sorted(steps, reverse=True)
     assert left[0] == pytest.approx(1 - MEDIUM) and left[1] == pytest.approx(
-        (1 - MEDIUM) * (1 - MEDIUM / 2)
+        (1 - MEDIUM) * (1 - MEDIUM / 4)
     )
 
 

@@ -9,12 +9,14 @@ The formula (also in the README):
   (``w_i`` = criterion weight); no score when none is scored (or all weights are 0).
 - quality ``Q = sum(W_k * C_k) / sum(W_k)`` over the categories that have a score
   (``W_k`` = category weight): how much of the rubric the response meets.
-- penalty ``P = prod over scored criteria i, prod over k = 1..n_i of (1 - d_i / k)``, where
-  ``n_i`` is criterion i's number of failing findings and ``d_i`` its severity's cost
+- penalty ``P = prod over scored criteria i, prod over k = 1..n_i of (1 - d_i / k**2)``,
+  where ``n_i`` is criterion i's number of failing findings and ``d_i`` its severity's cost
   (``SEVERITY_COST``: critical 0.20, high 0.10, medium 0.05, low 0.02): every failing finding
-  costs a share of what is left, the first of a criterion its full cost, the k-th 1/k of it,
-  so a critical fault costs about ten times a missing tag, ten untagged resources cost more
-  than one but not ten times as much, and ``P`` never reaches 0.
+  costs a share of what is left, the first of a criterion its full cost, the k-th 1/k² of it.
+  So a critical fault costs about ten times a missing tag; ten untagged resources cost more
+  than one, but all the failures of one criterion together cost less than 1.65 times its
+  first (a big configuration's many findings cannot outweigh the kinds of fault), and ``P``
+  never reaches 0.
 - ungated overall ``U = 100 * ((1 - PENALTY_SHARE) * Q + PENALTY_SHARE * P)``
   (``PENALTY_SHARE`` = 0.5); no overall when no criterion is scored.
 - gates: when a gate criterion is ``fail`` or ``partial`` (a must-have is not fully met), the
@@ -110,12 +112,12 @@ def failing_count(criterion: CriterionResult) -> int:
 
 
 def penalty(criteria: Sequence[CriterionResult]) -> float:
-    """``P``: the product of ``1 - d / k`` over each criterion's k-th failing finding."""
+    """``P``: the product of ``1 - d / k**2`` over each criterion's k-th failing finding."""
     left = 1.0
     for criterion in criteria:
         cost = SEVERITY_COST.get(criterion.severity, SEVERITY_COST["medium"])
         for k in range(1, failing_count(criterion) + 1):
-            left *= 1.0 - cost / k
+            left *= 1.0 - cost / (k * k)
     return left
 
 
