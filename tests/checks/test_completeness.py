@@ -55,6 +55,11 @@ def test_placeholders_each_kind_with_its_line() -> None:
         ("hcl", '  name = "<ENVIRONMENT>-app"', True),
         ("hcl", '  html = "<div>"', False),
         ("hcl", "  ...", True),
+        # a comment that opens with an ellipsis elides code, as the parser and extraction say
+        ("hcl", "# ... additional outputs", True),
+        ("hcl", "  # … more variables with validations", True),
+        ("python", "x = 1  # ... comprehensive definitions", True),
+        ("hcl", '  description = "wait ... then retry"', False),
     ],
 )
 def test_placeholder_language_rules(language: str, line: str, hit: bool) -> None:
