@@ -161,7 +161,7 @@ def tone_hits(tree: FileTree) -> tuple[list[Hit], list[tuple[int, int]]]:
     return hits, clean
 
 
-@check("tone.professional", CATEGORY, languages=ANY_LANGUAGE)
+@check("tone.professional", CATEGORY, languages=ANY_LANGUAGE, judges_task=False)
 def professional(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """The prose addressed to the user reads as professional technical writing.
 
@@ -235,7 +235,7 @@ def _shortfalls(ctx: CheckContext) -> list[Evidence]:
     return found
 
 
-@check("tone.no_overclaim", CATEGORY, languages=ANY_LANGUAGE)
+@check("tone.no_overclaim", CATEGORY, languages=ANY_LANGUAGE, judges_task=False)
 def no_overclaim(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Claims of completeness or readiness are backed by what the response delivers.
 
