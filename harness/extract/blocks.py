@@ -79,17 +79,21 @@ def _line_of(lines: list[str], first: int, last: int, token: str) -> int:
 
 
 def _heading(elements: list[Element], index: int) -> Element | None:
-    """The heading whose section this fence opens, if it names a file."""
+    """The heading whose section this fence opens, if it names a file. Walking back, a
+    heading that names no file ends the search once anything but headings and rules lies
+    between it and the fence (tracked as the walk goes: re-scanning that stretch for every
+    heading cost the square of the number of headings)."""
+    crossed_content = False
     for back in range(index - 1, -1, -1):
         element = elements[back]
         if element.kind in ("fence", "code"):
             return None
         if element.kind != "heading":
+            crossed_content = crossed_content or element.kind != "hr"
             continue
         if naming.heading_name(element.text):
             return element
-        between = elements[back + 1 : index]
-        if any(item.kind not in ("heading", "hr") for item in between):
+        if crossed_content:
             return None
     return None
 
