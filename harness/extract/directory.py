@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from harness.extract.kinds import detect_kind
 from harness.extract.languages import classify
 from harness.extract.limits import DEFAULT_LIMITS, ExtractLimits
 from harness.extract.paths import UnsafePathError, normalise_path
@@ -77,7 +78,8 @@ def tree_from_directory(path: Path, *, limits: ExtractLimits = DEFAULT_LIMITS) -
             naming=NameEvidence(Convention.DISK, safe),
             response=str(path),
         )
-        files.append(ExtractedFile(safe, content, classify("", content, safe), origin))
+        language = classify("", content, safe)
+        files.append(ExtractedFile(safe, content, language, origin, detect_kind(language, content)))
     return FileTree(files=tuple(files), diagnostics=tuple(diagnostics), source=str(path))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from harness.extract import naming
 from harness.extract.blocks import Block, Collected
+from harness.extract.kinds import detect_kind, inferred_name
 from harness.extract.limits import ExtractLimits
 from harness.extract.paths import UnsafePathError, normalise_path
 from harness.extract.types import Convention, ExtractedFile, NameEvidence, Origin
@@ -36,7 +37,18 @@ def build_files(
             )
     taken = {path.casefold() for _, path in named}
     for block in collected.blocks:
-        if block.kind != "hcl_unnamed":
+        if block.kind not in ("hcl_unnamed", "kind_unnamed"):
+            continue
+        if block.kind == "kind_unnamed":
+            kind = detect_kind(block.language, block.content)
+            inferred = inferred_name(kind, block.language, block.content)
+            if inferred is not None:
+                name, reason = inferred
+                path = _dedupe(name, taken)
+                taken.add(path.casefold())
+                block.evidence = NameEvidence(Convention.INFERRED, reason)
+                named.append((block, path))
+                diagnostics.append(_inferred(block, path, reason))
             continue
         inferred = naming.infer_hcl_name(block.content)
         if inferred is None:
@@ -57,17 +69,18 @@ def build_files(
         block.evidence = NameEvidence(Convention.INFERRED, reason)
         block.language = "tfvars" if path.endswith(".tfvars") else "hcl"
         named.append((block, path))
-        diagnostics.append(
-            Diagnostic(
-                "inferred_name",
-                Severity.INFO,
-                f"block at lines {block.start}-{block.end} names no file; called it {path} "
-                f"({reason})",
-                line=block.start,
-            )
-        )
+        diagnostics.append(_inferred(block, path, reason))
     named.sort(key=lambda item: item[0].start)
     return _apply_file_rules(named, response_id, limits, diagnostics)
+
+
+def _inferred(block: Block, path: str, reason: str) -> Diagnostic:
+    return Diagnostic(
+        "inferred_name",
+        Severity.INFO,
+        f"block at lines {block.start}-{block.end} names no file; called it {path} ({reason})",
+        line=block.start,
+    )
 
 
 def _dedupe(name: str, taken: set[str]) -> str:
@@ -99,7 +112,8 @@ def _apply_file_rules(
             response=response_id,
         )
         content = block.content if block.content.endswith("\n") else block.content + "\n"
-        file = ExtractedFile(path, content, block.language, origin)
+        kind = detect_kind(block.language, content)
+        file = ExtractedFile(path, content, block.language, origin, kind)
         previous = by_path.pop(path, None)
         if previous is not None:
             diagnostics.append(

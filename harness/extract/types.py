@@ -62,6 +62,9 @@ class ExtractedFile:
     content: str
     language: str  # hcl, tfvars, bash, python, go, typescript, javascript, yaml, json, ...
     origin: Origin
+    #: The IaC it holds beyond its syntax (``harness.extract.kinds``): cloudformation, cdk,
+    #: cdktf, pulumi, or "" (Terraform is told by its language, hcl/tfvars).
+    kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)

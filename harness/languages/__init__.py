@@ -62,6 +62,15 @@ class Language:
     #: language not yet supported): its checks then judge what is missing, as a reviewer
     #: would, instead of calling everything not applicable.
     fallback: bool = False
+    #: How reports and messages name the language ("CloudFormation"); the name when empty.
+    display_name: str = ""
+    #: False for code the harness recognises but does not grade (AWS CDK, Pulumi, ...): a
+    #: response holding only such code has every criterion ``na`` ("detected, not graded").
+    graded: bool = True
+
+    @property
+    def title(self) -> str:
+        return self.display_name or self.name
 
     def holds(self, tree: FileTree) -> bool:
         """Whether the tree has at least one file in this language."""
