@@ -11,6 +11,8 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_TASK = REPO_ROOT / "responses" / "aws-prod-stack"
 SAMPLE_REFERENCE = REPO_ROOT / "reference" / "aws-prod-stack"
+#: The same task answered in CloudFormation (its ideal is in the task folder).
+CFN_SAMPLE_TASK = REPO_ROOT / "responses" / "orders-cfn-stack"
 
 #: The criterion ids issue 5 fixes for the generic rubric (and EXPECTED.yaml must state).
 ISSUE_CRITERIA: tuple[str, ...] = (

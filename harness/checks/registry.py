@@ -40,7 +40,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from harness.checks.types import CheckContext, Finding, Status, not_applicable
-from harness.languages import get_language
+from harness.languages import NOT_GRADED, get_language
 
 DOC_SECTIONS = ("What it checks", "Why it matters", "Example")
 _NOT_CHECK_MODULES = frozenset({"registry", "types", "engine", "common"})  # top-level names
@@ -233,7 +233,7 @@ def run_criterion_checks(check_id: str, ctx: CheckContext, params: Params) -> tu
     has no meaning in the languages present, or their code is recognised but not graded)."""
     present = ctx.languages
     if present and not any(get_language(name).graded for name in present):
-        return (not_applicable(f"{_titles(present)} code detected, not graded"),)
+        return (not_applicable(f"{_titles(present)} code {NOT_GRADED}"),)
     chosen = implementations_for(check_id, present)
     if not chosen:
         read = {name for spec in implementations(check_id) for name in spec.languages or ()}

@@ -26,7 +26,8 @@ DEFAULT_RUBRIC = "terraform-aws-production"
 EPILOG = "\n\n".join(
     [
         "[bold]Examples[/bold]",
-        "  iac-harness score                    [dim]# the bundled sample, into reports/[/dim]",
+        "  iac-harness score                    [dim]# the bundled samples (Terraform and "
+        "CloudFormation), into reports/[/dim]",
         "  iac-harness score ../shared/corpus/terraform --jobs 2 --no-report",
         "  iac-harness score task/MODEL_RESPONSE2.md --rubric my-rubric.yaml --out runs/r2",
         "  iac-harness score task-dir --reference path/to/ideal-terraform/",
@@ -101,7 +102,7 @@ def score(
         list[Path] | None,
         typer.Argument(
             help="Response files (.md), task folders or folders of task folders. "
-            "Default: the bundled sample task.",
+            "Default: the bundled sample tasks (Terraform and CloudFormation).",
             show_default=False,
         ),
     ] = None,
@@ -160,14 +161,18 @@ def score(
     if resume:
         fail("--resume is not supported yet; use --force to score the run again from the start")
     formats = chosen_formats(reports, no_report=no_report) or ()
+    ideal = None
     if not paths:
-        sample = shipped.sample_responses()
-        if not sample.is_dir():
-            fail(f"{sample}: bundled sample not found; pass PATH to score")
-        paths = [sample]
+        # both bundled samples (the orders-service task in Terraform and in CloudFormation),
+        # graded by the sample rubric; the Terraform task's ideal lives in its reference folder
+        samples = shipped.sample_tasks()
+        if not samples.is_dir():
+            fail(f"{samples}: bundled samples not found; pass PATH to score")
+        paths = [samples]
         rubric = rubric or str(shipped.sample_rubric())
-        if reference is None and shipped.sample_reference().is_dir():
-            reference = shipped.sample_reference()
+        bundled_ideal = shipped.sample_reference() / "IDEAL_RESPONSE.md"
+        if reference is None and bundled_ideal.is_file():
+            ideal = bundled_ideal
     try:
         loaded = load_rubric(rubric or DEFAULT_RUBRIC)
     except RubricError as exc:
@@ -187,6 +192,7 @@ def score(
             reference_dir=reference,
             progress=None if quiet else BarProgress(),
             jobs=jobs,
+            ideal=ideal,
         )
     except InputError as exc:
         _restore(out, aside)

@@ -25,6 +25,8 @@ from harness.extract.types import ExtractedFile, FileTree
 from harness.vocabulary import Diagnostic, Span
 
 ENTRY_POINT_GROUP = "iac_harness.languages"
+#: How messages say that code is recognised but not graded (``Language.graded`` False).
+NOT_GRADED = "detected, not graded"
 
 
 class ParsedResource(Protocol):
@@ -129,6 +131,7 @@ def build_models(tree: FileTree, names: Iterable[str]) -> dict[str, ParsedModel]
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "NOT_GRADED",
     "Language",
     "ParsedModel",
     "ParsedResource",

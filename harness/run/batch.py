@@ -81,13 +81,17 @@ def score_paths(
     reference_dir: Path | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
+    *,
+    ideal: Path | None = None,
 ) -> RunData:
     """Score every response under ``paths`` into the run folder ``out_dir``.
 
-        ``paths``: markdown response files, task folders (corpus layout) or folders of task
-        folders. ``reference_dir``: a Terraform tree used as every task's reference instead of
-        its ideal response. ``jobs`` > 1 scores tasks in that many processes. ``progress`` hears
-    of the total and of every result as it is written."""
+    ``paths``: markdown response files, task folders (corpus layout) or folders of task
+    folders. ``reference_dir``: a Terraform tree used as every task's reference instead of
+    its ideal response. ``ideal``: an ideal response (markdown) for the tasks that have
+    none of their own, used as their reference (tasks with their own ideal keep it; the
+    bundled samples are scored this way). ``jobs`` > 1 scores tasks in that many
+    processes. ``progress`` hears of the total and of every result as it is written."""
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric)
     inputs = [Path(p) for p in paths]
@@ -103,6 +107,10 @@ def score_paths(
     if reference_dir is not None and (reference_dir / f"{IDEAL_ID}.md").is_file():
         # a reference folder that carries the ideal answer as markdown: score it too
         plans = with_reference_ideal(plans, reference_dir / f"{IDEAL_ID}.md")
+    if ideal is not None:
+        if not ideal.is_file():
+            raise InputError(f"{ideal}: ideal response not found")
+        plans = with_reference_ideal(plans, ideal)
     total = sum(len(plan.units()) for plan in plans)
     if total == 0:
         raise InputError(f"{', '.join(map(str, inputs))}: no responses to score")

@@ -1,10 +1,12 @@
 """Every CloudFormation implementation of a check: documented, with ``pass_*`` / ``fail_*``
 templates under ``tests/fixtures/checks/<id>/cloudformation/`` (or the folder itself for an id
-only CloudFormation implements), and exact subject sets: resources are named ``Pass*`` /
+only CloudFormation implements; a ``reference/`` folder there is the reference), and exact
+subject sets: resources are named ``Pass*`` /
 ``Fail*`` and every subject's verdict must match its name (checkov style)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,9 @@ import pytest
 import yaml
 
 from harness.checks.registry import DOC_SECTIONS, CheckSpec, all_implementations, run_check
-from harness.checks.types import Status
+from harness.checks.types import ReferenceContext, Status
+from harness.extract import tree_from_directory
+from harness.terraform import build
 from tests.checks.fixtures import FIXTURES, context_for
 
 SPECS = [s for s in all_implementations() if s.languages == ("cloudformation",)]
@@ -69,6 +73,10 @@ def test_documented_with_pass_and_fail_fixtures(spec: CheckSpec) -> None:
 )
 def test_fixture_verdicts_and_subjects(spec: CheckSpec, fixture: Path) -> None:
     ctx = context_for(fixture)
+    reference = _folder(spec) / "reference"
+    if reference.is_dir():
+        tree = tree_from_directory(reference)
+        ctx = dataclasses.replace(ctx, reference=ReferenceContext(tree, build(tree)))
     assert ctx.languages == {"cloudformation"}
     findings = run_check(spec, ctx, spec.parse_params(_params(spec)))
     statuses = [f.status for f in findings]
