@@ -1,8 +1,8 @@
 """The value tree of a CloudFormation template: scalars, mappings, sequences and intrinsic
 functions, each with the span (file:line) it was written at.
 
-YAML and JSON templates are read by ruamel.yaml's composer (JSON is YAML 1.2 flow syntax), so
-both keep line numbers; the short tags (``!Ref``, ``!GetAtt``, ``!Sub``, ...) that a plain safe
+YAML and JSON templates are read by PyYAML's composer (JSON is YAML flow syntax), so both
+keep line numbers; the short tags (``!Ref``, ``!GetAtt``, ``!Sub``, ...) that a plain safe
 loader rejects and the long forms (``{"Ref": ...}``, ``{"Fn::Sub": ...}``) become the same
 ``Intrinsic`` node.
 """
