@@ -105,6 +105,8 @@ class RunInfo:
     #: ids of the tasks whose reference (ideal response) extracted to no files: their
     #: reference comparison, and their ideal's score, say nothing
     tasks_without_reference: tuple[str, ...] = ()
+    #: the reference folder given for every task (``--reference``), if any: rescore reuses it
+    reference: str | None = None
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from pydantic import TypeAdapter
 
-from harness.results import ResponseResult, RunData, RunInfo
+from harness.results import CriterionStatus, ResponseResult, RunData, RunInfo
 
 RUN_JSON = "run.json"
 RESULTS_JSONL = "results.jsonl"
@@ -75,37 +76,104 @@ def result_rows(result: ResponseResult) -> Iterator[dict[str, Any]]:
         }
 
 
-class RunWriter:
-    """Appends responses to a run folder as they are scored; ``close`` writes the summary."""
+@dataclass(frozen=True)
+class ScoredLines:
+    """One graded response as the run folder stores it, serialised where it was graded (a
+    worker), so the process writing the run folder only appends text: its ``responses.jsonl``
+    line, its ``results.jsonl`` rows and its ``scores.csv`` row, plus the few fields the
+    batch counts and shows."""
 
-    def __init__(self, out_dir: Path, category_ids: Iterable[str]) -> None:
+    task_id: str
+    response_id: str
+    is_ideal: bool
+    overall: float | None
+    error: str | None
+    response_line: str
+    result_lines: str
+    score_row: tuple[str, ...]
+    criterion_errors: int = 0
+    empty_reference: bool = False
+    timings: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.task_id, self.response_id)
+
+
+#: The diagnostic a result carries when its task's reference has no files (set by the run).
+EMPTY_REFERENCE_CODE = "empty_reference"
+
+
+def scored_lines(result: ResponseResult, category_ids: Sequence[str]) -> ScoredLines:
+    """``result`` serialised for a run folder whose score columns are ``category_ids``."""
+    by_id = {c.id: c.score for c in result.categories}
+    row = (
+        result.task_id,
+        result.response_id,
+        "" if result.overall is None else str(round(result.overall, 2)),
+        *("" if by_id.get(c) is None else str(round(100 * by_id[c], 2)) for c in category_ids),  # type: ignore[operator]
+    )
+    return ScoredLines(
+        task_id=result.task_id,
+        response_id=result.response_id,
+        is_ideal=result.is_ideal,
+        overall=result.overall,
+        error=result.error,
+        response_line=json.dumps(response_to_json(result), ensure_ascii=False) + "\n",
+        result_lines="".join(
+            json.dumps(row, ensure_ascii=False) + "\n" for row in result_rows(result)
+        ),
+        score_row=row,
+        criterion_errors=sum(c.status is CriterionStatus.ERROR for c in result.criteria),
+        empty_reference=any(d.code == EMPTY_REFERENCE_CODE for d in result.diagnostics),
+        timings=tuple(result.timings.items()),
+    )
+
+
+@dataclass(frozen=True)
+class ResumeState:
+    """What an interrupted run folder already holds, after repair: the responses committed
+    (a line in responses.jsonl), each summarised, and the lines dropped as torn."""
+
+    scored: tuple[ScoredLines, ...]
+    dropped_lines: int
+
+    @property
+    def keys(self) -> set[tuple[str, str]]:
+        return {s.key for s in self.scored}
+
+
+class RunWriter:
+    """Appends responses to a run folder as they are scored; ``close`` writes the summary.
+
+    Each response is written rows first (results.jsonl, scores.csv) and its responses.jsonl
+    line last, each flushed: that line commits it. ``resume=True`` first repairs the folder
+    (``repair``) and appends after what it holds."""
+
+    def __init__(self, out_dir: Path, category_ids: Iterable[str], *, resume: bool = False) -> None:
         self.out_dir = out_dir
         out_dir.mkdir(parents=True, exist_ok=True)
         self.category_ids = list(category_ids)
-        self._responses: IO[str] = (out_dir / RESPONSES_JSONL).open("w", encoding="utf-8")
-        self._results: IO[str] = (out_dir / RESULTS_JSONL).open("w", encoding="utf-8")
-        self._scores: IO[str] = (out_dir / SCORES_CSV).open("w", encoding="utf-8", newline="")
+        self.resumed = repair(out_dir) if resume else ResumeState((), 0)
+        mode = "a" if resume else "w"
+        self._responses: IO[str] = (out_dir / RESPONSES_JSONL).open(mode, encoding="utf-8")
+        self._results: IO[str] = (out_dir / RESULTS_JSONL).open(mode, encoding="utf-8")
+        self._scores: IO[str] = (out_dir / SCORES_CSV).open(mode, encoding="utf-8", newline="")
         self._csv = csv.writer(self._scores)
-        self._csv.writerow(["task_id", "response_id", "overall", *self.category_ids])
+        if self._scores.tell() == 0:
+            self._csv.writerow(["task_id", "response_id", "overall", *self.category_ids])
+            self._scores.flush()
 
     def add(self, result: ResponseResult) -> None:
-        self._responses.write(json.dumps(response_to_json(result), ensure_ascii=False) + "\n")
-        for row in result_rows(result):
-            self._results.write(json.dumps(row, ensure_ascii=False) + "\n")
-        by_id = {c.id: c.score for c in result.categories}
-        self._csv.writerow(
-            [
-                result.task_id,
-                result.response_id,
-                "" if result.overall is None else round(result.overall, 2),
-                *(
-                    "" if by_id.get(c) is None else round(100 * by_id[c], 2)  # type: ignore[operator]
-                    for c in self.category_ids
-                ),
-            ]
-        )
-        for handle in (self._responses, self._results, self._scores):
-            handle.flush()
+        self.add_lines(scored_lines(result, self.category_ids))
+
+    def add_lines(self, lines: ScoredLines) -> None:
+        self._results.write(lines.result_lines)
+        self._results.flush()
+        self._csv.writerow(csv_safe_row(lines.score_row))
+        self._scores.flush()
+        self._responses.write(lines.response_line)
+        self._responses.flush()
 
     def close(self, info: RunInfo) -> None:
         for handle in (self._responses, self._results, self._scores):
@@ -113,9 +181,137 @@ class RunWriter:
         write_run_info(self.out_dir, info)
 
 
+def csv_safe_row(row: Sequence[str]) -> list[str]:
+    """Cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR
+    first) get a leading apostrophe; numbers are left as they are."""
+    return [_csv_safe(cell) for cell in row]
+
+
+def _csv_safe(cell: str) -> str:
+    if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        try:
+            float(cell)
+            return cell
+        except ValueError:
+            return "'" + cell
+    return cell
+
+
+def repair(out_dir: Path) -> ResumeState:
+    """Make an interrupted run folder consistent: keep the responses.jsonl lines that parse
+    (a torn last line is cut off), and in results.jsonl and scores.csv only the rows of those
+    responses, once each. Returns what is kept."""
+    responses = out_dir / RESPONSES_JSONL
+    kept: list[ScoredLines] = []
+    good: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    dropped = 0
+    if responses.is_file():
+        with responses.open(encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                summary = _committed(line)
+                if summary is None or summary.key in seen:
+                    dropped += 1
+                    continue
+                seen.add(summary.key)
+                good.append(line)
+                kept.append(summary)
+    _rewrite(responses, good)
+    _keep_rows(out_dir / RESULTS_JSONL, seen, _jsonl_key)
+    _keep_rows(out_dir / SCORES_CSV, seen, _csv_key, header=True)
+    return ResumeState(tuple(kept), dropped)
+
+
+def _committed(line: str) -> ScoredLines | None:
+    """The summary of one complete responses.jsonl line; None for a torn or foreign one."""
+    if not line.endswith("\n"):
+        return None
+    try:
+        data = json.loads(line)
+        statuses = [c["status"] for c in data.get("criteria", ())]
+        return ScoredLines(
+            task_id=str(data["task_id"]),
+            response_id=str(data["response_id"]),
+            is_ideal=bool(data.get("is_ideal", False)),
+            overall=data.get("overall"),
+            error=data.get("error"),
+            response_line="",
+            result_lines="",
+            score_row=(),
+            criterion_errors=statuses.count(CriterionStatus.ERROR.value),
+            empty_reference=any(
+                d.get("code") == EMPTY_REFERENCE_CODE for d in data.get("diagnostics", ())
+            ),
+            timings=tuple((str(k), float(v)) for k, v in data.get("timings", {}).items()),
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _rewrite(path: Path, lines: list[str]) -> None:
+    tmp = path.with_name(f".{path.name}.repair")
+    tmp.write_text("".join(lines), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _jsonl_key(line: str) -> tuple[str, ...] | None:
+    try:
+        row = json.loads(line)
+        return (row["task_id"], row["response_id"], row["criterion_id"])
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def _csv_key(line: str) -> tuple[str, ...] | None:
+    cells = next(csv.reader([line]), [])
+    return (_csv_unescape(cells[0]), _csv_unescape(cells[1])) if len(cells) >= 3 else None
+
+
+def _csv_unescape(cell: str) -> str:
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def _keep_rows(
+    path: Path,
+    committed: set[tuple[str, str]],
+    key_of: Callable[[str], tuple[str, ...] | None],
+    header: bool = False,
+) -> None:
+    """Keep the complete rows of committed responses, first occurrence only."""
+    if not path.is_file():
+        return
+    kept: list[str] = []
+    seen: set[tuple[str, ...]] = set()
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        for number, line in enumerate(handle):
+            if header and number == 0:
+                kept.append(line)
+                continue
+            key = key_of(line) if line.endswith("\n") else None
+            if key is None or key[:2] not in committed or key in seen:
+                continue
+            seen.add(key)
+            kept.append(line)
+    _rewrite(path, kept)
+
+
 def write_run_info(out_dir: Path, info: RunInfo) -> None:
+    """Write run.json atomically (a reader never sees half of it)."""
     payload = _RUN_INFO.dump_python(info, mode="json")
-    (out_dir / RUN_JSON).write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    tmp = out_dir / f".{RUN_JSON}.tmp"
+    tmp.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(out_dir / RUN_JSON)
+
+
+def read_run_info(run_dir: Path) -> RunInfo:
+    """run.json of a run folder; errors name the file."""
+    run_json = run_dir / RUN_JSON
+    if not run_json.is_file():
+        raise RunFolderError(f"{run_json}: not found (is {run_dir} a run folder?)")
+    try:
+        return _RUN_INFO.validate_python(json.loads(run_json.read_text(encoding="utf-8")))
+    except (ValueError, TypeError) as exc:
+        raise RunFolderError(f"{run_json}: {str(exc).splitlines()[0]}") from exc
 
 
 def write_run(out_dir: Path, run: RunData) -> None:
@@ -128,13 +324,7 @@ def write_run(out_dir: Path, run: RunData) -> None:
 
 def load_run(run_dir: Path) -> RunData:
     """Read a run folder written by ``RunWriter``; errors name the file (and line)."""
-    run_json = run_dir / RUN_JSON
-    if not run_json.is_file():
-        raise RunFolderError(f"{run_json}: not found (is {run_dir} a run folder?)")
-    try:
-        info = _RUN_INFO.validate_python(json.loads(run_json.read_text(encoding="utf-8")))
-    except (ValueError, TypeError) as exc:
-        raise RunFolderError(f"{run_json}: {str(exc).splitlines()[0]}") from exc
+    info = read_run_info(run_dir)
     responses = []
     path = run_dir / RESPONSES_JSONL
     with path.open(encoding="utf-8") as handle:

@@ -9,6 +9,15 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every command a test runs caches into a folder of this test session, never into the
+    user's cache dir (subprocesses inherit the variable)."""
+    os.environ["IAC_HARNESS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 SAMPLE_TASK = REPO_ROOT / "responses" / "aws-prod-stack"
 SAMPLE_REFERENCE = REPO_ROOT / "reference" / "aws-prod-stack"
 #: The same task answered in CloudFormation (its ideal is in the task folder).

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from harness.cli import checks, derive, extract, report, rubric, score
+from harness.cli import cache, checks, derive, extract, report, rescore, rubric, score
 from harness.version import __version__
 
 app = typer.Typer(
@@ -42,7 +42,7 @@ def _root(
     """Grade model-generated Infrastructure-as-Code responses."""
 
 
-for _module in (extract, score, report, rubric, checks, derive):
+for _module in (extract, score, rescore, report, rubric, checks, derive, cache):
     _module.register(app)
 
 

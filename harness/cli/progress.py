@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -13,7 +14,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from harness.results import ResponseResult
+from harness.store import ScoredLines
 
 
 class BarProgress:
@@ -39,10 +40,10 @@ class BarProgress:
         self._bar.start()
         self._task = self._bar.add_task("", total=total, rate="", errors="")
 
-    def advance(self, result: ResponseResult) -> None:
+    def advance(self, outcome: ScoredLines) -> None:
         if self._task is None:
             return
-        self._errors += result.error is not None
+        self._errors += outcome.error is not None
         speed = self._bar.tasks[0].speed
         self._bar.update(
             self._task,
@@ -53,3 +54,27 @@ class BarProgress:
 
     def stop(self) -> None:
         self._bar.stop()
+
+
+class LineProgress:
+    """``--verbose``: one line per response on stderr (score or error), for logs."""
+
+    def __init__(self) -> None:
+        self._console = Console(stderr=True, highlight=False, soft_wrap=True)
+        self._total = 0
+        self._done = 0
+
+    def start(self, total: int) -> None:
+        self._total = total
+
+    def advance(self, outcome: ScoredLines) -> None:
+        self._done += 1
+        if outcome.error is not None:
+            what = f"[red]error: {escape(outcome.error)}[/red]"
+        else:
+            what = "no score" if outcome.overall is None else f"{outcome.overall:.2f}"
+        name = escape(f"{outcome.task_id}/{outcome.response_id}")
+        self._console.print(f"[{self._done}/{self._total}] {name}: {what}")
+
+    def stop(self) -> None:
+        return None

@@ -8,17 +8,21 @@ import os
 import shlex
 import shutil
 import time
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
+if TYPE_CHECKING:
+    from harness.run.batch import BatchOptions
+
 from harness import shipped
 from harness.cli.common import console, err_console, fail, output_folder
 from harness.cli.report import ReportsOption, chosen_formats
-from harness.cli.summary import summary_notes, summary_table
+from harness.cli.summary import MAX_TABLE_ROWS, summary_notes, summary_table
 from harness.store import RESPONSES_JSONL, RESULTS_JSONL, RUN_JSON, SCORES_CSV
 
 DEFAULT_RUBRIC = "terraform-aws-production"
@@ -28,7 +32,12 @@ EPILOG = "\n\n".join(
         "[bold]Examples[/bold]",
         "  iac-harness score                    [dim]# the bundled samples (Terraform and "
         "CloudFormation), into reports/[/dim]",
-        "  iac-harness score ../shared/corpus/terraform --jobs 2 --no-report",
+        "  iac-harness score ../shared/corpus/terraform --jobs 2 --no-reports -o runs/c1",
+        "  iac-harness score ../shared/corpus/terraform -o runs/c1 --resume   "
+        "[dim]# after an interrupt[/dim]",
+        "  iac-harness score big/ --executor dask --scheduler tcp://10.0.0.5:8786 -o runs/big",
+        "  iac-harness score cfn-tasks/ -r cloudformation-aws-production   "
+        "[dim]# CloudFormation answers[/dim]",
         "  iac-harness score task/MODEL_RESPONSE2.md --rubric my-rubric.yaml --out runs/r2",
         "  iac-harness score task-dir --reference path/to/ideal-terraform/",
         "[bold]Output[/bold] (in --out, default reports/run-YYYYmmdd-HHMMSS): results.jsonl "
@@ -38,6 +47,12 @@ EPILOG = "\n\n".join(
         "[bold]Exit status[/bold]: 0 when the run completed (low scores are results, not "
         "errors); 2 for unusable input (a missing path, a broken rubric), with a one-line "
         "message.",
+        "[bold]Batches[/bold]: results are appended as each response is scored; --resume "
+        "continues an interrupted run exactly where it stopped. Extractions, models and results "
+        "are cached by content (see `iac-harness cache info`), so scoring the same responses "
+        "again, or with a changed rubric (`iac-harness rescore`), skips the work already done. "
+        "A response over --time-limit or --memory-limit becomes an error result and the "
+        "batch goes on.",
     ]
 )
 HELP = (
@@ -70,7 +85,7 @@ def _set_aside(out: Path, force: bool) -> Path | None:
     if not force:
         fail(
             f"{out}: already holds a run; use --force to replace it, or --resume to continue "
-            "an interrupted run (not supported yet)"
+            "an interrupted run"
         )
     if not any((out / name).exists() for name in RUN_FILES):
         fail(f"{out}: not empty and not a run folder (no {RUN_JSON}); --force only replaces runs")
@@ -95,6 +110,111 @@ def _build_reports(out: Path, *formats: str) -> list[Path]:
     from harness.report import build_reports
 
     return build_reports(out, formats or None).written()
+
+
+JobsOption = Annotated[
+    int,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        help="Worker processes (local) or Dask workers for a LocalCluster.",
+    ),
+]
+ExecutorOption = Annotated[
+    str,
+    typer.Option(
+        "--executor",
+        help="local: a process pool on this machine (kills and replaces a worker that passes "
+        "a limit); dask: a Dask cluster (pip install 'iac-harness[dask]').",
+        metavar="local|dask",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Address of a running Dask scheduler (tcp://host:8786); default: a "
+        "LocalCluster with --jobs workers.",
+        show_default=False,
+    ),
+]
+CacheOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache",
+        help="Cache folder shared by runs (extractions, models, results). Default: "
+        "$IAC_HARNESS_CACHE_DIR or the user cache dir.",
+        show_default=False,
+    ),
+]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Neither read nor write the cache.")
+]
+TimeLimitOption = Annotated[
+    float,
+    typer.Option(
+        "--time-limit",
+        min=0,
+        help="Seconds one response may take; over it, an error result (stage timeout). "
+        "0: no limit.",
+    ),
+]
+MemoryLimitOption = Annotated[
+    int,
+    typer.Option(
+        "--memory-limit",
+        min=0,
+        help="MB of memory a worker may hold; over it, an error result (stage memory). "
+        "0: no limit.",
+    ),
+]
+NoReportOption = Annotated[
+    bool,
+    typer.Option("--no-reports", "--no-report", help="Skip the HTML/XLSX/SARIF reports."),
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress bar and no table (for logs).")
+]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="One line per response as it is scored.")
+]
+
+
+def batch_options(
+    *,
+    jobs: int,
+    executor: str,
+    scheduler: str | None,
+    cache: Path | None,
+    no_cache: bool,
+    time_limit: float,
+    memory_limit: int,
+    resume: bool = False,
+) -> BatchOptions:
+    """The batch options of the command line, checked (exit 2 with one line)."""
+    from harness.cache import default_cache_dir
+    from harness.run.batch import BatchOptions, Executor
+
+    if executor not in {e.value for e in Executor}:
+        fail(f"--executor: {executor!r} is not one of local, dask")
+    if scheduler is not None and executor != Executor.DASK:
+        fail("--scheduler needs --executor dask")
+    if cache is not None and no_cache:
+        fail("--cache and --no-cache contradict each other; pass one of them")
+    cache_dir = None if no_cache else (cache or default_cache_dir())
+    if cache_dir is not None:
+        output_folder(cache_dir, what="cache folder")
+    return BatchOptions(
+        jobs=jobs,
+        executor=Executor(executor),
+        scheduler=scheduler,
+        cache_dir=cache_dir,
+        time_limit_s=time_limit or None,
+        memory_limit_mb=memory_limit or None,
+        resume=resume,
+        keep_results=MAX_TABLE_ROWS,
+    )
 
 
 def score(
@@ -134,32 +254,27 @@ def score(
     ] = False,
     resume: Annotated[
         bool,
-        typer.Option("--resume", help="Continue an interrupted run in --out (not supported yet)."),
+        typer.Option(
+            "--resume",
+            help="Continue an interrupted run in --out: keep what it holds, score only what "
+            "is missing (same rubric).",
+        ),
     ] = False,
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Score tasks in N processes.")
-    ] = 1,
-    no_report: Annotated[
-        bool, typer.Option("--no-report", help="Skip the HTML/XLSX/SARIF reports.")
-    ] = False,
+    jobs: JobsOption = 1,
+    executor: ExecutorOption = "local",
+    scheduler: SchedulerOption = None,
+    cache: CacheOption = None,
+    no_cache: NoCacheOption = False,
+    time_limit: TimeLimitOption = 60.0,
+    memory_limit: MemoryLimitOption = 2048,
+    no_report: NoReportOption = False,
     reports: ReportsOption = None,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress bar and no table.")
-    ] = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
-    """Grade responses against a rubric and write a run folder (and reports).
-
-    Extracts each response's files, parses the Terraform, runs the rubric's checks, compares
-    with the task's reference and aggregates scores (0-100 overall, per category). Each task's
-    ideal response is scored too; follow-up turns are scored on their own files and on the
-    overlaid tree (response id suffix +overlay).
-    """
-    from harness.cli.progress import BarProgress
-    from harness.rubric import RubricError, load_rubric
-    from harness.run import InputError, score_paths
-
-    if resume:
-        fail("--resume is not supported yet; use --force to score the run again from the start")
+    """Grade responses against a rubric and write a run folder (and reports)."""
+    if resume and force:
+        fail("--resume and --force contradict each other; pass one of them")
     formats = chosen_formats(reports, no_report=no_report) or ()
     ideal = None
     if not paths:
@@ -173,25 +288,73 @@ def score(
         bundled_ideal = shipped.sample_reference() / "IDEAL_RESPONSE.md"
         if reference is None and bundled_ideal.is_file():
             ideal = bundled_ideal
-    try:
-        loaded = load_rubric(rubric or DEFAULT_RUBRIC)
-    except RubricError as exc:
-        fail(str(exc))
+    options = batch_options(
+        jobs=jobs,
+        executor=executor,
+        scheduler=scheduler,
+        cache=cache,
+        no_cache=no_cache,
+        time_limit=time_limit,
+        memory_limit=memory_limit,
+        resume=resume,
+    )
+    if resume and out is None:
+        fail("--resume needs --out: the run folder to continue")
     out = out or _default_out()
-    aside = _set_aside(out, force)
+    aside = None if resume else _set_aside(out, force)
+    run_batch(
+        paths,
+        rubric or DEFAULT_RUBRIC,
+        out,
+        reference=reference,
+        options=options,
+        aside=aside,
+        formats=None if no_report else formats,
+        quiet=quiet,
+        verbose=verbose,
+        ideal=ideal,
+    )
+
+
+def run_batch(
+    paths: Sequence[Path],
+    rubric: str,
+    out: Path,
+    *,
+    reference: Path | None,
+    options: BatchOptions,
+    aside: Path | None,
+    formats: tuple[str, ...] | None,
+    quiet: bool,
+    verbose: bool,
+    ideal: Path | None = None,
+) -> None:
+    """Score into ``out`` (``aside``: an earlier run moved away, restored if nothing can be
+    scored), print the summary, build the reports (``formats`` None: none). ``ideal``: the
+    ideal response of the tasks that have none of their own (the bundled samples)."""
+    from harness.cli.progress import BarProgress, LineProgress
+    from harness.rubric import RubricError, load_rubric
+    from harness.run import InputError, score_paths
+
+    try:
+        loaded = load_rubric(rubric)
+    except RubricError as exc:
+        _restore(out, aside)
+        fail(str(exc))
     try:
         output_folder(out, what="run folder")
     except typer.Exit:
         _restore(out, aside)
         raise
+    progress = LineProgress() if verbose else None if quiet else BarProgress()
     try:
         run = score_paths(
             paths,
             loaded,
             out,
             reference_dir=reference,
-            progress=None if quiet else BarProgress(),
-            jobs=jobs,
+            progress=progress,
+            options=options,
             ideal=ideal,
         )
     except InputError as exc:
@@ -200,7 +363,13 @@ def score(
             out.rmdir()  # made by output_folder above; nothing was scored
         fail(str(exc))
     except KeyboardInterrupt:
-        fail(f"interrupted; responses scored so far are in {out}", code=130)
+        fail(
+            f"interrupted; responses scored so far are in {out}; continue with: iac-harness "
+            f"score ... --out {shlex.quote(str(out))} --resume",
+            code=130,
+        )
+    except RuntimeError as exc:  # e.g. the dask extra is missing
+        fail(str(exc))
     finally:
         if aside is not None and aside.exists():
             shutil.rmtree(aside, ignore_errors=True)
@@ -208,14 +377,20 @@ def score(
         console.print(summary_table(run))
         for line in summary_notes(run):
             console.print(line, highlight=False)
-    report_s = None if no_report else _reports(out, formats)
+    report_s = None if formats is None else _reports(out, formats)
     counts = run.info.counts
     timing = f"scored in {run.info.duration_s:.1f}s, " + (
         "reports skipped" if report_s is None else f"reports written in {report_s:.1f}s"
     )
+    reused = [
+        f"{counts[name]} {label}"
+        for name, label in (("resumed", "kept from the interrupted run"), ("cached", "from cache"))
+        if counts.get(name)
+    ]
     console.print(
         f"{counts.get('responses', 0)} responses from {counts.get('tasks', 0)} tasks {timing}; "
-        f"{counts.get('errors', 0)} could not be scored, "
+        + (f"{', '.join(reused)}; " if reused else "")
+        + f"{counts.get('errors', 0)} could not be scored, "
         f"{counts.get('criterion_errors', 0)} check errors → {out}",
         highlight=False,
         soft_wrap=True,

@@ -55,6 +55,12 @@ def _measure(table: Table) -> int:
     return Measurement.get(wide, wide.options, table).maximum
 
 
+def _total(run: RunData) -> int:
+    """Responses in the run: a large batch returns only its first results (the rest are in
+    the run folder), so the count comes from run.json's counts when it is there."""
+    return max(run.info.counts.get("responses", 0), len(run.responses))
+
+
 def summary_table(run: RunData, width: int | None = None, max_rows: int = MAX_TABLE_ROWS) -> Table:
     """The console summary: one row per response, overall and per category (0-100), fitted
     to ``width`` (default: the console's) so that no number is ever cut: ids are shortened
@@ -97,7 +103,8 @@ def _summary_table(
     """The table with these category columns and (response, task) id widths; ``needed`` is
     the width all columns need, for the note on dropped ones."""
     categories = [c.id for c in run.info.rubric.categories]
-    title = f"{run.info.rubric.id} · {len(run.responses)} responses"
+    total = _total(run)
+    title = f"{run.info.rubric.id} · {total} responses"
     if len(tasks) == 1:
         title += f" · task {tasks[0]}"
     table = Table(
@@ -136,8 +143,8 @@ def _summary_table(
             f"\nnot shown at this width: {', '.join(dropped)}; widen the terminal to "
             f"{needed} columns (or set COLUMNS={needed}), or see scores.csv and the report"
         )
-    if len(run.responses) > max_rows:
-        caption += f"\n… {len(run.responses) - max_rows} more rows in scores.csv"
+    if total > min(max_rows, len(run.responses)):
+        caption += f"\n… {total - min(max_rows, len(run.responses))} more rows in scores.csv"
     table.caption = caption
     return table
 

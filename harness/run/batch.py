@@ -1,28 +1,40 @@
-"""Score a batch into a run folder: every response of every task, each isolated.
+"""Score a batch into a run folder: every unit of every task, each isolated.
 
-An exception anywhere in one response's pipeline becomes a ``ResponseResult`` with ``error``
-set and the batch goes on; results are appended to the run folder as each one finishes, so an
-interrupted batch keeps everything already scored.
+An exception anywhere in one response's pipeline becomes a result with ``error`` set and the
+batch goes on; a response over its time or memory limit becomes an ``error`` result too (its
+worker is replaced). Results are appended to the run folder in plan order as they finish,
+each committed by its responses.jsonl line, so an interrupted batch keeps everything already
+scored and ``resume`` scores exactly what is missing. Results the cache knows are written
+without starting a worker.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import json
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-from harness.checks.types import ReferenceContext
-from harness.results import CriterionStatus, ResponseResult, RunData, RunInfo
+from harness.cache import DiskCache
+from harness.results import ResponseResult, RunData, RunInfo
 from harness.rubric import Rubric, load_rubric
 from harness.run import pipeline
 from harness.run.pipeline import STAGES
-from harness.run.plan import InputError, TaskPlan, discover, with_reference_ideal
-from harness.run.walk import iter_task
-from harness.store import RunWriter
+from harness.run.plan import InputError, discover, with_reference_ideal
+from harness.run.units import BatchSettings, UnitJob, reference_key, result_key, state_for
+from harness.store import (
+    RESPONSES_JSONL,
+    RunFolderError,
+    RunWriter,
+    ScoredLines,
+    read_run_info,
+    response_from_json,
+    write_run_info,
+)
 from harness.tasks import IDEAL_ID, OVERLAY_SUFFIX
 from harness.version import __version__
 
@@ -32,46 +44,66 @@ class Progress(Protocol):
 
     def start(self, total: int) -> None: ...
 
-    def advance(self, result: ResponseResult) -> None: ...
+    def advance(self, outcome: ScoredLines) -> None: ...
 
     def stop(self) -> None: ...
 
 
-def _task_results(
-    plan: TaskPlan, rubric: Rubric, reference: ReferenceContext | None
-) -> list[ResponseResult]:
-    """Worker entry point for ``--jobs``: a whole task in one process."""
-    return list(iter_task(plan, rubric, reference))
+class Executor(StrEnum):
+    """Where units run: processes on this machine, or a Dask cluster."""
+
+    LOCAL = "local"
+    DASK = "dask"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How a batch runs (none of it changes a result)."""
+
+    jobs: int = 1
+    executor: Executor = Executor.LOCAL
+    scheduler: str | None = None  # a Dask scheduler address; None: a LocalCluster
+    cache_dir: Path | None = None  # None: no disk cache
+    time_limit_s: float | None = None  # per response; None: unlimited, in this process
+    memory_limit_mb: int | None = None  # per worker process; None: unlimited
+    resume: bool = False
+    keep_results: int | None = None  # full results returned (None: all; the rest on disk)
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _counts(results: Sequence[ResponseResult], tasks: int) -> dict[str, int]:
+def _counts(scored: Sequence[ScoredLines], tasks: int) -> dict[str, int]:
     return {
         "tasks": tasks,
-        "responses": len(results),
-        "ideal": sum(r.is_ideal for r in results),
-        "overlay": sum(r.response_id.endswith(OVERLAY_SUFFIX) for r in results),
-        "errors": sum(r.error is not None for r in results),
-        "criterion_errors": sum(
-            c.status is CriterionStatus.ERROR for r in results for c in r.criteria
-        ),
+        "responses": len(scored),
+        "ideal": sum(s.is_ideal for s in scored),
+        "overlay": sum(s.response_id.endswith(OVERLAY_SUFFIX) for s in scored),
+        "errors": sum(s.error is not None for s in scored),
+        "criterion_errors": sum(s.criterion_errors for s in scored),
     }
 
 
-def tasks_without_reference(results: Sequence[ResponseResult]) -> tuple[str, ...]:
+def tasks_without_reference(results: Sequence[ResponseResult | ScoredLines]) -> tuple[str, ...]:
     """Ids of the tasks whose reference has no files (results flagged ``empty_reference``)."""
-    return tuple(
-        sorted(
-            {
-                r.task_id
-                for r in results
-                if any(d.code == pipeline.EMPTY_REFERENCE for d in r.diagnostics)
-            }
-        )
-    )
+    flagged = set()
+    for r in results:
+        if isinstance(r, ScoredLines):
+            if r.empty_reference:
+                flagged.add(r.task_id)
+        elif any(d.code == pipeline.EMPTY_REFERENCE for d in r.diagnostics):
+            flagged.add(r.task_id)
+    return tuple(sorted(flagged))
+
+
+@dataclass
+class _Tally:
+    """What the parent keeps of each result: a summary (no trees, no models)."""
+
+    scored: list[ScoredLines] = field(default_factory=list)
+    kept: list[ResponseResult] = field(default_factory=list)
+    cached: int = 0
 
 
 def score_paths(
@@ -81,6 +113,7 @@ def score_paths(
     reference_dir: Path | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
+    options: BatchOptions | None = None,
     *,
     ideal: Path | None = None,
 ) -> RunData:
@@ -90,17 +123,19 @@ def score_paths(
     folders. ``reference_dir``: a Terraform tree used as every task's reference instead of
     its ideal response. ``ideal``: an ideal response (markdown) for the tasks that have
     none of their own, used as their reference (tasks with their own ideal keep it; the
-    bundled samples are scored this way). ``jobs`` > 1 scores tasks in that many
-    processes. ``progress`` hears of the total and of every result as it is written."""
+    bundled samples are scored this way). ``options``: workers, executor, cache, limits,
+    resume (``jobs`` is a shorthand for ``options.jobs``). ``progress`` hears of the total
+    and of every result as it is written. Returns the run's info and its results (the first
+    ``keep_results`` of them when set: a large batch's results stay on disk)."""
+    options = options or BatchOptions(jobs=jobs)
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric)
     inputs = [Path(p) for p in paths]
-    reference = None
     if reference_dir is not None:
         if not reference_dir.is_dir():
             raise InputError(f"{reference_dir}: reference is not a directory")
         try:
-            reference = pipeline.reference_from(reference_dir)
+            pipeline.reference_from(reference_dir)
         except Exception as exc:
             raise InputError(f"{reference_dir}: unusable reference: {exc}") from exc
     plans = discover(inputs)
@@ -111,59 +146,141 @@ def score_paths(
         if not ideal.is_file():
             raise InputError(f"{ideal}: ideal response not found")
         plans = with_reference_ideal(plans, ideal)
-    total = sum(len(plan.units()) for plan in plans)
-    if total == 0:
+    all_jobs = [
+        UnitJob(unit, plan.ideal_source, bool(plan.responses))
+        for plan in plans
+        for unit in plan.units()
+    ]
+    if not all_jobs:
         raise InputError(f"{', '.join(map(str, inputs))}: no responses to score")
+    settings = BatchSettings(rubric, reference_dir, options.cache_dir)
+    if options.resume:
+        _check_resumable(out_dir, rubric)
     started, clock_start = _now(), time.perf_counter()
-    writer = RunWriter(out_dir, rubric.category_ids)
-    results: list[ResponseResult] = []
+    writer = RunWriter(out_dir, rubric.category_ids, resume=options.resume)
+    done = writer.resumed.keys
+    todo = [job for job in all_jobs if (job.unit.task_id, job.unit.response_id) not in done]
+    tally = _Tally(scored=list(writer.resumed.scored))
+
+    def info(finished: str, extra: dict[str, int]) -> RunInfo:
+        timings = {stage: 0.0 for stage in STAGES}
+        for s in tally.scored:
+            for stage, seconds in s.timings:
+                if stage in timings:
+                    timings[stage] += seconds
+        return RunInfo(
+            harness_version=__version__,
+            started=started,
+            finished=finished,
+            duration_s=round(time.perf_counter() - clock_start, 3),
+            inputs=tuple(str(p) for p in inputs),
+            rubric=rubric.info(),
+            timings={k: round(v, 4) for k, v in timings.items()},
+            counts=_counts(tally.scored, len(plans)) | extra,
+            tasks_without_reference=tasks_without_reference(tally.scored),
+            reference=None if reference_dir is None else str(reference_dir),
+        )
+
+    write_run_info(out_dir, info("", {"in_progress": 1}))
     interrupted = False
     try:
         if progress is not None:
-            progress.start(total)
-        for result in _results(plans, rubric, reference, jobs):
-            writer.add(result)
-            results.append(result)
+            progress.start(len(todo))
+        for lines, cached in _execute(todo, settings, options):
+            writer.add_lines(lines)
+            tally.scored.append(lines)
+            tally.cached += cached
+            if options.keep_results is None or len(tally.kept) < options.keep_results:
+                tally.kept.append(response_from_json(json.loads(lines.response_line)))
             if progress is not None:
-                progress.advance(result)
+                progress.advance(lines)
     except KeyboardInterrupt:
         interrupted = True
         raise
     finally:
         if progress is not None:
             progress.stop()
-        timings = {stage: sum(r.timings.get(stage, 0.0) for r in results) for stage in STAGES}
-        counts = _counts(results, len(plans)) | ({"interrupted": 1} if interrupted else {})
-        info = RunInfo(
-            harness_version=__version__,
-            started=started,
-            finished=_now(),
-            duration_s=round(time.perf_counter() - clock_start, 3),
-            inputs=tuple(str(p) for p in inputs),
-            rubric=rubric.info(),
-            timings={k: round(v, 4) for k, v in timings.items()},
-            counts=counts,
-            tasks_without_reference=tasks_without_reference(results),
+        extra = {"cached": tally.cached, "resumed": len(done)}
+        if interrupted:
+            extra["interrupted"] = 1
+        run_info = info(_now(), extra)
+        writer.close(run_info)
+    return RunData(info=run_info, responses=tuple(tally.kept))
+
+
+def _check_resumable(out_dir: Path, rubric: Rubric) -> None:
+    """A run can be resumed with the rubric it was started with, nothing else."""
+    if not (out_dir / RESPONSES_JSONL).is_file():
+        return  # nothing scored yet: resuming is starting
+    try:
+        earlier = read_run_info(out_dir)
+    except RunFolderError:
+        return  # killed before run.json was first written: nothing to compare
+    if earlier.rubric.sha256 != rubric.sha256:
+        raise InputError(
+            f"{out_dir}: was scored with rubric {earlier.rubric.id} "
+            f"(sha256 {earlier.rubric.sha256[:12]}), not {rubric.id} "
+            f"(sha256 {rubric.sha256[:12]}); resume with the same rubric, or use "
+            "`iac-harness rescore` for a new one"
         )
-        writer.close(info)
-    return RunData(info=info, responses=tuple(results))
 
 
-def _results(
-    plans: Sequence[TaskPlan], rubric: Rubric, reference: ReferenceContext | None, jobs: int
-) -> Iterator[ResponseResult]:
-    if jobs <= 1 or len(plans) <= 1:
-        for plan in plans:
-            yield from iter_task(plan, rubric, reference)
-        return
-    # spawn, not fork: the Go runtime inside pygohcl is not fork-safe (a forked worker that
-    # parses HCL deadlocks on a futex inherited from the parent's Go threads)
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = [pool.submit(_task_results, plan, rubric, reference) for plan in plans]
-        try:
-            for future in futures:
-                yield from future.result()
-        finally:
-            for future in futures:
-                future.cancel()
+def _execute(
+    jobs: Sequence[UnitJob], settings: BatchSettings, options: BatchOptions
+) -> Iterator[tuple[ScoredLines, bool]]:
+    """Each job's result in job order, and whether it came from the cache. Results known to
+    the disk cache are read here; the rest run where ``options`` says."""
+    disk = DiskCache(settings.cache_dir) if settings.cache_dir is not None else None
+    keys: list[str | None] = [None] * len(jobs)
+    cached: set[int] = set()
+    if disk is not None:
+        references: dict[str, str] = {}
+        for index, job in enumerate(jobs):
+            try:
+                ideal = str(job.ideal.path) if job.ideal else ""
+                if ideal not in references:
+                    references[ideal] = reference_key(job, settings)
+                key = keys[index] = result_key(job, settings, references[ideal])
+            except OSError:
+                continue  # unreadable: the worker reports it
+            if disk.contains("result", key):
+                cached.add(index)
+    missing = [(i, jobs[i], keys[i]) for i in range(len(jobs)) if i not in cached]
+    produced = _run(missing, settings, options)
+    pending: dict[int, ScoredLines] = {}
+    for index in range(len(jobs)):
+        if index in cached:
+            hit = disk.get("result", keys[index]) if disk is not None else None  # type: ignore[arg-type]
+            if isinstance(hit, ScoredLines):
+                yield hit, True
+            else:  # rejected on reading (corrupt, tampered): rebuilt here
+                yield state_for(settings).score(jobs[index], keys[index]), False
+            continue
+        while index not in pending:
+            done_index, lines = next(produced)
+            pending[done_index] = lines
+        yield pending.pop(index), False
+
+
+def _run(
+    work: list[tuple[int, UnitJob, str | None]], settings: BatchSettings, options: BatchOptions
+) -> Iterator[tuple[int, ScoredLines]]:
+    if not work:
+        return iter(())
+    if options.executor is Executor.DASK:
+        from harness.run.executors import run_dask
+
+        return run_dask(work, settings, options.jobs, options.scheduler)
+    if options.jobs <= 1 and options.time_limit_s is None and options.memory_limit_mb is None:
+        return _run_here(work, settings)
+    from harness.run.executors import run_pool
+
+    return run_pool(work, settings, options.jobs, options.time_limit_s, options.memory_limit_mb)
+
+
+def _run_here(
+    work: list[tuple[int, UnitJob, str | None]], settings: BatchSettings
+) -> Iterator[tuple[int, ScoredLines]]:
+    state = state_for(settings)
+    for index, job, key in work:
+        yield index, state.score(job, key)

@@ -7,9 +7,9 @@ call ``grade_tree`` per response and turn any exception into a failed result.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from harness.grading.reference_evidence import with_reference_evidence
 from harness.grading.score import score
 from harness.results import CriterionResult, ResponseResult
 from harness.rubric import Rubric, load_rubric
+from harness.store import EMPTY_REFERENCE_CODE
 from harness.tasks import IDEAL_ID
 from harness.terraform import build
 from harness.terraform.model import Configuration
@@ -67,8 +68,25 @@ def compare_with(
     return comparison, summarise(comparison)
 
 
+@dataclass(frozen=True)
+class Builders:
+    """How ``grade_tree`` gets a tree's model and its comparison with the reference: built
+    here by default; a batch passes cached ones (``harness.run.units``)."""
+
+    model: Callable[[FileTree], Configuration] = lambda tree: build_model(tree)
+    comparison: Callable[
+        [FileTree, Configuration, ReferenceContext], tuple[Comparison, dict[str, Any]]
+    ] = lambda tree, config, reference: compare_with(tree, config, reference)
+
+
+DEFAULT_BUILDERS = Builders()
+
+
 def reference_from(
-    source: Path | FileTree | ReferenceContext, *, response_id: str = IDEAL_ID
+    source: Path | FileTree | ReferenceContext,
+    *,
+    response_id: str = IDEAL_ID,
+    builders: Builders = DEFAULT_BUILDERS,
 ) -> ReferenceContext:
     """A reference context from a Terraform directory, a markdown ideal response (extracted as
     ``response_id``), or a tree: the one place a reference is built (the score run, the task
@@ -81,7 +99,7 @@ def reference_from(
         tree = tree_from_directory(source)
     else:
         tree = extract_response(source, response_id)
-    return ReferenceContext(tree=tree, config=build_model(tree))
+    return ReferenceContext(tree=tree, config=builders.model(tree))
 
 
 def compared_with_itself(reference: ReferenceContext) -> ReferenceContext:
@@ -102,7 +120,7 @@ def evaluate_reference(
 #: Diagnostic codes the pipeline adds: no file extracted (overall 0, see ``harness.score``);
 #: the task's reference has no file (its comparison says nothing).
 NO_CODE = "no_code"
-EMPTY_REFERENCE = "empty_reference"
+EMPTY_REFERENCE = EMPTY_REFERENCE_CODE
 
 
 def has_code(tree: FileTree) -> bool:
@@ -149,17 +167,18 @@ def grade_tree(
     reference: ReferenceContext | None,
     is_ideal: bool = False,
     reference_criteria: tuple[CriterionResult, ...] | None = None,
+    builders: Builders = DEFAULT_BUILDERS,
 ) -> ResponseResult:
     """Grade one extracted tree. With a reference, the comparison feeds the reference.*
     checks, and failing criteria get the ideal's evidence (``reference_criteria``: the
     rubric's results on the reference itself, computed here when not given)."""
     with clock.stage("model"):
-        config = build_model(tree)
+        config = builders.model(tree)
     comparison_summary = None
     context_reference = None
     if reference is not None:
         with clock.stage("compare"):
-            comparison, comparison_summary = compare_with(tree, config, reference)
+            comparison, comparison_summary = builders.comparison(tree, config, reference)
         context_reference = replace(reference, comparison=comparison)
     ctx = CheckContext(task_id, response_id, tree, config, context_reference)
     with clock.stage("checks"):

@@ -7,7 +7,7 @@ unit and turns an exception into a failed result, so one broken response never s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from harness.checks.types import ReferenceContext
 from harness.extract import overlay
@@ -15,6 +15,8 @@ from harness.extract.types import FileTree
 from harness.results import CriterionResult, ResponseResult
 from harness.rubric import Rubric
 from harness.run.pipeline import (
+    DEFAULT_BUILDERS,
+    Builders,
     Clock,
     evaluate_reference,
     extract_response,
@@ -26,10 +28,15 @@ from harness.run.plan import TaskPlan, Unit, UnitKind
 from harness.tasks import ResponseSource
 
 
+def _extract_source(source: ResponseSource) -> FileTree:
+    return extract_response(source.path, source.response_id)
+
+
 class TaskTrees:
     """The trees of one task's units, each markdown file extracted once (timed on ``clock``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, extractor: Callable[[ResponseSource], FileTree] | None = None) -> None:
+        self._extract = extractor or _extract_source
         self._trees: dict[str, FileTree] = {}
         self._seconds: dict[str, float] = {}
 
@@ -38,7 +45,7 @@ class TaskTrees:
         if source.response_id not in self._trees:
             before = clock.timings.get("extract", 0.0)
             with clock.stage("extract"):
-                self._trees[source.response_id] = extract_response(source.path, source.response_id)
+                self._trees[source.response_id] = self._extract(source)
             self._seconds[source.response_id] = clock.timings["extract"] - before
         return self._trees[source.response_id]
 
@@ -62,6 +69,7 @@ def grade_unit(
     reference: ReferenceContext | None,
     reference_criteria: tuple[CriterionResult, ...] | None = None,
     clock: Clock | None = None,
+    builders: Builders = DEFAULT_BUILDERS,
 ) -> ResponseResult:
     """Grade one unit; any exception becomes a failed result naming the stage it stopped in."""
     clock = clock or Clock()
@@ -77,6 +85,7 @@ def grade_unit(
             reference=reference,
             is_ideal=unit.is_ideal,
             reference_criteria=None if unit.is_ideal else reference_criteria,
+            builders=builders,
         )
     except Exception as exc:  # one broken response must not stop its task
         return failed_result(
@@ -91,17 +100,29 @@ def grade_unit(
 
 
 def task_reference(
-    plan: TaskPlan, trees: TaskTrees, given: ReferenceContext | None
+    plan: TaskPlan,
+    trees: TaskTrees,
+    given: ReferenceContext | None,
+    builders: Builders = DEFAULT_BUILDERS,
 ) -> ReferenceContext | None:
     """The task's reference: ``given`` (a Terraform folder), else its ideal response parsed.
     Raises what extraction or parsing of the ideal raised."""
-    ideal = plan.ideal_source
+    return ideal_reference(plan.ideal_source, trees, given, builders)
+
+
+def ideal_reference(
+    ideal: ResponseSource | None,
+    trees: TaskTrees,
+    given: ReferenceContext | None,
+    builders: Builders = DEFAULT_BUILDERS,
+) -> ReferenceContext | None:
+    """``given``, else the reference made of the ``ideal`` response (None without one)."""
     if given is not None or ideal is None:
         return given
     clock = Clock()
     tree = trees.own(ideal, clock)
     with clock.stage("model"):
-        return reference_from(tree)
+        return reference_from(tree, builders=builders)
 
 
 def iter_task(

@@ -149,10 +149,19 @@ def test_force_does_not_delete_a_folder_that_is_not_a_run(tmp_path: Path) -> Non
     assert (out / "main.py").is_file()
 
 
-def test_resume_is_accepted_but_not_supported(tmp_path: Path) -> None:
-    result = invoke(*COMMANDS["score"](tmp_path / "run"), "--resume")
+def test_resume_and_force_together_are_refused(tmp_path: Path) -> None:
+    result = invoke(*COMMANDS["score"](tmp_path / "run"), "--resume", "--force")
     assert_one_line_error(result, Path("--resume"))
-    assert "not supported yet" in result.output
+
+
+def test_resume_with_another_rubric_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert invoke("score", RESPONSE, "-q", "--no-reports", "--out", out).exit_code == 0
+    result = invoke(
+        "score", RESPONSE, "-q", "--no-reports", "--out", out, "--resume", "-r", "aws-prod-stack"
+    )
+    assert_one_line_error(result, out)
+    assert "rescore" in result.output
 
 
 def test_interrupt_while_writing_reports_says_what_was_kept(

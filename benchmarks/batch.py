@@ -1,0 +1,182 @@
+"""Benchmark the batch layer on a synthetic set (``benchmarks/synth.py``): cache, rescore,
+workers, Dask, memory.
+
+Every figure comes from ``iac-harness score`` / ``rescore`` run as a subprocess, as a user
+runs them, over the same synthetic responses in this one run:
+
+- ``cold``: one worker, an empty cache: the baseline every ratio divides by;
+- ``warm``: the same responses scored again into a new folder (results from the cache);
+- ``rescore``: ``rescore`` of the cold run with a changed rubric (one weight and one
+  parameter changed): trees, models and comparisons from the cache, checks and scoring run;
+- ``jobs2``: two local workers, an empty cache (ratio to ``cold``: the speed-up of a second
+  core);
+- ``dask2``: ``--executor dask`` with a LocalCluster of two workers, an empty cache (ratio
+  to ``jobs2``);
+- peak RSS of the whole process tree (the command and its workers, sampled every 0.1 s) for
+  each run, and for a cold run of each ``--rss-sizes`` size.
+
+    python benchmarks/batch.py [--n 1000] [--rss-sizes 1000,10000] [--skip-dask]
+
+Reports are off in every run (their cost is the report benchmark's). The last line is a JSON
+summary; targets are printed beside the figures, met or not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synth
+
+RUBRIC = "terraform-aws-production"
+CHANGED_RUBRIC = """\
+id: bench-changed
+version: "1"
+title: the generic rubric with one weight and one parameter changed
+extends: terraform-aws-production
+criteria:
+  - id: tone.professional
+    weight: 3
+  - id: tagging.required_keys
+    params:
+      keys: [Environment, Owner]
+"""
+
+
+@dataclass
+class Measured:
+    seconds: float
+    responses: int
+    peak_rss_mb: float
+
+    @property
+    def rate(self) -> float:
+        return self.responses / self.seconds
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            pid, ppid = int(entry), int(fields[1])
+            rss[pid] = int(fields[21]) * page
+            children.setdefault(ppid, []).append(pid)
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, ()))
+    return total
+
+
+def run(*args: str | Path) -> Measured:
+    """One command, timed, its process tree's peak RSS sampled."""
+    command = [sys.executable, "-m", "harness", *map(str, args), "-q", "--no-reports"]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = process.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, command))} failed:\n{output.decode()}")
+    out = Path(str(args[args.index("-o") + 1]))
+    responses = json.loads((out / "run.json").read_text())["counts"]["responses"]
+    return Measured(seconds, responses, peak / 2**20)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=1000, help="synthetic responses (default 1000)")
+    parser.add_argument("--per-task", type=int, default=250)
+    parser.add_argument("--rss-sizes", default="", help="e.g. 1000,10000: cold runs for RSS")
+    parser.add_argument("--skip-dask", action="store_true")
+    args = parser.parse_args(argv)
+    figures: dict[str, object] = {"n": args.n}
+    with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp_name:
+        tmp = Path(tmp_name)
+        synth.write(args.n, tmp / "set", args.per_task, seed=7)
+        changed = tmp / "changed.yaml"
+        changed.write_text(CHANGED_RUBRIC)
+        cache = ("--cache", tmp / "cache")
+        measured: dict[str, Measured] = {}
+        print(f"synthetic set: {args.n} responses in {tmp / 'set'}", flush=True)
+        measured["cold"] = run("score", tmp / "set", "-r", RUBRIC, *cache, "-o", tmp / "cold")
+        measured["warm"] = run("score", tmp / "set", "-r", RUBRIC, *cache, "-o", tmp / "warm")
+        measured["rescore"] = run("rescore", tmp / "cold", "-r", changed, *cache, "-o", tmp / "re")
+        measured["jobs2"] = run(
+            "score", tmp / "set", "-r", RUBRIC, "--cache", tmp / "c2", "-j", "2", "-o", tmp / "j2"
+        )
+        if not args.skip_dask:
+            measured["dask2"] = run(
+                "score", tmp / "set", "-r", RUBRIC, "--cache", tmp / "c3", "-j", "2",
+                "--executor", "dask", "-o", tmp / "d2",
+            )  # fmt: skip
+        for size in (int(s) for s in args.rss_sizes.split(",") if s.strip()):
+            synth.write(size, tmp / f"set{size}", args.per_task, seed=11)
+            measured[f"rss{size}"] = run(
+                "score", tmp / f"set{size}", "-r", RUBRIC, "--no-cache", "-j", "2",
+                "-o", tmp / f"rss{size}",
+            )  # fmt: skip
+        cold = measured["cold"].rate
+        for name, m in measured.items():
+            ratio = m.rate / cold
+            print(
+                f"{name:10} {m.responses:6} responses {m.seconds:8.1f} s {m.rate:9.1f} /s "
+                f"x{ratio:6.2f} of cold   peak RSS {m.peak_rss_mb:7.0f} MB",
+                flush=True,
+            )
+            figures[name] = {
+                "responses": m.responses,
+                "seconds": round(m.seconds, 2),
+                "rate": round(m.rate, 2),
+                "ratio_to_cold": round(ratio, 2),
+                "peak_rss_mb": round(m.peak_rss_mb, 1),
+            }
+        targets = {
+            "warm_rate_ge_1000": measured["warm"].rate >= 1000,
+            "rescore_ge_20x_cold": measured["rescore"].rate >= 20 * cold,
+            "jobs2_ge_1.8x": measured["jobs2"].rate >= 1.8 * cold,
+            "peak_rss_lt_1GiB": all(m.peak_rss_mb < 1024 for m in measured.values()),
+        }
+        if "dask2" in measured:
+            within = measured["dask2"].rate >= 0.85 * measured["jobs2"].rate
+            targets["dask_within_15pct_of_pool"] = within
+        figures["targets_met"] = targets
+        figures["cpus"] = os.cpu_count()
+        figures["loadavg_1min"] = os.getloadavg()[0]
+    print(json.dumps({"benchmark": "batch", **figures}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

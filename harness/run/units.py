@@ -1,0 +1,281 @@
+"""The worker side of a batch: one unit of work in, one serialised result out.
+
+A ``UnitJob`` names a unit (a response's own files, a follow-up's overlay, or the ideal) and
+the task's ideal response (its reference); ``BatchSettings`` (the rubric, a given reference
+folder, the cache) reach a worker once (a pool initializer, a Dask scatter). Whatever runs a
+job (this process, a pebble pool, a Dask worker) calls ``score_job`` and gets ``ScoredLines``:
+the process that writes the run folder keeps no trees or models.
+
+Stages are cached by content (``harness.cache``): a tree by the response's bytes, a model by
+the tree's content, a comparison by both trees, and the whole result by the unit's bytes,
+the rubric's hash and the reference's bytes. ``result_key`` is computed without parsing, so
+a warm rerun (or a resume) never starts a worker for a response it already knows.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from harness.cache import DiskCache, StageCache, code_fingerprint, digest
+from harness.checks.types import ReferenceContext
+from harness.compare import Comparison
+from harness.extract.types import FileTree
+from harness.results import CriterionResult
+from harness.rubric import Rubric
+from harness.run import pipeline
+from harness.run.pipeline import (
+    Builders,
+    Clock,
+    evaluate_reference,
+    extract_response,
+    failed_result,
+    reference_from,
+)
+from harness.run.plan import Unit
+from harness.run.walk import TaskTrees, grade_unit, ideal_reference
+from harness.store import ScoredLines, scored_lines
+from harness.tasks import ResponseSource
+from harness.terraform.model import Configuration
+
+#: Exit status of a worker that its memory watchdog stopped (the batch reports ``memory``).
+MEMORY_EXIT = 86
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """What every job of a batch shares; shipped to each worker once."""
+
+    rubric: Rubric
+    reference_dir: Path | None = None  # a reference folder given for every task
+    cache_dir: Path | None = None  # None: no disk cache (memory only, per worker)
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @cached_property
+    def category_ids(self) -> tuple[str, ...]:
+        return tuple(self.rubric.category_ids)
+
+    @cached_property
+    def rubric_sha256(self) -> str:
+        return self.rubric.sha256
+
+
+@dataclass(frozen=True)
+class UnitJob:
+    """One unit to score and its task's ideal response (the reference unless one is given)."""
+
+    unit: Unit
+    ideal: ResponseSource | None
+    #: the ideal's results are computed once per task for its responses' evidence
+    task_has_responses: bool = True
+
+
+def file_digest(path: Path) -> str:
+    return digest(path.read_bytes())
+
+
+def _reference_dir_digest(path: Path) -> str:
+    files = sorted(p for p in path.rglob("*") if p.is_file())
+    return digest(str(path.resolve()), *(f"{f.relative_to(path)}\0{file_digest(f)}" for f in files))
+
+
+def reference_key(job: UnitJob, settings: BatchSettings) -> str:
+    """What the job's reference is made of: the given folder's files, or the ideal's bytes."""
+    if settings.reference_dir is not None:
+        return "dir:" + _reference_dir_digest(settings.reference_dir)
+    if job.ideal is None:
+        return "none"
+    return digest(str(job.ideal.path), file_digest(job.ideal.path))
+
+
+def result_key(job: UnitJob, settings: BatchSettings, reference: str | None = None) -> str:
+    """The key of a unit's whole result: code, rubric, the unit's files' bytes and ids, the
+    reference. Reading and hashing the files is all it costs."""
+    unit = job.unit
+    return digest(
+        code_fingerprint(),
+        "result",
+        settings.rubric_sha256,
+        unit.task_id,
+        unit.response_id,
+        unit.kind.value,
+        str(unit.source),
+        *(f"{s.response_id}\0{s.path}\0{file_digest(s.path)}" for s in unit.chain),
+        reference if reference is not None else reference_key(job, settings),
+        str(job.task_has_responses),
+    )
+
+
+def tree_digest(tree: FileTree) -> str:
+    """A tree's content hash (files, diagnostics, prose: its full value)."""
+    return digest(code_fingerprint(), "tree", repr(tree))
+
+
+def cached_builders(cache: StageCache) -> Builders:
+    """``Builders`` whose models and comparisons come from ``cache`` when it knows them."""
+
+    def model(tree: FileTree) -> Configuration:
+        return cache.fetch("model", tree_digest(tree), lambda: pipeline.build_model(tree))
+
+    def comparison(
+        tree: FileTree, config: Configuration, reference: ReferenceContext
+    ) -> tuple[Comparison, dict[str, Any]]:
+        key = digest(tree_digest(tree), tree_digest(reference.tree))
+        return cache.fetch("compare", key, lambda: pipeline.compare_with(tree, config, reference))
+
+    return Builders(model=model, comparison=comparison)
+
+
+@dataclass
+class _TaskReference:
+    reference: ReferenceContext | None
+    error: Exception | None
+    known: tuple[CriterionResult, ...] | None
+
+
+class WorkerState:
+    """One process's caches for one batch: stages, and the last few tasks' references."""
+
+    def __init__(self, settings: BatchSettings) -> None:
+        self.settings = settings
+        disk = DiskCache(settings.cache_dir) if settings.cache_dir is not None else None
+        self.disk = disk
+        self.stages = StageCache(disk)
+        self.builders = cached_builders(self.stages)
+        self._references: OrderedDict[str, _TaskReference] = OrderedDict()
+        self._given: ReferenceContext | None = None
+
+    def _extract(self, source: ResponseSource) -> FileTree:
+        key = digest(
+            code_fingerprint(), "extract", source.response_id, str(source.path),
+            file_digest(source.path),
+        )  # fmt: skip
+        return self.stages.fetch(
+            "tree", key, lambda: extract_response(source.path, source.response_id)
+        )
+
+    def given_reference(self) -> ReferenceContext | None:
+        if self.settings.reference_dir is not None and self._given is None:
+            self._given = reference_from(self.settings.reference_dir, builders=self.builders)
+        return self._given
+
+    def task_reference(self, job: UnitJob) -> _TaskReference:
+        """The job's reference and the rubric's results on it, built once per task here."""
+        key = reference_key(job, self.settings) + f"\0{job.unit.task_id}"
+        found = self._references.get(key)
+        if found is not None:
+            self._references.move_to_end(key)
+            return found
+        reference, error, known = None, None, None
+        try:
+            reference = ideal_reference(
+                job.ideal, TaskTrees(self._extract), self.given_reference(), self.builders
+            )
+        except Exception as exc:  # a broken ideal must not stop its task's responses
+            error = exc
+        if reference is not None and job.task_has_responses:
+            try:
+                known = evaluate_reference(self.settings.rubric, reference, job.unit.task_id)
+            except Exception:  # each response then retries it and reports its own error
+                known = None
+        found = _TaskReference(reference, error, known)
+        self._references[key] = found
+        while len(self._references) > 4:
+            self._references.popitem(last=False)
+        return found
+
+    def score(self, job: UnitJob, key: str | None = None) -> ScoredLines:
+        """Grade one job (never raises for the job's content) and cache the result."""
+        unit, settings = job.unit, self.settings
+        task = self.task_reference(job)
+        if unit.is_ideal and task.error is not None:
+            result = failed_result(
+                unit.task_id,
+                unit.response_id,
+                str(unit.source),
+                "reference",
+                task.error,
+                is_ideal=True,
+            )
+        else:
+            clock = Clock()
+            # trees come through the stage cache (in memory, by content), never from another
+            # job's TaskTrees: response ids repeat across tasks
+            result = grade_unit(
+                unit,
+                TaskTrees(self._extract),
+                settings.rubric,
+                task.reference,
+                task.known,
+                clock,
+                builders=self.builders,
+            )
+        lines = scored_lines(result, settings.category_ids)
+        if self.disk is not None and result.error is None:
+            self.disk.put("result", key or result_key(job, settings), lines)
+        return lines
+
+
+_STATES: dict[str, WorkerState] = {}
+_SETTINGS: BatchSettings | None = None
+
+
+def state_for(settings: BatchSettings) -> WorkerState:
+    """This process's state for the batch ``settings`` belongs to (one batch at a time)."""
+    state = _STATES.get(settings.token)
+    if state is None:
+        _STATES.clear()
+        state = _STATES[settings.token] = WorkerState(settings)
+    return state
+
+
+def init_worker(settings: BatchSettings, memory_limit_mb: int | None) -> None:
+    """Pool initializer: keep the batch settings, start the memory watchdog."""
+    global _SETTINGS
+    _SETTINGS = settings
+    if memory_limit_mb:
+        watch_memory(memory_limit_mb)
+
+
+def score_in_worker(job: UnitJob, key: str | None = None) -> ScoredLines:
+    """A pool worker's entry point (settings came through ``init_worker``)."""
+    if _SETTINGS is None:
+        raise RuntimeError("worker not initialised")
+    return state_for(_SETTINGS).score(job, key)
+
+
+def score_chunk(
+    jobs: list[tuple[int, UnitJob, str | None]], settings: BatchSettings
+) -> list[tuple[int, ScoredLines]]:
+    """A Dask task: several jobs of one task, in order (their index in the batch kept)."""
+    state = state_for(settings)
+    return [(index, state.score(job, key)) for index, job, key in jobs]
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def watch_memory(limit_mb: int, interval_s: float = 0.05) -> None:
+    """Stop this process (exit ``MEMORY_EXIT``) when its resident memory passes the limit;
+    the pool replaces it and the batch records the response as ``memory``. Linux only (reads
+    /proc); elsewhere the limit is not enforced."""
+    if not os.path.exists("/proc/self/statm"):
+        return
+    limit = limit_mb * 1024 * 1024
+
+    def watch() -> None:
+        while True:
+            if _rss_bytes() > limit:
+                os._exit(MEMORY_EXIT)
+            time.sleep(interval_s)
+
+    threading.Thread(target=watch, name="memory-watchdog", daemon=True).start()
