@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from harness.extract.kinds import detect_kind
 from harness.extract.languages import classify
 from harness.extract.limits import DEFAULT_LIMITS, ExtractLimits
 from harness.extract.paths import UnsafePathError, normalise_path
@@ -79,7 +78,7 @@ def tree_from_directory(path: Path, *, limits: ExtractLimits = DEFAULT_LIMITS) -
             response=str(path),
         )
         language = classify("", content, safe)
-        files.append(ExtractedFile(safe, content, language, origin, detect_kind(language, content)))
+        files.append(ExtractedFile(safe, content, language, origin))
     return FileTree(files=tuple(files), diagnostics=tuple(diagnostics), source=str(path))
 
 

@@ -22,11 +22,10 @@ from pathlib import Path
 
 from harness.extract.blocks import Block, Collected, collect
 from harness.extract.drawings import Drawing
-from harness.extract.kinds import not_graded
 from harness.extract.limits import DEFAULT_LIMITS, ExtractLimits
 from harness.extract.markdown import Element, parse_elements, split_reasoning
 from harness.extract.paths import UnsafePathError, normalise_path
-from harness.extract.rules import build_files
+from harness.extract.rules import build_files, not_graded
 from harness.extract.source import SourceText, normalise, read
 from harness.extract.types import (
     ExtractedFile,

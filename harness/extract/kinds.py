@@ -11,13 +11,6 @@ Unnamed blocks of a recognised kind get the file name the kind's own tooling exp
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-from harness.vocabulary import Diagnostic, Severity
-
-if TYPE_CHECKING:
-    from harness.extract.types import ExtractedFile
 
 CLOUDFORMATION = "cloudformation"
 CDK = "cdk"
@@ -127,45 +120,14 @@ def inferred_name(kind: str, language: str, content: str) -> tuple[str, str] | N
     return ("__main__.py" if extension == ".py" else f"index{extension}"), f"a {title} program"
 
 
-NOT_GRADED = "not_graded"
-_LANGUAGE_TITLES = {"typescript": "TypeScript", "javascript": "JavaScript", "python": "Python"}
-
-
-def not_graded(files: Sequence[ExtractedFile]) -> list[Diagnostic]:
-    """One warning per recognised but ungraded kind of program among ``files``: the response
-    is not scored as empty or as broken Terraform, and the reader is told why."""
-    by_kind: dict[str, list[ExtractedFile]] = {}
-    for file in files:
-        if file.kind in PROGRAM_TITLES:
-            by_kind.setdefault(file.kind, []).append(file)
-    found = []
-    for kind, held in by_kind.items():
-        languages = sorted({_LANGUAGE_TITLES.get(f.language, f.language) for f in held})
-        paths = ", ".join(f.path for f in held[:5]) + (
-            f" (+{len(held) - 5} more)" if len(held) > 5 else ""
-        )
-        found.append(
-            Diagnostic(
-                NOT_GRADED,
-                Severity.WARNING,
-                f"{PROGRAM_TITLES[kind]} ({', '.join(languages)}) code in {paths}: detected, "
-                "not graded (the harness grades Terraform and CloudFormation)",
-                line=held[0].origin.start_line,
-            )
-        )
-    return found
-
-
 __all__ = [
     "CDK",
     "CDKTF",
     "CLOUDFORMATION",
-    "NOT_GRADED",
     "PROGRAM_TITLES",
     "PULUMI",
     "detect_kind",
     "inferred_name",
     "is_cloudformation",
-    "not_graded",
     "program_kind",
 ]

@@ -1,13 +1,16 @@
 """File-level rules applied once every block has a name: vet each path, infer names for unnamed
-HCL (never clashing with a stated name), keep the later of two blocks with the same path,
-enforce the block and file-count limits, drop placeholder-only blocks, report elisions,
-partial introductions and case-insensitive collisions."""
+HCL, CloudFormation templates and CDK/CDKTF/Pulumi programs (never clashing with a stated
+name), keep the later of two blocks with the same path, enforce the block and file-count
+limits, drop placeholder-only blocks, report elisions, partial introductions, case-insensitive
+collisions and programs that are detected but not graded."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from harness.extract import naming
 from harness.extract.blocks import Block, Collected
-from harness.extract.kinds import detect_kind, inferred_name
+from harness.extract.kinds import PROGRAM_TITLES, detect_kind, inferred_name
 from harness.extract.limits import ExtractLimits
 from harness.extract.paths import UnsafePathError, normalise_path
 from harness.extract.types import Convention, ExtractedFile, NameEvidence, Origin
@@ -112,8 +115,7 @@ def _apply_file_rules(
             response=response_id,
         )
         content = block.content if block.content.endswith("\n") else block.content + "\n"
-        kind = detect_kind(block.language, content)
-        file = ExtractedFile(path, content, block.language, origin, kind)
+        file = ExtractedFile(path, content, block.language, origin)
         previous = by_path.pop(path, None)
         if previous is not None:
             diagnostics.append(
@@ -214,4 +216,33 @@ def _case_collisions(files: list[ExtractedFile]) -> list[Diagnostic]:
             )
         else:
             seen[key] = file
+    return found
+
+
+NOT_GRADED = "not_graded"
+_LANGUAGE_TITLES = {"typescript": "TypeScript", "javascript": "JavaScript", "python": "Python"}
+
+
+def not_graded(files: Sequence[ExtractedFile]) -> list[Diagnostic]:
+    """One warning per recognised but ungraded kind of program among ``files``: the response
+    is not scored as empty or as broken Terraform, and the reader is told why."""
+    by_kind: dict[str, list[ExtractedFile]] = {}
+    for file in files:
+        if file.kind in PROGRAM_TITLES:
+            by_kind.setdefault(file.kind, []).append(file)
+    found = []
+    for kind, held in by_kind.items():
+        languages = sorted({_LANGUAGE_TITLES.get(f.language, f.language) for f in held})
+        paths = ", ".join(f.path for f in held[:5]) + (
+            f" (+{len(held) - 5} more)" if len(held) > 5 else ""
+        )
+        found.append(
+            Diagnostic(
+                NOT_GRADED,
+                Severity.WARNING,
+                f"{PROGRAM_TITLES[kind]} ({', '.join(languages)}) code in {paths}: detected, "
+                "not graded (the harness grades Terraform and CloudFormation)",
+                line=held[0].origin.start_line,
+            )
+        )
     return found

@@ -18,7 +18,6 @@ from typing import Any
 from harness.checks.registry import get_check
 from harness.checks.types import CheckContext, Finding, Status
 from harness.extract import extract, tree_from_directory
-from harness.extract.kinds import detect_kind
 from harness.extract.types import Convention, ExtractedFile, FileTree, NameEvidence, Origin
 from harness.terraform import build
 from tests.conftest import REPO_ROOT
@@ -36,7 +35,7 @@ def tree_for(path: Path) -> FileTree:
     if path.suffix in (".yaml", ".json"):  # a CloudFormation template
         language = path.suffix.lstrip(".")
         name = f"template{path.suffix}"
-        file = ExtractedFile(name, text, language, origin, detect_kind(language, text))
+        file = ExtractedFile(name, text, language, origin)
         return FileTree(files=(file,), source=str(path))
     return FileTree(files=(ExtractedFile("main.tf", text, "hcl", origin),), source=str(path))
 
