@@ -3,17 +3,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from harness.checks.common.cloudformation import CLOUDFORMATION, items, model_of, setting
+from harness.checks.common.cloudformation import (
+    CLOUDFORMATION,
+    items,
+    model_of,
+    pattern_text,
+    setting,
+)
 from harness.checks.monitoring import CATEGORY
 from harness.checks.monitoring.checks import AlarmActionsParams, AlarmsParams, NoTopicParams
 from harness.checks.registry import check
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
-from harness.cloudformation import CloudFormationModel, Resource, Scalar
+from harness.cloudformation import CloudFormationModel, Resource
 from harness.cloudformation.nodes import as_list
 from harness.cloudformation.types import cloudformation_types
-from harness.cloudformation.values import referenced_ids
+from harness.cloudformation.values import imports, referenced_ids
 
 ALARM = "AWS::CloudWatch::Alarm"
 COMPOSITE = "AWS::CloudWatch::CompositeAlarm"
@@ -100,9 +107,11 @@ def alarm_actions(ctx: CheckContext, params: AlarmActionsParams) -> Iterator[Fin
     """Alarms notify an SNS topic (CloudFormation).
 
     What it checks:
-        Per alarm: ``AlarmActions`` names an SNS topic (a ``Ref`` to an ``AWS::SNS::Topic``
-        in the template, a topic parameter, or a literal SNS ARN). Alarms whose only actions
-        are scaling policies are na when ``exempt_scaling_alarms``. na without alarms.
+        Per alarm: ``AlarmActions`` names an SNS topic: a ``Ref`` to an ``AWS::SNS::Topic`` in
+        the template, a parameter (a topic ARN given at deploy time), an ``Fn::ImportValue``
+        from another stack, or an SNS ARN written out (literally or with ``Fn::Sub``). Alarms
+        whose only actions are scaling policies are na when ``exempt_scaling_alarms``. na
+        without alarms.
 
     Why it matters:
         An alarm with no action changes colour on a dashboard nobody is watching.
@@ -122,15 +131,20 @@ def alarm_actions(ctx: CheckContext, params: AlarmActionsParams) -> Iterator[Fin
         evidence = ctx.evidence(alarm.property_span("AlarmActions"))
         targets = set().union(*(referenced_ids(a) for a in actions)) if actions else set()
         template = model.template_of(alarm)
-        literal_sns = [
-            a for a in actions if isinstance(a, Scalar) and a.text.startswith("arn:aws:sns")
+        # a topic of the template, a topic ARN given as a parameter or imported from another
+        # stack, or an SNS ARN written out (literally or with !Sub)
+        given = sorted(t for t in targets if t in template.parameters)
+        sns_arns = [
+            a
+            for a in actions
+            if re.match(r"arn:(aws[\w-]*|ref):sns:", pattern_text(model, alarm, a) or "")
         ]
-        notified = sorted(
-            t for t in targets if t in topics or (t in template.parameters and "topic" in t.lower())
-        )
-        if notified or literal_sns:
+        imported = [a for a in actions if imports(a)]
+        notified = sorted(t for t in targets if t in topics)
+        if notified or given or sns_arns or imported:
+            how = notified or [f"the topic in parameter {g}" for g in given]
             yield passed(
-                f"notifies {', '.join(notified) or 'an SNS topic'}",
+                f"notifies {', '.join(how) or 'an SNS topic'}",
                 evidence,
                 subject=alarm.logical_id,
             )

@@ -26,7 +26,16 @@ from harness.checks.security.iam import _summary as statement_summary
 from harness.checks.security.password import PasswordParams
 from harness.checks.security.rds import RdsEncryptedParams, RdsPublicParams
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
-from harness.cloudformation import Intrinsic, Mapping, Node, Resource, Scalar, resolve
+from harness.cloudformation import (
+    Intrinsic,
+    Mapping,
+    Node,
+    Resource,
+    Scalar,
+    Sequence,
+    resolve,
+    walk,
+)
 from harness.cloudformation.nodes import as_list
 from harness.cloudformation.types import cloudformation_types
 from harness.cloudformation.values import referenced_ids
@@ -253,7 +262,8 @@ def ebs_encrypted(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     What it checks:
         ``AWS::EC2::Volume`` sets ``Encrypted: true``; ``AWS::EC2::Instance`` and
         ``AWS::EC2::LaunchTemplate`` (``LaunchTemplateData``) have ``BlockDeviceMappings``
-        whose every ``Ebs`` sets ``Encrypted: true``. na without any of them.
+        whose every ``Ebs`` sets ``Encrypted: true`` (an instance launched from a template
+        without mappings of its own is judged through the template). na without any of them.
 
     Why it matters:
         Instance disks and their snapshots carry data and secrets in clear text otherwise.
@@ -279,6 +289,12 @@ def ebs_encrypted(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
             path = ("LaunchTemplateData", "BlockDeviceMappings")
         else:
             continue
+        from_template = resource.type == "AWS::EC2::Instance" and (
+            resource.get("BlockDeviceMappings") is None
+            and resource.get("LaunchTemplate") is not None
+        )
+        if from_template:
+            continue  # its disks are its launch template's, judged there
         found = True
         mappings = [m for m in items(resource.get(*path)) if isinstance(m.get("Ebs"), Mapping)]
         evidence = ctx.evidence(resource.property_span(*path))
@@ -458,7 +474,9 @@ _SECRET_PROPERTY = re.compile(
 _DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:(secretsmanager|ssm-secure):", re.I)
 #: Properties whose name sounds secret but hold no secret value.
 _NOT_SECRET = re.compile(
-    r"(arn|name|id|length|policy|rotation|type|enabled|manage|kmskey|generate|exclude)", re.I
+    r"(arn|name|id|length|policy|rotation|type|enabled|manage|kmskey|generate|exclude|template"
+    r"|description|keyid|keyname|version|count|requires)",
+    re.I,
 )
 
 
@@ -512,18 +530,75 @@ def _secret_verdict(ctx: CheckContext, resource: Resource, path: str, node: Node
     return None
 
 
+def _keyed_values(node: Node | None, prefix: str) -> Iterator[tuple[str, Node]]:
+    """(dotted path, value) of every mapping entry under ``node``, at any depth (a Lambda's
+    ``Environment.Variables.DB_PASSWORD`` as well as ``MasterUserPassword``); a name/value
+    pair list (``[{Name: DB_PASSWORD, Value: ...}]``, ECS environments) counts as a key."""
+    if isinstance(node, Mapping):
+        name = node.text("Name")
+        if name is not None and set(node.entries) <= {"Name", "Value"} and "Value" in node.entries:
+            value = node.get("Value")
+            if value is not None:
+                yield f"{prefix}.{name}" if prefix else name, value
+            return
+        for key, value in node.items():
+            path = f"{prefix}.{key}" if prefix else key
+            yield path, value
+            yield from _keyed_values(value, path)
+    elif isinstance(node, Sequence):
+        for item in node.items:
+            yield from _keyed_values(item, prefix)
+
+
+_ACCESS_KEY = re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")
+
+
+def _access_keys(ctx: CheckContext) -> list[Finding]:
+    """An AWS access key id written anywhere in a template: per resource (its logical id),
+    parameter, mapping or output that holds one."""
+    found = []
+    for template in model_of(ctx).templates:
+        if template.root is None:
+            continue
+        for section in ("Resources", "Parameters", "Mappings", "Outputs"):
+            entries = template.root.mapping(section)
+            for name, body in entries.items() if entries is not None else ():
+                hit = next(
+                    (
+                        node
+                        for node in walk(body)
+                        if isinstance(node, Scalar)
+                        and isinstance(node.value, str)
+                        and _ACCESS_KEY.search(node.value)
+                    ),
+                    None,
+                )
+                if hit is not None:
+                    subject = name if section == "Resources" else f"{section}.{name}"
+                    found.append(
+                        failed(
+                            "an AWS access key id written in the template",
+                            ctx.evidence(hit.span),
+                            subject=subject,
+                        )
+                    )
+    return found
+
+
 @check("security.no_hardcoded_secrets", CATEGORY, params=NoParams, languages=CLOUDFORMATION)
 def no_hardcoded_secrets(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """No secrets are written into the template (CloudFormation).
 
     What it checks:
-        Every property whose name says it holds a secret (``MasterUserPassword``,
-        ``Password``, ``SecretString``, ``AuthToken``, ...): a dynamic reference
+        Every property, at any depth, whose name says it holds a secret
+        (``MasterUserPassword``, ``Password``, ``SecretString``, ``AuthToken``, a Lambda's
+        ``Environment.Variables.DB_PASSWORD``, an ECS ``{Name: API_TOKEN, Value: ...}``): a
+        dynamic reference
         (``{{resolve:secretsmanager:...}}``, ``{{resolve:ssm-secure:...}}``), a reference to a
         generated secret, or a ``NoEcho`` parameter without a default passes; a literal, or a
         parameter with a default or without ``NoEcho``, fails. ``ManageMasterUserPassword:
-        true`` passes (RDS keeps the password in Secrets Manager). na when nothing holds a
-        secret.
+        true`` passes (RDS keeps the password in Secrets Manager). An AWS access key id
+        (``AKIA...``) anywhere in a template fails. na when nothing holds a secret.
 
     Why it matters:
         A password in a template ends up in git, in the stack's template history and in the
@@ -544,12 +619,14 @@ def no_hardcoded_secrets(ctx: CheckContext, params: NoParams) -> Iterator[Findin
                     subject=f"{resource.logical_id}.ManageMasterUserPassword",
                 )
             )
-        for key, node in resource.properties.items() if resource.properties else ():
+        for path, node in _keyed_values(resource.properties, ""):
+            key = path.rsplit(".", 1)[-1]
             if not _SECRET_PROPERTY.search(key) or _NOT_SECRET.search(key):
                 continue
-            verdict = _secret_verdict(ctx, resource, key, node)
+            verdict = _secret_verdict(ctx, resource, path, node)
             if verdict is not None:
                 findings.append(verdict)
+    findings += _access_keys(ctx)
     if not findings:
         yield not_applicable("no property that holds a secret")
         return
