@@ -179,6 +179,7 @@ def score_paths(
             counts=_counts(tally.scored, len(plans)) | extra,
             tasks_without_reference=tasks_without_reference(tally.scored),
             reference=None if reference_dir is None else str(reference_dir),
+            ideal=None if ideal is None else str(ideal),
         )
 
     write_run_info(out_dir, info("", {"in_progress": 1}))

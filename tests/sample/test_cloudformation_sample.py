@@ -5,6 +5,7 @@ lifecycle criterion, and mutations of the ideal caught by the right criterion.""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -187,3 +188,21 @@ def test_a_mutation_is_caught_by_the_right_criterion(old: str, new: str, caught_
     assert caught_by in failing
     # only the criterion that judges the fault, and the comparison with the ideal, notice it
     assert set(failing) <= {caught_by, "reference.attribute_agreement"}, failing
+
+
+def test_rescoring_the_samples_keeps_the_terraform_sample_ideal(tmp_path: Path) -> None:
+    """The Terraform sample's ideal is given to the run (not found in its task folder): the
+    run records it and `rescore` grades with it again, without the cache."""
+    first, again = tmp_path / "first", tmp_path / "again"
+    runner = CliRunner()
+    scored = runner.invoke(app, ["score", "-o", str(first), "--no-reports", "-q", "--no-cache"])
+    assert scored.exit_code == 0, scored.output
+    assert harness.load_run(first).info.ideal is not None
+    rescored = runner.invoke(
+        app, ["rescore", str(first), "-o", str(again), "--no-reports", "-q", "--no-cache"]
+    )
+    assert rescored.exit_code == 0, rescored.output
+    before = {(r.task_id, r.response_id): r.overall for r in harness.load_run(first).responses}
+    after = {(r.task_id, r.response_id): r.overall for r in harness.load_run(again).responses}
+    assert before == after
+    assert after[("aws-prod-stack", "IDEAL_RESPONSE")] == 100.0
