@@ -86,6 +86,10 @@ class ResponseResult:
     error: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     comparison: dict[str, Any] | None = None  # summary of the reference comparison, if any
+    #: sha256 of the markdown file the response was read from, so a later run can tell a
+    #: changed response from a changed grader; "" when unknown (text input, a folder, or a
+    #: run folder written before the hash was stored)
+    input_sha256: str = ""
 
     @property
     def key(self) -> str:

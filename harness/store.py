@@ -7,12 +7,17 @@ Layout of a run folder:
   scores.csv       one row per response: task_id, response_id, overall, one column per category
   responses.jsonl  one full ResponseResult per line (tree, findings, diagnostics): the source
                    of truth for reports; appended as each response is scored, so an interrupted
-                   batch keeps everything already scored.
+                   batch keeps everything already scored. Each carries ``input_sha256``,
+                   the hash of its source markdown ("" in folders written before it was
+                   stored), so ``iac-harness diff`` tells an edited response from a changed
+                   grader.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -76,6 +81,29 @@ def result_rows(result: ResponseResult) -> Iterator[dict[str, Any]]:
         }
 
 
+def input_sha256(source: str) -> str:
+    """sha256 of the file at ``source``; "" when it is not a readable file (text input, a
+    reference folder)."""
+    if not source:
+        return ""
+    digest = hashlib.sha256()
+    try:
+        with Path(source).open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def with_input_hash(result: ResponseResult) -> ResponseResult:
+    """``result`` with ``input_sha256`` filled from its source file when not already set."""
+    if result.input_sha256:
+        return result
+    digest = input_sha256(result.source)
+    return dataclasses.replace(result, input_sha256=digest) if digest else result
+
+
 @dataclass(frozen=True)
 class ScoredLines:
     """One graded response as the run folder stores it, serialised where it was graded (a
@@ -105,7 +133,9 @@ EMPTY_REFERENCE_CODE = "empty_reference"
 
 
 def scored_lines(result: ResponseResult, category_ids: Sequence[str]) -> ScoredLines:
-    """``result`` serialised for a run folder whose score columns are ``category_ids``."""
+    """``result`` serialised for a run folder whose score columns are ``category_ids``
+    (with ``input_sha256`` filled from its source markdown when not already set)."""
+    result = with_input_hash(result)
     by_id = {c.id: c.score for c in result.categories}
     row = (
         result.task_id,

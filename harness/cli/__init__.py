@@ -8,7 +8,19 @@ from __future__ import annotations
 
 import typer
 
-from harness.cli import cache, checks, derive, extract, report, rescore, rubric, score
+from harness.cli import (
+    agree,
+    cache,
+    checks,
+    curate,
+    derive,
+    diff,
+    extract,
+    report,
+    rescore,
+    rubric,
+    score,
+)
 from harness.version import __version__
 
 app = typer.Typer(
@@ -42,7 +54,19 @@ def _root(
     """Grade model-generated Infrastructure-as-Code responses."""
 
 
-for _module in (extract, score, rescore, report, rubric, checks, derive, cache):
+for _module in (
+    extract,
+    score,
+    rescore,
+    report,
+    diff,
+    agree,
+    rubric,
+    checks,
+    derive,
+    curate,
+    cache,
+):
     _module.register(app)
 
 

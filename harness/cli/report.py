@@ -8,10 +8,12 @@ from typing import Annotated
 
 import typer
 
+from harness.cli.agree import LabelsOption, labels_or_fail
 from harness.cli.common import console, err_console, fail
 from harness.report import ReportPaths, UnknownFormatError, build_reports
 from harness.report.formats import load_formats, parse_format_list
-from harness.store import RunFolderError
+from harness.store import RUN_JSON, RunFolderError
+from harness.trust.labels import write_run_labels
 
 HELP = (
     "Rebuild the reports of a scoring run from its run folder, without re-scoring.\n\n"
@@ -22,8 +24,9 @@ HELP = (
     "--reports picks formats by name; without it, every format is built.\n\n"
     "[bold]Example[/bold]\n\n"
     "  iac-harness report reports/aws-prod-stack --reports html,sarif\n\n"
-    "Exit status: 0 on success, 2 when RUN_DIR is not a run folder or a --reports name is "
-    "unknown."
+    "  iac-harness report reports/run-1 --labels tests/data/labels\n\n"
+    "Exit status: 0 on success, 2 when RUN_DIR is not a run folder, a --reports name is "
+    "unknown or a label file has problems."
 )
 
 
@@ -70,6 +73,7 @@ def report(
         ),
     ] = None,
     reports: ReportsOption = None,
+    labels: LabelsOption = None,
     # the flags before --reports, kept for old scripts: --xlsx is --reports xlsx
     html: Annotated[bool, typer.Option("--html", hidden=True)] = False,
     xlsx: Annotated[bool, typer.Option("--xlsx", hidden=True)] = False,
@@ -82,6 +86,14 @@ def report(
     formats = chosen_formats(reports)
     if not run_dir.is_dir():
         fail(f"{run_dir}: no such folder (expected a run folder)")
+    if labels is not None:
+        label_set = labels_or_fail(labels)
+        if not (run_dir / RUN_JSON).is_file():  # kept only in a run folder
+            fail(f"{run_dir / RUN_JSON}: not found (is {run_dir} a run folder?)")
+        try:
+            write_run_labels(run_dir, label_set)
+        except OSError as exc:
+            fail(f"{run_dir}: cannot keep the labels ({exc.strerror or exc})")
     flagged = [name for name, on in (("html", html), ("xlsx", xlsx), ("sarif", sarif)) if on]
     if flagged:
         formats = (*(formats or ()), *flagged)

@@ -20,10 +20,13 @@ if TYPE_CHECKING:
     from harness.run.batch import BatchOptions
 
 from harness import shipped
+from harness.cli.agree import LabelsOption, labels_or_fail, summary_line
 from harness.cli.common import console, err_console, fail, output_folder
 from harness.cli.report import ReportsOption, chosen_formats
 from harness.cli.summary import MAX_TABLE_ROWS, summary_notes, summary_table
 from harness.store import RESPONSES_JSONL, RESULTS_JSONL, RUN_JSON, SCORES_CSV
+from harness.trust.agree import agree
+from harness.trust.labels import LabelSet, write_run_labels
 
 DEFAULT_RUBRIC = "terraform-aws-production"
 
@@ -269,6 +272,7 @@ def score(
     memory_limit: MemoryLimitOption = 2048,
     no_report: NoReportOption = False,
     reports: ReportsOption = None,
+    labels: LabelsOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
@@ -277,6 +281,7 @@ def score(
         fail("--resume and --force contradict each other; pass one of them")
     formats = chosen_formats(reports, no_report=no_report) or ()
     ideal = None
+    label_set = labels_or_fail(labels) if labels is not None else None
     if not paths:
         # both bundled samples (the orders-service task in Terraform and in CloudFormation),
         # graded by the sample rubric; the Terraform task's ideal lives in its reference folder
@@ -313,6 +318,7 @@ def score(
         quiet=quiet,
         verbose=verbose,
         ideal=ideal,
+        labels=label_set,
     )
 
 
@@ -328,10 +334,12 @@ def run_batch(
     quiet: bool,
     verbose: bool,
     ideal: Path | None = None,
+    labels: LabelSet | None = None,
 ) -> None:
     """Score into ``out`` (``aside``: an earlier run moved away, restored if nothing can be
-    scored), print the summary, build the reports (``formats`` None: none). ``ideal``: the
-    ideal response of the tasks that have none of their own (the bundled samples)."""
+    scored), print the summary, keep ``labels`` in the run folder with the agreement line,
+    build the reports (``formats`` None: none). ``ideal``: the ideal response of the tasks
+    that have none of their own (the bundled samples)."""
     from harness.cli.progress import BarProgress, LineProgress
     from harness.rubric import RubricError, load_rubric
     from harness.run import InputError, score_paths
@@ -377,6 +385,9 @@ def run_batch(
         console.print(summary_table(run))
         for line in summary_notes(run):
             console.print(line, highlight=False)
+    if labels is not None:
+        write_run_labels(out, labels)
+        console.print(summary_line(agree(run, labels)), highlight=False, soft_wrap=True)
     report_s = None if formats is None else _reports(out, formats)
     counts = run.info.counts
     timing = f"scored in {run.info.duration_s:.1f}s, " + (

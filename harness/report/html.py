@@ -7,6 +7,7 @@ Layout (relative to the report folder, ``RUN_DIR/report/`` by default)::
   r/<task>/<response>/index.html      score card, criteria with evidence, diagnostics, files
   r/<task>/<response>/text.html       the response text, line-anchored (#R<line>), hits marked
   r/<task>/<response>/files/<n>-<name>.html   one extracted file, line-anchored (#L<line>)
+  agreement.html                      with human labels (RUN/labels.json): agreement figures
   assets/report.css, report.js, pygments.css
 
 Templates autoescape everything; the only markup built in Python is pygments token spans,
@@ -34,6 +35,8 @@ from harness.report.model import STATUS_SYMBOL, STATUSES, FileRef, ReportModel, 
 from harness.report.responsetext import response_lines
 from harness.report.sourceview import file_view, text_view
 from harness.report.views import category_views, criterion_anchors
+from harness.trust.agree import CLASSES, Agreement, agree
+from harness.trust.labels import Label, LabelSet
 
 ASSETS = ("report.css", "report.js")
 
@@ -59,6 +62,11 @@ def file_tree(files: tuple[FileRef, ...]) -> list[TreeEntry]:
                 entries.append(TreeEntry(depth, parts[depth] + "/", None))
         entries.append(TreeEntry(len(parts) - 1, parts[-1], ref))
     return entries
+
+
+def report_environment() -> Environment:
+    """The report's jinja2 environment (autoescaping, its globals and filters)."""
+    return _environment()
 
 
 def _environment() -> Environment:
@@ -87,19 +95,39 @@ def _score(value: float | None, digits: int = 0) -> str:
 class HtmlBuilder:
     """Renders every page of one run into ``out_dir``."""
 
-    def __init__(self, model: ReportModel, out_dir: Path) -> None:
+    def __init__(self, model: ReportModel, out_dir: Path, labels: LabelSet | None = None) -> None:
         self.model = model
         self.out_dir = out_dir
+        self.labels = labels
+        #: with human labels: the agreement page's figures, and per response key the
+        #: criterion -> label shown beside the harness's status
+        self.agreement: Agreement | None = agree(model.run, labels) if labels else None
         self.env = _environment()
         self.anchors = criterion_anchors(model)
         self._groups = {g.slug: g for g in model.tasks}
         self._highlighted: dict[tuple[str, bytes], list[Markup]] = {}
 
+    def _labels_of(self, row: ResponseRow) -> dict[str, Label]:
+        if self.labels is None:
+            return {}
+        return self.labels.for_response(row.result.task_id, row.result.response_id)
+
+    @staticmethod
+    def disagrees(label: Label | None, status: str) -> bool:
+        """The harness's ``status`` against a human ``label`` (partial reads as fail; an
+        error always disagrees)."""
+        return label is not None and {"partial": "fail"}.get(status, status) != label.label
+
     def _write(self, rel: str, template: str, root: str, **context: Any) -> None:
         path = self.out_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         html = self.env.get_template(template).render(
-            root=root, run=self.model.info, rubric=self.model.rubric, **context
+            root=root,
+            run=self.model.info,
+            rubric=self.model.rubric,
+            has_labels=self.agreement is not None,
+            disagrees=self.disagrees,
+            **context,
         )
         path.write_text(html, encoding="utf-8")
 
@@ -129,6 +157,16 @@ class HtmlBuilder:
             )
         for row in self.model.rows:
             self._response(row)
+        if self.agreement is not None:
+            self._write(
+                "agreement.html",
+                "agreement.html.j2",
+                "",
+                agreement=self.agreement,
+                classes=CLASSES,
+                links={row.result.key: row.page for row in self.model.rows},
+                anchors=self.anchors,
+            )
         return self.out_dir / "index.html"
 
     def _assets(self) -> None:
@@ -153,6 +191,8 @@ class HtmlBuilder:
             "",
             model=model,
             anchors=self.anchors,
+            human={row.result.key: self._labels_of(row) for row in model.rows},
+            agreement=self.agreement,
             histogram=charts.histogram(
                 [r.result.overall for r in scored if not r.result.is_ideal],  # type: ignore[misc]
                 [r.result.overall for r in scored if r.result.is_ideal],  # type: ignore[misc]
@@ -180,6 +220,7 @@ class HtmlBuilder:
             file_pages=row.file_pages,
             tree=file_tree(row.files),
             comparison=comparison_view(row.result.comparison),
+            human=self._labels_of(row),
         )
         lines = response_lines(row)
         self._write(
@@ -234,7 +275,7 @@ class HtmlBuilder:
         yield from lines.items()
 
 
-def build_html(model: ReportModel, out_dir: Path) -> Path:
+def build_html(model: ReportModel, out_dir: Path, labels: LabelSet | None = None) -> Path:
     """Build the site into a sibling temporary folder, then swap it in, so a failed build
     never leaves a half-written report in place of a good one."""
     tmp = out_dir.with_name(f".{out_dir.name}.building")
@@ -242,7 +283,7 @@ def build_html(model: ReportModel, out_dir: Path) -> Path:
     for stale in (tmp, old):
         if stale.exists():
             shutil.rmtree(stale)
-    HtmlBuilder(model, tmp).build()
+    HtmlBuilder(model, tmp, labels).build()
     if out_dir.exists():
         out_dir.rename(old)
     tmp.rename(out_dir)

@@ -5,7 +5,7 @@ Per response: extract (markdown -> FileTree) -> model (Terraform Configuration) 
 ``pipeline`` grades one response, ``plan`` decides what a batch scores, ``batch`` runs it.
 """
 
-from harness.run.batch import Progress, score_paths
+from harness.run.batch import BatchOptions, Executor, Progress, score_paths
 from harness.run.pipeline import STAGES, grade, reference_from
 from harness.run.plan import InputError, TaskPlan, Unit, UnitKind, discover
 from harness.run.walk import TaskTrees, grade_unit, iter_task
@@ -15,6 +15,8 @@ __all__ = [
     "IDEAL_ID",
     "OVERLAY_SUFFIX",
     "STAGES",
+    "BatchOptions",
+    "Executor",
     "InputError",
     "Progress",
     "TaskPlan",

@@ -1,4 +1,5 @@
-"""The reviewer's site: ``report/index.html`` and a page per task, response and file."""
+"""The reviewer's site: ``report/index.html`` and a page per task, response and file (with
+human labels beside the statuses when the run folder holds ``labels.json``)."""
 
 from __future__ import annotations
 
@@ -11,5 +12,6 @@ from harness.results import RunData
 @report_format("html", "the reviewer's site (opens offline from file://)", "report/")
 def html(run: RunData, run_dir: Path) -> list[Path]:
     from harness.report.html import build_html
+    from harness.trust.labels import read_run_labels
 
-    return [build_html(report_model(run), run_dir / "report")]
+    return [build_html(report_model(run), run_dir / "report", read_run_labels(run_dir))]

@@ -1,0 +1,115 @@
+"""The pair rules on hand-made candidates: margins, ties, identical texts, fragments, gates,
+the cap per task and its deterministic tie-break."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from harness.curate.candidates import Candidate, Message, better
+from harness.curate.config import CurateConfig
+from harness.curate.subsets import kto_rows, preference_rows, sft_rows
+
+PROMPT = (Message("user", "Write Terraform for a bucket."),)
+
+
+def cand(rid: str, score: float, text: str | None = None, **kw: object) -> Candidate:
+    base = Candidate(
+        run="r", task_id="t", response_id=rid, turn=1, text=text or f"answer {rid}",
+        conversation=PROMPT, overall=score, gates_failed=(), statuses={"a.x": "pass"},
+        unfinished=False, fragment=False, is_ideal=False, path=f"/t/{rid}.md", lines=3,
+        rubric_id="rub", rubric_sha256="0" * 64, harness_version="0",
+    )  # fmt: skip
+    return replace(base, **kw)  # type: ignore[arg-type]
+
+
+def ids(rows: list[dict[str, object]]) -> list[tuple[object, object]]:
+    return [(r["chosen_id"], r["rejected_id"]) for r in rows]
+
+
+def test_margin_and_ties() -> None:
+    rows, skipped = preference_rows(
+        [cand("A", 90), cand("B", 80), cand("C", 80), cand("D", 78)], CurateConfig(min_margin=5)
+    )
+    assert ids(rows)[0] == ("A", "D") and set(ids(rows)[1:]) == {("A", "B"), ("A", "C")}
+    assert skipped["tie (equal scores)"] == 1
+    assert skipped["margin below 5 points"] == 2
+    assert [r["margin"] for r in rows] == [12, 10, 10]
+
+
+def test_identical_texts_never_pair() -> None:
+    rows, skipped = preference_rows([cand("A", 90, "same"), cand("B", 10, "same")], CurateConfig())
+    assert rows == [] and skipped["identical texts"] == 1
+
+
+def test_chosen_never_fails_a_gate_rejected_passes() -> None:
+    gated = cand("A", 90, gates_failed=("security.x",))
+    rows, skipped = preference_rows([gated, cand("B", 50)], CurateConfig(require_gates=False))
+    assert rows == [] and skipped["chosen fails a gate that rejected passes"] == 1
+    both = cand("B", 50, gates_failed=("security.x",))
+    rows, _ = preference_rows([gated, both], CurateConfig(require_gates=False))
+    assert ids(rows) == [("A", "B")]
+    rows, skipped = preference_rows([gated, both], CurateConfig(require_gates=True))
+    assert rows == [] and skipped["chosen fails a gate (--require-gates)"] == 1
+
+
+def test_fragments_and_turns() -> None:
+    frag = cand("F", 95, fragment=True)
+    other_turn = cand("T", 10, turn=2, conversation=(*PROMPT, Message("assistant", "x"), *PROMPT))
+    rows, skipped = preference_rows(
+        [frag, cand("B", 50), other_turn], CurateConfig(exclude_fragments=True)
+    )
+    assert rows == [] and skipped["fragment (a follow-up that patches earlier files)"] == 1
+    rows, _ = preference_rows([frag, cand("B", 50), other_turn], CurateConfig())
+    assert ids(rows) == [("F", "B")]  # never across turns
+
+
+def test_pair_with_ideal() -> None:
+    ideal = cand("IDEAL_RESPONSE", 70, is_ideal=True)
+    rows, _ = preference_rows(
+        [ideal, cand("A", 90), cand("B", 40)], CurateConfig(pair_with="ideal")
+    )
+    assert ids(rows) == [("IDEAL_RESPONSE", "B"), ("A", "IDEAL_RESPONSE")]
+
+
+def test_cap_per_task_is_deterministic_under_a_seed() -> None:
+    many = [cand(f"R{i}", 100 - 10 * i) for i in range(6)]
+    capped, skipped = preference_rows(many, CurateConfig(max_pairs_per_task=2))
+    assert ids(capped)[0] == ("R0", "R5")  # the one margin of 50
+    assert ids(capped)[1] in {("R0", "R4"), ("R1", "R5")}  # margins of 40: the seed picks
+    assert skipped["over --max-pairs-per-task"] == 13
+    equal = [cand("A", 90), cand("B", 50), cand("C", 50), cand("D", 50)]
+    first = ids(preference_rows(equal, CurateConfig(max_pairs_per_task=1, seed=1))[0])
+    assert first == ids(preference_rows(equal, CurateConfig(max_pairs_per_task=1, seed=1))[0])
+    picks = {
+        ids(preference_rows(equal, CurateConfig(max_pairs_per_task=1, seed=s))[0])[0]
+        for s in range(20)
+    }
+    assert len(picks) > 1  # the seed, not list order, breaks equal margins
+
+
+def test_criteria_wins() -> None:
+    a = cand("A", 90, statuses={"x": "pass", "y": "fail", "z": "na", "w": "partial"})
+    b = cand("B", 40, statuses={"x": "fail", "y": "pass", "z": "pass", "w": "fail"})
+    row = preference_rows([a, b], CurateConfig())[0][0]
+    assert row["criteria_chosen_wins"] == ["w", "x"] and row["criteria_rejected_wins"] == ["y"]
+    assert better("pass", "partial") and not better("na", "fail") and not better("error", "fail")
+
+
+def test_kto_labels_and_sft_filters() -> None:
+    config = CurateConfig(kto_threshold=70, min_score=80)
+    pool = [
+        cand("good", 85),
+        cand("gated", 95, gates_failed=("g",)),
+        cand("cut", 90, unfinished=True),
+        cand("low", 60),
+    ]
+    labels = {r["response_id"]: r["label"] for r in kto_rows(pool, config)}
+    assert labels == {"good": True, "gated": False, "cut": True, "low": False}
+    rows, skipped = sft_rows(pool, config)
+    assert [r["response_id"] for r in rows] == ["good"]
+    assert skipped == {
+        "fails a gate": 1,
+        "truncated or has placeholders": 1,
+        "below --min-score 80": 1,
+    }
+    assert rows[0]["messages"][-1] == {"role": "assistant", "content": "answer good"}  # type: ignore[index]
