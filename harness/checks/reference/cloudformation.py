@@ -11,9 +11,9 @@ from harness.checks.reference import CATEGORY
 from harness.checks.reference.checks import (
     AgreementParams,
     ResourceCoverageParams,
+    agreement_finding,
+    coverage_findings,
 )
-from harness.checks.reference.checks import _agreement_finding as agreement_finding
-from harness.checks.reference.checks import _coverage as coverage
 from harness.checks.registry import check
 from harness.checks.types import CheckContext, Finding, not_applicable
 from harness.cloudformation import CloudFormationModel
@@ -66,7 +66,7 @@ def resource_coverage(ctx: CheckContext, params: ResourceCoverageParams) -> Iter
     if not resources.pairs and not resources.missing:
         yield not_applicable("the reference declares no CloudFormation resources")
         return
-    yield from coverage(ctx, resources.pairs, resources.missing, "resources", params.min_recall)
+    yield from coverage_findings(ctx, resources.pairs, resources.missing, "resources", params.min_recall)
 
 
 @check(

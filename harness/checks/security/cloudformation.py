@@ -20,9 +20,12 @@ from harness.checks.common.cloudformation import (
 from harness.checks.registry import NoParams, check
 from harness.checks.security import CATEGORY
 from harness.checks.security.db_ingress import DbIngressParams
-from harness.checks.security.iam import NO_RESOURCE_ACTIONS, LeastPrivilegeParams
-from harness.checks.security.iam import _problem as least_privilege_problem
-from harness.checks.security.iam import _summary as statement_summary
+from harness.checks.security.iam import (
+    NO_RESOURCE_ACTIONS,
+    LeastPrivilegeParams,
+    statement_problem,
+    statement_summary,
+)
 from harness.checks.security.password import PasswordParams
 from harness.checks.security.rds import RdsEncryptedParams, RdsPublicParams
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
@@ -438,7 +441,7 @@ def iam_least_privilege(ctx: CheckContext, params: LeastPrivilegeParams) -> Iter
             if statement.has_principal or statement.effect.lower() == "deny":
                 continue
             subject = f"{policy.owner.logical_id}{where} {statement.label}"
-            problem = least_privilege_problem(statement, params, no_resource)
+            problem = statement_problem(statement, params, no_resource)
             evidence = ctx.evidence(statement.span)
             if problem:
                 findings.append(failed(problem, evidence, subject=subject))

@@ -177,12 +177,12 @@ def iam_least_privilege(ctx: CheckContext, params: LeastPrivilegeParams) -> Iter
             if statement.has_principal or statement.effect.lower() == "deny":
                 continue
             subject = f"{owner}{where} {statement.label}"
-            problem = _problem(statement, params, no_resource)
+            problem = statement_problem(statement, params, no_resource)
             evidence = ctx.evidence(statement.span)
             if problem:
                 findings.append(failed(problem, evidence, subject=subject))
             else:
-                findings.append(passed(_summary(statement), evidence, subject=subject))
+                findings.append(passed(statement_summary(statement), evidence, subject=subject))
     findings += _attachments(ctx, params)
     if not findings:
         yield not_applicable("no IAM identity policy")
@@ -216,7 +216,7 @@ def takes_arn(action: str, no_resource: tuple[str, ...]) -> bool:
     return not any(fnmatch.fnmatchcase(lowered, pattern) for pattern in no_resource)
 
 
-def _problem(
+def statement_problem(
     statement: Statement, params: LeastPrivilegeParams, no_resource: tuple[str, ...]
 ) -> str:
     actions = [a for a in statement.actions if _ACTION.match(a) or a == "*"]
@@ -247,7 +247,7 @@ def _problem(
     return ""
 
 
-def _summary(statement: Statement) -> str:
+def statement_summary(statement: Statement) -> str:
     actions = ", ".join(statement.actions[:3]) + ("..." if len(statement.actions) > 3 else "")
     resources = ", ".join(statement.resources[:2]) + ("..." if len(statement.resources) > 2 else "")
     note = " (narrowed by a Condition)" if statement.has_condition else ""
