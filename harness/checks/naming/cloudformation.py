@@ -43,6 +43,14 @@ NAME_PROPERTIES: dict[str, str] = {
 _UNIQUE_PSEUDO = frozenset({"AWS::StackName", "AWS::StackId"})
 
 
+def _is_custom(resource_type: str) -> bool:
+    """A custom resource (a Lambda-backed random string generator, typically): the template's
+    only way to make a random value."""
+    return resource_type.startswith("Custom::") or resource_type == (
+        "AWS::CloudFormation::CustomResource"
+    )
+
+
 @check("naming.suffix_applied", CATEGORY, params=SuffixAppliedParams, languages=CLOUDFORMATION)
 def suffix_applied(ctx: CheckContext, params: SuffixAppliedParams) -> Iterator[Finding]:
     """Names of collision-prone resources are unique per stack (CloudFormation).
@@ -51,8 +59,9 @@ def suffix_applied(ctx: CheckContext, params: SuffixAppliedParams) -> Iterator[F
         Per resource of the CloudFormation types of ``types`` (Terraform names map to their
         CloudFormation types): the name property (``RoleName``, ``TopicName``, ``Name``, ...)
         left out passes when ``accept_generated`` (CloudFormation generates a unique name);
-        a name that refers to ``AWS::StackName`` / ``AWS::StackId`` or to a parameter matching
-        ``suffix_variables`` (e.g. ``EnvironmentSuffix``) passes; a literal name, or one built
+        a name that refers to ``AWS::StackName`` / ``AWS::StackId``, to a parameter matching
+        ``suffix_variables`` (e.g. ``EnvironmentSuffix``) or to a custom resource's value (a
+        generated random string) passes; a literal name, or one built
         only from other values, fails. na without such a resource.
 
     Why it matters:
@@ -82,10 +91,17 @@ def suffix_applied(ctx: CheckContext, params: SuffixAppliedParams) -> Iterator[F
                 yield failed(f"no {prop}", evidence, subject=subject)
             continue
         names = referenced_ids(node)
+        template = model.template_of(resource)
+        generated = {
+            name
+            for name in names
+            if name in template.resources and _is_custom(template.resources[name].type)
+        }
         suffix = sorted(
             name
             for name in names
             if name in _UNIQUE_PSEUDO
+            or name in generated
             or any(
                 fnmatch.fnmatch(name.lower(), g.lower().replace("_", ""))
                 for g in params.suffix_variables
