@@ -206,3 +206,9 @@ def test_plain_scalars_are_typed_as_yaml_1_2_does() -> None:
         "f": float("inf"),
         "g": None,
     }
+
+
+@pytest.mark.parametrize("depth", [300, 100_000])
+def test_deep_nesting_is_an_error_with_a_message(depth: int) -> None:
+    with pytest.raises(TemplateSyntaxError, match="nest"):
+        read_template("a: " + "[" * depth + "]" * depth + "\n", "t")
