@@ -26,16 +26,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth
+from proctree import run_measured
 
 RUBRIC = "terraform-aws-production"
 CHANGED_RUBRIC = """\
@@ -63,55 +61,15 @@ class Measured:
         return self.responses / self.seconds
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants (Linux /proc)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            pid, ppid = int(entry), int(fields[1])
-            rss[pid] = int(fields[21]) * page
-            children.setdefault(ppid, []).append(pid)
-        except (OSError, IndexError, ValueError):
-            continue
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, ()))
-    return total
-
-
 def run(*args: str | Path) -> Measured:
     """One command, timed, its process tree's peak RSS sampled."""
     command = [sys.executable, "-m", "harness", *map(str, args), "-q", "--no-reports"]
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    peak = 0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _tree_rss(process.pid))
-            time.sleep(0.1)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    output, _ = process.communicate()
-    seconds = time.perf_counter() - start
-    done.set()
-    sampler.join()
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(map(str, command))} failed:\n{output.decode()}")
+    finished = run_measured(command)
+    if finished.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{finished.output}")
     out = Path(str(args[args.index("-o") + 1]))
     responses = json.loads((out / "run.json").read_text())["counts"]["responses"]
-    return Measured(seconds, responses, peak / 2**20)
+    return Measured(finished.seconds, responses, finished.peak_rss_mb)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -113,10 +113,12 @@ _TEMPLATE_SUFFIXES = {".tpl", ".tmpl", ".tftpl", ".j2", ".jinja", ".jinja2"}
 _FAMILY = {"hcl": "hcl", "tfvars": "hcl", "bash": "bash", "typescript": "js", "javascript": "js"}
 _GENERIC = {"text", "template", None}
 
+# ``^[ \t]*`` rather than ``^\s*``: \s crosses newlines, so from every line start the engine
+# scanned all the blank lines after it (quadratic on a run of blank lines)
 _HCL_BLOCK = re.compile(
-    r"^\s*(resource|data)\s+\"[^\"]*\"\s+\"[^\"]*\"\s*\{"
-    r"|^\s*(variable|output|module|provider)\s+\"[^\"]*\"\s*\{"
-    r"|^\s*(terraform|locals)\s*\{",
+    r"^[ \t]*(resource|data)\s+\"[^\"\n]*\"\s+\"[^\"\n]*\"\s*\{"
+    r"|^[ \t]*(variable|output|module|provider)\s+\"[^\"\n]*\"\s*\{"
+    r"|^[ \t]*(terraform|locals)\s*\{",
     re.MULTILINE,
 )
 _TFVARS_LINE = re.compile(r"^[A-Za-z_][\w-]*\s*=\s*\S")

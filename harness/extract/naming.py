@@ -174,8 +174,14 @@ def first_comment_name(content: str) -> tuple[str, int] | None:
 _PLACEHOLDER_START = ("#", "//", "/*", "<!--", "...", "…")
 
 
+#: An elision comment is a short line; longer ones are not read (the pattern's ``.*`` after
+#: each comment marker makes a search quadratic in the line's length).
+MAX_PLACEHOLDER_LINE = 1_000
+
+
 def is_placeholder(line: str) -> bool:
     """``# ... rest of the configuration unchanged ...`` and similar elisions."""
+    line = line[:MAX_PLACEHOLDER_LINE]
     return line.lstrip().startswith(_PLACEHOLDER_START) and bool(_PLACEHOLDER.search(line))
 
 

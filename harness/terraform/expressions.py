@@ -21,7 +21,8 @@ from harness.vocabulary import Span
 _BINARY_OPS = frozenset({"+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||"})
 _POSTFIX = frozenset({"get_attr", "index", "splat"})
 #: A traversal made only of attribute steps (``aws_iam_role.ec2.arn``): split, not walked.
-_DOTTED = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+")
+# starts only where a name starts (a search would retry inside a long word: quadratic)
+_DOTTED = re.compile(r"(?<![\w-])[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+")
 _Bound = frozenset[str]
 _NO_NAMES: _Bound = frozenset()
 

@@ -7,7 +7,6 @@ error text looks like ``invalid HCL: tmp.hcl:5,20-21: Unclosed configuration blo
 
 from __future__ import annotations
 
-import heapq
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +16,8 @@ import pygohcl
 
 from harness.vocabulary import Diagnostic, Severity, Span
 
-_POSITION = re.compile(r"[^\s:]+:(\d+),(\d+)(?:-(?:(\d+),)?(\d+))?: ")
+# starts only where a token starts (a search would retry inside a long token: quadratic)
+_POSITION = re.compile(r"(?<![^\s:])[^\s:]+:(\d+),(\d+)(?:-(?:(\d+),)?(\d+))?: ")
 _NEXT = re.compile(r", [^\s:,]+:\d+,\d+(?:-(?:\d+,)?\d+)?: ")
 
 #: Summaries tree-sitter's grammar accepts although HashiCorp's parser does not; the reader is
@@ -128,44 +128,54 @@ _TELL = (
     r"\.\.\.|…|\brest\b|\bremain|\bstays?\b|\bsame\b|\bunchanged\b|\bbrevity\b|\bexisting\b"
     r"|\bprevious\b|\badd\b"
 )
-_SKIP = r"[^\n.…rsubepa]"  # characters no telltale starts with (case-insensitively)
-#: The rest of a comment line with a telltale word in it. Same matches as
-#: ``[^\n]*?(?i:TELL)[^\n]*``, unrolled so the telltale alternation is only tried where one of
-#: its first letters is: possessive skips, no backtracking.
-_TELLTALE = rf"(?i:{_SKIP}*+(?:(?!{_TELL})[^\n]{_SKIP}*+)*+(?:{_TELL}))[^\n]*"
-_OTHER_CANDIDATES = (
-    r"|<[^<>\n]{2,60}>"  # something in angle brackets
-    r"|T(?<!\wT)(?:ODO|BD)\b|F(?<!\wF)IXME\b"  # \b(?:TODO|FIXME|TBD)\b
-)
-#: Candidates other than ``...`` lines. Every branch starts with a literal character, so the
-#: regex engine skips ahead to the next ``#``, ``/``, ``<``, ``T`` or ``F`` instead of trying
-#: each branch at every position (a leading ``\b`` or ``^`` defeats that: 10x slower).
-_UNROLLED = re.compile(rf"#{_TELLTALE}|//{_TELLTALE}|/\*{_TELLTALE}" + _OTHER_CANDIDATES)
-#: The same candidates written plainly (a lazy scan to the telltale word): slower, but right
-#: on every Python. CPython before 3.11.4 (Debian 12 ships 3.11.2) mis-matches possessive
-#: quantifiers inside repeated groups (gh-101955), which the unrolled form relies on.
-_PLAIN = re.compile(rf"(?:#|//|/\*)[^\n]*?(?i:{_TELL})[^\n]*" + _OTHER_CANDIDATES)
+#: A telltale word of an elision comment (``# ... rest of config``), case-insensitive.
+_TELLTALE = re.compile(rf"(?i:{_TELL})")
+#: Candidates that are not comments: something in angle brackets, TODO / FIXME / TBD.
+_OTHER = re.compile(r"<[^<>\n]{2,60}>|\b(?:TODO|FIXME|TBD)\b")
+#: A line holds a candidate only if it holds one of these characters.
+_TRIGGER = re.compile(r"[#/<TF.…]")
+_MARKERS = ("#", "//", "/*")
 
 
-def _unrolled_is_right() -> bool:
-    """Whether this Python's regex engine runs the unrolled pattern correctly."""
-    probe = "a = 1\n# ... rest of config\n# reſt of config\nb = 2 // same as above <X_Y>\n"
-    found = [m.span() for m in _UNROLLED.finditer(probe)]
-    return found == [m.span() for m in _PLAIN.finditer(probe)] and len(found) == 3
+def _first_marker(line: str, pos: int) -> tuple[int, int]:
+    """(index, length) of the first comment marker at or after ``pos``; (-1, 0) if none."""
+    found = [(i, len(m)) for m in _MARKERS if (i := line.find(m, pos)) >= 0]
+    return min(found) if found else (-1, 0)
 
 
-_CANDIDATE = _UNROLLED if _unrolled_is_right() else _PLAIN
+def _line_candidates(line: str) -> Iterator[tuple[int, str]]:
+    """The candidates of one line, left to right and not overlapping, as one alternation
+    (``...`` line | comment with a telltale to the line's end | angle brackets | TODO) would
+    find them. A comment candidate starts at the first marker that has a telltale after it,
+    and that is the first marker or none: every later marker's tail is part of the first's.
+    Finding it with ``str.find`` keeps the scan linear, where a regex retried at every later
+    ``#`` of a long line of markers cost the line's length squared."""
+    if _ELLIPSIS_LINE.fullmatch(line):
+        yield 0, line
+        return
+    pos = 0
+    while pos <= len(line):
+        marker, size = _first_marker(line, pos)
+        comment = marker if marker >= 0 and _TELLTALE.search(line, marker + size) else -1
+        other = _OTHER.search(line, pos)
+        if comment >= 0 and (other is None or comment < other.start()):
+            yield comment, line[comment:]
+            return
+        if other is None:
+            return
+        yield other.start(), other.group(0)
+        pos = other.end()
 
 
-def _candidates(text: str) -> Iterator[re.Match[str]]:
-    """Candidate matches in text order. ``...`` lines (whitespace and an ellipsis only) never
-    overlap the other candidates (those need ``#``, ``/``, ``<`` or a letter and stay on one
-    line), so the two scans merge into what one alternation would find."""
-    if "..." not in text and "…" not in text:
-        return _CANDIDATE.finditer(text)
-    return heapq.merge(
-        _ELLIPSIS_LINE.finditer(text), _CANDIDATE.finditer(text), key=lambda m: m.start()
-    )
+def _candidates(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, text) of every candidate in text order: what one alternation over the whole
+    text finds, found line by line."""
+    offset = 0
+    for line in text.split("\n"):
+        if _TRIGGER.search(line):
+            for start, token in _line_candidates(line):
+                yield offset + start, token
+        offset += len(line) + 1
 
 
 def placeholders(path: str, text: str, limit: int) -> list[Diagnostic]:
@@ -174,10 +184,8 @@ def placeholders(path: str, text: str, limit: int) -> list[Diagnostic]:
     One regex pass over the file finds candidates; only those are examined."""
     found: list[Diagnostic] = []
     line, counted_to, last_line = 1, 0, 0
-    for match in _candidates(text):
-        token = match.group(0)
+    for start, token in _candidates(text):
         first = token[0]
-        start = match.start()
         what: str | None = None  # a message, completed with the line text when it ends in ": "
         hit = start
         if first in "#/":

@@ -46,9 +46,11 @@ _INTEGRATION: dict[str, re.Pattern[str]] = {
         r"|aws-sdk-go|http_helper\."
     ),
 }
-_TFTEST_UNIT = re.compile(r"^\s*(mock_provider|override_resource|override_data)\b", re.MULTILINE)
-_TFTEST_RUN = re.compile(r"^\s*run\s+\"[^\"]*\"\s*\{", re.MULTILINE)
-_TFTEST_PLAN = re.compile(r"^\s*command\s*=\s*plan\b", re.MULTILINE)
+# ``^[ \t]*``, not ``^\s*``: \s crosses newlines, so from every line start the engine scanned
+# all the blank lines after it (quadratic on a run of blank lines)
+_TFTEST_UNIT = re.compile(r"^[ \t]*(mock_provider|override_resource|override_data)\b", re.M)
+_TFTEST_RUN = re.compile(r"^[ \t]*run[ \t]+\"[^\"\n]*\"[ \t]*\{", re.MULTILINE)
+_TFTEST_PLAN = re.compile(r"^[ \t]*command[ \t]*=[ \t]*plan\b", re.MULTILINE)
 
 
 @dataclass(frozen=True)

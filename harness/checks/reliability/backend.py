@@ -43,7 +43,10 @@ LOCK_SETTINGS: dict[str, tuple[str, ...]] = {
     "oss": ("tablestore_table",),
 }
 
-_COMMENTED_BACKEND = re.compile(r"^\s*(?:#|//)\s*(backend\s+\"[\w-]+\"|cloud\s*\{)", re.MULTILINE)
+# ``[ \t]`` where ``\s`` would cross newlines (quadratic on runs of blank lines)
+_COMMENTED_BACKEND = re.compile(
+    r"^[ \t]*(?:#|//)[ \t]*(backend[ \t]+\"[\w-]+\"|cloud[ \t]*\{)", re.MULTILINE
+)
 
 
 class BackendParams(Params):

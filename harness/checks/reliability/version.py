@@ -22,7 +22,9 @@ from harness.terraform.model import Block, Expr, ExprKind
 # --------------------------------------------------------------------------- version pins
 
 _BUILTIN_PROVIDERS = frozenset({"terraform"})
-_UPPER_BOUND = re.compile(r"~>|<|^\s*=?\s*v?\d+(\.\d+)*\s*$|,\s*=")
+# one ``\s*`` on each side of the optional "=" (two adjacent ``\s*`` split a run of blanks
+# every way: quadratic)
+_UPPER_BOUND = re.compile(r"~>|<|^\s*(?:=\s*)?v?\d+(?:\.\d+)*\s*$|,\s*=")
 
 
 class VersionPinsParams(Params):
