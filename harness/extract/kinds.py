@@ -21,9 +21,11 @@ PULUMI = "pulumi"
 PROGRAM_TITLES: dict[str, str] = {CDK: "AWS CDK", CDKTF: "CDK for Terraform", PULUMI: "Pulumi"}
 _PROGRAM_LANGUAGES = frozenset({"typescript", "javascript", "python"})
 
-_CFN_YAML_VERSION = re.compile(r"^AWSTemplateFormatVersion\s*:", re.MULTILINE)
-_CFN_YAML_RESOURCES = re.compile(r"^Resources\s*:\s*(#.*)?$", re.MULTILINE)
-_CFN_YAML_TYPE = re.compile(r"^\s+Type\s*:\s*['\"]?(AWS|Custom|Alexa)::\w", re.MULTILINE)
+# Line-bound whitespace ([ \t], never \s) after ``^``: a run of blank lines must not be
+# crossed again from every line start (quadratic on hostile input; tests/hostile).
+_CFN_YAML_VERSION = re.compile(r"^AWSTemplateFormatVersion[ \t]*:", re.MULTILINE)
+_CFN_YAML_RESOURCES = re.compile(r"^Resources[ \t]*:[ \t]*(#.*)?$", re.MULTILINE)
+_CFN_YAML_TYPE = re.compile(r"^[ \t]+Type[ \t]*:[ \t]*['\"]?(AWS|Custom|Alexa)::\w", re.MULTILINE)
 _CFN_JSON_VERSION = re.compile(r"\"AWSTemplateFormatVersion\"\s*:")
 _CFN_JSON_RESOURCES = re.compile(r"\"Resources\"\s*:\s*\{")
 _CFN_JSON_TYPE = re.compile(r"\"Type\"\s*:\s*\"(AWS|Custom|Alexa)::\w")
@@ -35,7 +37,7 @@ _PROGRAM_IMPORTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         CDKTF,
         re.compile(
             r"""(from\s+['"](cdktf|@cdktf/[\w./-]+)['"]|require\(\s*['"](cdktf|@cdktf/)"""
-            r"""|^\s*(from\s+cdktf(_cdktf_provider_\w+)?\b|import\s+cdktf\b))""",
+            r"""|^[ \t]*(from\s+cdktf(_cdktf_provider_\w+)?\b|import\s+cdktf\b))""",
             re.MULTILINE,
         ),
     ),
@@ -44,7 +46,7 @@ _PROGRAM_IMPORTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"""(from\s+['"](aws-cdk-lib|@aws-cdk/[\w./-]+)['"]"""
             r"""|require\(\s*['"](aws-cdk-lib|@aws-cdk/)"""
-            r"""|^\s*(from\s+aws_cdk\b|import\s+aws_cdk\b))""",
+            r"""|^[ \t]*(from\s+aws_cdk\b|import\s+aws_cdk\b))""",
             re.MULTILINE,
         ),
     ),
@@ -52,7 +54,7 @@ _PROGRAM_IMPORTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         PULUMI,
         re.compile(
             r"""(from\s+['"]@pulumi/[\w./-]+['"]|require\(\s*['"]@pulumi/"""
-            r"""|^\s*(from\s+pulumi(_\w+)?\b|import\s+pulumi(_\w+)?\b)"""
+            r"""|^[ \t]*(from\s+pulumi(_\w+)?\b|import\s+pulumi(_\w+)?\b)"""
             r"""|\bpulumi\.(export|Config|ResourceOptions|ComponentResource|StackReference)\b)""",
             re.MULTILINE,
         ),

@@ -27,6 +27,8 @@ COMPOSITE = "AWS::CloudWatch::CompositeAlarm"
 TOPIC = "AWS::SNS::Topic"
 SUBSCRIPTION = "AWS::SNS::Subscription"
 SCALING = "AWS::AutoScaling::ScalingPolicy"
+#: An SNS topic ARN, written out or with ``Fn::Sub`` (``${AWS::Partition}`` read as ``ref``).
+_SNS_ARN = re.compile(r"arn:(aws[\w-]*|ref):sns:")
 
 
 def _alarms(model: CloudFormationModel) -> list[Resource]:
@@ -134,11 +136,7 @@ def alarm_actions(ctx: CheckContext, params: AlarmActionsParams) -> Iterator[Fin
         # a topic of the template, a topic ARN given as a parameter or imported from another
         # stack, or an SNS ARN written out (literally or with !Sub)
         given = sorted(t for t in targets if t in template.parameters)
-        sns_arns = [
-            a
-            for a in actions
-            if re.match(r"arn:(aws[\w-]*|ref):sns:", pattern_text(model, alarm, a) or "")
-        ]
+        sns_arns = [a for a in actions if _SNS_ARN.match(pattern_text(model, alarm, a) or "")]
         imported = [a for a in actions if imports(a)]
         notified = sorted(t for t in targets if t in topics)
         if notified or given or sns_arns or imported:

@@ -449,14 +449,12 @@ def iam_least_privilege(ctx: CheckContext, params: LeastPrivilegeParams) -> Iter
                 findings.append(passed(statement_summary(statement), evidence, subject=subject))
     for resource in model.resources():
         for arn_node in as_list(resource.get("ManagedPolicyArns")):
-            text = resolve(model.template_of(resource), arn_node) or ""
-            match = re.match(r"^arn:aws[\w-]*:iam::aws:policy/(?:.*/)?([\w+=,.@-]+)$", text)
-            if match is None:
-                text = arn_node.text if isinstance(arn_node, Scalar) else ""
-                match = re.match(r"^arn:.*:iam::aws:policy/(?:.*/)?([\w+=,.@-]+)$", text)
-            if match is None:
+            text = resolve(model.template_of(resource), arn_node) or (
+                arn_node.text if isinstance(arn_node, Scalar) else ""
+            )
+            name = managed_policy_name(text)
+            if name is None:
                 continue
-            name = match.group(1)
             subject = f"{resource.logical_id} {name}"
             evidence = ctx.evidence(arn_node.span)
             if any(fnmatch.fnmatch(name, glob) for glob in params.forbidden_managed_policies):
@@ -481,6 +479,19 @@ _NOT_SECRET = re.compile(
     r"|description|keyid|keyname|version|count|requires)",
     re.I,
 )
+
+
+_POLICY_NAME = re.compile(r"[\w+=,.@-]+")
+
+
+def managed_policy_name(arn: str) -> str | None:
+    """``AdministratorAccess`` from ``arn:aws:iam::aws:policy/AdministratorAccess`` (any
+    partition, any path); None for a customer policy or anything else. String operations,
+    not a backtracking pattern: an ARN is response text."""
+    if not arn.startswith("arn:") or ":iam::aws:policy/" not in arn:
+        return None
+    name = arn.rsplit("/", 1)[-1]
+    return name if _POLICY_NAME.fullmatch(name) else None
 
 
 def _secret_verdict(ctx: CheckContext, resource: Resource, path: str, node: Node) -> Finding | None:
