@@ -24,7 +24,9 @@ PSEUDO_PARAMETERS = frozenset(
         "AWS::URLSuffix",
     }
 )
-_SUB_VARIABLE = re.compile(r"\$\{(?!!)([^}]+)\}")
+#: ``${Name}`` in an ``Fn::Sub`` string (``${!Literal}`` is not a variable). A name holds no
+#: ``$``, ``{`` or ``}``: a run of unclosed ``${`` is then read once, not from every start.
+_SUB_VARIABLE = re.compile(r"\$\{(?!!)([^${}]+)\}")
 
 
 @dataclass(frozen=True)

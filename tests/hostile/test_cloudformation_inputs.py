@@ -60,3 +60,14 @@ def test_a_huge_flat_template_builds_in_bounded_time() -> None:
     model = build(tree)
     assert sum(1 for _ in model.resources()) == 5_000
     assert time.perf_counter() - started < HANG * 3
+
+
+def test_unclosed_sub_variables_are_read_once() -> None:
+    from harness.cloudformation.reader import read_template
+    from harness.cloudformation.values import referenced_ids
+
+    node = read_template("v: !Sub '" + "0${" * 100_000 + "'\n", "t")
+    assert node is not None
+    started = time.perf_counter()
+    assert referenced_ids(node) == frozenset()
+    assert time.perf_counter() - started < HANG

@@ -115,7 +115,7 @@ class PolicyRef:
     statements: tuple[Statement, ...]
 
 
-_SUB = re.compile(r"\$\{[^}]*\}")
+_SUB = re.compile(r"\$\{[^${}]*\}")  # linear on runs of unclosed "${" (see values.py)
 
 
 def pattern_text(model: CloudFormationModel, resource: Resource, node: Node | None) -> str | None:
