@@ -1,15 +1,31 @@
-"""The score formula: weighted means over scored criteria and categories, na and error left
-out, gates capping; and the engine's aggregation of findings into criteria."""
+"""The score formula: weighted means over scored criteria and categories (the quality Q), the
+severity-aware penalty P of failing findings, na and error left out, gates scaling down, the
+code floor; and the engine's aggregation of findings into criteria."""
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import replace
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from harness.checks.registry import NoParams
 from harness.checks.types import Finding, Status
 from harness.grading.engine import MAX_FINDINGS, aggregate, summarise
-from harness.grading.score import CODE_FLOOR, NO_CODE_OVERALL, score, weighted_mean
+from harness.grading.score import (
+    CODE_FLOOR,
+    GATE_SLOPE,
+    NO_CODE_OVERALL,
+    PENALTY_SHARE,
+    SEVERITY_COST,
+    penalty,
+    score,
+    weighted_mean,
+)
 from harness.results import CriterionResult, CriterionStatus
+from harness.rubric import load_rubric
 from harness.rubric.model import Category, Criterion, Rubric
 from tests.conftest import REPO_ROOT
 
@@ -35,9 +51,23 @@ RUBRIC = Rubric(
 
 
 def result(cid: str, status: CriterionStatus, value: float | None, weight: float = 1.0,
-           gate: bool = False) -> CriterionResult:  # fmt: skip
+           gate: bool = False, severity: str = "medium") -> CriterionResult:  # fmt: skip
     category = cid.split(".")[0]
-    return CriterionResult(cid, cid, category, status, value, weight, "", gate=gate)
+    return CriterionResult(
+        cid, cid, category, status, value, weight, "", gate=gate, severity=severity
+    )
+
+
+def overall_of(quality: float, left: float, *, gate_cap: float | None = None) -> float:
+    """The README formula, written out: U, the gate's scaling, the code floor."""
+    ungated = 100 * ((1 - PENALTY_SHARE) * quality + PENALTY_SHARE * left)
+    gated = ungated
+    if gate_cap is not None:
+        gated = (1 - GATE_SLOPE) * min(ungated, gate_cap) + GATE_SLOPE * ungated * gate_cap / 100
+    return CODE_FLOOR + (100 - CODE_FLOOR) * gated / 100
+
+
+MEDIUM = SEVERITY_COST["medium"]
 
 
 P, F, PA, NA, ER = (
@@ -61,7 +91,11 @@ def test_weighted_means_per_category_and_overall() -> None:
     assert by_id["a"] == pytest.approx((2 * 1.0 + 1 * 0.25) / 3)  # 0.75
     assert by_id["b"] == 0.0
     assert by_id["c"] is None  # all na: no score, and left out of the overall
-    assert scored.overall == pytest.approx(100 * (3 * 0.75 + 1 * 0.0) / 4)
+    quality = (3 * 0.75 + 1 * 0.0) / 4
+    assert scored.quality == pytest.approx(quality)
+    # a.two partial and b.one fail: one failing finding each, both medium
+    assert scored.penalty == pytest.approx((1 - MEDIUM) ** 2)
+    assert scored.overall == pytest.approx(overall_of(quality, (1 - MEDIUM) ** 2))
     assert scored.gates_failed == ()
 
 
@@ -76,11 +110,11 @@ def test_error_is_excluded_and_reported_never_a_pass() -> None:
     by_id = {c.id: c.score for c in scored.categories}
     assert by_id["a"] == 1.0 and by_id["b"] is None
     assert scored.errors == ("a.two", "b.one")
-    assert scored.overall == pytest.approx(100 * 3 / 4)
+    assert scored.overall == pytest.approx(overall_of(3 / 4, 1 - MEDIUM))
 
 
 @pytest.mark.parametrize(("status", "value"), [(F, 0.0), (PA, 0.5)])
-def test_failed_or_partial_gate_caps(status: CriterionStatus, value: float) -> None:
+def test_failed_or_partial_gate_scales_below_the_cap(status: CriterionStatus, value: float) -> None:
     criteria = [
         result("a.one", status, value, 2.0, gate=True),
         result("a.two", P, 1.0),
@@ -89,18 +123,76 @@ def test_failed_or_partial_gate_caps(status: CriterionStatus, value: float) -> N
     ]
     scored = score(criteria, RUBRIC)
     assert scored.gates_failed == ("a.one",)
-    assert scored.overall == 40.0
+    assert scored.overall is not None and scored.overall <= 40.0
+    assert scored.overall == pytest.approx(
+        overall_of(scored.quality or 0.0, 1 - MEDIUM, gate_cap=40.0)
+    )
+    ungated = [replace(c, gate=False) for c in criteria]
+    assert scored.overall < (score(ungated, RUBRIC).overall or 0.0)
 
 
-def test_gate_cap_only_lowers() -> None:
-    criteria = [result("a.one", F, 0.0, 2.0, gate=True), result("a.two", F, 0.0)]
-    assert score(criteria, RUBRIC).overall == CODE_FLOOR  # 0 lifted to the floor, not to 40
+def test_every_fault_under_a_failed_gate_still_costs() -> None:
+    one = [result("a.one", F, 0.0, 2.0, gate=True), result("a.two", P, 1.0)]
+    two = [result("a.one", F, 0.0, 2.0, gate=True), result("a.two", F, 0.0)]
+    assert (score(two, RUBRIC).overall or 0) < (score(one, RUBRIC).overall or 0) <= 40.0
+
+
+def test_a_critical_fault_costs_far_more_than_a_low_one() -> None:
+    clean = [result("a.one", P, 1.0), result("a.two", P, 1.0), result("b.one", P, 1.0)]
+    critical = [*clean[:2], result("b.one", F, 0.0, severity="critical")]
+    low = [*clean[:2], result("b.one", F, 0.0, severity="low")]
+    full = score(clean, RUBRIC).overall or 0
+    cost_critical = full - (score(critical, RUBRIC).overall or 0)
+    cost_low = full - (score(low, RUBRIC).overall or 0)
+    assert cost_critical > 1.5 * cost_low > 0  # same weight: severity alone tells them apart
+
+
+def test_with_the_shipped_rubric_a_hard_coded_secret_costs_clearly_more_than_a_tag() -> None:
+    rubric = load_rubric("terraform-aws-production")
+
+    def scored(failing: str) -> float:
+        criteria = [
+            CriterionResult(
+                c.id,
+                c.check,
+                c.category,
+                F if c.id == failing else P,
+                0.0 if c.id == failing else 1.0,
+                c.weight,
+                "",
+                severity=c.severity,
+                gate=c.gate,
+            )
+            for c in rubric.criteria
+        ]
+        return score(criteria, rubric).overall or 0.0
+
+    secret = 100 - scored("security.no_hardcoded_secrets")
+    open_port = 100 - scored("security.db_ingress_restricted")
+    tag = 100 - scored("tagging.required_keys")
+    assert secret >= 10 and open_port >= 10
+    assert secret > 4 * tag and open_port > 4 * tag
+
+
+def test_each_further_failing_finding_costs_less_but_still_costs() -> None:
+    def with_fails(n: int) -> CriterionResult:
+        findings = tuple(Finding(Status.FAIL, "no", (), f"r{i}") for i in range(n))
+        return replace(result("b.one", F, 0.0), findings=findings)
+
+    left = [penalty([with_fails(n)]) for n in range(1, 6)]
+    steps = [a - b for a, b in itertools.pairwise(left)]
+    assert all(step > 0 for step in steps)
+    assert steps == sorted(steps, reverse=True)
+    assert left[0] == pytest.approx(1 - MEDIUM) and left[1] == pytest.approx(
+        (1 - MEDIUM) * (1 - MEDIUM / 4)
+    )
 
 
 def test_gate_in_error_does_not_cap() -> None:
     criteria = [result("a.one", ER, None, 2.0, gate=True), result("a.two", P, 1.0)]
     scored = score(criteria, RUBRIC)
     assert scored.overall == 100.0 and scored.gates_failed == () and scored.errors == ("a.one",)
+    assert scored.penalty == 1.0  # an error is not a failing finding
 
 
 def test_nothing_scored_has_no_overall() -> None:
@@ -181,6 +273,66 @@ def test_a_response_without_code_scores_zero_whatever_its_categories() -> None:
 def test_a_response_with_code_scores_at_least_the_floor() -> None:
     everything_fails = [result("a.one", F, 0.0, 2.0, gate=True), result("b.one", F, 0.0)]
     scored = score(everything_fails, RUBRIC)
-    assert scored.overall == CODE_FLOOR > NO_CODE_OVERALL and not scored.no_code
+    assert scored.overall is not None and not scored.no_code
+    assert scored.overall == pytest.approx(overall_of(0.0, (1 - MEDIUM) ** 2, gate_cap=40.0))
+    assert scored.overall > CODE_FLOOR > NO_CODE_OVERALL
     assert score([result("c.one", NA, None)], RUBRIC).overall is None  # nothing judged
     assert score([result("b.one", P, 1.0)], RUBRIC).overall == 100.0  # floor only lifts
+
+
+# -- monotonicity (property) -----------------------------------------------------------------
+
+SEVERITIES = tuple(SEVERITY_COST)
+CRITERION_IDS = ("a.one", "a.two", "b.one", "c.one")
+
+
+@st.composite
+def responses(draw: st.DrawFn) -> list[CriterionResult]:
+    """Criterion results as the engine makes them: counts of passing and failing findings per
+    criterion (none: na), a severity, and the rubric's weights and gate."""
+    criteria = []
+    for cid in CRITERION_IDS:
+        spec = RUBRIC.criterion(cid)
+        passes = draw(st.integers(0, 6))
+        fails = draw(st.integers(0, 6))
+        findings = tuple(
+            [Finding(Status.PASS, "ok", (), f"p{i}") for i in range(passes)]
+            + [Finding(Status.FAIL, "no", (), f"f{i}") for i in range(fails)]
+        )
+        crit = replace(spec, severity=draw(st.sampled_from(SEVERITIES)))
+        criteria.append(aggregate(crit, findings))
+    return criteria
+
+
+@given(responses(), st.sampled_from(CRITERION_IDS), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_adding_a_failing_finding_always_lowers_the_overall(
+    criteria: list[CriterionResult], target: str, has_code: bool
+) -> None:
+    before = score(criteria, RUBRIC, has_code=has_code).overall
+    changed = []
+    for criterion in criteria:
+        if criterion.criterion_id == target:
+            crit = replace(RUBRIC.criterion(target), severity=criterion.severity)
+            criterion = aggregate(crit, (*criterion.findings, Finding(Status.FAIL, "new", (), "x")))
+        changed.append(criterion)
+    after = score(changed, RUBRIC, has_code=has_code).overall
+    assert after is not None
+    if not has_code:
+        assert after == before == NO_CODE_OVERALL or before is None
+    else:
+        assert before is None or after < before
+
+
+@given(responses())
+@settings(max_examples=200, deadline=None)
+def test_a_failed_gate_scores_below_the_same_response_without_the_gate(
+    criteria: list[CriterionResult],
+) -> None:
+    gated = score(criteria, RUBRIC).overall
+    ungated = score([replace(c, gate=False) for c in criteria], RUBRIC).overall
+    if score(criteria, RUBRIC).gates_failed:
+        assert gated is not None and ungated is not None
+        assert gated < ungated and gated <= RUBRIC.gate_cap
+    else:
+        assert gated == ungated

@@ -70,6 +70,11 @@ class CheckSpec:
     #: The IaC languages the check reads (``harness.languages`` names); None: it reads only
     #: the extracted files and the prose, so it applies to any response.
     languages: tuple[str, ...] | None = ("terraform",)
+    #: True: the check judges what the task calls for (a database, alarms, tags), so a
+    #: response with nothing to judge where its reference has something fails (see
+    #: ``harness.grading.applicability``). False: it judges the response's own text (its
+    #: truncation, syntax, promises, prose), and na stays na.
+    judges_task: bool = True
 
     def applies_to(self, present: frozenset[str]) -> bool:
         """Whether the check has something to read among the languages ``present``."""
@@ -117,17 +122,20 @@ def check(
     params: type[Params] = NoParams,
     *,
     languages: tuple[str, ...] | None = ("terraform",),
+    judges_task: bool = True,
 ) -> Callable[[Callable[[CheckContext, Any], Iterable[Finding]]], CheckFunc]:
     """Register a check function under ``id``. Registering an id twice for the same
     languages is a programming error; another language's implementation of an id must take
     the same params and category (a rubric criterion names the id, not the language).
 
     ``languages``: the IaC languages whose model the check reads (Terraform by default);
-    ``ANY_LANGUAGE`` for checks of files and prose (tone, tests, truncation)."""
+    ``ANY_LANGUAGE`` for checks of files and prose (tone, tests, truncation).
+    ``judges_task=False`` for checks of the response's own text (truncation, syntax, promised
+    files, tone): their na is never turned into a failure by the task's reference."""
 
     def register(func: Callable[[CheckContext, Any], Iterable[Finding]]) -> CheckFunc:
         doc = inspect.cleandoc(func.__doc__ or "")
-        spec = CheckSpec(id, category, func, params, doc, languages)
+        spec = CheckSpec(id, category, func, params, doc, languages, judges_task)
         implementations = _IMPLEMENTATIONS.setdefault(id, {})
         taken = implementations.get(spec.language_key)
         if taken is not None and taken.func is not func:

@@ -12,6 +12,7 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from harness.cli.common import console
+from harness.grading.audit import audit_line, ideal_shortfalls
 from harness.languages import NOT_GRADED, languages
 from harness.results import RunData
 
@@ -150,7 +151,8 @@ def _summary_table(
 
 
 def summary_notes(run: RunData, max_rows: int = MAX_TABLE_ROWS) -> list[str]:
-    """One line per task whose reference has no files (its scores lack a reference), then one
+    """One line per task whose reference has no files (its scores lack a reference), one for
+    the ideal audit (tasks whose ideal scores below a response on some criterion), then one
     per response that could not be scored, tripped a gate or had check errors."""
     lines = []
     no_reference = run.info.tasks_without_reference
@@ -176,6 +178,9 @@ def summary_notes(run: RunData, max_rows: int = MAX_TABLE_ROWS) -> list[str]:
             f"{len(ungraded)} task(s) in {kinds}: {NOT_GRADED} "
             f"(no score; see the not_graded diagnostic): {shown}{more}"
         )
+    audit = audit_line(ideal_shortfalls(run.responses))
+    if audit:
+        lines.append(f"[yellow]{escape(audit)}[/yellow]")
     for result in run.responses[:max_rows]:
         notes = []
         if result.error:

@@ -205,6 +205,20 @@ def _split(block: Block, first_name: str) -> list[Block]:
     return parts
 
 
+_PROSE_FENCE_LANGS = {"markdown", "md"}
+_INNER_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+
+
+def _prose_left_open(element: Element) -> bool:
+    """An unclosed markdown (README) fence whose own code blocks all close: the answer's code
+    is complete and only the prose wrapper was left open, which a reviewer does not call a
+    cut-off. A cut inside one of its code blocks (an odd number of inner fences) still is."""
+    if language_from_info(element.info) not in _PROSE_FENCE_LANGS:
+        return False
+    inner = sum(1 for line in element.text.splitlines() if _INNER_FENCE.match(line))
+    return inner % 2 == 0
+
+
 def collect(
     elements: list[Element], lines: list[str], *, depth: int = 0, max_depth: int = 3
 ) -> Collected:
@@ -218,7 +232,18 @@ def collect(
             continue
         if not element.closed and depth == 0:
             # inside a wrapper, an unclosed fence just ends with the wrapper: not a cut-off
-            out.unclosed.append(element)
+            if _prose_left_open(element):
+                out.diagnostics.append(
+                    Diagnostic(
+                        "unclosed_prose_fence",
+                        Severity.INFO,
+                        f"```{element.info} block at line {element.start} is never closed, but "
+                        "every code block inside it is: an unclosed README, not a cut-off",
+                        line=element.start,
+                    )
+                )
+            else:
+                out.unclosed.append(element)
         if element.repaired:
             out.diagnostics.append(
                 Diagnostic(

@@ -192,7 +192,10 @@ def parse_elements(lines: list[str], base: int = 0, *, max_repairs: int = 200) -
                 elements.append(Element("code", start, end, token.content, token.level))
             elif token.type == "fence":
                 info = token.info.strip()
-                closed = not (stop >= len(chunk) and not _is_closing(chunk[stop - 1], token.markup))
+                # unclosed: nothing but blank lines after it (markdown-it leaves trailing blank
+                # lines out of the fence's map) and its last line is not a closing fence
+                at_end = stop >= len(chunk) or not any(line.strip() for line in chunk[stop:])
+                closed = not (at_end and not _is_closing(chunk[stop - 1], token.markup))
                 lang = info.split(maxsplit=1)[0].lower() if info else ""
                 if (
                     lang in _MARKDOWN_LANGS

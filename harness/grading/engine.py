@@ -26,8 +26,10 @@ def _label(finding: Finding) -> str:
 
 
 def _listing(findings: Sequence[Finding]) -> str:
-    shown = [_label(f) for f in findings[:_LIST_SUBJECTS]]
-    more = len(findings) - len(shown)
+    """The findings' subjects, each once (a subject with two faults is listed once)."""
+    labels = list(dict.fromkeys(_label(f) for f in findings))
+    shown = labels[:_LIST_SUBJECTS]
+    more = len(labels) - len(shown)
     return ", ".join(shown) + (f" (+{more} more)" if more > 0 else "")
 
 

@@ -74,7 +74,8 @@ def _annotate(
     findings: list[Finding] = []
     budget = MAX_ANNOTATED
     for finding in result.findings:
-        if finding.status is Status.FAIL and budget > 0:
+        has_reference = any(e.source == "reference" for e in finding.evidence)
+        if finding.status is Status.FAIL and budget > 0 and not has_reference:
             target = _counterpart_span(comparison, finding.evidence)
             chosen = _best(candidates, finding, target)
             finding = replace(finding, evidence=(*finding.evidence, chosen))

@@ -7,26 +7,47 @@ The formula (also in the README):
   and are left out of every mean: an error is reported, never counted as a pass or a fail.
 - category score ``C_k = sum(w_i * s_i) / sum(w_i)`` over the scored criteria of category k
   (``w_i`` = criterion weight); no score when none is scored (or all weights are 0).
-- overall ``= 100 * sum(W_k * C_k) / sum(W_k)`` over the categories that have a score
-  (``W_k`` = category weight); no overall when no category has one.
-- gates: when a gate criterion is ``fail`` or ``partial`` (a must-have is not fully met),
-  overall ``= min(overall, gate_cap)``. A gate in ``error`` does not cap (the tool, not the
-  response, failed) but is listed with the other errors.
-- no code: a response from which no file was extracted (prose only, empty, or not text) has
-  nothing to judge but its prose, so its overall is ``NO_CODE_OVERALL`` (0) whatever its
-  category scores; a response with at least one extracted file scores at least
-  ``CODE_FLOOR`` (1). Any response with code therefore ranks strictly above any response
-  without. The category scores are kept as computed; when nothing at all was judged the
-  overall stays None (unscored, ranked after every scored response) with or without code.
+- quality ``Q = sum(W_k * C_k) / sum(W_k)`` over the categories that have a score
+  (``W_k`` = category weight): how much of the rubric the response meets.
+- penalty ``P = prod over scored criteria i, prod over k = 1..n_i of (1 - d_i / k**2)``,
+  where ``n_i`` is criterion i's number of failing findings and ``d_i`` its severity's cost
+  (``SEVERITY_COST``: critical 0.20, high 0.10, medium 0.05, low 0.02): every failing finding
+  costs a share of what is left, the first of a criterion its full cost, the k-th 1/k² of it.
+  So a critical fault costs about ten times a missing tag; ten untagged resources cost more
+  than one, but all the failures of one criterion together cost less than 1.65 times its
+  first (a big configuration's many findings cannot outweigh the kinds of fault), and ``P``
+  never reaches 0.
+- ungated overall ``U = 100 * ((1 - PENALTY_SHARE) * Q + PENALTY_SHARE * P)``
+  (``PENALTY_SHARE`` = 0.5); no overall when no criterion is scored.
+- gates: when a gate criterion is ``fail`` or ``partial`` (a must-have is not fully met), the
+  overall is ``(1 - GATE_SLOPE) * min(U, gate_cap) + GATE_SLOPE * U * gate_cap / 100``
+  (``GATE_SLOPE`` = 0.25): at most ``gate_cap``, below ``U``, and still lower with every
+  further fault (a plain ``min`` would make every fault above the cap free, so a gated
+  response with one fault and one with ten would tie). A gate in ``error`` does not cap (the
+  tool, not the response, failed) but is listed with the errors.
+- code floor: a response with at least one extracted file scores
+  ``CODE_FLOOR + (100 - CODE_FLOOR) * overall / 100`` (at least ``CODE_FLOOR`` = 1, 100 stays
+  100); a response from which no file was extracted (prose only, empty, or not text) scores
+  ``NO_CODE_OVERALL`` (0) whatever its category scores. Any response with code therefore
+  ranks strictly above any response without. When nothing at all was judged the overall
+  stays None (unscored, ranked after every scored response) with or without code.
+
+Strictly monotone: adding a failing finding to any scored criterion (or turning an ``na``
+criterion into a failing one) lowers ``P`` and never raises ``Q``, and the gate's mapping is
+strictly increasing and below the identity, so the overall always falls. Only the failing
+findings a criterion kept count (the engine keeps up to ``MAX_FINDINGS``, failures first);
+a criterion that is ``fail`` or ``partial`` with no failing finding kept counts as one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from harness.results import CategoryScore, CriterionResult, CriterionStatus
 from harness.rubric.model import Rubric
+from harness.vocabulary import Status
 
 #: Gate statuses that cap the overall score.
 GATE_TRIPPING = frozenset({CriterionStatus.FAIL, CriterionStatus.PARTIAL})
@@ -34,6 +55,14 @@ GATE_TRIPPING = frozenset({CriterionStatus.FAIL, CriterionStatus.PARTIAL})
 NO_CODE_OVERALL = 0.0
 #: Lowest overall score of a response with code (so it always beats one without).
 CODE_FLOOR = 1.0
+#: The share of what is left that a criterion's first failing finding costs, by severity.
+SEVERITY_COST: Mapping[str, float] = MappingProxyType(
+    {"critical": 0.20, "high": 0.10, "medium": 0.05, "low": 0.02}
+)
+#: The weight of the penalty ``P`` (against the quality ``Q``) in the overall.
+PENALTY_SHARE = 0.5
+#: The share of a gated overall that keeps following the ungated score below the cap.
+GATE_SLOPE = 0.25
 
 
 @dataclass(frozen=True)
@@ -43,6 +72,8 @@ class Score:
     gates_failed: tuple[str, ...]
     errors: tuple[str, ...]
     no_code: bool = False  # nothing was extracted: the overall is NO_CODE_OVERALL (or None)
+    quality: float | None = None  # Q in [0, 1]: the weighted mean of the criterion scores
+    penalty: float = 1.0  # P in (0, 1]: what the failing findings left, by severity
 
 
 def weighted_mean(pairs: Iterable[tuple[float, float]]) -> float | None:
@@ -70,16 +101,58 @@ def category_scores(
     return tuple(scores)
 
 
+def failing_count(criterion: CriterionResult) -> int:
+    """The failing findings that count against a scored criterion (0 for na and error)."""
+    if criterion.score is None or criterion.status is CriterionStatus.ERROR:
+        return 0
+    failing = sum(f.status is Status.FAIL for f in criterion.findings)
+    if failing == 0 and criterion.status in GATE_TRIPPING:
+        return 1
+    return failing
+
+
+def penalty(criteria: Sequence[CriterionResult]) -> float:
+    """``P``: the product of ``1 - d / k**2`` over each criterion's k-th failing finding."""
+    left = 1.0
+    for criterion in criteria:
+        cost = SEVERITY_COST.get(criterion.severity, SEVERITY_COST["medium"])
+        for k in range(1, failing_count(criterion) + 1):
+            left *= 1.0 - cost / (k * k)
+    return left
+
+
+def gated(ungated: float, gate_cap: float) -> float:
+    """The overall of a response that fails a gate: at most ``gate_cap``, strictly increasing
+    in the ungated score ``U`` (so every fault still costs) and below it when ``U`` > 0."""
+    capped = min(ungated, gate_cap)
+    return (1.0 - GATE_SLOPE) * capped + GATE_SLOPE * ungated * gate_cap / 100.0
+
+
 def score(criteria: Sequence[CriterionResult], rubric: Rubric, *, has_code: bool = True) -> Score:
     """Aggregate a response's criterion results with the rubric's weights and gate cap.
     ``has_code``: at least one file was extracted from the response (see the module doc)."""
     categories = category_scores(criteria, rubric)
-    mean = weighted_mean((c.score, c.weight) for c in categories if c.score is not None)
-    overall = None if mean is None else 100.0 * mean
+    quality = weighted_mean((c.score, c.weight) for c in categories if c.score is not None)
+    left = penalty(criteria)
+    overall = (
+        None
+        if quality is None
+        else 100.0 * ((1.0 - PENALTY_SHARE) * quality + PENALTY_SHARE * left)
+    )
     gates_failed = tuple(c.criterion_id for c in criteria if c.gate and c.status in GATE_TRIPPING)
     if overall is not None and gates_failed:
-        overall = min(overall, rubric.gate_cap)
+        overall = gated(overall, rubric.gate_cap)
     if overall is not None:
-        overall = max(overall, CODE_FLOOR) if has_code else NO_CODE_OVERALL
+        overall = (
+            CODE_FLOOR + (100.0 - CODE_FLOOR) * overall / 100.0 if has_code else NO_CODE_OVERALL
+        )
     errors = tuple(c.criterion_id for c in criteria if c.status is CriterionStatus.ERROR)
-    return Score(overall, categories, gates_failed, errors, no_code=not has_code)
+    return Score(
+        overall,
+        categories,
+        gates_failed,
+        errors,
+        no_code=not has_code,
+        quality=quality,
+        penalty=left,
+    )

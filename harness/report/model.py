@@ -9,6 +9,7 @@ from functools import cached_property
 
 from harness.checks.types import Evidence
 from harness.extract.types import ExtractedFile
+from harness.grading.audit import IdealShortfall, ideal_shortfalls
 from harness.report.naming import Slugger
 from harness.results import (
     CategoryInfo,
@@ -206,6 +207,15 @@ class ReportModel:
                     )
         order = {c.id: i for i, c in enumerate(self.categories)}
         return tuple(sorted(known, key=lambda c: order.get(c.category, len(order))))
+
+    @cached_property
+    def ideal_shortfalls(self) -> tuple[IdealShortfall, ...]:
+        """Per task, the criteria where the ideal scores below a response."""
+        return ideal_shortfalls(self.run.responses)
+
+    @cached_property
+    def task_slugs(self) -> dict[str, str]:
+        return {group.task_id: group.slug for group in self.tasks}
 
     @cached_property
     def criterion_info(self) -> dict[str, CriterionInfo]:

@@ -233,7 +233,9 @@ def _execute(
     the disk cache are read here; the rest run where ``options`` says."""
     disk = DiskCache(settings.cache_dir) if settings.cache_dir is not None else None
     keys: list[str | None] = [None] * len(jobs)
-    cached: set[int] = set()
+    cached: set[int] = set()  # whole results in the cache
+    known: set[int] = set()  # every criterion in the cache: rebuilt here, no model needed
+    here = state_for(settings)
     if disk is not None:
         references: dict[str, str] = {}
         for index, job in enumerate(jobs):
@@ -246,16 +248,20 @@ def _execute(
                 continue  # unreadable: the worker reports it
             if disk.contains("result", key):
                 cached.add(index)
-    missing = [(i, jobs[i], keys[i]) for i in range(len(jobs)) if i not in cached]
+            elif here.knows_all_criteria(job):
+                known.add(index)
+    missing = [(i, jobs[i], keys[i]) for i in range(len(jobs)) if i not in cached | known]
     produced = _run(missing, settings, options)
     pending: dict[int, ScoredLines] = {}
     for index in range(len(jobs)):
-        if index in cached:
-            hit = disk.get("result", keys[index]) if disk is not None else None  # type: ignore[arg-type]
+        if index in cached or index in known:
+            hit = disk.get("result", keys[index]) if disk is not None and index in cached else None  # type: ignore[arg-type]
             if isinstance(hit, ScoredLines):
                 yield hit, True
-            else:  # rejected on reading (corrupt, tampered): rebuilt here
-                yield state_for(settings).score(jobs[index], keys[index]), False
+                continue
+            rebuilt = here.rebuild(jobs[index]) if index in known else None
+            # rejected on reading (corrupt, tampered) or no longer complete: graded here
+            yield rebuilt or here.score(jobs[index], keys[index]), False
             continue
         while index not in pending:
             done_index, lines = next(produced)

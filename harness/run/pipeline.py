@@ -17,6 +17,7 @@ from harness.checks.types import CheckContext, ReferenceContext
 from harness.compare import Comparison, compare, summarise
 from harness.extract import extract, tree_from_directory
 from harness.extract.types import FileTree
+from harness.grading.applicability import applicable_from_task
 from harness.grading.engine import evaluate
 from harness.grading.reference_evidence import with_reference_evidence
 from harness.grading.score import score
@@ -170,8 +171,9 @@ def grade_tree(
     builders: Builders = DEFAULT_BUILDERS,
 ) -> ResponseResult:
     """Grade one extracted tree. With a reference, the comparison feeds the reference.*
-    checks, and failing criteria get the ideal's evidence (``reference_criteria``: the
-    rubric's results on the reference itself, computed here when not given)."""
+    checks, an na where the reference has something to judge fails (the task calls for it),
+    and failing criteria get the ideal's evidence (``reference_criteria``: the rubric's
+    results on the reference itself, computed here when not given)."""
     with clock.stage("model"):
         config = builders.model(tree)
     comparison_summary = None
@@ -187,6 +189,7 @@ def grade_tree(
         with clock.stage("checks"):
             if reference_criteria is None:
                 reference_criteria = evaluate_reference(rubric, context_reference, task_id)
+            criteria = applicable_from_task(criteria, reference_criteria)
             criteria = with_reference_evidence(
                 criteria, reference_criteria, context_reference.comparison
             )

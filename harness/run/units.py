@@ -14,12 +14,13 @@ a warm rerun (or a resume) never starts a worker for a response it already knows
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -28,8 +29,10 @@ from harness.cache import DiskCache, StageCache, code_fingerprint, digest
 from harness.checks.types import ReferenceContext
 from harness.compare import Comparison
 from harness.extract.types import FileTree
-from harness.results import CriterionResult
+from harness.grading.score import score
+from harness.results import CriterionResult, ResponseResult
 from harness.rubric import Rubric
+from harness.rubric.model import Criterion
 from harness.run import pipeline
 from harness.run.pipeline import (
     Builders,
@@ -44,6 +47,7 @@ from harness.run.walk import TaskTrees, grade_unit, ideal_reference
 from harness.store import ScoredLines, scored_lines
 from harness.tasks import ResponseSource
 from harness.terraform.model import Configuration
+from harness.vocabulary import Diagnostic
 
 #: Exit status of a worker that its memory watchdog stopped (the batch reports ``memory``).
 MEMORY_EXIT = 86
@@ -96,13 +100,18 @@ def reference_key(job: UnitJob, settings: BatchSettings) -> str:
 
 
 def result_key(job: UnitJob, settings: BatchSettings, reference: str | None = None) -> str:
-    """The key of a unit's whole result: code, rubric, the unit's files' bytes and ids, the
-    reference. Reading and hashing the files is all it costs."""
+    """The key of a unit's whole result: the unit (``unit_key``) and the rubric's hash.
+    Reading and hashing the files is all it costs."""
+    return digest(unit_key(job, settings, reference), "result", settings.rubric_sha256)
+
+
+def unit_key(job: UnitJob, settings: BatchSettings, reference: str | None = None) -> str:
+    """What a unit's grading depends on besides the rubric: code, the unit's files' bytes and
+    ids, the reference."""
     unit = job.unit
     return digest(
         code_fingerprint(),
-        "result",
-        settings.rubric_sha256,
+        "unit",
         unit.task_id,
         unit.response_id,
         unit.kind.value,
@@ -131,6 +140,23 @@ def cached_builders(cache: StageCache) -> Builders:
         return cache.fetch("compare", key, lambda: pipeline.compare_with(tree, config, reference))
 
     return Builders(model=model, comparison=comparison)
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    """What a unit's result holds that no criterion decides: kept per unit so that a new
+    rubric whose criteria are all known rebuilds the result without a model."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    comparison: dict[str, Any] | None
+    has_code: bool
+
+
+def criterion_key(criterion: Criterion) -> str:
+    """A criterion's result depends on its check and parameters; weight, severity, gate and
+    category are copied onto it (a rubric that changes only those reuses every result)."""
+    params = json.dumps(criterion.params.model_dump(mode="json"), sort_keys=True)
+    return digest(criterion.id, criterion.check, params)
 
 
 @dataclass
@@ -194,6 +220,9 @@ class WorkerState:
     def score(self, job: UnitJob, key: str | None = None) -> ScoredLines:
         """Grade one job (never raises for the job's content) and cache the result."""
         unit, settings = job.unit, self.settings
+        whole = self._known_criteria(job)
+        if whole is not None:
+            return scored_lines(whole, settings.category_ids)
         task = self.task_reference(job)
         if unit.is_ideal and task.error is not None:
             result = failed_result(
@@ -220,7 +249,94 @@ class WorkerState:
         lines = scored_lines(result, settings.category_ids)
         if self.disk is not None and result.error is None:
             self.disk.put("result", key or result_key(job, settings), lines)
+            self._keep_criteria(job, result)
         return lines
+
+    def _keep_criteria(self, job: UnitJob, result: ResponseResult) -> None:
+        """Remember the unit's facts and each criterion's result (merged with the criteria
+        other rubrics left before)."""
+        assert self.disk is not None
+        base = unit_key(job, self.settings)
+        if result.tree is None:
+            return
+        facts = UnitFacts(result.diagnostics, result.comparison, pipeline.has_code(result.tree))
+        self.disk.put("facts", base, facts)
+        known = self.disk.get("criteria", base)
+        table: dict[str, CriterionResult] = dict(known) if isinstance(known, dict) else {}
+        by_id = {c.id: c for c in self.settings.rubric.criteria}
+        for criterion in result.criteria:
+            if criterion.criterion_id in by_id:
+                table[criterion_key(by_id[criterion.criterion_id])] = criterion
+        self.disk.put("criteria", base, table)
+
+    def knows_all_criteria(self, job: UnitJob) -> bool:
+        """Whether the cache holds this unit's facts and every criterion of the rubric."""
+        if self.disk is None:
+            return False
+        try:
+            base = unit_key(job, self.settings)
+        except OSError:
+            return False
+        if not self.disk.contains("facts", base):
+            return False
+        table = self.disk.get("criteria", base)
+        return isinstance(table, dict) and all(
+            criterion_key(c) in table for c in self.settings.rubric.criteria
+        )
+
+    def rebuild(self, job: UnitJob) -> ScoredLines | None:
+        """The unit's result from known criteria (see ``_known_criteria``), serialised."""
+        whole = self._known_criteria(job)
+        return None if whole is None else scored_lines(whole, self.settings.category_ids)
+
+    def _known_criteria(self, job: UnitJob) -> ResponseResult | None:
+        """The unit's result rebuilt from known criterion results when every criterion of the
+        rubric is known for it (a rescore that changed weights, gates, severities or other
+        criteria): no model, no comparison, no check runs; None otherwise."""
+        if self.disk is None:
+            return None
+        try:
+            base = unit_key(job, self.settings)
+        except OSError:
+            return None
+        facts = self.disk.get("facts", base)
+        table = self.disk.get("criteria", base)
+        if not isinstance(facts, UnitFacts) or not isinstance(table, dict):
+            return None
+        rubric = self.settings.rubric
+        keys = [(c, criterion_key(c)) for c in rubric.criteria]
+        if any(k not in table for _, k in keys):
+            return None
+        unit = job.unit
+        clock = Clock()
+        tree = TaskTrees(self._extract).tree(unit, clock)
+        criteria = tuple(
+            replace(
+                table[k],
+                check_id=c.check,
+                category=c.category,
+                weight=c.weight,
+                severity=c.severity,
+                gate=c.gate,
+            )
+            for c, k in keys
+        )
+        with clock.stage("scoring"):
+            scored = score(criteria, rubric, has_code=facts.has_code)
+        return ResponseResult(
+            task_id=unit.task_id,
+            response_id=unit.response_id,
+            source=str(unit.source),
+            overall=scored.overall,
+            categories=scored.categories,
+            criteria=criteria,
+            gates_failed=scored.gates_failed,
+            diagnostics=facts.diagnostics,
+            tree=tree,
+            is_ideal=unit.is_ideal,
+            timings=dict(clock.timings),
+            comparison=facts.comparison,
+        )
 
 
 _STATES: dict[str, WorkerState] = {}

@@ -35,10 +35,12 @@ def test_closed_response_passes() -> None:
 
 
 def test_placeholders_each_kind_with_its_line() -> None:
-    (finding,) = run("complete.no_placeholders", "fail_placeholders.tf")
-    assert finding.status is Status.FAIL
-    assert [e.start_line for e in finding.evidence] == [2, 7, 10]
-    notes = [e.note.split(":")[0] for e in finding.evidence]
+    """One failing finding per placeholder: a second placeholder is a second fault."""
+    findings = run("complete.no_placeholders", "fail_placeholders.tf")
+    assert {f.status for f in findings} == {Status.FAIL}
+    assert len({f.subject for f in findings}) == 1  # all in the one file
+    assert [f.evidence[0].start_line for f in findings] == [2, 7, 10]
+    notes = [f.evidence[0].note.split(":")[0] for f in findings]
     assert notes == ["slot", "phrase", "phrase"]
 
 
@@ -53,6 +55,11 @@ def test_placeholders_each_kind_with_its_line() -> None:
         ("hcl", '  name = "<ENVIRONMENT>-app"', True),
         ("hcl", '  html = "<div>"', False),
         ("hcl", "  ...", True),
+        # a comment that opens with an ellipsis elides code, as the parser and extraction say
+        ("hcl", "# ... additional outputs", True),
+        ("hcl", "  # … more variables with validations", True),
+        ("python", "x = 1  # ... comprehensive definitions", True),
+        ("hcl", '  description = "wait ... then retry"', False),
     ],
 )
 def test_placeholder_language_rules(language: str, line: str, hit: bool) -> None:
@@ -92,8 +99,9 @@ def test_modules_resolve_per_module() -> None:
     findings = run("complete.modules_resolve", "fail_unwired")
     assert subjects(findings, Status.FAIL) == {"root module"}
     assert subjects(findings, Status.PASS) == {"modules/network"}
-    (failing,) = [f for f in findings if f.status is Status.FAIL]
-    assert len(failing.evidence) >= 3  # undeclared var, missing module dir, unknown output
+    failing = [f for f in findings if f.status is Status.FAIL]
+    # one finding per fault: undeclared var, missing module dir, unknown output
+    assert len(failing) >= 3 and all(len(f.evidence) == 1 for f in failing)
     assert all(f.status is Status.PASS for f in run("complete.modules_resolve", "pass_wired"))
 
 

@@ -33,8 +33,18 @@ def run(check_id: str, fixture: str, **params: Any) -> list[Finding]:
 )
 def test_default_tags(fixture: str, status: Status, words: str) -> None:
     findings = run("tagging.default_tags", fixture)
-    assert [f.status for f in findings] == [status]
+    assert {f.status for f in findings} == {status}
     assert words in findings[0].message
+    if status is Status.PASS or status is Status.NA:
+        assert len(findings) == 1
+
+
+def test_default_tags_fails_once_more_per_untagged_resource() -> None:
+    summary, *per_resource = run("tagging.default_tags", "fail_mostly_untagged.tf")
+    assert summary.subject == "provider.aws"
+    named = {f.subject for f in per_resource}
+    assert {"aws_subnet.a", "aws_security_group.web"} <= named
+    assert all(f.status is Status.FAIL and f.evidence for f in per_resource)
 
 
 def test_default_tags_threshold_is_a_param() -> None:

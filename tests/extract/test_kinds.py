@@ -77,7 +77,7 @@ def test_a_template_is_graded_in_cloudformation_terms(tmp_path: Path) -> None:
     result = harness.grade(extract(text), "terraform-aws-production", response_id="cfn")
     by_id = {c.criterion_id: c for c in result.criteria}
     assert by_id["security.s3_encryption"].status is CriterionStatus.FAIL
-    assert by_id["naming.suffix_applied"].status is CriterionStatus.NA  # no listed type
+    assert by_id["naming.suffix_applied"].status is CriterionStatus.PASS  # ${AWS::StackName}
     assert by_id["complete.syntax_valid"].status is CriterionStatus.PASS
     backend = by_id["reliability.backend"]
     assert backend.status is CriterionStatus.NA

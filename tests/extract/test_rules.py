@@ -130,6 +130,33 @@ def test_unclosed_fence_keeps_the_file_and_reports_truncation() -> None:
     assert "modules/vpc/main.tf" in diagnostic.message
 
 
+@pytest.mark.parametrize("tail", ["\n", "\n\n", "   \n", "\n \t\n\n"])
+def test_a_cut_right_after_a_blank_line_is_still_a_cut(tail: str) -> None:
+    """markdown-it leaves trailing blank lines out of an unclosed fence: still unclosed."""
+    tree = extract('# Answer\n\n```hcl\n# main.tf\nresource "a" "b" {\n  x = 1\n' + tail)
+    assert tree.truncated and "truncated" in codes(tree)
+    assert tree.get("main.tf") is not None
+
+
+def test_an_unclosed_readme_fence_after_complete_code_is_not_a_cut() -> None:
+    text = "```hcl\n# main.tf\nx = 1\n```\n\n## README\n\n```markdown\n# Title\n\nUsage.\n"
+    tree = extract(text)
+    assert not tree.truncated and "truncated" not in codes(tree)
+    assert "unclosed_prose_fence" in codes(tree)
+    wrapper = "```markdown\n# Title\n\n```hcl\n# main.tf\nx = 1\n```\n\nmore prose\n"
+    assert not extract(wrapper).truncated
+
+
+def test_a_cut_inside_code_within_an_unclosed_readme_is_a_cut() -> None:
+    tree = extract("```markdown\n# Title\n\n```hcl\n# main.tf\nx = 1\n")
+    assert tree.truncated and "unclosed_prose_fence" not in codes(tree)
+
+
+def test_a_fence_ended_by_its_list_item_is_not_a_cut() -> None:
+    tree = extract('- step\n\n  ```hcl\n  resource "a" "b" {}\n\nAfter the list.\n')
+    assert not tree.truncated
+
+
 def test_closed_response_is_not_truncated() -> None:
     tree = extract('```hcl\nresource "a" "b" {}\n```\n')
     assert not tree.truncated and "truncated" not in codes(tree)
@@ -169,7 +196,8 @@ def test_unnamed_markdown_wrapper_is_opened() -> None:
     # the drawing's root folder is dropped: the written file is "a.tf", not "lib/a.tf"
     assert tree.promised_files == ("a.tf", "b.tf")
     assert tree.get("a.tf").origin.start_line == 12
-    assert tree.truncated  # the wrapper itself never closes
+    # the wrapper itself never closes, but every code block in it does: not a cut-off
+    assert not tree.truncated and "unclosed_prose_fence" in codes(tree)
     assert "markdown_wrapper" in codes(tree)
 
 

@@ -285,3 +285,35 @@ def test_scheduler_without_dask_is_a_one_line_error(tmp_path: Path) -> None:
     out, _ = process.communicate(timeout=120)
     assert process.returncode == 2
     assert out.decode().strip().startswith("iac-harness: error: --scheduler needs")
+
+
+REWEIGHTED = """\
+id: reweighted
+version: "1"
+title: the sample rubric with weights, a severity and a gate changed (no parameter)
+extends: aws-prod-stack
+criteria:
+  - id: tone.professional
+    weight: 3
+  - id: security.s3_versioning
+    severity: critical
+    gate: true
+"""
+
+
+def test_rescore_with_new_weights_rebuilds_from_known_criteria(tasks: Path, tmp_path: Path) -> None:
+    """A rubric that changes only weights, severities and gates reuses every criterion's
+    result (no model is loaded, no check runs) and still equals a cold run with it."""
+    cache = tmp_path / "cache"
+    rubric = tmp_path / "reweighted.yaml"
+    rubric.write_text(REWEIGHTED)
+    first, again, cold = tmp_path / "first", tmp_path / "again", tmp_path / "cold"
+    one = tasks / "task-00"
+    finish(harness("score", one, "-r", RUBRIC, "-q", "--no-reports", "--cache", cache, "-o", first))
+    finish(
+        harness("rescore", first, "-r", rubric, "-q", "--no-reports", "--cache", cache, "-o", again)
+    )
+    finish(harness("score", one, "-r", rubric, "-q", "--no-reports", "--no-cache", "-o", cold))
+    assert_same(cold, again)
+    text = finish(harness("cache", "info", "--cache", cache))
+    assert "criteria" in text and "facts" in text

@@ -43,6 +43,9 @@ _PLACEHOLDER_PHRASES = re.compile(
     r"|\.\.\.\s*(?:existing|previous|other|more|rest|remaining)",
     re.IGNORECASE,
 )
+#: A comment that opens with an ellipsis ("# ... additional outputs"): elided code, as the
+#: parser's placeholder scan and extraction read it.
+_ELLIPSIS_COMMENT = re.compile(r"^(?:#|//|/\*)\s*(?:\.\.\.|…)")
 #: A line that is only an ellipsis (optionally commented): elided code.
 _ELLIPSIS_LINE = re.compile(r"^\s*(?:(?:#|//|/\*)\s*)?(?:\.\.\.|…)\s*(?:\*/)?\s*$")
 #: ``<YOUR_VALUE>``-style slots in HCL (not heredoc ``<<EOF`` nor ``<=`` comparisons).
@@ -92,7 +95,9 @@ def placeholders_in(file: ExtractedFile) -> tuple[Placeholder, ...]:
             hits.append(Placeholder(file.path, number, line.strip(), "ellipsis"))
             continue
         comment = _comment_part(line, "hcl" if hcl else language)
-        if comment is not None and _PLACEHOLDER_PHRASES.search(comment):
+        if comment is not None and (
+            _ELLIPSIS_COMMENT.match(comment) or _PLACEHOLDER_PHRASES.search(comment)
+        ):
             hits.append(Placeholder(file.path, number, line.strip(), "phrase"))
             continue
         if hcl and not line.lstrip().startswith(("#", "//")):

@@ -29,9 +29,6 @@ from harness.checks.types import (
 from harness.terraform.model import Configuration
 from harness.vocabulary import Diagnostic, Severity, Span
 
-_MAX_HITS_PER_FILE = 10
-
-
 # -- the checks ---------------------------------------------------------------------------
 
 
@@ -41,7 +38,7 @@ def _diagnostic_evidence(ctx: CheckContext, diagnostic: Diagnostic) -> Evidence:
     return Evidence.from_response(diagnostic.line, diagnostic.message, note=diagnostic.code)
 
 
-@check("complete.no_truncation", CATEGORY, languages=ANY_LANGUAGE)
+@check("complete.no_truncation", CATEGORY, languages=ANY_LANGUAGE, judges_task=False)
 def no_truncation(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """The response is not cut off in the middle of a code block.
 
@@ -80,15 +77,16 @@ def no_truncation(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         yield passed(f"all {len(ctx.tree.files)} code blocks are closed", subject="response")
 
 
-@check("complete.no_placeholders", CATEGORY, languages=ANY_LANGUAGE)
+@check("complete.no_placeholders", CATEGORY, languages=ANY_LANGUAGE, judges_task=False)
 def no_placeholders(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Code files hold real code, not placeholders for code that was never written.
 
     What it checks:
         Scans every code file for stand-ins: a line that is only ``...``, comments such as
         "rest of configuration", "same as above", "omitted for brevity", ``TODO``/``FIXME``,
-        and ``<YOUR_VALUE>`` slots in Terraform. One finding per file: clean files pass, a
-        file with placeholders fails with each hit's line. na when there is no code.
+        and ``<YOUR_VALUE>`` slots in Terraform. A clean file passes; a file with placeholders
+        fails once per placeholder (a second placeholder is a second fault), each with its
+        line. na when there is no code.
 
     Why it matters:
         A placeholder is code the user must write themselves; a configuration that looks
@@ -107,20 +105,15 @@ def no_placeholders(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         if not hits:
             yield passed(f"{file.path} has no placeholders", subject=file.path)
             continue
-        evidence = [
-            ctx.evidence(Span(file.path, hit.line), note=f"{hit.kind}: {hit.text[:80]}")
-            for hit in hits[:_MAX_HITS_PER_FILE]
-        ]
-        first = hits[0]
-        yield failed(
-            f"{file.path}:{first.line} placeholder {first.text[:60]!r}"
-            + (f" (+{len(hits) - 1} more)" if len(hits) > 1 else ""),
-            *evidence,
-            subject=file.path,
-        )
+        for hit in hits:
+            yield failed(
+                f"{file.path}:{hit.line} placeholder {hit.text[:60]!r}",
+                ctx.evidence(Span(file.path, hit.line), note=f"{hit.kind}: {hit.text[:80]}"),
+                subject=file.path,
+            )
 
 
-@check("complete.promised_files", CATEGORY, languages=ANY_LANGUAGE)
+@check("complete.promised_files", CATEGORY, languages=ANY_LANGUAGE, judges_task=False)
 def promised_files(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Every file shown in the response's own directory drawing is delivered.
 
@@ -154,16 +147,17 @@ def promised_files(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
             )
 
 
-@check("complete.modules_resolve", CATEGORY)
+@check("complete.modules_resolve", CATEGORY, judges_task=False)
 def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Every module directory is internally consistent (static validation).
 
     What it checks:
         Reads the Terraform model's static validation (stage ``validate``): undeclared
         variables, locals, resources or module outputs, module calls whose local source does
-        not exist, arguments a module does not declare, required inputs left unset. One
-        finding per module directory (and per unresolved local module call): pass when it
-        has no validation error. na when there is no Terraform.
+        not exist, arguments a module does not declare, required inputs left unset. A module
+        directory without a validation error passes; one with errors fails once per error
+        (each is a separate fix), as does each unresolved local module call. na when there
+        is no Terraform.
 
     Why it matters:
         ``terraform validate`` would reject these before any plan; a reference to something
@@ -192,9 +186,12 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         if not found:
             yield passed(f"{name}: every reference resolves", subject=name)
             continue
-        evidence = [_diagnostic_evidence(ctx, d) for d in found[:_MAX_HITS_PER_FILE]]
-        more = f" (+{len(found) - 1} more)" if len(found) > 1 else ""
-        yield failed(f"{name}: {found[0].message}{more}", *evidence, subject=name)
+        for diagnostic in found:
+            yield failed(
+                f"{name}: {diagnostic.message}",
+                _diagnostic_evidence(ctx, diagnostic),
+                subject=name,
+            )
     for diagnostic in unplaced:
         yield failed(
             diagnostic.message, _diagnostic_evidence(ctx, diagnostic), subject=diagnostic.code
@@ -211,7 +208,7 @@ def _owner(diagnostic: Diagnostic, config: Configuration) -> str | None:
     return directory if directory in config.modules else None
 
 
-@check("complete.syntax_valid", CATEGORY)
+@check("complete.syntax_valid", CATEGORY, judges_task=False)
 def syntax_valid(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     """Every Terraform file parses with HashiCorp's own HCL parser.
 

@@ -23,7 +23,7 @@ class RequiredModulesParams(Params):
     )
 
 
-@check("complete.required_modules", CATEGORY, params=RequiredModulesParams)
+@check("complete.required_modules", CATEGORY, params=RequiredModulesParams, judges_task=False)
 def required_modules(ctx: CheckContext, params: RequiredModulesParams) -> Iterator[Finding]:
     """The root module calls every module the task asks for (task parameter).
 
@@ -70,7 +70,7 @@ class RequiredResourcesParams(Params):
     )
 
 
-@check("complete.required_resources", CATEGORY, params=RequiredResourcesParams)
+@check("complete.required_resources", CATEGORY, params=RequiredResourcesParams, judges_task=False)
 def required_resources(ctx: CheckContext, params: RequiredResourcesParams) -> Iterator[Finding]:
     """The configuration declares the resource types the task asks for (task parameter).
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pydantic import Field
 
 from harness.checks.common import evidence_at, resources_of, short, subject_of
+from harness.checks.common.catalog import REPLACE_PRONE_TYPES
 from harness.checks.common.settings import table_setting
 from harness.checks.lifecycle import CATEGORY
 from harness.checks.registry import Params, check
@@ -17,13 +18,9 @@ from harness.facts import types_of
 
 class CreateBeforeDestroyParams(Params):
     types: list[str] = Field(
-        default_factory=lambda: [
-            "aws_security_group",
-            "aws_launch_configuration",
-            "aws_db_subnet_group",
-            "aws_iam_role",
-        ],
-        description="Resource types that must set lifecycle { create_before_destroy = true }.",
+        default_factory=lambda: list(REPLACE_PRONE_TYPES),
+        description="Resource types that must set lifecycle { create_before_destroy = true } "
+        "(default: the replace-prone types of harness.checks.common.catalog).",
     )
 
 
@@ -41,10 +38,11 @@ def create_before_destroy(
     """Resources that get replaced are created before the old one is destroyed.
 
     What it checks:
-        Every resource of the configured types (security groups, launch configurations, DB
-        subnet groups and IAM roles by default) has ``lifecycle { create_before_destroy =
-        true }``. Terraform only accepts a literal there, so a variable fails. na when the
-        configuration has none of these types.
+        Every resource of the configured types (by default ``catalog.REPLACE_PRONE_TYPES``:
+        security groups, launch configurations and templates, DB and cache subnet and
+        parameter groups, IAM roles, certificates, target groups) has
+        ``lifecycle { create_before_destroy = true }``. Terraform only accepts a literal
+        there, so a variable fails. na when the configuration has none of these types.
 
     Why it matters:
         Replacing a security group or subnet group that other resources still use blocks

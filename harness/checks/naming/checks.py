@@ -1,5 +1,5 @@
 """Naming checks: a random suffix resource exists, and the names that collide on redeploy
-(IAM roles, SSM parameters, DB subnet groups, SNS topics, alarms) carry it."""
+(every account/region-unique name of ``checks.common.catalog``) carry it."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from harness.checks.common import (
     short,
     subject_of,
 )
+from harness.checks.common.catalog import UNIQUE_NAME_TYPES
 from harness.checks.naming import CATEGORY
 from harness.checks.registry import Params, check
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
@@ -96,17 +97,15 @@ class RandomSuffixParams(Params):
 
 class SuffixAppliedParams(Params):
     types: list[str] = Field(
-        default_factory=lambda: [
-            "aws_iam_role",
-            "aws_ssm_parameter",
-            "aws_db_subnet_group",
-            "aws_sns_topic",
-            "aws_cloudwatch_metric_alarm",
-        ],
-        description="Resource types whose names must carry the suffix.",
+        default_factory=lambda: list(UNIQUE_NAME_TYPES),
+        description="Resource types whose names must carry the suffix (default: every type "
+        "with an account/region-unique name, harness.checks.common.catalog).",
     )
     name_attributes: dict[str, list[str]] = Field(
-        default_factory=lambda: {k: list(v) for k, v in NAME_ATTRIBUTES.items()},
+        default_factory=lambda: {
+            **{k: list(v) for k, v in NAME_ATTRIBUTES.items()},
+            **{k: list(v) for k, v in UNIQUE_NAME_TYPES.items()},
+        },
         description="Naming attribute(s) per type, the full name first, then a prefix form.",
     )
     suffix_types: list[str] = Field(
@@ -166,7 +165,7 @@ def random_suffix_resource(ctx: CheckContext, params: RandomSuffixParams) -> Ite
         if not (r.type == "random_string" and _SECRET_NAME.search(r.name))
     ]
     if not subjects:
-        named = resources_of(ctx.config, NAME_ATTRIBUTES)
+        named = resources_of(ctx.config, UNIQUE_NAME_TYPES)
         if named:
             listed = ", ".join(subject_of(ctx.config, r) for r in named[:3])
             more = f" and {len(named) - 3} more" if len(named) > 3 else ""
@@ -235,8 +234,10 @@ def suffix_applied(ctx: CheckContext, params: SuffixAppliedParams) -> Iterator[F
     """Names that must be unique per deploy carry the random suffix.
 
     What it checks:
-        For each resource of the configured types (IAM roles, SSM parameters, DB subnet
-        groups, SNS topics, CloudWatch alarms by default), its naming attribute (``name``,
+        For each resource of the configured types (by default every type of
+        ``catalog.UNIQUE_NAME_TYPES``: names unique in the account or region, such as IAM
+        roles and policies, SSM parameters, secrets, KMS aliases, log groups, DynamoDB
+        tables, EKS clusters, alarms, S3 buckets), its naming attribute (``name``,
         ``alarm_name``, ``identifier``, ``bucket``... per type) is traced through locals,
         variables, module inputs and outputs; it passes when a ``random_id``/``random_string``
         /``random_pet`` value flows into it (or an input variable named like ``*suffix*`` that

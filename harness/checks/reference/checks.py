@@ -136,7 +136,7 @@ def coverage_findings(
         )
 
 
-@check("reference.resource_coverage", CATEGORY, params=ResourceCoverageParams)
+@check("reference.resource_coverage", CATEGORY, params=ResourceCoverageParams, judges_task=False)
 def resource_coverage(ctx: CheckContext, params: ResourceCoverageParams) -> Iterator[Finding]:
     """The response creates the resources the reference solution creates.
 
@@ -171,7 +171,7 @@ def resource_coverage(ctx: CheckContext, params: ResourceCoverageParams) -> Iter
     yield from coverage_findings(ctx, pairs, missing, "resources", params.min_recall)
 
 
-@check("reference.module_coverage", CATEGORY, params=CoverageParams)
+@check("reference.module_coverage", CATEGORY, params=CoverageParams, judges_task=False)
 def module_coverage(ctx: CheckContext, params: CoverageParams) -> Iterator[Finding]:
     """The response calls the modules the reference solution calls.
 
@@ -201,7 +201,7 @@ def module_coverage(ctx: CheckContext, params: CoverageParams) -> Iterator[Findi
     )
 
 
-@check("reference.attribute_agreement", CATEGORY, params=AgreementParams)
+@check("reference.attribute_agreement", CATEGORY, params=AgreementParams, judges_task=False)
 def attribute_agreement(ctx: CheckContext, params: AgreementParams) -> Iterator[Finding]:
     """Matched resources set what the reference sets, to equivalent values.
 
@@ -301,7 +301,7 @@ class SettingsParams(Params):
     )
 
 
-@check("reference.settings", CATEGORY, params=SettingsParams)
+@check("reference.settings", CATEGORY, params=SettingsParams, judges_task=False)
 def settings(ctx: CheckContext, params: SettingsParams) -> Iterator[Finding]:
     """Resources set what the task's reference sets (a declarative value check).
 

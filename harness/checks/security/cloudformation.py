@@ -23,7 +23,7 @@ from harness.checks.security.db_ingress import DbIngressParams
 from harness.checks.security.iam import (
     NO_RESOURCE_ACTIONS,
     LeastPrivilegeParams,
-    statement_problem,
+    statement_problems,
     statement_summary,
 )
 from harness.checks.security.password import PasswordParams
@@ -441,11 +441,11 @@ def iam_least_privilege(ctx: CheckContext, params: LeastPrivilegeParams) -> Iter
             if statement.has_principal or statement.effect.lower() == "deny":
                 continue
             subject = f"{policy.owner.logical_id}{where} {statement.label}"
-            problem = statement_problem(statement, params, no_resource)
+            problems = statement_problems(statement, params, no_resource)
             evidence = ctx.evidence(statement.span)
-            if problem:
+            for problem in problems:  # one failing finding per fault, as in Terraform
                 findings.append(failed(problem, evidence, subject=subject))
-            else:
+            if not problems:
                 findings.append(passed(statement_summary(statement), evidence, subject=subject))
     for resource in model.resources():
         for arn_node in as_list(resource.get("ManagedPolicyArns")):

@@ -22,6 +22,7 @@ from harness.checks.common import (
     vpc_networks,
     within,
 )
+from harness.checks.common.catalog import DATA_STORE_PORTS
 from harness.checks.common.cidr import Network
 from harness.checks.registry import Params, check
 from harness.checks.security import CATEGORY
@@ -29,7 +30,8 @@ from harness.checks.types import CheckContext, Evidence, Finding, failed, not_ap
 from harness.terraform.model import Block, Expr, Resource
 from harness.vocabulary import Span
 
-DB_PORTS = [3306, 5432, 1433, 1521, 27017]
+#: Data-store ports judged by default (harness.checks.common.catalog names their engines).
+DB_PORTS = list(DATA_STORE_PORTS)
 _ALL_PROTOCOLS = {"-1", "all"}
 _TCP = {"tcp", "6"}
 _VPC_CIDR_SOURCES = ("aws_vpc", "aws_subnet", "aws_vpc_ipv4_cidr_block_association")
@@ -38,7 +40,8 @@ _VPC_CIDR_SOURCES = ("aws_vpc", "aws_subnet", "aws_vpc_ipv4_cidr_block_associati
 class DbIngressParams(Params):
     ports: list[int] = Field(
         default_factory=lambda: list(DB_PORTS),
-        description="Database ports (MySQL, PostgreSQL, SQL Server, Oracle, MongoDB).",
+        description="Data-store ports (SQL engines, Redis, Memcached, MongoDB, OpenSearch, "
+        "Redshift, Cassandra, Neptune: harness.checks.common.catalog).",
     )
     allow_private_ranges: bool = Field(
         default=True,
@@ -58,9 +61,10 @@ def db_ingress_restricted(ctx: CheckContext, params: DbIngressParams) -> Iterato
     """Database ports admit traffic only from the VPC or from security groups.
 
     What it checks:
-        Every ingress rule that reaches a database port (3306, 5432, 1433, 1521, 27017 by
-        default; a port range or "all protocols" counts) in inline ``ingress`` blocks of
-        ``aws_security_group``, ``aws_security_group_rule`` (type ingress) and
+        Every ingress rule that reaches a data-store port (by default every port of
+        ``catalog.DATA_STORE_PORTS``: SQL engines, Redis 6379, Memcached, MongoDB, OpenSearch,
+        Redshift, Cassandra, Neptune; a port range or "all protocols" counts) in inline
+        ``ingress`` blocks of ``aws_security_group``, ``aws_security_group_rule`` (type ingress) and
         ``aws_vpc_security_group_ingress_rule``. CIDRs are resolved through variables
         (including the value a module call passes), locals and conditionals: ``0.0.0.0/0``,
         ``::/0`` or any public range fails; a block inside the VPC's CIDR, one traced to a

@@ -134,8 +134,10 @@ def iam_least_privilege(ctx: CheckContext, params: LeastPrivilegeParams) -> Iter
         Every Allow statement of identity policies (``aws_iam_policy``, ``aws_iam_role_policy``,
         user/group policies, role ``inline_policy`` and ``aws_iam_policy_document`` data
         sources), read from ``jsonencode({...})``, heredoc/quoted JSON, ``file()`` of a JSON
-        file in the response, or statement blocks, one finding per statement with its span.
-        Fails on: ``Action "*"``; ``NotAction`` in an Allow; ``service:*`` (every action of a
+        file in the response, or statement blocks, judged one by one with their spans: a
+        clean statement passes; a faulty one fails once per fault (``Action "*"`` and
+        ``Resource "*"`` on one statement are two faults). Fails on: ``Action "*"``;
+        ``NotAction`` in an Allow; ``service:*`` (every action of a
         service, e.g. ``s3:*`` also grants DeleteBucket and PutBucketPolicy; tolerated on scoped
         resources only for services listed in ``service_wildcards_allowed``); a wildcard
         resource (``"*"``, ``arn:aws:s3:::*``, ``arn:aws:logs:*:*:*``) for any action that takes
@@ -177,11 +179,11 @@ def iam_least_privilege(ctx: CheckContext, params: LeastPrivilegeParams) -> Iter
             if statement.has_principal or statement.effect.lower() == "deny":
                 continue
             subject = f"{owner}{where} {statement.label}"
-            problem = statement_problem(statement, params, no_resource)
+            problems = statement_problems(statement, params, no_resource)
             evidence = ctx.evidence(statement.span)
-            if problem:
+            for problem in problems:
                 findings.append(failed(problem, evidence, subject=subject))
-            else:
+            if not problems:
                 findings.append(passed(statement_summary(statement), evidence, subject=subject))
     findings += _attachments(ctx, params)
     if not findings:
@@ -216,35 +218,41 @@ def takes_arn(action: str, no_resource: tuple[str, ...]) -> bool:
     return not any(fnmatch.fnmatchcase(lowered, pattern) for pattern in no_resource)
 
 
-def statement_problem(
+def statement_problems(
     statement: Statement, params: LeastPrivilegeParams, no_resource: tuple[str, ...]
-) -> str:
+) -> list[str]:
+    """Every least-privilege fault of one statement: a wildcard action and a wildcard
+    resource are two faults (each is a separate fix), reported separately."""
+    problems: list[str] = []
     actions = [a for a in statement.actions if _ACTION.match(a) or a == "*"]
-    if "*" in actions:
-        return 'Action "*" allows every action on ' + (
-            "every resource"
-            if any(is_wildcard_resource(r) for r in statement.resources)
-            else "its resources"
-        )
-    if statement.not_actions:
-        return "Allow with NotAction grants every action except the listed ones"
     wildcard_resource = statement.not_resources != () or any(
         is_wildcard_resource(r) for r in statement.resources
     )
+    if "*" in actions:
+        problems.append(
+            'Action "*" allows every action on '
+            + ("every resource" if wildcard_resource else "its resources")
+        )
+    if statement.not_actions:
+        problems.append("Allow with NotAction grants every action except the listed ones")
     tolerated = {s.lower() for s in params.service_wildcards_allowed}
     for action in actions:
         service, _, name = action.partition(":")
         if name == "*" and wildcard_resource:
-            return f"{action} on all resources grants full control of {service}"
-        if name == "*" and service.lower() not in tolerated:
-            return f"{action} grants every {service} action; list the actions the workload needs"
+            problems.append(f"{action} on all resources grants full control of {service}")
+        elif name == "*" and service.lower() not in tolerated:
+            problems.append(
+                f"{action} grants every {service} action; list the actions the workload needs"
+            )
     if wildcard_resource and not statement.has_condition:
-        scoped = [a for a in actions if takes_arn(a, no_resource)]
-        if scoped:
+        scoped = [a for a in actions if a != "*" and takes_arn(a, no_resource)]
+        if scoped or "*" in actions:
             shown = ", ".join(scoped[:4]) + (f" (+{len(scoped) - 4})" if len(scoped) > 4 else "")
             which = next((r for r in statement.resources if is_wildcard_resource(r)), "NotResource")
-            return f'Resource "{which}" for {shown}, which can be scoped to ARNs'
-    return ""
+            problems.append(
+                f'Resource "{which}" for {shown or "every action"}, which can be scoped to ARNs'
+            )
+    return problems
 
 
 def statement_summary(statement: Statement) -> str:

@@ -117,8 +117,9 @@ def default_tags(ctx: CheckContext, params: DefaultTagsParams) -> Iterator[Findi
         Passes when a ``provider "aws"`` block has ``default_tags { tags = {...} }`` with at
         least one key (or keys that cannot be known statically, e.g. a root variable), or,
         without it, when at least ``min_tagged_fraction`` of the taggable AWS resources set
-        ``tags`` themselves (ASG ``tag`` blocks count). na when there is no taggable AWS
-        resource.
+        ``tags`` themselves (ASG ``tag`` blocks count). Below that share it fails once for the
+        missing default and once more per untagged resource (each is a fault of its own). na
+        when there is no taggable AWS resource.
 
     Why it matters:
         Untagged resources cannot be attributed in the bill, found by owner, or matched by
@@ -173,6 +174,13 @@ def default_tags(ctx: CheckContext, params: DefaultTagsParams) -> Iterator[Findi
         *evidence_for(ctx, untagged, "no tags"),
         subject="provider.aws",
     )
+    for resource in untagged:  # each untagged resource is a fault of its own
+        name = subject_of(ctx.config, resource)
+        yield failed(
+            f"{name} sets no tags and no provider default_tags apply",
+            ctx.evidence(resource.span, "no tags"),
+            subject=name,
+        )
 
 
 def _normal(key: str) -> str:

@@ -1,0 +1,79 @@
+"""Applicability from the task: ``na`` means the task does not call for it.
+
+A check says ``na`` when the response has nothing to judge (no alarm, no database, no tag).
+That is right when the task has nothing of the kind, and wrong when the response merely left
+it out: a fragment with little in it would otherwise collect na where a reviewer writes fail,
+and, na being left out of every mean, outscore a complete answer. The task is known from its
+reference: when the reference has something to judge for a criterion (at least one passing
+finding), the task calls for it, and a response with nothing to judge there fails, with the
+reference's place (file:line) as evidence. Checks of the response's own text (truncation,
+syntax, promised files, tone; ``judges_task=False`` in the registry) keep their na. Without a
+reference nothing changes here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from harness.checks.registry import get_check
+from harness.results import CriterionResult
+from harness.vocabulary import CriterionStatus, Evidence, Finding, Status, failed
+
+#: Places of the reference listed in the message (all of them go in the evidence, up to this).
+_SHOWN = 3
+
+
+def _reference_places(reference: CriterionResult) -> list[tuple[Finding, Evidence]]:
+    """The reference's passing findings with a place in a file, as reference evidence."""
+    places = []
+    for finding in reference.findings:
+        if finding.status is not Status.PASS:
+            continue
+        where = next((e for e in finding.evidence if e.path is not None or e.response_line), None)
+        if where is not None:
+            note = f"the task calls for it: the reference does it here: {where.location()}"
+            places.append((finding, replace(where, source="reference", note=note)))
+    return places
+
+
+def called_for(result: CriterionResult, reference: CriterionResult) -> CriterionResult:
+    """``result`` (na on the response) as the failure it is when the reference has it."""
+    places = _reference_places(reference)[:_SHOWN]
+    if places:
+        shown = ", ".join(
+            f"{f.subject or 'it'} at {e.location()}" for f, e in places if e.location()
+        )
+        where = f"the reference has {shown}"
+    else:
+        where = f"the reference has it ({reference.message})"
+    missing = result.message or "nothing to judge"
+    message = f"the task calls for it but the response has none ({missing}); {where}"
+    finding = failed(message, *(e for _, e in places), subject="the task's " + result.check_id)
+    return replace(
+        result,
+        status=CriterionStatus.FAIL,
+        score=0.0,
+        message=message,
+        findings=(finding, *result.findings),
+    )
+
+
+def applicable_from_task(
+    criteria: Sequence[CriterionResult], reference_criteria: Sequence[CriterionResult]
+) -> tuple[CriterionResult, ...]:
+    """``criteria`` with every ``na`` of a task-judging check failed where the reference
+    (``reference_criteria``: the same rubric on the reference) passes at least one finding."""
+    by_id = {c.criterion_id: c for c in reference_criteria}
+    out = []
+    for result in criteria:
+        reference = by_id.get(result.criterion_id)
+        if (
+            result.status is CriterionStatus.NA
+            and reference is not None
+            and any(f.status is Status.PASS for f in reference.findings)
+            and get_check(result.check_id).judges_task
+        ):
+            result = called_for(result, reference)
+        out.append(result)
+    return tuple(out)

@@ -1,0 +1,89 @@
+"""The mutation suite (benchmarks/mutations.py): its fault kinds really inject their fault, and
+the unmutated copy of an ideal scores exactly like the ideal."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from harness.rubric import load_rubric
+from harness.shipped import sample_reference
+
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "mutations.py"
+
+
+@pytest.fixture(scope="module")
+def mutations() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("mutations_under_test", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def ideal(mutations: ModuleType) -> object:
+    return mutations.load_ideal("sample", sample_reference() / "IDEAL_RESPONSE.md")
+
+
+def test_at_least_fifteen_kinds_each_aimed_at_a_rubric_criterion(mutations: ModuleType) -> None:
+    criteria = {c.id for c in load_rubric("terraform-aws-production").criteria}
+    names = [k.name for k in mutations.KINDS]
+    assert len(names) >= 15
+    assert len(set(names)) == len(names)
+    assert {k.criterion for k in mutations.KINDS} <= criteria
+
+
+def test_edits_apply_bottom_up_and_keep_line_endings(mutations: ModuleType) -> None:
+    ideal = mutations.Ideal("t", Path("x.md"), "a\r\nb\r\nc\r\nd\r\n", None, None)  # type: ignore[arg-type]
+    edits = [mutations.Edit(2, 2, ("B",)), mutations.Edit(4, 3, ("new",)), mutations.Edit(1, 1, ())]
+    assert ideal.mutated(edits) == "B\r\nc\r\nnew\r\nd\r\n"
+    assert ideal.mutated([]) == ideal.text
+
+
+def test_every_kind_that_applies_changes_the_text(mutations: ModuleType, ideal: object) -> None:
+    applied = 0
+    for kind in mutations.KINDS:
+        edits = kind.mutate(ideal)
+        if edits:
+            applied += 1
+            assert ideal.mutated(edits) != ideal.text, kind.name  # type: ignore[attr-defined]
+    # the bundled reference has a database, S3, IAM, alarms, tags, a backend, tests...
+    assert applied >= 20
+
+
+def test_database_fault_edits_the_database(mutations: ModuleType, ideal: object) -> None:
+    (edit,) = mutations.rds_unencrypted(ideal)
+    assert edit.lines[0].strip() == "storage_encrypted = false"
+    assert "storage_encrypted" in ideal.lines[edit.start - 1]  # type: ignore[attr-defined]
+
+
+def test_bundled_reference_copy_scores_like_the_ideal_and_faults_are_caught(
+    mutations: ModuleType,
+) -> None:
+    rubric = load_rubric("terraform-aws-production")
+    wanted = [
+        k
+        for k in mutations.KINDS
+        if k.name in {"rds_unencrypted", "hardcoded_password", "db_ingress_open", "syntax_error"}
+    ]
+    outcomes, problems = mutations.run_task(
+        "sample", sample_reference() / "IDEAL_RESPONSE.md", rubric, wanted
+    )
+    assert problems == []
+    assert {o.kind for o in outcomes} == {k.name for k in wanted}
+    for outcome in outcomes:
+        assert outcome.detected, outcome
+        assert outcome.fell, outcome
+
+
+def test_unknown_kind_is_a_usage_error(
+    mutations: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert mutations.main(["--kinds", "no_such_fault", "--limit", "0"]) == 2
+    assert "no_such_fault" in capsys.readouterr().err

@@ -1,0 +1,113 @@
+"""Applicability from the task: an na where the task's reference has something to judge is a
+failure that names the reference's place; checks of the response's own text keep their na."""
+
+from __future__ import annotations
+
+import harness
+from harness.grading.applicability import applicable_from_task
+from harness.results import CriterionResult, ResponseResult
+from harness.vocabulary import CriterionStatus, Evidence, Finding, Status
+
+REFERENCE = """\
+# Stack
+
+```hcl
+# main.tf
+resource "aws_db_instance" "db" {
+  identifier        = "orders"
+  storage_encrypted = true
+  password          = random_password.db.result
+}
+
+resource "random_password" "db" {
+  length = 24
+}
+
+resource "aws_cloudwatch_metric_alarm" "cpu" {
+  alarm_name  = "db-cpu"
+  metric_name = "CPUUtilization"
+  namespace   = "AWS/RDS"
+  dimensions  = { DBInstanceIdentifier = aws_db_instance.db.identifier }
+}
+```
+"""
+
+FRAGMENT = """\
+# A fragment
+
+```hcl
+# main.tf
+resource "aws_s3_bucket" "logs" {
+  bucket_prefix = "logs"
+}
+```
+"""
+
+
+def _by_id(result: ResponseResult) -> dict[str, CriterionResult]:
+    return {c.criterion_id: c for c in result.criteria}
+
+
+def test_a_fragment_fails_what_the_task_calls_for_with_the_reference_place() -> None:
+    reference = harness.extract(REFERENCE)
+    graded = harness.grade(
+        harness.extract(FRAGMENT), "terraform-aws-production", reference=reference
+    )
+    criteria = _by_id(graded)
+    rds = criteria["security.rds_encrypted"]
+    assert rds.status is CriterionStatus.FAIL
+    assert (
+        "the task calls for it" in rds.message and "aws_db_instance.db at main.tf:4" in rds.message
+    )  # storage_encrypted
+    (first, *_) = rds.findings
+    assert first.status is Status.FAIL
+    assert [e.source for e in first.evidence] == ["reference"]
+    assert first.evidence[0].path == "main.tf" and first.evidence[0].start_line is not None
+    assert criteria["monitoring.alarms"].status is CriterionStatus.FAIL
+
+
+def test_without_a_reference_na_stays_na() -> None:
+    criteria = _by_id(harness.grade(harness.extract(FRAGMENT), "terraform-aws-production"))
+    assert criteria["security.rds_encrypted"].status is CriterionStatus.NA
+    assert criteria["monitoring.alarms"].status is CriterionStatus.NA
+
+
+def test_what_neither_the_response_nor_the_task_has_stays_na() -> None:
+    reference = harness.extract(REFERENCE)
+    criteria = _by_id(
+        harness.grade(harness.extract(FRAGMENT), "terraform-aws-production", reference=reference)
+    )
+    assert criteria["lifecycle.ssm_overwrite"].status is CriterionStatus.NA  # no SSM anywhere
+
+
+def test_the_response_s_own_text_keeps_its_na() -> None:
+    """complete.promised_files judges the response's own drawing: the reference's drawing does
+    not make a response without one fail."""
+    ref = CriterionResult(
+        "complete.promised_files", "complete.promised_files", "completeness",
+        CriterionStatus.PASS, 1.0, 1.0, "ok",
+        (Finding(Status.PASS, "ok", (Evidence("main.tf", 1, 1, 3, "x"),), "main.tf"),),
+    )  # fmt: skip
+    mine = CriterionResult(
+        "complete.promised_files", "complete.promised_files", "completeness",
+        CriterionStatus.NA, None, 1.0, "no directory drawing",
+        (Finding(Status.NA, "no directory drawing", (), ""),),
+    )  # fmt: skip
+    assert applicable_from_task([mine], [ref]) == (mine,)
+    alarms_ref = CriterionResult(
+        "monitoring.alarms", "monitoring.alarms", "monitoring", CriterionStatus.PASS, 1.0, 1.0,
+        "ok", (Finding(Status.PASS, "ok", (Evidence("m.tf", 4, 9, 12, "x"),), "alarm"),),
+    )  # fmt: skip
+    alarms = CriterionResult(
+        "monitoring.alarms", "monitoring.alarms", "monitoring", CriterionStatus.NA, None, 1.0,
+        "no CloudWatch alarm", (Finding(Status.NA, "no CloudWatch alarm", (), ""),),
+    )  # fmt: skip
+    (failed,) = applicable_from_task([alarms], [alarms_ref])
+    assert failed.status is CriterionStatus.FAIL and failed.score == 0.0
+    assert "alarm at m.tf:4-9" in failed.message and "no CloudWatch alarm" in failed.message
+
+
+def test_the_ideal_graded_as_itself_is_untouched() -> None:
+    reference = harness.extract(REFERENCE)
+    ideal = harness.grade(reference, "terraform-aws-production", reference=reference, is_ideal=True)
+    assert all("the task calls for it" not in c.message for c in ideal.criteria)
