@@ -17,12 +17,13 @@ from typing import Literal
 
 from harness.extract import naming
 from harness.extract.drawings import Drawing, is_drawing, parse_drawing
+from harness.extract.kinds import detect_kind
 from harness.extract.languages import classify, compatible, language_from_info, language_from_path
 from harness.extract.markdown import Element, parse_elements
 from harness.extract.types import Convention, NameEvidence
 from harness.vocabulary import Diagnostic, Severity
 
-BlockKind = Literal["named", "hcl_unnamed", "unnamed", "drawing", "wrapper"]
+BlockKind = Literal["named", "hcl_unnamed", "kind_unnamed", "unnamed", "drawing", "wrapper"]
 
 _PRECEDENCE = (
     Convention.FENCE_TITLE,
@@ -337,6 +338,8 @@ def _name_block(
     kind: BlockKind = "unnamed"
     if language in ("hcl", "tfvars"):
         kind = "hcl_unnamed"
+    elif detect_kind(language, element.text):
+        kind = "kind_unnamed"  # a template or CDK/Pulumi program: named by its kind later
     elif language == "markdown" and ("```" in element.text or "~~~" in element.text):
         kind = "wrapper"
     if kind == "unnamed" and language not in _QUIET_UNNAMED:
