@@ -612,7 +612,8 @@ def no_hardcoded_secrets(ctx: CheckContext, params: NoParams) -> Iterator[Findin
         generated secret, or a ``NoEcho`` parameter without a default passes; a literal, or a
         parameter with a default or without ``NoEcho``, fails. ``ManageMasterUserPassword:
         true`` passes (RDS keeps the password in Secrets Manager). An AWS access key id
-        (``AKIA...``) anywhere in a template fails. na when nothing holds a secret.
+        (``AKIA...``) anywhere in a template fails. A template with nothing secret-like
+        passes; na only without resources.
 
     Why it matters:
         A password in a template ends up in git, in the stack's template history and in the
@@ -642,7 +643,11 @@ def no_hardcoded_secrets(ctx: CheckContext, params: NoParams) -> Iterator[Findin
                 findings.append(verdict)
     findings += _access_keys(ctx)
     if not findings:
-        yield not_applicable("no property that holds a secret")
+        # the prohibition holds in a template with nothing secret-like (as for Terraform)
+        if any(True for _ in model.resources()):
+            yield passed("no property holds a literal secret")
+        else:
+            yield not_applicable("no resource to judge")
         return
     yield from findings
 
