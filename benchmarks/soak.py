@@ -91,19 +91,32 @@ def marker_files(marker: str, skip: list[Path]) -> list[str]:
     return [f for f in found if not any(f.startswith(str(s)) for s in skip)]
 
 
-def executed_payloads(pages: list[Path]) -> tuple[int, int, int]:
-    """(pages opened, pages where a payload ran, javascript: links) in headless Chromium."""
+def executed_payloads(pages: list[Path]) -> tuple[int, int, int, float, list[str]]:
+    """(pages opened, pages where a payload ran, javascript: links, slowest load in seconds,
+    pages that did not load) in headless Chromium."""
+    import time
+
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     ran = links = 0
+    slowest = 0.0
+    unloaded: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
         )
         page = browser.new_page()
+        page.set_default_timeout(300_000)  # a large run's index is big: measure, do not give up
         for path in pages:
-            page.goto(path.resolve().as_uri())
-            page.wait_for_load_state("load")
+            started = time.perf_counter()
+            try:
+                page.goto(path.resolve().as_uri())
+                page.wait_for_load_state("load")
+            except PlaywrightError as error:
+                unloaded.append(f"{path.name}: {str(error).splitlines()[0]}")
+                continue
+            slowest = max(slowest, time.perf_counter() - started)
             page.wait_for_timeout(50)
             if page.evaluate("() => window.__pwned !== undefined"):
                 ran += 1
@@ -115,7 +128,7 @@ def executed_payloads(pages: list[Path]) -> tuple[int, int, int]:
                 )
             )
         browser.close()
-    return len(pages), ran, links
+    return len(pages), ran, links, slowest, unloaded
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -186,9 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     pages = [run / "report" / "index.html", *sorted((run / "report" / "tasks").glob("*.html"))]
     response_pages = sorted((run / "report" / "r").glob("*/*/*.html"))
     pages += response_pages[: args.pages]
-    opened, executed, js_links = executed_payloads(pages) if CHROMIUM.exists() else (0, 0, 0)
+    opened, executed, js_links, slowest_page, unloaded = (
+        executed_payloads(pages) if CHROMIUM.exists() else (0, 0, 0, 0.0, [])
+    )
     if executed or js_links:
         failures.append(f"{executed} pages ran a payload, {js_links} javascript: links")
+    if unloaded:
+        failures.append(f"{len(unloaded)} pages did not load: {unloaded[:3]}")
     refused = 0
     for rubric in sorted((root / "hostile" / "rubrics").iterdir()):
         check = subprocess.run(
@@ -221,6 +238,10 @@ def main(argv: list[str] | None = None) -> int:
         "pages_opened": opened,
         "payloads_executed": executed,
         "javascript_links": js_links,
+        "slowest_page_load_s": round(slowest_page, 1),
+        "index_bytes": (run / "report" / "index.html").stat().st_size
+        if (run / "report" / "index.html").is_file()
+        else 0,
         "hostile_rubrics_refused": refused,
         "seconds": round(finished.seconds, 1),
         "peak_rss_mb": round(finished.peak_rss_mb, 1),

@@ -111,6 +111,9 @@ class RunInfo:
     tasks_without_reference: tuple[str, ...] = ()
     #: the reference folder given for every task (``--reference``), if any: rescore reuses it
     reference: str | None = None
+    #: the ideal response given to the tasks that have none of their own (the bundled
+    #: samples), if any: rescore reuses it
+    ideal: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from importlib import resources
 from pathlib import Path
 
 SAMPLE_TASK_ID = "aws-prod-stack"
+#: The same orders-service task answered in CloudFormation (its ideal is in its own folder).
+CLOUDFORMATION_SAMPLE_ID = "orders-cfn-stack"
 
 
 def data_dir() -> Path:
@@ -26,6 +28,16 @@ def rubric_dir() -> Path:
 def sample_responses() -> Path:
     """The bundled sample task folder (prompts and model responses)."""
     return data_dir() / "sample" / "responses" / SAMPLE_TASK_ID
+
+
+def sample_tasks() -> Path:
+    """The folder of bundled sample tasks (Terraform and CloudFormation)."""
+    return data_dir() / "sample" / "responses"
+
+
+def cloudformation_sample() -> Path:
+    """The bundled CloudFormation sample task folder (prompt, ideal, responses, EXPECTED)."""
+    return sample_tasks() / CLOUDFORMATION_SAMPLE_ID
 
 
 def sample_reference() -> Path:

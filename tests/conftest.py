@@ -20,6 +20,8 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 SAMPLE_TASK = REPO_ROOT / "responses" / "aws-prod-stack"
 SAMPLE_REFERENCE = REPO_ROOT / "reference" / "aws-prod-stack"
+#: The same task answered in CloudFormation (its ideal is in the task folder).
+CFN_SAMPLE_TASK = REPO_ROOT / "responses" / "orders-cfn-stack"
 
 #: The criterion ids issue 5 fixes for the generic rubric (and EXPECTED.yaml must state).
 ISSUE_CRITERIA: tuple[str, ...] = (

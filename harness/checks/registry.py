@@ -14,6 +14,13 @@ Adding a check never touches the engine: write a function and decorate it with
   ``checks.py`` (``tone.professional`` -> ``tone/checks.py``);
 - helpers shared between checks live in ``harness/checks/common/`` (``common.files``,
   ``common.suites``, ...); a check subpackage never imports another (a test walks the imports).
+- the same id may be implemented once per IaC language (``languages=``): the first
+  implementation follows the rule above; another language's implementation of a ``P.*`` id
+  lives in ``harness/checks/P/<language>.py`` (``security.s3_encryption`` for CloudFormation ->
+  ``security/cloudformation.py``), takes the same params and states the same category. The
+  engine runs every implementation whose language the response or its reference holds and
+  joins their findings (``implementations_for``); a criterion none of whose implementations
+  reads a language present is ``na`` with a message saying so.
 
 Modules are discovered by walking the subpackages (``check_modules``), and a test asserts
 every module registers something.
@@ -32,7 +39,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from harness.checks.types import CheckContext, Finding, Status
+from harness.checks.types import CheckContext, Finding, Status, not_applicable
+from harness.languages import NOT_GRADED, get_language
 
 DOC_SECTIONS = ("What it checks", "Why it matters", "Example")
 _NOT_CHECK_MODULES = frozenset({"registry", "types", "engine", "common"})  # top-level names
@@ -73,6 +81,11 @@ class CheckSpec:
         return self.languages is None or any(name in present for name in self.languages)
 
     @property
+    def language_key(self) -> str:
+        """The languages this implementation reads, as one key ("*" for any language)."""
+        return "*" if self.languages is None else "+".join(self.languages)
+
+    @property
     def title(self) -> str:
         return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else self.id
 
@@ -92,11 +105,15 @@ class UnknownCheckError(KeyError):
         return f"unknown check id {self.args[0]!r}"
 
 
+#: id -> its first (primary) implementation: what rubrics, docs and derive look up.
 _REGISTRY: dict[str, CheckSpec] = {}
+#: id -> language key -> implementation (the primary one included).
+_IMPLEMENTATIONS: dict[str, dict[str, CheckSpec]] = {}
 
 
 #: ``languages=ANY_LANGUAGE``: the check reads only files and prose, whatever the IaC language.
 ANY_LANGUAGE = None
+_DEFAULT_LANGUAGES: tuple[tuple[str, ...] | None, ...] = (("terraform",), ANY_LANGUAGE)
 
 
 def check(
@@ -107,7 +124,9 @@ def check(
     languages: tuple[str, ...] | None = ("terraform",),
     judges_task: bool = True,
 ) -> Callable[[Callable[[CheckContext, Any], Iterable[Finding]]], CheckFunc]:
-    """Register a check function under ``id``. Duplicate ids are a programming error.
+    """Register a check function under ``id``. Registering an id twice for the same
+    languages is a programming error; another language's implementation of an id must take
+    the same params and category (a rubric criterion names the id, not the language).
 
     ``languages``: the IaC languages whose model the check reads (Terraform by default);
     ``ANY_LANGUAGE`` for checks of files and prose (tone, tests, truncation).
@@ -115,10 +134,29 @@ def check(
     files, tone): their na is never turned into a failure by the task's reference."""
 
     def register(func: Callable[[CheckContext, Any], Iterable[Finding]]) -> CheckFunc:
-        if id in _REGISTRY and _REGISTRY[id].func is not func:
-            raise ValueError(f"check id {id!r} registered twice")
         doc = inspect.cleandoc(func.__doc__ or "")
-        _REGISTRY[id] = CheckSpec(id, category, func, params, doc, languages, judges_task)
+        spec = CheckSpec(id, category, func, params, doc, languages, judges_task)
+        implementations = _IMPLEMENTATIONS.setdefault(id, {})
+        taken = implementations.get(spec.language_key)
+        if taken is not None and taken.func is not func:
+            raise ValueError(f"check id {id!r} registered twice")
+        primary = _REGISTRY.get(id)
+        if primary is not None and primary.func is not func:
+            if primary.language_key == "*" or spec.language_key == "*":
+                raise ValueError(f"check id {id!r} registered twice (one reads any language)")
+            if primary.params is not params or primary.category != category:
+                raise ValueError(
+                    f"check id {id!r}: the {spec.language_key} implementation must take the "
+                    f"params ({primary.params.__name__}) and category ({primary.category}) of "
+                    "the first one"
+                )
+        # the primary is the implementation in the module the id names (default languages),
+        # whichever module was imported first
+        if primary is None or (
+            primary.languages not in _DEFAULT_LANGUAGES and languages in _DEFAULT_LANGUAGES
+        ):
+            _REGISTRY[id] = spec
+        implementations[spec.language_key] = spec
         return func
 
     return register
@@ -152,10 +190,30 @@ def load_checks() -> dict[str, CheckSpec]:
 
 
 def get_check(check_id: str) -> CheckSpec:
+    """The primary implementation of ``check_id`` (its docs, params and category)."""
     registry = load_checks()
     if check_id not in registry:
         raise UnknownCheckError(check_id)
     return registry[check_id]
+
+
+def implementations(check_id: str) -> tuple[CheckSpec, ...]:
+    """Every implementation of ``check_id``, the primary one first."""
+    get_check(check_id)
+    found = _IMPLEMENTATIONS.get(check_id, {})
+    primary = _REGISTRY[check_id]
+    return (primary, *(spec for spec in found.values() if spec is not primary))
+
+
+def all_implementations() -> tuple[CheckSpec, ...]:
+    """Every implementation of every check (for docs and the id -> module rule)."""
+    load_checks()
+    return tuple(spec for check_id in sorted(_REGISTRY) for spec in implementations(check_id))
+
+
+def implementations_for(check_id: str, present: frozenset[str]) -> tuple[CheckSpec, ...]:
+    """The implementations of ``check_id`` that read one of the languages ``present``."""
+    return tuple(spec for spec in implementations(check_id) if spec.applies_to(present))
 
 
 def run_check(spec: CheckSpec, ctx: CheckContext, params: Params) -> tuple[Finding, ...]:
@@ -173,6 +231,29 @@ def run_check(spec: CheckSpec, ctx: CheckContext, params: Params) -> tuple[Findi
         )
 
 
+def _titles(names: Iterable[str]) -> str:
+    return " or ".join(sorted(get_language(name).title for name in names))
+
+
+def run_criterion_checks(check_id: str, ctx: CheckContext, params: Params) -> tuple[Finding, ...]:
+    """The joined findings of every implementation of ``check_id`` that reads a language the
+    response or its reference holds; one ``na`` finding saying why when none does (the check
+    has no meaning in the languages present, or their code is recognised but not graded)."""
+    present = ctx.languages
+    if present and not any(get_language(name).graded for name in present):
+        return (not_applicable(f"{_titles(present)} code {NOT_GRADED}"),)
+    chosen = implementations_for(check_id, present)
+    if not chosen:
+        read = {name for spec in implementations(check_id) for name in spec.languages or ()}
+        return (
+            not_applicable(
+                f"no {' or '.join(sorted(read))} code in the response or its reference; "
+                f"{check_id} has no {_titles(present)} meaning"
+            ),
+        )
+    return tuple(finding for spec in chosen for finding in run_check(spec, ctx, params))
+
+
 __all__ = [
     "ANY_LANGUAGE",
     "CheckSpec",
@@ -180,8 +261,12 @@ __all__ = [
     "Params",
     "UnknownCheckError",
     "ValidationError",
+    "all_implementations",
     "check",
     "get_check",
+    "implementations",
+    "implementations_for",
     "load_checks",
     "run_check",
+    "run_criterion_checks",
 ]

@@ -7,7 +7,7 @@ too so a check module needs one import for everything it uses.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from harness.compare import Comparison, compare
@@ -33,6 +33,17 @@ class ReferenceContext:
     tree: FileTree
     config: Configuration
     comparison: Comparison | None = None
+    #: Models of the reference in other languages, built on first use and shared by the
+    #: copies ``dataclasses.replace`` makes for each response of the task.
+    built: dict[str, ParsedModel] = field(default_factory=dict, compare=False, repr=False)
+
+    def model(self, language: str) -> ParsedModel:
+        """The reference's model in ``language`` (Terraform's is ``config``)."""
+        if language == "terraform":
+            return self.config
+        if language not in self.built:
+            self.built.update(build_models(self.tree, (language,)))
+        return self.built[language]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ LIST_EPILOG = "\n\n".join(
         "[bold]Examples[/bold]",
         "  iac-harness checks list",
         "  iac-harness checks list --category security",
+        "  iac-harness checks list --language cloudformation",
     ]
 )
 EXPLAIN_EPILOG = "\n\n".join(
@@ -30,8 +31,17 @@ EXPLAIN_EPILOG = "\n\n".join(
         "[bold]Examples[/bold]",
         "  iac-harness checks explain security.db_ingress_restricted",
         "  iac-harness checks explain naming.suffix_applied   [dim]# params and defaults[/dim]",
+        "  iac-harness checks explain security.s3_encryption --language cloudformation",
     ]
 )
+
+
+def _languages(check_id: str) -> str:
+    """The languages a check is implemented for ("any" for checks of files and prose)."""
+    from harness.checks.registry import implementations
+
+    names = [name for spec in implementations(check_id) for name in spec.languages or ("any",)]
+    return ", ".join(names)
 
 
 @checks_app.command("list", epilog=LIST_EPILOG)
@@ -39,30 +49,53 @@ def list_checks(
     category: Annotated[
         str | None, typer.Option("--category", "-c", help="Only this category.")
     ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            "-l",
+            help="Only checks implemented for this IaC language (terraform, cloudformation); "
+            "checks of files and prose apply to every language.",
+        ),
+    ] = None,
 ) -> None:
-    """List every registered check: id, category and title."""
-    from harness.checks.registry import load_checks
+    """List every registered check: id, category, the languages it reads, and title."""
+    from harness.checks.registry import implementations_for, load_checks
 
     specs = sorted(load_checks().values(), key=lambda s: (s.category, s.id))
     if category:
         specs = [s for s in specs if s.category == category]
         if not specs:
             fail(f"no checks in category {category!r}")
+    if language:
+        specs = [s for s in specs if implementations_for(s.id, frozenset({language}))]
+        if not specs:
+            fail(f"no checks for language {language!r}")
     table = Table(title=f"{len(specs)} checks", title_justify="left")
     table.add_column("id", no_wrap=True)
     table.add_column("category")
+    table.add_column("languages")
     table.add_column("title")
     for spec in specs:
-        table.add_row(spec.id, spec.category, escape(spec.title))
+        table.add_row(spec.id, spec.category, _languages(spec.id), escape(spec.title))
     console.print(table)
 
 
 @checks_app.command("explain", epilog=EXPLAIN_EPILOG)
 def explain(
     check_id: str = typer.Argument(..., help="A check id, e.g. complete.syntax_valid."),
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            "-l",
+            help="The implementation for this IaC language (default: the first, usually "
+            "terraform).",
+        ),
+    ] = None,
 ) -> None:
     """Print a check's documentation and its parameters (types and defaults)."""
-    from harness.checks.registry import DOC_SECTIONS, load_checks
+    from harness.checks.registry import DOC_SECTIONS, implementations_for, load_checks
     from harness.rubric.loader import type_name
 
     registry = load_checks()
@@ -71,7 +104,15 @@ def explain(
         close = difflib.get_close_matches(check_id, list(registry), n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         fail(f"unknown check id {check_id!r}{hint}; see `iac-harness checks list`")
-    console.print(f"[bold]{spec.id}[/bold] ({spec.category}): {spec.title}\n", highlight=False)
+    if language:
+        chosen = implementations_for(check_id, frozenset({language}))
+        if not chosen:
+            fail(f"{check_id} has no {language} implementation (it reads {_languages(check_id)})")
+        spec = chosen[0]
+    console.print(
+        f"[bold]{spec.id}[/bold] ({spec.category}; {_languages(check_id)}): {spec.title}\n",
+        highlight=False,
+    )
     for section in DOC_SECTIONS:
         console.print(f"[bold]{section}[/bold]", highlight=False)
         console.print(

@@ -89,6 +89,7 @@ def rescore(
     if missing:
         fail(f"{missing[0]}: an input of {run_dir} is gone; rescore needs the run's inputs")
     reference = Path(info.reference) if info.reference else None
+    ideal = Path(info.ideal) if info.ideal else None
     formats = chosen_formats(reports, no_report=no_report) or ()
     options = batch_options(
         jobs=jobs,
@@ -110,6 +111,7 @@ def rescore(
         formats=None if no_report else formats,
         quiet=quiet,
         verbose=verbose,
+        ideal=ideal,
     )
 
 

@@ -33,11 +33,14 @@ DEFAULT_RUBRIC = "terraform-aws-production"
 EPILOG = "\n\n".join(
     [
         "[bold]Examples[/bold]",
-        "  iac-harness score                    [dim]# the bundled sample, into reports/[/dim]",
+        "  iac-harness score                    [dim]# the bundled samples (Terraform and "
+        "CloudFormation), into reports/[/dim]",
         "  iac-harness score ../shared/corpus/terraform --jobs 2 --no-reports -o runs/c1",
         "  iac-harness score ../shared/corpus/terraform -o runs/c1 --resume   "
         "[dim]# after an interrupt[/dim]",
         "  iac-harness score big/ --executor dask --scheduler tcp://10.0.0.5:8786 -o runs/big",
+        "  iac-harness score cfn-tasks/ -r cloudformation-aws-production   "
+        "[dim]# CloudFormation answers[/dim]",
         "  iac-harness score task/MODEL_RESPONSE2.md --rubric my-rubric.yaml --out runs/r2",
         "  iac-harness score task-dir --reference path/to/ideal-terraform/",
         "[bold]Output[/bold] (in --out, default reports/run-YYYYmmdd-HHMMSS): results.jsonl "
@@ -222,7 +225,7 @@ def score(
         list[Path] | None,
         typer.Argument(
             help="Response files (.md), task folders or folders of task folders. "
-            "Default: the bundled sample task.",
+            "Default: the bundled sample tasks (Terraform and CloudFormation).",
             show_default=False,
         ),
     ] = None,
@@ -278,15 +281,19 @@ def score(
     if resume and force:
         fail("--resume and --force contradict each other; pass one of them")
     formats = chosen_formats(reports, no_report=no_report) or ()
+    ideal = None
     label_set = labels_or_fail(labels) if labels is not None else None
     if not paths:
-        sample = shipped.sample_responses()
-        if not sample.is_dir():
-            fail(f"{sample}: bundled sample not found; pass PATH to score")
-        paths = [sample]
+        # both bundled samples (the orders-service task in Terraform and in CloudFormation),
+        # graded by the sample rubric; the Terraform task's ideal lives in its reference folder
+        samples = shipped.sample_tasks()
+        if not samples.is_dir():
+            fail(f"{samples}: bundled samples not found; pass PATH to score")
+        paths = [samples]
         rubric = rubric or str(shipped.sample_rubric())
-        if reference is None and shipped.sample_reference().is_dir():
-            reference = shipped.sample_reference()
+        bundled_ideal = shipped.sample_reference() / "IDEAL_RESPONSE.md"
+        if reference is None and bundled_ideal.is_file():
+            ideal = bundled_ideal
     options = batch_options(
         jobs=jobs,
         executor=executor,
@@ -311,6 +318,7 @@ def score(
         formats=None if no_report else formats,
         quiet=quiet,
         verbose=verbose,
+        ideal=ideal,
         labels=label_set,
         full=full or None,
     )
@@ -327,12 +335,14 @@ def run_batch(
     formats: tuple[str, ...] | None,
     quiet: bool,
     verbose: bool,
+    ideal: Path | None = None,
     labels: LabelSet | None = None,
     full: bool | None = None,
 ) -> None:
     """Score into ``out`` (``aside``: an earlier run moved away, restored if nothing can be
     scored), print the summary, keep ``labels`` in the run folder with the agreement line,
-    build the reports (``formats`` None: none)."""
+    build the reports (``formats`` None: none). ``ideal``: the ideal response of the tasks
+    that have none of their own (the bundled samples)."""
     from harness.cli.progress import BarProgress, LineProgress
     from harness.rubric import RubricError, load_rubric
     from harness.run import InputError, score_paths
@@ -350,7 +360,13 @@ def run_batch(
     progress = LineProgress() if verbose else None if quiet else BarProgress()
     try:
         run = score_paths(
-            paths, loaded, out, reference_dir=reference, progress=progress, options=options
+            paths,
+            loaded,
+            out,
+            reference_dir=reference,
+            progress=progress,
+            options=options,
+            ideal=ideal,
         )
     except InputError as exc:
         _restore(out, aside)

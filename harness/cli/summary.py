@@ -13,6 +13,7 @@ from rich.table import Table
 
 from harness.cli.common import console
 from harness.grading.audit import audit_line, ideal_shortfalls
+from harness.languages import NOT_GRADED, languages
 from harness.results import RunData
 
 MAX_TABLE_ROWS = 60
@@ -161,6 +162,21 @@ def summary_notes(run: RunData, max_rows: int = MAX_TABLE_ROWS) -> list[str]:
         lines.append(
             f"[yellow]{len(no_reference)} task(s) whose reference yields no files "
             f"(compared with nothing, see run.json): {shown}{more}[/yellow]"
+        )
+    ungraded = sorted(
+        {
+            r.task_id
+            for r in run.responses
+            if r.overall is None and r.criteria and all(NOT_GRADED in c.message for c in r.criteria)
+        }
+    )
+    if ungraded:
+        shown = ", ".join(escape(t) for t in ungraded[:10])
+        more = f" (+{len(ungraded) - 10} more)" if len(ungraded) > 10 else ""
+        kinds = " or ".join(lang.title for lang in languages() if not lang.graded)
+        lines.append(
+            f"{len(ungraded)} task(s) in {kinds}: {NOT_GRADED} "
+            f"(no score; see the not_graded diagnostic): {shown}{more}"
         )
     audit = audit_line(ideal_shortfalls(run.responses))
     if audit:

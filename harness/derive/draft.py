@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.checks.registry import CheckSpec, load_checks, run_check
+from harness.checks.lifecycle.cloudformation import DeletionPolicyParams
+from harness.checks.naming.cloudformation import NAME_PROPERTIES
+from harness.checks.registry import CheckSpec, load_checks, run_criterion_checks
 from harness.checks.types import CheckContext, Finding, ReferenceContext, Status
+from harness.derive import cloudformation as cfn_facts
 from harness.derive import facts
 from harness.derive.facts import NewCriterion, Proposal
 from harness.derive.render import render
@@ -147,8 +150,9 @@ def _decide(
 
 
 def _failure(spec: CheckSpec, params: dict[str, Any], ctx: CheckContext) -> str:
-    """'' when the reference passes (or the check has nothing to judge), else why not."""
-    findings = run_check(spec, ctx, spec.parse_params(params))
+    """'' when the reference passes (or the check has nothing to judge), else why not: every
+    implementation of the check for the reference's languages judges it, as in grading."""
+    findings = run_criterion_checks(spec.id, ctx, spec.parse_params(params))
     bad = [f for f in findings if f.status in (Status.FAIL, Status.ERROR)]
     if not bad:
         return ""
@@ -188,7 +192,10 @@ def _proposals(
             ({"modules": modules},),
             f"The reference's root module calls {len(modules)} module(s).",
         )
+    templates = cfn_facts.templates_of(ctx)
     counts = facts.resource_counts(config)
+    if templates is not None:
+        counts = {**counts, **cfn_facts.resource_counts(templates)}
     if counts:
         add(
             "complete.required_resources",
@@ -210,10 +217,21 @@ def _proposals(
             ({"types": cbd},),
             "The reference sets create_before_destroy on every resource of these types.",
         )
+    if templates is not None:
+        stateful = sorted(
+            {r.type for r in templates.resources()} & set(DeletionPolicyParams().types)
+        )
+        if stateful:
+            add(
+                "lifecycle.deletion_policy",
+                ({"types": stateful},),
+                "The reference's stateful resources (CloudFormation) and what they keep.",
+            )
     tagging = registry["tagging.required_keys"]
-    keys = [
-        k for k in facts.tag_key_candidates(config) if not _failure(tagging, {"keys": [k]}, ctx)
-    ]
+    candidates = facts.tag_key_candidates(config)
+    if templates is not None:
+        candidates = sorted({*candidates, *cfn_facts.tag_key_candidates(templates)})
+    keys = [k for k in candidates if not _failure(tagging, {"keys": [k]}, ctx)]
     if keys:
         add(
             "tagging.required_keys",
@@ -228,6 +246,8 @@ def _proposals(
             f"The reference keeps its state in a {backend!r} backend.",
         )
     outputs = facts.root_outputs(config)
+    if templates is not None:
+        outputs = sorted({*outputs, *cfn_facts.output_names(templates)})
     if outputs:
         shown = ", ".join(outputs[:6]) + (
             f" (+{len(outputs) - 6} more)" if len(outputs) > 6 else ""
@@ -241,6 +261,10 @@ def _proposals(
             f"The reference's root outputs: {shown}.",
         )
     qualified, bare = facts.alarm_metrics(config)
+    if templates is not None:
+        more_qualified, more_bare = cfn_facts.alarm_metrics(templates)
+        qualified = sorted({*qualified, *more_qualified})
+        bare = sorted({*bare, *more_bare})
     if qualified:
         add(
             "monitoring.alarms",
@@ -252,7 +276,7 @@ def _proposals(
         ("testing.integration_tests", "integration"),
     ):
         spec = registry[criterion_id]
-        findings = run_check(spec, ctx, spec.parse_params({}))
+        findings = run_criterion_checks(criterion_id, ctx, spec.parse_params({}))
         found = sorted({f.subject or f.message for f in findings if f.status is Status.PASS})
         listed = ", ".join(found[:4]) + (f" (+{len(found) - 4} more)" if len(found) > 4 else "")
         note = f"The reference's {kind} tests: {listed}." if found else f"No {kind} tests."
@@ -306,10 +330,15 @@ def _suffixed_types(ctx: CheckContext, registry: dict[str, CheckSpec]) -> list[s
         call_default_factory=True
     )
     present = {r.type for r in ctx.config.resources()}
+    nameable = set(name_attributes or {})
+    templates = cfn_facts.templates_of(ctx)
+    if templates is not None:
+        present |= {r.type for r in templates.resources()}
+        nameable |= set(NAME_PROPERTIES)
     found = []
-    for resource_type in sorted(present & set(name_attributes or {})):
+    for resource_type in sorted(present & nameable):
         params = spec.parse_params({"types": [resource_type]})
-        findings = run_check(spec, ctx, params)
+        findings = run_criterion_checks(spec.id, ctx, params)
         statuses = {f.status for f in findings}
         if Status.PASS in statuses and not statuses & {Status.FAIL, Status.ERROR}:
             found.append(resource_type)
@@ -318,7 +347,11 @@ def _suffixed_types(ctx: CheckContext, registry: dict[str, CheckSpec]) -> list[s
 
 def _facts_summary(ref: ReferenceInput, base_id: str) -> tuple[str, ...]:
     config = ref.config
-    n_resources = sum(1 for _ in config.resources())
+    templates = cfn_facts.templates_of(reference_context(ref))
+    n_templates = len(templates.templates) if templates is not None else 0
+    n_resources = sum(1 for _ in config.resources()) + (
+        sum(1 for _ in templates.resources()) if templates is not None else 0
+    )
     n_modules = len([m for m in config.modules if m != config.root])
     no_hcl = (
         (
@@ -326,12 +359,14 @@ def _facts_summary(ref: ReferenceInput, base_id: str) -> tuple[str, ...]:
             + ("" if ref.tree.files else " (no file could be extracted from it)")
             + ": only criteria that do not need them apply.",
         )
-        if not ref.tree.of_language("hcl")
+        if not ref.tree.of_language("hcl") and not n_templates
         else ()
     )
     return (
         f"Derived by `iac-harness derive` from {ref.source} (task {ref.task_id}): "
-        f"{len(ref.tree.files)} files, {n_resources} resources, {n_modules} child modules, "
+        f"{len(ref.tree.files)} files"
+        + (f" ({n_templates} CloudFormation templates)" if n_templates else "")
+        + f", {n_resources} resources, {n_modules} child modules, "
         f"root module {config.root or '(top level)'}.",
         f"It extends {base_id}. Every criterion below was run on the reference itself; params "
         "were relaxed until it passes, and criteria it still fails are disabled with the "

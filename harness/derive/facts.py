@@ -117,6 +117,14 @@ NEW_CRITERIA: dict[str, NewCriterion] = {
         "medium",
         "Replacement order, ignored drift and overwrite as the task's ideal sets them.",
     ),
+    "lifecycle.deletion_policy": NewCriterion(
+        "Stateful resources keep their data on deletion and replacement",
+        "lifecycle",
+        "lifecycle.deletion_policy",
+        1,
+        "medium",
+        "The reference retains or snapshots its databases, buckets and volumes.",
+    ),
     "reference.resource_coverage": NewCriterion(
         "The response creates the reference's resources",
         "reference",

@@ -17,12 +17,13 @@ from typing import Literal
 
 from harness.extract import naming
 from harness.extract.drawings import Drawing, is_drawing, parse_drawing
+from harness.extract.kinds import detect_kind
 from harness.extract.languages import classify, compatible, language_from_info, language_from_path
 from harness.extract.markdown import Element, parse_elements
 from harness.extract.types import Convention, NameEvidence
 from harness.vocabulary import Diagnostic, Severity
 
-BlockKind = Literal["named", "hcl_unnamed", "unnamed", "drawing", "wrapper"]
+BlockKind = Literal["named", "hcl_unnamed", "kind_unnamed", "unnamed", "drawing", "wrapper"]
 
 _PRECEDENCE = (
     Convention.FENCE_TITLE,
@@ -79,17 +80,21 @@ def _line_of(lines: list[str], first: int, last: int, token: str) -> int:
 
 
 def _heading(elements: list[Element], index: int) -> Element | None:
-    """The heading whose section this fence opens, if it names a file."""
+    """The heading whose section this fence opens, if it names a file. Walking back, a
+    heading that names no file ends the search once anything but headings and rules lies
+    between it and the fence (tracked as the walk goes: re-scanning that stretch for every
+    heading cost the square of the number of headings)."""
+    crossed_content = False
     for back in range(index - 1, -1, -1):
         element = elements[back]
         if element.kind in ("fence", "code"):
             return None
         if element.kind != "heading":
+            crossed_content = crossed_content or element.kind != "hr"
             continue
         if naming.heading_name(element.text):
             return element
-        between = elements[back + 1 : index]
-        if any(item.kind not in ("heading", "hr") for item in between):
+        if crossed_content:
             return None
     return None
 
@@ -333,6 +338,8 @@ def _name_block(
     kind: BlockKind = "unnamed"
     if language in ("hcl", "tfvars"):
         kind = "hcl_unnamed"
+    elif detect_kind(language, element.text):
+        kind = "kind_unnamed"  # a template or CDK/Pulumi program: named by its kind later
     elif language == "markdown" and ("```" in element.text or "~~~" in element.text):
         kind = "wrapper"
     if kind == "unnamed" and language not in _QUIET_UNNAMED:

@@ -77,7 +77,8 @@ def tree_from_directory(path: Path, *, limits: ExtractLimits = DEFAULT_LIMITS) -
             naming=NameEvidence(Convention.DISK, safe),
             response=str(path),
         )
-        files.append(ExtractedFile(safe, content, classify("", content, safe), origin))
+        language = classify("", content, safe)
+        files.append(ExtractedFile(safe, content, language, origin))
     return FileTree(files=tuple(files), diagnostics=tuple(diagnostics), source=str(path))
 
 

@@ -25,7 +25,7 @@ from harness.extract.drawings import Drawing
 from harness.extract.limits import DEFAULT_LIMITS, ExtractLimits
 from harness.extract.markdown import Element, parse_elements, split_reasoning
 from harness.extract.paths import UnsafePathError, normalise_path
-from harness.extract.rules import build_files
+from harness.extract.rules import build_files, not_graded
 from harness.extract.source import SourceText, normalise, read
 from harness.extract.types import (
     ExtractedFile,
@@ -106,6 +106,7 @@ def _extract_text(
             )
     diagnostics.extend(collected.diagnostics)
     files = build_files(collected, response_id, limits, diagnostics)
+    diagnostics.extend(not_graded(files))
     promised = _promised(collected.drawings, files, limits, diagnostics)
     diagnostics.extend(_conflict_markers(lines, files))
     truncated = _truncation(collected.unclosed, collected.blocks, diagnostics)

@@ -1,12 +1,16 @@
 """File-level rules applied once every block has a name: vet each path, infer names for unnamed
-HCL (never clashing with a stated name), keep the later of two blocks with the same path,
-enforce the block and file-count limits, drop placeholder-only blocks, report elisions,
-partial introductions and case-insensitive collisions."""
+HCL, CloudFormation templates and CDK/CDKTF/Pulumi programs (never clashing with a stated
+name), keep the later of two blocks with the same path, enforce the block and file-count
+limits, drop placeholder-only blocks, report elisions, partial introductions, case-insensitive
+collisions and programs that are detected but not graded."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from harness.extract import naming
 from harness.extract.blocks import Block, Collected
+from harness.extract.kinds import PROGRAM_TITLES, detect_kind, inferred_name
 from harness.extract.limits import ExtractLimits
 from harness.extract.paths import UnsafePathError, normalise_path
 from harness.extract.types import Convention, ExtractedFile, NameEvidence, Origin
@@ -36,7 +40,18 @@ def build_files(
             )
     taken = {path.casefold() for _, path in named}
     for block in collected.blocks:
-        if block.kind != "hcl_unnamed":
+        if block.kind not in ("hcl_unnamed", "kind_unnamed"):
+            continue
+        if block.kind == "kind_unnamed":
+            kind = detect_kind(block.language, block.content)
+            inferred = inferred_name(kind, block.language, block.content)
+            if inferred is not None:
+                name, reason = inferred
+                path = _dedupe(name, taken)
+                taken.add(path.casefold())
+                block.evidence = NameEvidence(Convention.INFERRED, reason)
+                named.append((block, path))
+                diagnostics.append(_inferred(block, path, reason))
             continue
         inferred = naming.infer_hcl_name(block.content)
         if inferred is None:
@@ -57,17 +72,18 @@ def build_files(
         block.evidence = NameEvidence(Convention.INFERRED, reason)
         block.language = "tfvars" if path.endswith(".tfvars") else "hcl"
         named.append((block, path))
-        diagnostics.append(
-            Diagnostic(
-                "inferred_name",
-                Severity.INFO,
-                f"block at lines {block.start}-{block.end} names no file; called it {path} "
-                f"({reason})",
-                line=block.start,
-            )
-        )
+        diagnostics.append(_inferred(block, path, reason))
     named.sort(key=lambda item: item[0].start)
     return _apply_file_rules(named, response_id, limits, diagnostics)
+
+
+def _inferred(block: Block, path: str, reason: str) -> Diagnostic:
+    return Diagnostic(
+        "inferred_name",
+        Severity.INFO,
+        f"block at lines {block.start}-{block.end} names no file; called it {path} ({reason})",
+        line=block.start,
+    )
 
 
 def _dedupe(name: str, taken: set[str]) -> str:
@@ -200,4 +216,33 @@ def _case_collisions(files: list[ExtractedFile]) -> list[Diagnostic]:
             )
         else:
             seen[key] = file
+    return found
+
+
+NOT_GRADED = "not_graded"
+_LANGUAGE_TITLES = {"typescript": "TypeScript", "javascript": "JavaScript", "python": "Python"}
+
+
+def not_graded(files: Sequence[ExtractedFile]) -> list[Diagnostic]:
+    """One warning per recognised but ungraded kind of program among ``files``: the response
+    is not scored as empty or as broken Terraform, and the reader is told why."""
+    by_kind: dict[str, list[ExtractedFile]] = {}
+    for file in files:
+        if file.kind in PROGRAM_TITLES:
+            by_kind.setdefault(file.kind, []).append(file)
+    found = []
+    for kind, held in by_kind.items():
+        languages = sorted({_LANGUAGE_TITLES.get(f.language, f.language) for f in held})
+        paths = ", ".join(f.path for f in held[:5]) + (
+            f" (+{len(held) - 5} more)" if len(held) > 5 else ""
+        )
+        found.append(
+            Diagnostic(
+                NOT_GRADED,
+                Severity.WARNING,
+                f"{PROGRAM_TITLES[kind]} ({', '.join(languages)}) code in {paths}: detected, "
+                "not graded (the harness grades Terraform and CloudFormation)",
+                line=held[0].origin.start_line,
+            )
+        )
     return found

@@ -55,6 +55,7 @@ def tree_to_dict(tree: FileTree, *, response_id: str = "", view: str = "own") ->
             {
                 "path": file.path,
                 "language": file.language,
+                "kind": file.kind,
                 "lines": file.content.count("\n") + (0 if file.content.endswith("\n") else 1),
                 "bytes": len(file.content.encode("utf-8", errors="replace")),
                 "origin": asdict(file.origin),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
+from harness.extract.kinds import detect_kind
 from harness.vocabulary import Diagnostic
 
 
@@ -62,6 +63,13 @@ class ExtractedFile:
     content: str
     language: str  # hcl, tfvars, bash, python, go, typescript, javascript, yaml, json, ...
     origin: Origin
+
+    @property
+    def kind(self) -> str:
+        """The IaC it holds beyond its syntax (``harness.extract.kinds``): cloudformation,
+        cdk, cdktf, pulumi, or "" (Terraform is told by its language, hcl/tfvars). Read from
+        the content, so it is never stale and never stored twice (extraction.json lists it)."""
+        return detect_kind(self.language, self.content)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness.checks.registry import get_check, run_check
-from harness.checks.types import CheckContext, Finding, Status, not_applicable
+from harness.checks.registry import run_criterion_checks
+from harness.checks.types import CheckContext, Finding, Status
 from harness.results import CriterionResult, CriterionStatus
 from harness.rubric.model import Criterion, Rubric
 
@@ -102,17 +102,9 @@ def aggregate(criterion: Criterion, findings: Sequence[Finding]) -> CriterionRes
 
 
 def evaluate_criterion(criterion: Criterion, ctx: CheckContext) -> CriterionResult:
-    """One criterion: its check's findings, or ``na`` when the check reads a language that
-    neither the response nor its reference holds (never an error)."""
-    spec = get_check(criterion.check)
-    if not spec.applies_to(ctx.languages):
-        wanted = " or ".join(spec.languages or ())
-        findings: tuple[Finding, ...] = (
-            not_applicable(f"no {wanted} code in the response or its reference"),
-        )
-    else:
-        findings = run_check(spec, ctx, criterion.params)
-    return aggregate(criterion, findings)
+    """One criterion: the joined findings of its check's implementations for the languages
+    the response or its reference holds, or ``na`` when none reads them (never an error)."""
+    return aggregate(criterion, run_criterion_checks(criterion.check, ctx, criterion.params))
 
 
 def evaluate(rubric: Rubric, ctx: CheckContext) -> tuple[CriterionResult, ...]:

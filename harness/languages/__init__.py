@@ -25,6 +25,8 @@ from harness.extract.types import ExtractedFile, FileTree
 from harness.vocabulary import Diagnostic, Span
 
 ENTRY_POINT_GROUP = "iac_harness.languages"
+#: How messages say that code is recognised but not graded (``Language.graded`` False).
+NOT_GRADED = "detected, not graded"
 
 
 class ParsedResource(Protocol):
@@ -62,6 +64,15 @@ class Language:
     #: language not yet supported): its checks then judge what is missing, as a reviewer
     #: would, instead of calling everything not applicable.
     fallback: bool = False
+    #: How reports and messages name the language ("CloudFormation"); the name when empty.
+    display_name: str = ""
+    #: False for code the harness recognises but does not grade (AWS CDK, Pulumi, ...): a
+    #: response holding only such code has every criterion ``na`` ("detected, not graded").
+    graded: bool = True
+
+    @property
+    def title(self) -> str:
+        return self.display_name or self.name
 
     def holds(self, tree: FileTree) -> bool:
         """Whether the tree has at least one file in this language."""
@@ -120,6 +131,7 @@ def build_models(tree: FileTree, names: Iterable[str]) -> dict[str, ParsedModel]
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "NOT_GRADED",
     "Language",
     "ParsedModel",
     "ParsedResource",

@@ -114,15 +114,19 @@ def score_paths(
     progress: Progress | None = None,
     jobs: int = 1,
     options: BatchOptions | None = None,
+    *,
+    ideal: Path | None = None,
 ) -> RunData:
     """Score every response under ``paths`` into the run folder ``out_dir``.
 
     ``paths``: markdown response files, task folders (corpus layout) or folders of task
     folders. ``reference_dir``: a Terraform tree used as every task's reference instead of
-    its ideal response. ``options``: workers, executor, cache, limits, resume (``jobs`` is a
-    shorthand for ``options.jobs``). ``progress`` hears of the total and of every result as
-    it is written. Returns the run's info and its results (the first ``keep_results`` of
-    them when set: a large batch's results stay on disk)."""
+    its ideal response. ``ideal``: an ideal response (markdown) for the tasks that have
+    none of their own, used as their reference (tasks with their own ideal keep it; the
+    bundled samples are scored this way). ``options``: workers, executor, cache, limits,
+    resume (``jobs`` is a shorthand for ``options.jobs``). ``progress`` hears of the total
+    and of every result as it is written. Returns the run's info and its results (the first
+    ``keep_results`` of them when set: a large batch's results stay on disk)."""
     options = options or BatchOptions(jobs=jobs)
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric)
@@ -138,6 +142,10 @@ def score_paths(
     if reference_dir is not None and (reference_dir / f"{IDEAL_ID}.md").is_file():
         # a reference folder that carries the ideal answer as markdown: score it too
         plans = with_reference_ideal(plans, reference_dir / f"{IDEAL_ID}.md")
+    if ideal is not None:
+        if not ideal.is_file():
+            raise InputError(f"{ideal}: ideal response not found")
+        plans = with_reference_ideal(plans, ideal)
     all_jobs = [
         UnitJob(unit, plan.ideal_source, bool(plan.responses))
         for plan in plans
@@ -171,6 +179,7 @@ def score_paths(
             counts=_counts(tally.scored, len(plans)) | extra,
             tasks_without_reference=tasks_without_reference(tally.scored),
             reference=None if reference_dir is None else str(reference_dir),
+            ideal=None if ideal is None else str(ideal),
         )
 
     write_run_info(out_dir, info("", {"in_progress": 1}))

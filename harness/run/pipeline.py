@@ -207,6 +207,7 @@ def grade_tree(
         diagnostics=(
             *tree.diagnostics,
             *config.diagnostics,
+            *(d for name, m in ctx.models.items() if name != "terraform" for d in m.diagnostics),
             *scoring_diagnostics(code, reference),
         ),
         tree=tree,

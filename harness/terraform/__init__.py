@@ -51,7 +51,9 @@ def _claims(file: ExtractedFile) -> bool:
 
 
 #: Terraform's registration with the language seam (entry point in pyproject.toml).
-LANGUAGE = Language("terraform", claims=_claims, build=build, fallback=True)
+LANGUAGE = Language(
+    "terraform", claims=_claims, build=build, fallback=True, display_name="Terraform"
+)
 
 __all__ = [
     "BUILTIN_ROOTS",

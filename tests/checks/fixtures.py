@@ -3,7 +3,9 @@
 Fixtures live in ``tests/fixtures/checks/<check_id>/`` and are named ``pass_*`` or ``fail_*``:
 - ``*.tf``: a one-file Terraform tree (``main.tf``);
 - ``*.md``: a markdown response, extracted like a real one;
-- a directory: a Terraform tree on disk (modules, tests, ...).
+- a directory: a Terraform tree on disk (modules, tests, ...);
+- ``*.yaml`` / ``*.json``: a one-file CloudFormation template (``template.yaml``); the
+  CloudFormation implementation of a check keeps its fixtures in ``<check_id>/cloudformation/``.
 Resource-level fixtures name their resources ``pass_*`` / ``fail_*`` so a test can assert the
 exact sets of subjects a check passes and fails (checkov style).
 """
@@ -30,6 +32,11 @@ def tree_for(path: Path) -> FileTree:
         return extract(path)
     text = path.read_text(encoding="utf-8")
     origin = Origin(1, text.count("\n") + 2, NameEvidence(Convention.HEADING, path.name, 1))
+    if path.suffix in (".yaml", ".json"):  # a CloudFormation template
+        language = path.suffix.lstrip(".")
+        name = f"template{path.suffix}"
+        file = ExtractedFile(name, text, language, origin)
+        return FileTree(files=(file,), source=str(path))
     return FileTree(files=(ExtractedFile("main.tf", text, "hcl", origin),), source=str(path))
 
 

@@ -14,9 +14,11 @@ from pydantic import Field, ValidationError
 from harness.checks.registry import (
     Params,
     UnknownCheckError,
+    all_implementations,
     check,
     check_modules,
     get_check,
+    implementations,
     load_checks,
     run_check,
 )
@@ -25,14 +27,16 @@ from tests.checks.fixtures import FIXTURES, context_for
 
 
 def test_every_check_module_registers_something() -> None:
-    registry = load_checks()
-    modules = {spec.func.__module__ for spec in registry.values()}
+    modules = {spec.func.__module__ for spec in all_implementations()}
     assert set(check_modules()) <= modules, set(check_modules()) - modules
 
 
-def _module_for(check_id: str) -> str:
-    """The module a check id names (the rule in ``harness.checks.registry``'s docstring)."""
+def _module_for(check_id: str, languages: tuple[str, ...] | None = ("terraform",)) -> str:
+    """The module a check id names (the rule in ``harness.checks.registry``'s docstring): an
+    implementation for one language other than Terraform lives in ``P/<language>.py``."""
     prefix, name = check_id.split(".", 1)
+    if languages is not None and len(languages) == 1 and languages[0] != "terraform":
+        return f"harness.checks.{prefix}.{languages[0]}"
     package = importlib.import_module(f"harness.checks.{prefix}")
     modules = {m.name for m in pkgutil.iter_modules(package.__path__)}
     words = name.split("_")
@@ -44,11 +48,27 @@ def _module_for(check_id: str) -> str:
 
 def test_every_check_lives_in_the_module_its_id_names() -> None:
     misplaced = {
-        check_id: spec.func.__module__
-        for check_id, spec in load_checks().items()
-        if spec.func.__module__ != _module_for(check_id)
+        (spec.id, spec.language_key): spec.func.__module__
+        for spec in all_implementations()
+        if spec.func.__module__ != _module_for(spec.id, spec.languages)
     }
     assert not misplaced, misplaced
+
+
+def test_other_language_implementations_share_params_and_category() -> None:
+    for check_id in load_checks():
+        specs = implementations(check_id)
+        assert len({(s.params, s.category) for s in specs}) == 1, check_id
+        assert len({s.language_key for s in specs}) == len(specs), check_id
+
+
+def test_a_second_language_may_implement_an_id_once() -> None:
+    spec = get_check("security.s3_versioning")
+    with pytest.raises(ValueError, match="must take the params"):
+        check("security.s3_versioning", "security", params=_Limits, languages=("toy",))(
+            lambda ctx, params: iter(())
+        )
+    assert get_check("security.s3_versioning") is spec
 
 
 def test_the_rule_on_known_ids() -> None:
@@ -57,6 +77,10 @@ def test_the_rule_on_known_ids() -> None:
     assert _module_for("complete.required_resources") == "harness.checks.complete.required"
     assert _module_for("complete.no_truncation") == "harness.checks.complete.checks"
     assert _module_for("reliability.version_pins") == "harness.checks.reliability.version"
+    assert (
+        _module_for("security.s3_encryption", ("cloudformation",))
+        == "harness.checks.security.cloudformation"
+    )
 
 
 def test_every_check_has_its_prefix_category() -> None:

@@ -83,4 +83,7 @@ def test_default_cli_run_uses_the_sample(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["score", "--out", str(tmp_path / "r"), "--no-report", "-q"])
     assert result.exit_code == 0, result.output
     lines = (tmp_path / "r" / "scores.csv").read_text().splitlines()
-    assert len(lines) == 1 + 6  # header + 4 responses, one overlay, the ideal
+    # header + the Terraform sample (4 responses, one overlay, the ideal) + the CloudFormation
+    # sample (3 responses, its ideal)
+    assert len(lines) == 1 + 6 + 4
+    assert sum("orders-cfn-stack" in line for line in lines) == 4

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from harness.checks.registry import get_check
 from harness.checks.tone.checks import lexicon
-from harness.checks.types import Finding, Status
+from harness.checks.types import CheckContext, Finding, Status
+from harness.extract import extract
+from harness.terraform import build
 from tests.checks.fixtures import FIXTURES, context_for, subjects
 
 
@@ -56,3 +58,19 @@ def test_overclaim_while_truncated_and_missing_files() -> None:
 def test_backed_claim_passes_and_no_claim_is_na() -> None:
     assert {f.status for f in run("tone.no_overclaim", "pass_backed_claim.md")} == {Status.PASS}
     assert [f.status for f in run("tone.no_overclaim", "na_no_claim.md")] == [Status.NA]
+
+
+def test_claims_of_addressing_everything_and_of_validating_are_judged() -> None:
+    """'addresses all the issues' is a completeness claim; 'passes terraform validate' fails
+    when the code does not validate (here: an undeclared variable)."""
+    text = (
+        "This update addresses all the issues and passes terraform validate.\n\n"
+        '## main.tf\n\n```hcl\nresource "aws_s3_bucket" "b" {\n  bucket = var.name\n}\n```\n'
+    )
+    tree = extract(text, response_id="r")
+    spec = get_check("tone.no_overclaim")
+    findings = list(spec.func(CheckContext("t", "r", tree, build(tree)), spec.parse_params({})))
+    by_claim = {f.subject.split("'")[1]: f for f in findings}
+    assert set(by_claim) == {"addresses all the issues", "passes terraform validate"}
+    assert by_claim["passes terraform validate"].status.value == "fail"
+    assert "does not validate" in by_claim["passes terraform validate"].message

@@ -107,3 +107,17 @@ def test_checks_list_and_explain() -> None:
         assert text in explained.output
     unknown = invoke("checks", "explain", "complete.syntax_vaild")
     assert unknown.exit_code == 2 and "did you mean complete.syntax_valid" in unknown.output
+
+
+def test_checks_by_language() -> None:
+    listed = invoke("checks", "list", "--language", "cloudformation")
+    assert listed.exit_code == 0, listed.output
+    assert "lifecycle.deletion_policy" in listed.output
+    assert "reliability.backend" not in listed.output
+    explained = invoke("checks", "explain", "security.s3_encryption", "-l", "cloudformation")
+    assert explained.exit_code == 0, explained.output
+    text = " ".join(explained.output.split())
+    assert "BucketEncryption" in text and "terraform, cloudformation" in text
+    missing = invoke("checks", "explain", "reliability.backend", "-l", "cloudformation")
+    assert missing.exit_code == 2
+    assert "has no cloudformation implementation" in " ".join(missing.output.split())

@@ -4,6 +4,7 @@ do not fit are dropped with a note saying how to see them, ids are shortened in 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -96,3 +97,20 @@ def test_tasks_whose_reference_has_no_files_are_named_in_the_console(run: RunDat
     first = summary_notes(flagged)[0]
     assert "2 task(s) whose reference yields no files" in first
     assert "tf-1, tf-2" in first
+
+
+def test_a_note_names_the_tasks_detected_but_not_graded(tmp_path: Path) -> None:
+    from harness.cli.summary import summary_notes
+
+    task = tmp_path / "cdk-task"
+    task.mkdir()
+    (task / "MODEL_RESPONSE.md").write_text(
+        "```typescript\nimport * as cdk from 'aws-cdk-lib';\n"
+        "export class OrdersStack extends cdk.Stack {}\n```\n",
+        encoding="utf-8",
+    )
+    run = score_paths([task], "terraform-aws-production", tmp_path / "run")
+    (result,) = run.responses
+    assert result.overall is None
+    notes = summary_notes(run)
+    assert any("cdk-task" in line and "detected, not graded" in line for line in notes), notes

@@ -57,3 +57,15 @@ def test_long_runs_of_one_character() -> None:
 def test_long_comment_lines_are_bounded() -> None:
     assert not naming.is_placeholder("# " * 50_000)
     assert naming.is_placeholder("# ... rest of the configuration unchanged")
+
+
+def test_many_headings_before_a_block_are_walked_once() -> None:
+    """100k headings before one code block took minutes (each heading re-scanned the
+    stretch between it and the block); now one walk. The naming rule is unchanged."""
+    from harness.extract import extract
+
+    headings = "".join(f"## step {i}\n" for i in range(100_000))
+    tree = extract(f"## main.tf\n\n{headings}```hcl\nlocals {{}}\n```\n", response_id="r")
+    assert tree.paths == ("main.tf",)
+    named = extract(f"{headings}## variables.tf\n```hcl\nlocals {{}}\n```\n", response_id="r")
+    assert named.paths == ("variables.tf",)

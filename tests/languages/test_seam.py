@@ -135,7 +135,8 @@ def test_a_toy_language_is_graded_without_editing_the_engine(toy: None, tmp_path
     assert toy_result.findings[0].evidence[0].location() == "main.toy:1"
     # Terraform checks have nothing to read here: na with a reason, never an error
     assert by_id["security.rds_encrypted"].status is CriterionStatus.NA
-    assert "no terraform code" in by_id["security.rds_encrypted"].message
+    assert "terraform code in the response" in by_id["security.rds_encrypted"].message
+    assert "has no toy meaning" in by_id["security.rds_encrypted"].message
     # checks of files and prose apply to any language: they run (and judge by their own rules)
     assert "code in the response" not in by_id["complete.no_placeholders"].message
     assert "code in the response" not in by_id["testing.unit_tests"].message

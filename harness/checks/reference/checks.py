@@ -92,7 +92,7 @@ class AgreementParams(Params):
     )
 
 
-def _coverage(
+def coverage_findings(
     ctx: CheckContext,
     pairs: tuple[Pair, ...],
     missing: tuple[Item, ...],
@@ -168,7 +168,7 @@ def resource_coverage(ctx: CheckContext, params: ResourceCoverageParams) -> Iter
     if not pairs and not missing:
         yield not_applicable("the reference declares no resources")
         return
-    yield from _coverage(ctx, pairs, missing, "resources", params.min_recall)
+    yield from coverage_findings(ctx, pairs, missing, "resources", params.min_recall)
 
 
 @check("reference.module_coverage", CATEGORY, params=CoverageParams, judges_task=False)
@@ -196,7 +196,7 @@ def module_coverage(ctx: CheckContext, params: CoverageParams) -> Iterator[Findi
     if not comparison.modules.pairs and not comparison.modules.missing:
         yield not_applicable("the reference calls no modules")
         return
-    yield from _coverage(
+    yield from coverage_findings(
         ctx, comparison.modules.pairs, comparison.modules.missing, "module calls", params.min_recall
     )
 
@@ -234,10 +234,10 @@ def attribute_agreement(ctx: CheckContext, params: AgreementParams) -> Iterator[
         yield not_applicable("no response resource matches a reference resource")
         return
     for pair in pairs:
-        yield _agreement_finding(ctx, ref, pair, params)
+        yield agreement_finding(ctx, ref, pair, params)
 
 
-def _agreement_finding(
+def agreement_finding(
     ctx: CheckContext, ref: ReferenceContext, pair: Pair, params: AgreementParams
 ) -> Finding:
     score = pair.agreement(params.security_weight) or 0.0

@@ -179,12 +179,12 @@ def iam_least_privilege(ctx: CheckContext, params: LeastPrivilegeParams) -> Iter
             if statement.has_principal or statement.effect.lower() == "deny":
                 continue
             subject = f"{owner}{where} {statement.label}"
-            problems = _problems(statement, params, no_resource)
+            problems = statement_problems(statement, params, no_resource)
             evidence = ctx.evidence(statement.span)
             for problem in problems:
                 findings.append(failed(problem, evidence, subject=subject))
             if not problems:
-                findings.append(passed(_summary(statement), evidence, subject=subject))
+                findings.append(passed(statement_summary(statement), evidence, subject=subject))
     findings += _attachments(ctx, params)
     if not findings:
         yield not_applicable("no IAM identity policy")
@@ -218,7 +218,7 @@ def takes_arn(action: str, no_resource: tuple[str, ...]) -> bool:
     return not any(fnmatch.fnmatchcase(lowered, pattern) for pattern in no_resource)
 
 
-def _problems(
+def statement_problems(
     statement: Statement, params: LeastPrivilegeParams, no_resource: tuple[str, ...]
 ) -> list[str]:
     """Every least-privilege fault of one statement: a wildcard action and a wildcard
@@ -255,7 +255,7 @@ def _problems(
     return problems
 
 
-def _summary(statement: Statement) -> str:
+def statement_summary(statement: Statement) -> str:
     actions = ", ".join(statement.actions[:3]) + ("..." if len(statement.actions) > 3 else "")
     resources = ", ".join(statement.resources[:2]) + ("..." if len(statement.resources) > 2 else "")
     note = " (narrowed by a Condition)" if statement.has_condition else ""

@@ -46,7 +46,8 @@ def no_hardcoded_secrets(ctx: CheckContext, params: NoParams) -> Iterator[Findin
         module inputs) to a literal. Variables named like secrets (or ``sensitive = true``)
         fail when their default is a non-empty string; ``.tfvars`` files are read the same way;
         any AWS access key id (``AKIA...``) anywhere in the code fails. References and
-        ``random_password`` results always pass. na when nothing secret-like appears.
+        ``random_password`` results always pass. Code with nothing secret-like in it passes
+        (the prohibition holds); na only without code.
 
     Why it matters:
         Code is committed, shared and pasted into tickets; a secret in it is leaked for good
@@ -82,7 +83,12 @@ def no_hardcoded_secrets(ctx: CheckContext, params: NoParams) -> Iterator[Findin
     findings += _variable_findings(ctx, reported)
     findings += _text_findings(ctx, {(s.path, line) for s in reported for line in _lines(s)})
     if not findings:
-        yield not_applicable("no secret-like attribute, variable or key in the code")
+        # a prohibition holds where there is code and none of it breaks it: a reviewer signs
+        # "no hard-coded secrets" for code without any (na only when there is no code)
+        if any(True for _ in ctx.config.resources()) or len(ctx.tree) > 0:
+            yield passed("no secret-like attribute, variable or key holds a literal")
+        else:
+            yield not_applicable("no code to judge")
         return
     yield from findings
 

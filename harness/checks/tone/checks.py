@@ -28,7 +28,7 @@ from harness.checks.registry import ANY_LANGUAGE, NoParams, check
 from harness.checks.tone import CATEGORY
 from harness.checks.types import CheckContext, Evidence, Finding, failed, not_applicable, passed
 from harness.extract.types import FileTree
-from harness.vocabulary import Span
+from harness.vocabulary import Severity, Span
 
 _INLINE_CODE = re.compile(r"`+[^`\n]*`+")
 _URL = re.compile(r"\bhttps?://\S+")
@@ -206,10 +206,26 @@ _CLAIMS = re.compile(
     r"|\bfully\s+(?:tested|functional|working|implemented|complete|operational)"
     r"|\bready\s+(?:to|for)\s+(?:deploy|deployment|production|use)"
     r"|\bbattle[- ]tested|\benterprise[- ]grade|\bworks?\s+out\s+of\s+the\s+box"
-    r"|\b(?:comprehensive|complete|full)\s+test(?:s|\s+suite|\s+coverage)?\b|\b100%\s+(?:test\s+)?coverage",
+    r"|\b(?:comprehensive|complete|full)\s+test(?:s|\s+suite|\s+coverage)?\b|\b100%\s+(?:test\s+)?coverage"
+    # "implements all 10 required security controls", "addressing all the issues"
+    r"|\b(?:address|implement|meet|satisf|cover|fix|resolv|handl)[a-z]*\s+(?:all|every)\s+"
+    r"(?:of\s+)?(?:the\s+)?(?:\d+\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:issues?|requirements?|controls?|concerns?|problems?|findings?|points?|items?)\b"
+    # "passes terraform validate", "passes all tests"
+    r"|\bpass(?:es|ed|ing)?\s+(?:`?terraform\s+(?:validate|plan|fmt)`?|all\s+(?:the\s+)?tests)",
     re.IGNORECASE,
 )
 _TEST_CLAIM = re.compile(r"test|coverage", re.IGNORECASE)
+_VALIDATION_CLAIM = re.compile(r"\bterraform\s+(?:validate|plan)", re.IGNORECASE)
+
+
+def _invalid(ctx: CheckContext) -> list[Evidence]:
+    """The first error the parser or the static validation found, as evidence against a
+    claim that the code validates."""
+    for diagnostic in ctx.config.diagnostics:
+        if diagnostic.severity is Severity.ERROR and diagnostic.span is not None:
+            return [Evidence.from_span(diagnostic.span, ctx.tree, note="does not validate")]
+    return []
 
 
 def _shortfalls(ctx: CheckContext) -> list[Evidence]:
@@ -243,7 +259,9 @@ def no_overclaim(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         Finds claims in the prose such as "production-ready", "complete configuration",
         "fully tested", "ready to deploy". Each claim fails when the response is truncated,
         holds placeholders, or misses files its own directory drawing promised (and, for
-        claims about tests, when it has no test with an assertion); otherwise it passes.
+        claims about tests, when it has no test with an assertion; for "passes terraform
+        validate", when the code has a parse or validation error). Claims to address "all
+        the issues" or "all 10 required controls" count too. Otherwise it passes.
         na when the prose makes no such claim.
 
     Why it matters:
@@ -267,6 +285,8 @@ def no_overclaim(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     tested = has_tests(ctx.tree)
     for number, claim, context in claims:
         against = list(shortfalls)
+        if _VALIDATION_CLAIM.search(claim):
+            against += _invalid(ctx)
         if _TEST_CLAIM.search(claim) and not tested:
             against.append(
                 Evidence.from_response(None, "no test file with an assertion", note="no tests")

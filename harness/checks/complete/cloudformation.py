@@ -1,0 +1,127 @@
+"""Completeness in CloudFormation terms: every template reads, its references resolve, and the
+resources the task asks for exist."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from harness.checks.common.cloudformation import CLOUDFORMATION, model_of
+from harness.checks.complete import CATEGORY
+from harness.checks.complete.required import RequiredResourcesParams
+from harness.checks.registry import NoParams, check
+from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
+from harness.cloudformation import PSEUDO_PARAMETERS, references
+from harness.cloudformation.types import cloudformation_type
+from harness.vocabulary import Span
+
+
+@check("complete.syntax_valid", CATEGORY, params=NoParams, languages=CLOUDFORMATION)
+def syntax_valid(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
+    """Every CloudFormation template reads (CloudFormation).
+
+    What it checks:
+        Per template: it is a YAML or JSON mapping (short intrinsic tags allowed) with a
+        ``Resources`` section whose every resource has a ``Type``. Fails with the line of the
+        first problem. Fails when the task's reference holds a template and the response
+        none.
+
+    Why it matters:
+        CloudFormation rejects the whole stack when one template does not parse.
+
+    Example:
+        Failing: a JSON template with a trailing comma before ``]``.
+    """
+    model = model_of(ctx)
+    if not model.templates:
+        yield failed("no CloudFormation template in the response")
+        return
+    for template in model.templates:
+        evidence = ctx.evidence(Span(template.path, template.error_line or 1))
+        if template.error:
+            yield failed(template.error, evidence, subject=template.path)
+        else:
+            yield passed(f"{len(template.resources)} resources", evidence, subject=template.path)
+
+
+@check("complete.modules_resolve", CATEGORY, params=NoParams, languages=CLOUDFORMATION)
+def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
+    """References inside each template resolve (CloudFormation).
+
+    What it checks:
+        Per resource and output: every ``Ref``, ``Fn::GetAtt`` and ``${Name}`` in ``Fn::Sub``
+        names a parameter, a resource of the same template or a pseudo parameter;
+        ``DependsOn`` and ``Condition`` name a resource / condition that exists. na without a
+        readable template.
+
+    Why it matters:
+        CloudFormation rejects a template with an unresolved reference before creating
+        anything ("Unresolved resource dependencies").
+
+    Example:
+        Failing: ``!Ref DatabaseSubnetGroup`` when the template names it ``DbSubnetGroup``.
+    """
+    model = model_of(ctx)
+    readable = [t for t in model.templates if t.valid]
+    if not readable:
+        yield not_applicable("no readable template")
+        return
+    for template in readable:
+        known = set(template.parameters) | set(template.resources) | PSEUDO_PARAMETERS
+        parts = [(r.logical_id, r.span, r.body) for r in template.resources.values()] + [
+            (f"Outputs.{o.name}", o.span, o.value) for o in template.outputs.values()
+        ]
+        for name, span, node in parts:
+            missing = sorted({ref.target for ref in references(node) if ref.target not in known})
+            resource = template.resources.get(name)
+            if resource is not None:
+                missing += [d for d in resource.depends_on if d not in template.resources]
+                if resource.condition and resource.condition not in template.conditions:
+                    missing.append(f"condition {resource.condition}")
+            if missing:
+                yield failed(
+                    f"refers to {', '.join(missing)}, which the template does not declare",
+                    ctx.evidence(span),
+                    subject=name,
+                )
+            else:
+                yield passed("references resolve", ctx.evidence(span), subject=name)
+
+
+@check(
+    "complete.required_resources",
+    CATEGORY,
+    params=RequiredResourcesParams,
+    languages=CLOUDFORMATION,
+)
+def required_resources(ctx: CheckContext, params: RequiredResourcesParams) -> Iterator[Finding]:
+    """The resources the task asks for exist (CloudFormation).
+
+    What it checks:
+        Per entry of ``resources`` (a CloudFormation type, or a Terraform type mapped to its
+        CloudFormation counterpart): at least that many resources of the type. Terraform types
+        with no counterpart are not judged. na without params.
+
+    Why it matters:
+        A stack without a requested resource does not do what the task asked.
+
+    Example:
+        ``resources: {AWS::RDS::DBInstance: 1}`` fails for a template without a database.
+    """
+    if not params.resources:
+        yield not_applicable("no required resources given")
+        return
+    model = model_of(ctx)
+    judged = False
+    for wanted, count in params.resources.items():
+        type_name = cloudformation_type(wanted)
+        if type_name is None:
+            continue
+        judged = True
+        have = list(model.resources(type_name))
+        subject = type_name
+        if len(have) >= count:
+            yield passed(f"{len(have)} x {type_name}", ctx.evidence(have[0].span), subject=subject)
+        else:
+            yield failed(f"{len(have)} of {count} {type_name}", subject=subject)
+    if not judged:
+        yield not_applicable("no required resource type has a CloudFormation counterpart")
