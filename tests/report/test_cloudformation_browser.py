@@ -57,8 +57,13 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 def _open(page: Any, path: Path) -> None:
+    """Open a page with everything shown: a response page opens on fail/partial/error with
+    the other criteria folded, and these tests read the text of all of them."""
     page.goto(path.resolve().as_uri())
     page.wait_for_load_state("load")
+    if page.locator("#criteria .filters select[data-filter=status]").count():
+        page.select_option("#criteria .filters select[data-filter=status]", "")
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
 
 
 @pytest.mark.browser
