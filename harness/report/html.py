@@ -236,6 +236,15 @@ class HtmlBuilder:
     def _index(self) -> None:
         model = self.model
         scored = [r for r in model.rows if r.result.overall is not None]
+        # a heatmap row is ~35 cells of markup: above LARGE_RUN responses the index shows the
+        # LARGE_RUN lowest-scoring ones (unscored first), or a 10k run's index no longer opens
+        heatmap_rows = model.rows
+        if len(model.rows) > LARGE_RUN:
+            worst_first = sorted(
+                model.rows,
+                key=lambda r: -1.0 if r.result.overall is None else r.result.overall,
+            )
+            heatmap_rows = worst_first[:LARGE_RUN]
         series = {
             cat.id: [s for r in model.rows if (s := r.category_score(cat.id)) is not None]
             for cat in model.categories
@@ -246,6 +255,7 @@ class HtmlBuilder:
             "index.html.j2",
             "",
             model=model,
+            heatmap_rows=heatmap_rows,
             paged=len(self._paged),
             anchors=self.anchors,
             human={row.result.key: self._labels_of(row) for row in model.rows},

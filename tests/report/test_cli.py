@@ -126,6 +126,9 @@ def test_a_large_run_gets_the_failing_pages_and_full_writes_them_all(
             assert target.exists(), f"{page}: broken link {href}"
     skipped = next(r for r in model.rows if not html.needs_page(r))
     index = (site / "index.html").read_text(encoding="utf-8")
+    # the heatmap shows the LARGE_RUN lowest-scoring responses, and says so
+    heatmap = index[index.index('id="hm"') : index.index('id="ideal-audit"')]
+    assert heatmap.count('<tr data-task="') == 2 and 'id="heatmap-bounded"' in index
     assert re.search(rf">{re.escape(skipped.result.response_id)}<", index)  # listed, unlinked
     assert skipped.folder not in _response_pages(tmp_path)
 
