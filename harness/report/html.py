@@ -244,7 +244,7 @@ class HtmlBuilder:
                 model.rows,
                 key=lambda r: -1.0 if r.result.overall is None else r.result.overall,
             )
-            heatmap_rows = worst_first[:LARGE_RUN]
+            heatmap_rows = tuple(worst_first[:LARGE_RUN])
         series = {
             cat.id: [s for r in model.rows if (s := r.category_score(cat.id)) is not None]
             for cat in model.categories
