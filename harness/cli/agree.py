@@ -9,9 +9,7 @@ from typing import Annotated
 
 import typer
 
-from harness.cli.common import console, err_console, fail, output_folder
-from harness.results import RunData
-from harness.store import RunFolderError, load_run
+from harness.cli.common import console, err_console, fail, load_run_folder, output_folder
 from harness.trust.agree import CLASSES, Agreement, agree, agreement_to_json
 from harness.trust.labels import LabelError, LabelSet, load_labels
 
@@ -121,17 +119,6 @@ def agreement_lines(result: Agreement) -> list[str]:
     return lines
 
 
-def _load(path: Path) -> RunData:
-    if not path.is_dir():
-        fail(f"{path}: no such folder (expected a run folder)")
-    try:
-        return load_run(path)
-    except RunFolderError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"{exc.filename or path}: {exc.strerror or exc}")
-
-
 def agree_command(
     run_dir: Annotated[Path, typer.Argument(help="Run folder (iac-harness score).", metavar="RUN")],
     labels: Annotated[
@@ -144,7 +131,7 @@ def agree_command(
     ] = None,
 ) -> None:
     """Agreement of the harness with human labels (see the command's help)."""
-    run = _load(run_dir)
+    run = load_run_folder(run_dir)
     label_set = labels_or_fail(labels)
     target = output_folder(out or run_dir, what="output folder")
     result = agree(run, label_set)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+
+if TYPE_CHECKING:
+    from harness.results import RunData
 
 console = Console()
 err_console = Console(stderr=True)
@@ -77,3 +80,18 @@ def output_file(path: Path, *, force: bool, what: str = "output file") -> Path:
         fail(f"{path}: cannot create the folder of the {what} ({error.strerror or error})")
     _probe_writable(path.parent, path, what)
     return path
+
+
+def load_run_folder(path: Path) -> RunData:
+    """The run folder at ``path``, or exit 2 with one line naming the file (and line) that
+    makes it unreadable."""
+    from harness.store import RunFolderError, load_run
+
+    if not path.is_dir():
+        fail(f"{path}: no such folder (expected a run folder)")
+    try:
+        return load_run(path)
+    except RunFolderError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"{exc.filename or path}: {exc.strerror or exc}")

@@ -9,9 +9,7 @@ from typing import Annotated
 
 import typer
 
-from harness.cli.common import console, err_console, fail, output_folder
-from harness.results import RunData
-from harness.store import RunFolderError, load_run
+from harness.cli.common import console, err_console, load_run_folder, output_folder
 from harness.trust.diff import RunDiff, diff_runs, diff_to_json
 
 HELP = (
@@ -123,17 +121,6 @@ def diff_lines(diff: RunDiff, width: int = WIDTH) -> list[str]:
     return lines
 
 
-def _load(path: Path) -> RunData:
-    if not path.is_dir():
-        fail(f"{path}: no such folder (expected a run folder)")
-    try:
-        return load_run(path)
-    except RunFolderError as exc:
-        fail(str(exc))
-    except OSError as exc:
-        fail(f"{exc.filename or path}: {exc.strerror or exc}")
-
-
 def diff(
     run_a: Annotated[Path, typer.Argument(help="The earlier run (before).", metavar="RUN_A")],
     run_b: Annotated[Path, typer.Argument(help="The later run (after).", metavar="RUN_B")],
@@ -165,7 +152,7 @@ def diff(
     ] = 0.0,
 ) -> None:
     """Compare two runs (see the command's help)."""
-    a, b = _load(run_a), _load(run_b)
+    a, b = load_run_folder(run_a), load_run_folder(run_b)
     if out is not None:
         output_folder(out, what="diff folder")
     result = diff_runs(a, b, a_name=str(run_a), b_name=str(run_b))
