@@ -59,6 +59,7 @@ class Assembly(StrEnum):
     BLOCK = ""  # one code block, as written (or a file on disk)
     EXCERPTS = "excerpts"  # labelled line-range excerpts of one file, joined in line order
     MERGED_BLOCKS = "merged_blocks"  # a follow-up's blocks merged into the earlier file
+    REPLACED = "replaced"  # a follow-up's whole file, replacing an earlier turn's version
 
 
 @dataclass(frozen=True, slots=True)
