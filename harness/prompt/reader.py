@@ -48,7 +48,8 @@ class PromptError(ValueError):
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _TERMINAL = re.compile(r"^\s*[│╷╵┃║|]|\b(?:Error|Warning|ERROR|WARN(?:ING)?)\s*:|^\s*at \S+\(")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
-_SENTENCE_END = re.compile(r"(?<=[.;!?:])\s+|\s+\bbut\b\s+|\s+\bhowever\b\s+", re.IGNORECASE)
+# ``(?<!\s)``: a run of spaces is tried from its first space only (linear, not quadratic)
+_SENTENCE_END = re.compile(r"(?<=[.;!?:])\s+|(?<!\s)\s+(?:but|however)\b\s*", re.IGNORECASE)
 _NEGATION = re.compile(
     r"\b(?:no|not|never|none|without|skip|skipping|avoid|avoiding|exclude|excluding|except"
     r"|remove|removing|delete|drop|instead\s+of|rather\s+than|existing|optional(?:ly)?|e_g_"
