@@ -53,7 +53,8 @@ _SENTENCE_END = re.compile(r"(?<=[.;!?:])\s+|(?<!\s)\s+(?:but|however)\b\s*", re
 _NEGATION = re.compile(
     r"\b(?:no|not|never|none|without|skip|skipping|avoid|avoiding|exclude|excluding|except"
     r"|remove|removing|delete|drop|instead\s+of|rather\s+than|existing|optional(?:ly)?|e_g_"
-    r"|current(?:ly)?"
+    r"|current(?:ly)?|replac(?:e|es|ing)|migrate\s+(?:away\s+)?from|move\s+away\s+from"
+    r"|get\s+away\s+from"
     r"|consider(?:ing)?"
     r"|i_e_|such\s+as|for\s+example|for\s+instance|unless|if\s+(?:needed|helpful|required"
     r"|necessary|applicable|any|desired|possible|you\s+want))\b|n't\b",
@@ -86,7 +87,7 @@ _PROBLEM_LABEL = re.compile(
     re.IGNORECASE,
 )
 _STATE = re.compile(
-    r"\b(?:backend|remote\s+state|state\s+(?:file|bucket|locking|lock|storage)|tfstate"
+    r"\b(?:backend|remote\s+state|state[\s_-]+(?:file|bucket|locking|lock|storage)|tfstate"
     r"|lock(?:ing)?\s+table)\b",
     re.IGNORECASE,
 )
@@ -128,6 +129,10 @@ _ITEM_NAME = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*)?`([A-Za-z_][\w]*)`")
 _OUTPUT_WORD = re.compile(r"\b(?:outputs?|exports?)\b", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s|^\s*\*\*[^*]+\*\*:?\s*$|:\s*(?:\*\*)?\s*$")
+#: "Missing key components:" followed by lines "No load balancer": each such line asks for
+#: what follows its "No" (a review listing what an answer lacks).
+_MISSING_INTRO = re.compile(r"\bmissing\b.*:\s*$", re.IGNORECASE)
+_MISSING_ITEM = re.compile(r"^(\s*(?:[-*+]\s+)?)(no)(\s+\S)", re.IGNORECASE)
 #: A heading names a topic ("**2. EC2 key pair**", "## Storage"); its list says what is asked.
 _HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s|^\s*\*\*[^*]+\*\*:?\s*$")
 _MULTI_AZ = re.compile(
@@ -178,7 +183,10 @@ def _sentences(line: str) -> Iterator[_Sentence]:
 
 
 #: A new clause begins: a negation before it does not reach past it.
-_CLAUSE_BREAK = re.compile(r",\s*(?:and|but|then|also|plus|while)\b|\band\s+also\b|\bthen\b", re.I)
+_CLAUSE_BREAK = re.compile(
+    r",\s*(?:and|but|then|also|plus|while)\b|\band\s+also\b|\bthen\b|\b(?:with|by)\s",
+    re.IGNORECASE,
+)
 #: How far back (in words) a negation reaches within its clause.
 _NEGATION_REACH = 10
 
@@ -268,19 +276,24 @@ def _services(sentence: _Sentence, services: Sequence[Service]) -> list[tuple[Se
     mentions.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
     taken: list[tuple[int, int]] = []
     chosen: list[tuple[int, Service, str]] = []
+    refused: set[str] = set()
     lowered = sentence.text.lower()
     for start, end, service in mentions:
         if any(start < e and s < end for s, e in taken):
             continue
         taken.append((start, end))
         if _taken_back(sentence, start, end) or _qualified(sentence, start, end):
+            refused.add(service.id)
             continue
         if _in_parentheses(sentence.text, start):
             continue
         if any(phrase in lowered for phrase in service.unless):
             continue
         chosen.append((start, service, sentence.text[start:end]))
-    return [(service, said) for _, service, said in sorted(chosen, key=lambda c: c[0])]
+    # a sentence that takes a service back anywhere ("an example ALB listener (no full ALB
+    # build required)") does not ask for it
+    kept = [c for c in chosen if c[1].id not in refused]
+    return [(service, said) for _, service, said in sorted(kept, key=lambda c: c[0])]
 
 
 def _context_kind(text: str, at: int) -> RequirementKind | None:
@@ -301,6 +314,7 @@ def read_requirements(
     out = _Collector(path, {})
     fenced: str | None = None
     list_context: RequirementKind | None = None
+    missing, listed = False, False  # under "Missing ...:"; its "No ..." lines begun
     for number, line in enumerate(text.splitlines(), start=1):
         fence = _FENCE.match(line)
         if fenced is not None:
@@ -311,9 +325,15 @@ def read_requirements(
             fenced = fence.group(1)
             continue
         if not line.strip():
+            missing = missing and not listed  # a blank line may follow the intro, not the list
             continue
         if _TERMINAL.search(line) or _PROBLEM_LABEL.match(line):
             continue
+        item = _MISSING_ITEM.match(line) if missing else None
+        if item is not None:  # "No load balancer" under "Missing ...:" asks for one
+            line = item.group(1) + " " * len(item.group(2)) + line[item.end(2) :]
+        listed = item is not None
+        missing = bool(_MISSING_INTRO.search(line)) or listed
         is_item = bool(_LIST_ITEM.match(line))
         if not is_item:
             list_context = None
@@ -411,6 +431,8 @@ def _read_names(
 
 def _read_features(out: _Collector, number: int, line: str, sentence: _Sentence) -> None:
     text = sentence.text
+    if _STATE.search(text):
+        return  # the state bucket's encryption or AZs are not the stack's
     multi = _MULTI_AZ.search(text)
     if multi and not _taken_back(sentence, multi.start(), multi.end()):
         near = text[max(0, multi.start() - 60) : multi.end() + 40]

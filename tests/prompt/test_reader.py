@@ -151,3 +151,24 @@ def test_the_shipped_lexicon_is_valid_and_names_known_criteria() -> None:
 def test_lexicon_errors_name_the_entry(text: str, message: str) -> None:
     with pytest.raises(LexiconError, match=message):
         parse_lexicon(text, "lexicon.yaml")
+
+
+def test_a_sentence_that_takes_a_service_back_does_not_ask_for_it() -> None:
+    text = "Provide an example ALB listener block (commented), with no full ALB build required."
+    assert keys(text) == []
+
+
+def test_missing_list_asks_for_what_follows_no() -> None:
+    text = (
+        "Missing key components:\n\nNo load balancer\nNo route tables\n\n"
+        "No NAT gateway is wanted.\n"
+    )
+    assert keys(text) == ["service:load_balancer"]
+    assert keys("No load balancer\n") == []
+
+
+def test_replaced_instance_class_is_not_asked_for() -> None:
+    assert keys("Replace 12 m5.xlarge instances with t3.large instances.") == [
+        "instance_class:t3.large"
+    ]
+    assert "service:dynamodb" not in keys("State Locking: DynamoDB table named terraform-state-lock.")
