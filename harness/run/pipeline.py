@@ -7,7 +7,7 @@ call ``grade_tree`` per response and turn any exception into a failed result.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,7 +21,7 @@ from harness.grading.applicability import applicable_from_prompt, applicable_fro
 from harness.grading.engine import evaluate
 from harness.grading.reference_evidence import with_reference_evidence
 from harness.grading.score import score
-from harness.prompt import PromptRequirements
+from harness.prompt import PromptRequirements, read_prompts
 from harness.results import CriterionResult, ResponseResult
 from harness.rubric import Rubric, load_rubric
 from harness.store import EMPTY_REFERENCE_CODE
@@ -234,10 +234,12 @@ def grade(
     response_id: str = "",
     reference: ReferenceContext | FileTree | Path | str | None = None,
     is_ideal: bool = False,
+    prompt: PromptRequirements | Path | str | Sequence[Path | str] | None = None,
 ) -> ResponseResult:
     """Grade one response (a ``FileTree`` or the path of a markdown response) with a rubric
     (a ``Rubric``, a rubric file or a shipped rubric id). ``reference`` (a ReferenceContext, a
-    Terraform directory, an ideal markdown response or a tree) enables the comparison.
+    Terraform directory, an ideal markdown response or a tree) enables the comparison;
+    ``prompt`` (prompt files in turn order, or their requirements) the prompt's criterion.
     Exceptions propagate; batches use ``score_paths``, which isolates each response."""
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric)
@@ -263,7 +265,17 @@ def grade(
         source=source,
         reference=ref,
         is_ideal=is_ideal,
+        prompt=_prompt_of(prompt),
     )
+
+
+def _prompt_of(
+    prompt: PromptRequirements | Path | str | Sequence[Path | str] | None,
+) -> PromptRequirements | None:
+    if prompt is None or isinstance(prompt, PromptRequirements):
+        return prompt
+    paths = [prompt] if isinstance(prompt, (str, Path)) else list(prompt)
+    return read_prompts([Path(p) for p in paths])
 
 
 def failed_result(

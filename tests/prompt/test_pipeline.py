@@ -161,3 +161,19 @@ def test_check_context_carries_the_prompt(tmp_path: Path) -> None:
         "service:cloudwatch_alarms",
         "region:eu-west-1",
     ]
+
+
+def test_library_grade_takes_prompt_files(tmp_path: Path) -> None:
+    import harness
+
+    folder = _task(tmp_path, PROMPT)
+    result = harness.grade(
+        folder / "MODEL_RESPONSE.md", "terraform-aws-production", prompt=folder / "PROMPT.md"
+    )
+    criterion = next(c for c in result.criteria if c.criterion_id == "complete.prompt_requirements")
+    assert criterion.status is CriterionStatus.PARTIAL
+    plain = harness.grade(folder / "MODEL_RESPONSE.md", "terraform-aws-production")
+    assert (
+        next(c for c in plain.criteria if c.criterion_id == "complete.prompt_requirements").status
+        is CriterionStatus.NA
+    )

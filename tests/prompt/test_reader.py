@@ -171,4 +171,6 @@ def test_replaced_instance_class_is_not_asked_for() -> None:
     assert keys("Replace 12 m5.xlarge instances with t3.large instances.") == [
         "instance_class:t3.large"
     ]
-    assert "service:dynamodb" not in keys("State Locking: DynamoDB table named terraform-state-lock.")
+    assert "service:dynamodb" not in keys(
+        "State Locking: DynamoDB table named terraform-state-lock."
+    )
