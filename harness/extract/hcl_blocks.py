@@ -18,7 +18,7 @@ import tree_sitter_hcl
 from tree_sitter import Language, Node, Parser
 
 _local = threading.local()
-_ALIAS = re.compile(r'^\s*alias\s*=\s*"([^"]*)"', re.MULTILINE)
+_ALIAS = re.compile(r'^[ \t]*alias[ \t]*=[ \t]*"([^"\n]*)"', re.MULTILINE)
 #: block types whose address is the type and every label (``resource.type.name``)
 _LABELLED = frozenset({"resource", "data", "module", "variable", "output", "ephemeral", "check"})
 

@@ -39,7 +39,7 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*])")
 _COMMENT = re.compile(r"^\s*(?:#+|//+|/\*+|--(?=\s)|<!--|;+|\*)\s*")
 _DECORATION = re.compile(r"^[\s#/*=\-_~+<>!;]*$")
 _LABEL = re.compile(r"^(?:file(?:name)?|path)\s*:\s*", re.IGNORECASE)
-_AFTER_NAME = re.compile(r"^(?:$|\s*(?:[-—–:|(]|\*/|-->)|\s+\w)")
+_AFTER_NAME = re.compile(r"^(?:$|\s*(?:[-—–:|(,]|\*/|-->)|\s+\w)")
 _TITLE_ATTR = re.compile(
     r"(?:^|[\s{,])(?:title|filename|file|name|path)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s,}]+))",
     re.IGNORECASE,

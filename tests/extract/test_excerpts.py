@@ -140,3 +140,24 @@ def test_placeholders_in_a_later_excerpt_point_at_the_joined_file_line() -> None
     assert placeholder.span is not None and placeholder.span.start_line == 4
     file = tree.get("main.tf")
     assert file is not None and file.content.split("\n")[3] == "# ... rest unchanged"
+
+
+@pytest.mark.parametrize("label", ["### main.tf (lines {a}-{z})", "**main.tf**, lines {a} to {z}:"])
+def test_heading_and_label_forms(label: str) -> None:
+    text = (
+        f"{label.format(a=1, z=1)}\n\n```hcl\nlocals {{ a = 1 }}\n```\n\n"
+        f"{label.format(a=2, z=2)}\n\n```hcl\nlocals {{ b = 1 }}\n```\n"
+    )
+    tree = extract(text)
+    assert tree.paths == ("main.tf",) and "excerpts_joined" in codes(tree)
+
+
+def test_first_comment_labels() -> None:
+    text = (
+        '```hcl\n# variables.tf, lines 4-6\nvariable "y" {}\n```\n\n'
+        '```hcl\n# variables.tf (lines 1-3)\nvariable "x" {}\n```\n'
+    )
+    tree = extract(text)
+    file = tree.get("variables.tf")
+    assert tree.paths == ("variables.tf",) and file is not None
+    assert file.content.index('"x"') < file.content.index('"y"')
