@@ -133,7 +133,8 @@ def _service(ctx: CheckContext, requirement: Requirement) -> _Verdict:
 
 def _present_types(ctx: CheckContext, requirement: Requirement) -> list[str]:
     """The types worth naming in a message: the languages the response is written in."""
-    cfn = _cloudformation(ctx) is not None and any(True for _ in _cloudformation(ctx).resources())  # type: ignore[union-attr]
+    templates = _cloudformation(ctx)
+    cfn = templates is not None and next(templates.resources(), None) is not None
     if cfn and not _has_terraform(ctx):
         return list(requirement.cloudformation_types) or list(requirement.terraform_types)
     return list(requirement.terraform_types)
