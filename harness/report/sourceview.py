@@ -1,6 +1,6 @@
-"""Line-anchored source views (an extracted file, the response text) rendered straight to
-HTML: thousands of lines per page are too many for a template loop on a whole-corpus run.
-Every piece of text is escaped here (``esc``); line HTML from ``highlight`` is already safe."""
+"""The line-anchored response text rendered straight to HTML: thousands of lines per page
+are too many for a template loop on a whole-corpus run. Every piece of text is escaped here
+(``esc``) or arrives escaped (``TextLine.html``). File views are built in the browser."""
 
 from __future__ import annotations
 
@@ -10,17 +10,6 @@ from markupsafe import Markup
 
 from harness.report.highlight import esc
 from harness.report.responsetext import Gap, TextLine
-
-
-def file_view(lines: Sequence[Markup]) -> Markup:
-    """``<div id="L<n>">`` per line; the line a link points at is marked by CSS ``:target``."""
-    return Markup(
-        "".join(
-            f'<div class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>'
-            f'<span class="code">{html}</span></div>\n'
-            for n, html in enumerate(lines, start=1)
-        )
-    )
 
 
 def _code_run(run: Sequence[TextLine]) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from harness.report.naming import slug
+from tests.report.htmlcheck import parse
 from tests.report.synthetic import (
     HOSTILE_RESPONSE,
     HOSTILE_TASK,
@@ -153,7 +154,7 @@ def test_hostile_file_view_shows_code_as_text(page: Any, synthetic_dir: Path) ->
     evil = next(
         p
         for p in folder.iterdir()
-        if re.search(r'id="L1">[^\n]*&lt;script&gt;', p.read_text(encoding="utf-8"))
+        if re.search(r"file-view[^>]*>\n[^\n]*&lt;script&gt;", p.read_text(encoding="utf-8"))
     )
     _open(page, evil)
     assert page.evaluate("() => typeof window.__pwned") == "undefined"
@@ -245,3 +246,43 @@ def test_leaderboard_fits_1400_px_without_horizontal_scrolling(
     assert scroll_width <= client_width, box
     assert right <= 1400 and page_width <= 1400, box
     context.close()
+
+
+def test_file_view_is_highlighted_in_the_browser_from_text(page: Any, synthetic_dir: Path) -> None:
+    """report.js cuts the shipped text into numbered lines and wraps tokens in spans; the
+    line count and every character are kept, and a planted script stays text."""
+    folder = synthetic_dir / "report" / "src"
+    for path in sorted(folder.iterdir()):
+        shipped = parse(path).file_lines
+        _open(page, path)
+        lines = page.eval_on_selector_all(
+            ".file-view .line",
+            "rows => rows.map(r => [r.id, r.querySelector('.code').textContent])",
+        )
+        assert [text for _, text in lines] == shipped, path
+        assert [i for i, _ in lines] == [f"L{n}" for n in range(1, len(shipped) + 1)]
+        assert page.locator(".file-view script, .file-view img").count() == 0
+        assert page.evaluate("() => typeof window.__pwned") == "undefined"
+        assert page.console.errors == []
+    hcl = next(p for p in sorted(folder.iterdir()) if 'data-lang="hcl"' in p.read_text("utf-8"))
+    _open(page, hcl)
+    spans = page.eval_on_selector_all(".file-view .code span", "s => s.map(e => e.className)")
+    classes = set(spans)
+    assert {"k", "na", "s2"} <= classes, classes  # resource, attribute, string
+    evil = next(p for p in sorted(folder.iterdir()) if XSS_SCRIPT in (parse(p).file_view or ""))
+    _open(page, evil)
+    text = page.locator(".file-view").inner_text()
+    assert XSS_SCRIPT in text
+    assert page.locator("script").count() == 1  # report.js only
+
+
+def test_evidence_snippets_are_numbered_and_highlighted(page: Any, synthetic_dir: Path) -> None:
+    _open(page, synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html")
+    snippet = page.locator("#c-security\\.iam_least_privilege pre.snippet").first
+    first = snippet.get_attribute("data-first")
+    numbers = snippet.locator(".ln").all_inner_texts()
+    assert first is not None and numbers[0] == first
+    assert numbers == [str(int(first) + i) for i in range(len(numbers))]
+    assert snippet.locator("span:not(.ln)").count() > 0
+    assert "Statement" in snippet.inner_text()
+    assert page.console.errors == []
