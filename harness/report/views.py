@@ -38,6 +38,13 @@ MAX_SNIPPET_LINES = 12
 #: missing the same setting read as well from a list of places).
 MAX_SNIPPETS_PER_CRITERION = 4
 _PROBLEMS = frozenset({"fail", "partial", "error"})
+#: Failing findings of one criterion shown in full (message, evidence, snippets); the rest
+#: are one line each (message and location links), folded: a module declaring 150 resources
+#: twice fails 150 times, and a reviewer reads the pattern from the first few.
+MAX_FULL_PROBLEMS = 8
+#: Passing and na findings listed for one criterion (then a count): they confirm, and a
+#: reviewer opens them rarely; report.xlsx and results.jsonl keep every one.
+MAX_OTHER_FINDINGS = 10
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,24 @@ class CriterionView:
         return self.status in _PROBLEMS
 
     @property
+    def full_problems(self) -> tuple[FindingView, ...]:
+        return self.problems[:MAX_FULL_PROBLEMS]
+
+    @property
+    def more_problems(self) -> tuple[FindingView, ...]:
+        """Failing findings past ``MAX_FULL_PROBLEMS``, shown one line each."""
+        return self.problems[MAX_FULL_PROBLEMS:]
+
+    @property
+    def listed_others(self) -> tuple[FindingView, ...]:
+        return self.others[:MAX_OTHER_FINDINGS]
+
+    @property
+    def unlisted_others(self) -> int:
+        """Passing and na findings counted, not listed."""
+        return max(0, len(self.others) - MAX_OTHER_FINDINGS)
+
+    @property
     def reference(self) -> tuple[EvidenceView, ...]:
         """The reference's evidence (shown beside the response's for failed criteria)."""
         return tuple(e for f in (*self.problems, *self.others) for e in f.evidence if e.reference)
@@ -132,10 +157,12 @@ def evidence_view(
     *,
     with_snippet: bool = True,
     reference_pages: Mapping[str, str] | None = None,
+    message: str = "",
 ) -> EvidenceView:
     """One piece of evidence ready to render. ``with_snippet`` False (passing findings) keeps
     the location only; a snippet is cut at ``MAX_SNIPPET_LINES``. Reference evidence links to
-    the ideal's file view through ``reference_pages`` (its path -> page)."""
+    the ideal's file view through ``reference_pages`` (its path -> page). A note that the
+finding's ``message`` already says is not repeated."""
     reference = ev.source != "response"
     snippet = ev.snippet.rstrip("\n")
     lines: tuple[tuple[int | None, Markup], ...] = ()
@@ -170,7 +197,7 @@ def evidence_view(
         response_line=None if reference else ev.response_line,
         response_link=response_link,
         lines=lines,
-        note=ev.note,
+        note="" if ev.note and ev.note in message else ev.note,
         reference=reference,
         prose=ev.path is None,
         more_lines=more,
@@ -202,6 +229,7 @@ def finding_view(
                 prose,
                 with_snippet=i < max_snippets,
                 reference_pages=reference_pages,
+                message=finding.message,
             )
             for i, ev in enumerate(finding.evidence)
         ),

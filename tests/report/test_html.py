@@ -298,3 +298,52 @@ def test_response_text_folds_each_fenced_file_and_keeps_every_line_anchor(
             text
         )
         assert f'<div class="line k-code" id="R{first + 1}"' not in text  # not line by line
+
+
+def test_many_failing_findings_fold_into_one_line_each_and_none_is_lost(tmp_path: Path) -> None:
+    """Past MAX_FULL_PROBLEMS a criterion's failing findings are one line each (folded), and
+    passing ones are counted past MAX_OTHER_FINDINGS: every failure still shows on the page."""
+    from dataclasses import replace
+
+    from harness.checks.types import Evidence, Finding, Status
+    from harness.report.views import MAX_FULL_PROBLEMS, MAX_OTHER_FINDINGS
+    from harness.store import write_run
+
+    run = synthetic_run()
+    target = next(r for r in run.responses if r.task_id == "tf-100" and not r.is_ideal)
+    crit = next(c for c in target.criteria if c.status.value == "fail")
+    failing = tuple(
+        Finding(
+            Status.FAIL,
+            f"resource r{i} is declared twice",
+            (Evidence("main.tf", i + 1, i + 1, None, f"line {i}", note=f"resource r{i}"),),
+            f"r{i}",
+        )
+        for i in range(MAX_FULL_PROBLEMS + 12)
+    )
+    passing = tuple(
+        Finding(Status.PASS, f"p{i} is fine", (), f"p{i}") for i in range(MAX_OTHER_FINDINGS + 5)
+    )
+    changed = replace(
+        target,
+        criteria=tuple(
+            replace(c, findings=failing + passing) if c is crit else c for c in target.criteria
+        ),
+    )
+    write_run(
+        tmp_path,
+        replace(run, responses=tuple(changed if r is target else r for r in run.responses)),
+    )
+    build_reports(tmp_path, ["html"])
+    page = tmp_path / "report" / "r" / "tf-100" / slug(target.response_id) / "index.html"
+    html = page.read_text(encoding="utf-8")
+    block = re.search(rf'id="c-{re.escape(crit.criterion_id)}".*?</article>', html, re.S)
+    assert block is not None
+    text = block.group(0)
+    for finding in failing:
+        assert finding.message in text
+    assert text.count('<li class="finding f-fail">') == MAX_FULL_PROBLEMS
+    assert "12 more failing findings, one line each" in text
+    assert text.count('class="finding f-fail compact"') == 12
+    assert "and 5 more (every finding is in report.xlsx" in text
+    assert '<span class="note">resource r0</span>' not in text  # the message says it
