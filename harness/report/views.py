@@ -160,9 +160,9 @@ def evidence_view(
     message: str = "",
 ) -> EvidenceView:
     """One piece of evidence ready to render. ``with_snippet`` False (passing findings) keeps
-    the location only; a snippet is cut at ``MAX_SNIPPET_LINES``. Reference evidence links to
-    the ideal's file view through ``reference_pages`` (its path -> page). A note that the
-finding's ``message`` already says is not repeated."""
+        the location only; a snippet is cut at ``MAX_SNIPPET_LINES``. Reference evidence links to
+        the ideal's file view through ``reference_pages`` (its path -> page). A note that the
+    finding's ``message`` already says is not repeated."""
     reference = ev.source != "response"
     snippet = ev.snippet.rstrip("\n")
     lines: tuple[tuple[int | None, Markup], ...] = ()
