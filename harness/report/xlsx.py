@@ -1,4 +1,4 @@
-"""The curator's spreadsheet: Summary, Criteria, Findings, Diagnostics, Rubric and Run sheets.
+"""The curator's spreadsheet: Summary, Criteria, Verdicts, Findings, Diagnostics, Rubric, Run.
 
 Frames are assembled with pandas and written cell by cell with openpyxl (write-only mode, so a
 whole-corpus run stays fast), because every text cell needs care: text from a response or a

@@ -14,7 +14,7 @@ from harness.results import RunData
 from harness.store import load_run, write_run
 from tests.report.synthetic import FORMULAS, MORE_FORMULA_STARTS, synthetic_run
 
-SHEETS = ["Summary", "Criteria", "Findings", "Diagnostics", "Rubric", "Run"]
+SHEETS = ["Summary", "Criteria", "Verdicts", "Findings", "Diagnostics", "Rubric", "Run"]
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +46,19 @@ def test_row_counts_equal_the_results(synthetic_dir: Path, run: RunData) -> None
     model = ReportModel(run)
     assert len(frames["Summary"]) == len(run.responses)
     assert len(frames["Criteria"]) == len(run.responses)
-    expected = sum(max(1, len(c.findings)) for r in run.responses for c in r.criteria)
-    assert len(frames["Findings"]) == expected
+    verdicts = frames["Verdicts"]
+    assert len(verdicts) == sum(len(r.criteria) for r in run.responses)
+    failing = [
+        f
+        for r in run.responses
+        for c in r.criteria
+        for f in c.findings
+        if f.status.value in ("fail", "error")
+    ]
+    assert len(frames["Findings"]) == len(failing)
+    assert set(frames["Findings"]["Message"].dropna()) == {f.message for f in failing}
+    counted = verdicts[["Failing findings", "Passing findings", "Na findings"]].to_numpy().sum()
+    assert counted == sum(len(c.findings) for r in run.responses for c in r.criteria)
     assert len(frames["Diagnostics"]) == sum(len(row.diagnostics) for row in model.rows)
     assert len(frames["Rubric"]) == len(run.info.rubric.criteria)
     by_key = {(r.task_id, r.response_id): r for r in run.responses}
@@ -126,5 +137,5 @@ def test_unwritable_characters_are_replaced(tmp_path: Path) -> None:
     write_run(tmp_path, replace(run, responses=(broken,)))
     paths = build_reports(tmp_path, ["xlsx"])
     assert paths.xlsx is not None
-    frame = pd.read_excel(paths.xlsx, sheet_name="Findings")
-    assert "bell\ufffd nul\ufffd =1+1" in set(frame["Criterion message"])
+    frame = pd.read_excel(paths.xlsx, sheet_name="Verdicts")
+    assert "bell\ufffd nul\ufffd =1+1" in set(frame["Message"])
