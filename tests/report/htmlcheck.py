@@ -17,6 +17,9 @@ class Page:
     #: the raw text of a file view (``<pre class="... file-view">``), which report.js cuts
     #: into ``#L<n>`` lines in the browser
     file_view: str | None = None
+    #: (first, last) response lines of each folded run of code on a text page; report.js
+    #: brings a link to ``#R<n>`` inside one to its row
+    folded: list[tuple[int, int]] = field(default_factory=list)
 
     def has_anchor(self, fragment: str) -> bool:
         """An id in the page, or a line the browser builds in its file view."""
@@ -24,6 +27,9 @@ class Page:
             return True
         if self.file_view is not None and fragment[:1] == "L" and fragment[1:].isdigit():
             return 1 <= int(fragment[1:]) <= len(self.file_lines)
+        if fragment[:1] == "R" and fragment[1:].isdigit():
+            line = int(fragment[1:])
+            return any(first <= line <= last for first, last in self.folded)
         return False
 
     @property
@@ -50,6 +56,8 @@ class _Collector(HTMLParser):
             self.page.links.append(values["href"] or "")
         if values.get("src") is not None:
             self.page.sources.append(values["src"] or "")
+        if values.get("data-from") and values.get("data-to"):
+            self.page.folded.append((int(values["data-from"] or 0), int(values["data-to"] or 0)))
         if tag == "pre" and "file-view" in (values.get("class") or "").split():
             self._in_file_view = True
             self.page.file_view = ""

@@ -286,3 +286,24 @@ def test_evidence_snippets_are_numbered_and_highlighted(page: Any, synthetic_dir
     assert snippet.locator("span:not(.ln)").count() > 0
     assert "Statement" in snippet.inner_text()
     assert page.console.errors == []
+
+
+def test_link_into_folded_code_lands_on_its_row(page: Any, synthetic_dir: Path) -> None:
+    """Code lines of the response text are one folded row; report.js brings a link to any
+    line inside it (evidence's "response line N") to that row."""
+    text = synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "text.html"
+    first, last = next((a, b) for a, b in parse(text).folded if b > a)
+    inside = (first + last + 1) // 2
+    page.goto(f"{text.resolve().as_uri()}#R{inside}")
+    page.wait_for_load_state("load")
+    row = page.locator(f"#R{first}")
+    assert "hit" in (row.get_attribute("class") or "").split()
+    assert page.locator(".folded.hit").count() == 1
+    box = page.evaluate(
+        f"() => {{ const r = document.getElementById('R{first}').getBoundingClientRect();"
+        " return [r.top, r.bottom, window.innerHeight]; }"
+    )
+    assert box[0] >= 0 and box[1] <= box[2], box
+    page.goto(f"{text.resolve().as_uri()}#R{first - 1}")  # a prose line: its own anchor
+    assert page.locator(".folded.hit").count() == 0
+    assert page.console.errors == []

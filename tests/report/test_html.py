@@ -285,18 +285,20 @@ def test_response_text_folds_each_fenced_file_and_keeps_every_line_anchor(
     run = synthetic_run()
     result = next(r for r in run.responses if r.task_id == "tf-100" and r.tree is not None)
     assert result.tree is not None
-    text = (
-        synthetic_dir / "report" / "r" / "tf-100" / slug(result.response_id) / "text.html"
-    ).read_text(encoding="utf-8")
+    path = synthetic_dir / "report" / "r" / "tf-100" / slug(result.response_id) / "text.html"
+    text = path.read_text(encoding="utf-8")
+    page = parse(path)
     for file in result.tree.files:
         if file.origin.carried_over:
             continue
         first, lines = file.origin.start_line + 1, file.content.rstrip("\n").count("\n") + 1
+        last = first + lines - 1
         for n in range(first, first + lines):
-            assert f'id="R{n}"' in text  # links to any response line still land
-        assert f'id="R{first}"><a class="ln" href="#R{first}">{first}–{first + lines - 1}</a>' in (
-            text
-        )
+            assert page.has_anchor(f"R{n}")  # links to any response line still land
+        assert (
+            f'id="R{first}" data-from="{first}" data-to="{last}">'
+            f'<a class="ln" href="#R{first}">{first}–{last}</a>'
+        ) in text
         assert f'<div class="line k-code" id="R{first + 1}"' not in text  # not line by line
 
 

@@ -320,6 +320,27 @@
     pre.appendChild(code);
   }
 
+  /* a link to #R<n> inside a folded run of code on the response text: that run's row */
+  function revealFoldedLine() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var match = /^R(\d+)$/.exec(id);
+    Array.prototype.forEach.call(document.querySelectorAll(".folded.hit"), function (row) {
+      row.classList.remove("hit");
+    });
+    if (!match || document.getElementById(id)) { return; }
+    var line = parseInt(match[1], 10);
+    var rows = document.querySelectorAll(".folded[data-from]");
+    for (var i = 0; i < rows.length; i += 1) {
+      var from = parseInt(rows[i].getAttribute("data-from"), 10);
+      var to = parseInt(rows[i].getAttribute("data-to"), 10);
+      if (from <= line && line <= to) {
+        rows[i].classList.add("hit");
+        rows[i].scrollIntoView({ block: "center" });
+        return;
+      }
+    }
+  }
+
   /* a link to #L<n> arrived before line n existed: bring it into view now */
   function revealLine() {
     var id = decodeURIComponent(window.location.hash.slice(1));
@@ -333,6 +354,8 @@
     Array.prototype.forEach.call(document.querySelectorAll("pre.file-view[data-lang]"), buildFileView);
     Array.prototype.forEach.call(document.querySelectorAll("pre.snippet[data-lang]"), buildSnippet);
     revealLine();
+    revealFoldedLine();
+    window.addEventListener("hashchange", revealFoldedLine);
     Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll(".filters[data-for]"), makeFilter);
     Array.prototype.forEach.call(document.querySelectorAll(".filters[data-for-list]"), makeListFilter);
