@@ -108,6 +108,8 @@ def _environment() -> Environment:
         symbol=STATUS_SYMBOL,
         bar=charts.bar,
         band=charts.band,
+        badge=charts.badge,
+        scorecell=charts.scorecell,
         kind_label=kind_label,
     )
     env.filters["score"] = _score
