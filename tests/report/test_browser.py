@@ -307,3 +307,20 @@ def test_link_into_folded_code_lands_on_its_row(page: Any, synthetic_dir: Path) 
     page.goto(f"{text.resolve().as_uri()}#R{first - 1}")  # a prose line: its own anchor
     assert page.locator(".folded.hit").count() == 0
     assert page.console.errors == []
+
+
+def test_task_page_cell_shows_its_whole_message_on_hover(page: Any, synthetic_dir: Path) -> None:
+    """A comparison cell clamps its message to three lines and shows all of it on hover
+    (the message is on the page once, not copied into a tooltip)."""
+    _open(page, synthetic_dir / "report" / "tasks" / "tf-100.html")
+    cell = page.locator("td.cmp-cell").filter(has=page.locator(".clamp")).first
+    clamp = cell.locator(".clamp")
+
+    def lines() -> str:
+        return str(clamp.evaluate("e => getComputedStyle(e).webkitLineClamp"))
+
+    assert lines() == "3"
+    assert cell.get_attribute("title") is None
+    cell.hover()
+    assert lines() != "3"
+    assert page.console.errors == []
