@@ -23,7 +23,7 @@ def _code_run(run: Sequence[TextLine]) -> str:
     return (
         f'<div class="line k-code folded" id="R{first}" data-from="{first}" data-to="{last}">'
         f'<a class="ln" href="#R{first}">{first}–{last}</a><span class="code muted">{count} '
-        f'line{"s" if count != 1 else ""} of code, highlighted in the file view</span>{where}'
+        f"line{'s' if count != 1 else ''} of code, highlighted in the file view</span>{where}"
         "</div>\n"
     )
 
