@@ -139,3 +139,35 @@ def test_unwritable_characters_are_replaced(tmp_path: Path) -> None:
     assert paths.xlsx is not None
     frame = pd.read_excel(paths.xlsx, sheet_name="Verdicts")
     assert "bell\ufffd nul\ufffd =1+1" in set(frame["Message"])
+
+
+def test_written_cells_read_back_exactly(tmp_path: Path) -> None:
+    """The SpreadsheetML writer against openpyxl's reader: every kind of value a sheet holds
+    comes back as it went in (spaces, newlines, markup characters, numbers, booleans), empty
+    values stay empty and formula-like text stays quote-prefixed text."""
+    from harness.report.sheets import Sheet
+    from harness.report.xlsx import write_workbook
+
+    texts = ["  indented", "trailing ", "two\nlines", "<b>&amp;</b> \"q\" 'a'", "ünïcødé ✓"]
+    frame = pd.DataFrame(
+        {
+            "Text": [*texts, "=1+1"],
+            "Number": [1, 2, None, 4, 5, 6],
+            "Real": [0.5, float("nan"), 1e-9, 3.0, 2.25, -1.5],
+            "Flag": [True, False, True, False, True, False],
+        }
+    )
+    path = write_workbook(
+        [Sheet("One", frame, integer_columns=["Number"], wrap_columns=["Text"])],
+        tmp_path / "one.xlsx",
+    )
+    sheet = openpyxl.load_workbook(path)["One"]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert [r[0].value for r in rows] == [*texts, "=1+1"]
+    assert rows[-1][0].data_type == "s" and rows[-1][0].quotePrefix
+    assert [r[1].value for r in rows] == [1, 2, None, 4, 5, 6]
+    assert all(type(r[1].value) is int for r in rows if r[1].value is not None)
+    assert [r[2].value for r in rows] == [0.5, None, 1e-9, 3, 2.25, -1.5]
+    assert [r[3].value for r in rows] == [True, False, True, False, True, False]
+    assert rows[0][0].alignment.wrap_text
+    assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref == "A1:D7"
