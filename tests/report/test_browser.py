@@ -169,6 +169,11 @@ def test_page_reads_without_javascript(browser: Any, synthetic_dir: Path) -> Non
     assert page.locator("#lb tbody tr").count() == len(synthetic_run().responses)
     assert not page.locator('.filters[data-for="lb"]').is_visible()  # controls need JS
     assert page.locator("#hm td.hm").count() > 0
+    # a file view without the highlighter: its text, as plain preformatted text
+    source = next(iter(sorted((synthetic_dir / "report" / "src").iterdir())))
+    _open(page, source)
+    shown = page.locator("pre.file-view").inner_text()
+    assert shown.rstrip("\n").split("\n") == parse(source).file_lines
     context.close()
 
 
