@@ -31,6 +31,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from harness.report import charts
 from harness.report.comparison import comparison_view, kind_label
+from harness.report.fragments import finding_line
 from harness.report.highlight import highlight_css
 from harness.report.model import (
     STATUS_SYMBOL,
@@ -110,6 +111,7 @@ def _environment() -> Environment:
         band=charts.band,
         badge=charts.badge,
         scorecell=charts.scorecell,
+        finding_line=finding_line,
         kind_label=kind_label,
     )
     env.filters["score"] = _score

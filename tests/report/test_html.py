@@ -349,3 +349,28 @@ def test_many_failing_findings_fold_into_one_line_each_and_none_is_lost(tmp_path
     assert text.count('class="finding f-fail compact"') == 12
     assert "and 5 more (every finding is in report.xlsx" in text
     assert '<span class="note">resource r0</span>' not in text  # the message says it
+
+
+def test_finding_line_escapes_every_piece() -> None:
+    from markupsafe import Markup
+
+    from harness.report.fragments import finding_line
+    from harness.report.views import EvidenceView, FindingView
+
+    place = EvidenceView(
+        location=f"{XSS_SCRIPT}.tf:1",
+        link=f'x.html#"{XSS_IMG}',
+        response_line=None,
+        response_link=None,
+        lines=(),
+        note="",
+        reference=False,
+    )
+    hidden = EvidenceView(f"ref{XSS_IMG}", None, None, None, (), "", reference=True)
+    finding = FindingView("fail", f"msg {XSS_SCRIPT}", f"sub{XSS_IMG}", (place,) * 5 + (hidden,))
+    html = finding_line(finding, with_reference=False)
+    assert isinstance(html, Markup)
+    assert XSS_SCRIPT not in html and XSS_IMG not in html
+    assert str(escape(XSS_SCRIPT)) in html
+    assert html.count('class="loc small"') == 3 and "and 2 more places" in html
+    assert "ref&#34;&gt;" not in html  # the reference place is left out
