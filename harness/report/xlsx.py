@@ -86,7 +86,10 @@ def safe_text(value: str) -> str:
 
 
 def _xml(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escaped for element text; a carriage return as a reference, or XML readers would
+    turn it into a line feed."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace("\r", "&#13;") if "\r" in escaped else escaped
 
 
 def _attr(text: str) -> str:

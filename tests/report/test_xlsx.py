@@ -148,7 +148,7 @@ def test_written_cells_read_back_exactly(tmp_path: Path) -> None:
     from harness.report.sheets import Sheet
     from harness.report.xlsx import write_workbook
 
-    texts = ["  indented", "trailing ", "two\nlines", "<b>&amp;</b> \"q\" 'a'", "ünïcødé ✓"]
+    texts = ["  indented", "trailing ", "two\nlines", "<b>&amp;</b> \"q\" 'a'", "ünï\r\ncødé ✓"]
     frame = pd.DataFrame(
         {
             "Text": [*texts, "=1+1"],
