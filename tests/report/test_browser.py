@@ -329,3 +329,39 @@ def test_task_page_cell_shows_its_whole_message_on_hover(page: Any, synthetic_di
     cell.hover()
     assert lines() != "3"
     assert page.console.errors == []
+
+
+def test_highlighter_is_linear_on_hostile_text(page: Any, tmp_path: Path) -> None:
+    """Texts built to make a regex rescan from every position (unclosed heredocs, runs a
+    YAML key's lookahead would re-read) highlight in one pass: the page loads and every
+    line is there, not minutes later."""
+    import shutil
+    from importlib import resources
+
+    from markupsafe import escape
+
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    shutil.copy(str(resources.files("harness.report") / "static" / "report.js"), assets)
+    texts = {
+        "hcl": "x = <<EOF\n" * 15_000,
+        "yaml": "-" * 150_000 + "\n" + "- " * 75_000 + "\n" + "a/" * 75_000,
+        "json": '"k"' + " " * 150_000,
+        "python": '"""' + "x\n" * 60_000,
+    }
+    views = "".join(
+        f'<pre class="source hl file-view" data-lang="{lang}">\n{escape(text)}</pre>'
+        for lang, text in texts.items()
+    )
+    html = tmp_path / "hostile.html"
+    html.write_text(
+        f'<!doctype html><meta charset="utf-8"><script src="assets/report.js" defer></script>'
+        f"{views}",
+        encoding="utf-8",
+    )
+    page.set_default_timeout(30_000)
+    _open(page, html)
+    counts = page.eval_on_selector_all("div.file-view", "vs => vs.map(v => v.children.length)")
+    lines = [text.count("\n") + (0 if text.endswith("\n") else 1) for text in texts.values()]
+    assert counts == lines
+    assert page.console.errors == []

@@ -172,10 +172,17 @@
   var SINGLE = ["s1", /'(?:[^'\\\n]|\\.)*'?/y];
   var NUMBER = ["m", /\d[\d_]*(?:\.\d+)?(?:[eE][+-]?\d+)?\b/y];
   var SPACE = ["", /\s+/y];
+  /* a rule's third item: tried only while its line holds nothing but indentation and list
+     dashes */
+  var LINE_START = true;
   var RULES = {
     hcl: [SPACE, COMMENT_HASH, COMMENT_SLASH,
-      ["s2", /<<-?([A-Za-z_]\w*)\n[\s\S]*?\n[ \t]*\1\b/y], DOUBLE, NUMBER],
-    yaml: [SPACE, COMMENT_HASH, ["nt", /[\w.\/-]+(?=[ \t]*:(?:\s|$))/y], ["nb", /![A-Za-z:]+/y],
+      /* a heredoc; an unclosed one runs to the end (never rescanned from every "<<") */
+      ["s2", /<<-?([A-Za-z_]\w*)\n(?:[\s\S]*?\n[ \t]*\1\b|[\s\S]*$)/y], DOUBLE, NUMBER],
+    /* a key only where a key can start (see LINE_START): tried mid-line, its lookahead
+       would rescan a long run of "-" or "a/a/a" from every position */
+    yaml: [SPACE, COMMENT_HASH, ["nt", /[\w.\/-]+(?=[ \t]*:(?:\s|$))/y, LINE_START],
+      ["nb", /![A-Za-z:]+/y],
       DOUBLE, SINGLE_CLOSED, NUMBER],
     json: [SPACE, ["nt", /"(?:[^"\\\n]|\\.)*"(?=\s*:)/y], DOUBLE, NUMBER],
     py: [SPACE, COMMENT_HASH, ["s2", /"""[\s\S]*?(?:"""|$)|'''[\s\S]*?(?:'''|$)/y], DOUBLE,
@@ -216,9 +223,11 @@
     var out = [];
     var plain = "";
     var i = 0;
+    var fresh = true; /* only indentation and list dashes so far on this line */
     while (i < text.length) {
       var hit = null;
       for (var r = 0; r < rules.length && hit === null; r += 1) {
+        if (rules[r][2] === LINE_START && !fresh) { continue; }
         rules[r][1].lastIndex = i;
         var m = rules[r][1].exec(text);
         if (m && m[0].length) { hit = [rules[r][0], m[0]]; }
@@ -232,6 +241,13 @@
         var p = w || o ? null : PUNCT.exec(text);
         hit = w ? [wordClass(family, text, w[0], i + w[0].length), w[0]]
           : o ? ["o", o[0]] : p ? ["p", p[0]] : ["", text.charAt(i)];
+      }
+      var newline = hit[1].lastIndexOf("\n");
+      if (newline >= 0) {
+        fresh = /^[ \t]*$/.test(hit[1].slice(newline + 1));
+      } else if (!(/^[ \t]+$/.test(hit[1]) ||
+                   (hit[1] === "-" && /[ \t]/.test(text.charAt(i + 1))))) {
+        fresh = false;
       }
       if (hit[0]) {
         if (plain) { out.push(["", plain]); plain = ""; }
