@@ -142,19 +142,30 @@ def test_unwritable_characters_are_replaced(tmp_path: Path) -> None:
 
 
 def test_written_cells_read_back_exactly(tmp_path: Path) -> None:
-    """The SpreadsheetML writer against openpyxl's reader: every kind of value a sheet holds
-    comes back as it went in (spaces, newlines, markup characters, numbers, booleans), empty
-    values stay empty and formula-like text stays quote-prefixed text."""
+    """The writer against openpyxl's reader: every kind of value a sheet holds comes back as it
+    went in (spaces, newlines, markup characters, numbers, booleans), empty values stay empty
+    and formula-like text stays quote-prefixed text. A carriage return is stored as ECMA-376's
+    ``_x000D_`` escape (Excel reads it as the character; openpyxl leaves escapes as they are,
+    so the test undoes them the way Excel does), and a literal escape in the text survives."""
+    from openpyxl.utils.escape import unescape
+
     from harness.report.sheets import Sheet
     from harness.report.xlsx import write_workbook
 
-    texts = ["  indented", "trailing ", "two\nlines", "<b>&amp;</b> \"q\" 'a'", "ünï\r\ncødé ✓"]
+    texts = [
+        "  indented",
+        "trailing ",
+        "two\nlines",
+        "<b>&amp;</b> \"q\" 'a'",
+        "ünï\r\ncødé ✓",
+        "literal _x0041_ escape",
+    ]
     frame = pd.DataFrame(
         {
             "Text": [*texts, "=1+1"],
-            "Number": [1, 2, None, 4, 5, 6],
-            "Real": [0.5, float("nan"), 1e-9, 3.0, 2.25, -1.5],
-            "Flag": [True, False, True, False, True, False],
+            "Number": [1, 2, None, 4, 5, 6, 7],
+            "Real": [0.5, float("nan"), 1e-9, 3.0, 2.25, -1.5, float("inf")],
+            "Flag": [True, False, True, False, True, False, True],
         }
     )
     path = write_workbook(
@@ -163,11 +174,32 @@ def test_written_cells_read_back_exactly(tmp_path: Path) -> None:
     )
     sheet = openpyxl.load_workbook(path)["One"]
     rows = list(sheet.iter_rows(min_row=2))
-    assert [r[0].value for r in rows] == [*texts, "=1+1"]
+    assert [unescape(r[0].value) for r in rows] == [*texts, "=1+1"]
     assert rows[-1][0].data_type == "s" and rows[-1][0].quotePrefix
-    assert [r[1].value for r in rows] == [1, 2, None, 4, 5, 6]
+    assert [r[1].value for r in rows] == [1, 2, None, 4, 5, 6, 7]
     assert all(type(r[1].value) is int for r in rows if r[1].value is not None)
-    assert [r[2].value for r in rows] == [0.5, None, 1e-9, 3, 2.25, -1.5]
-    assert [r[3].value for r in rows] == [True, False, True, False, True, False]
+    assert [r[2].value for r in rows] == [0.5, None, 1e-9, 3, 2.25, -1.5, None]
+    assert [r[3].value for r in rows] == [True, False, True, False, True, False, True]
     assert rows[0][0].alignment.wrap_text
-    assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref == "A1:D7"
+    assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref == "A1:D8"
+
+
+def test_long_and_trigger_text_is_cut_and_quoted(tmp_path: Path) -> None:
+    """Text beyond Excel's 32,767-character limit is cut (ending in an ellipsis), every formula
+    trigger gets the quote prefix, in the header too, and a number-like text stays text."""
+    from harness.report.sheets import Sheet
+    from harness.report.xlsx import FORMULA_TRIGGERS, MAX_CELL_CHARS, write_workbook
+
+    triggers = [f"{t}SUM(A1)" for t in FORMULA_TRIGGERS]
+    texts = ["x" * (MAX_CELL_CHARS + 10), *triggers, "42"]
+    frame = pd.DataFrame({"=Header": texts})
+    path = write_workbook([Sheet("Two", frame)], tmp_path / "two.xlsx")
+    sheet = openpyxl.load_workbook(path)["Two"]
+    cells = [row[0] for row in sheet.iter_rows()]
+    assert cells[0].value == "=Header" and cells[0].quotePrefix and cells[0].font.b
+    long_cell, *trigger_cells, number_like = cells[1:]
+    assert len(long_cell.value) == MAX_CELL_CHARS and long_cell.value.endswith("…")
+    assert all(c.data_type == "s" and c.quotePrefix for c in trigger_cells)
+    assert [c.value.replace("_x000D_", "\r") for c in trigger_cells] == triggers
+    assert number_like.value == "42" and number_like.data_type == "s"
+    assert sheet.freeze_panes == "A2"
