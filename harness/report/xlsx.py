@@ -30,6 +30,8 @@ from harness.report.model import ReportModel
 from harness.report.sheets import SHEETS, Sheet
 
 MAX_CELL_CHARS = 32_767
+#: rows a worksheet holds, the header included (Excel's limit; XlsxWriter drops cells past it)
+MAX_ROWS = 1_048_576
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: what XML 1.0 cannot carry, plus lone surrogates (UTF-8 cannot encode them)
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -130,10 +132,10 @@ def _width(frame: pd.DataFrame, column: str) -> float:
     return float(min(60, max(8, longest + 2)))
 
 
-def _layout(worksheet: Worksheet, sheet: Sheet, columns: list[str], styles: _Styles) -> None:
+def _layout(worksheet: Worksheet, sheet: Sheet, frame: pd.DataFrame, styles: _Styles) -> None:
     """Frozen header (and the two key columns where the sheet is wide), widths, auto-filter and
     the conditional formats: score colour scales and status fills."""
-    frame = sheet.frame
+    columns = [str(c) for c in frame.columns]
     wide = len(columns) > 2 and sheet.name != "Run"
     worksheet.freeze_panes(1, 2 if wide else 0)
     for index, column in enumerate(columns):
@@ -155,12 +157,18 @@ def _layout(worksheet: Worksheet, sheet: Sheet, columns: list[str], styles: _Sty
 
 
 def _write_sheet(worksheet: Worksheet, sheet: Sheet, styles: _Styles) -> None:
-    """Layout first, then the rows in order (constant-memory mode writes them as they come)."""
+    """Layout first, then the rows in order (constant-memory mode writes them as they come).
+    A frame longer than a sheet can hold ends in a row that says how many rows were left out,
+    rather than losing them silently (results.jsonl holds every one)."""
     frame = sheet.frame
     for column in sheet.integer_columns:  # keep 3 as 3, not 3.0, next to missing values
         frame[column] = frame[column].astype("Int64")
+    left_out = max(0, len(frame) - (MAX_ROWS - 1))
+    if left_out:
+        left_out += 1  # the last row is the note
+        frame = frame.iloc[: MAX_ROWS - 2]
     columns = [str(c) for c in frame.columns]
-    _layout(worksheet, sheet, columns, styles)
+    _layout(worksheet, sheet, frame, styles)
     header = (styles.header, styles.quoted_header)
     for col, name in enumerate(columns):
         _write_text(worksheet, 0, col, name, header)
@@ -168,6 +176,12 @@ def _write_sheet(worksheet: Worksheet, sheet: Sheet, styles: _Styles) -> None:
     for row, values in enumerate(frame.itertuples(index=False, name=None), start=1):
         for col, value in enumerate(values):
             _write_cell(worksheet, row, col, value, formats[col])
+    if left_out:
+        note = (
+            f"… {left_out:,} more rows not shown: a sheet holds {MAX_ROWS:,} rows; "
+            "results.jsonl has every one"
+        )
+        worksheet.write_string(MAX_ROWS - 1, 0, note)
 
 
 def write_workbook(sheets: Sequence[Sheet], path: Path) -> Path:

@@ -203,3 +203,34 @@ def test_long_and_trigger_text_is_cut_and_quoted(tmp_path: Path) -> None:
     assert [c.value.replace("_x000D_", "\r") for c in trigger_cells] == triggers
     assert number_like.value == "42" and number_like.data_type == "s"
     assert sheet.freeze_panes == "A2"
+
+
+def test_a_frame_longer_than_a_sheet_ends_in_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past Excel's row limit (made 5 here) the rows that fit are written, the last row says
+    how many were left out, and the filter covers the data rows only; a frame that fits
+    exactly loses nothing."""
+    import harness.report.xlsx as xlsx
+    from harness.report.sheets import Sheet
+
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 5)
+    long = xlsx.write_workbook(
+        [Sheet("Long", pd.DataFrame({"Id": range(10), "Name": [f"n{i}" for i in range(10)]}))],
+        tmp_path / "long.xlsx",
+    )
+    sheet = openpyxl.load_workbook(long)["Long"]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[:4] == [["Id", "Name"], [0, "n0"], [1, "n1"], [2, "n2"]]
+    assert len(values) == 5 and values[4][0].startswith("… 7 more rows not shown")
+    assert sheet.auto_filter.ref == "A1:B4"
+    fits = xlsx.write_workbook(
+        [Sheet("Fits", pd.DataFrame({"Id": range(4)}))], tmp_path / "fits.xlsx"
+    )
+    assert [r[0].value for r in openpyxl.load_workbook(fits)["Fits"].iter_rows()] == [
+        "Id",
+        0,
+        1,
+        2,
+        3,
+    ]
