@@ -215,7 +215,10 @@ def _text_findings(ctx: CheckContext, seen: set[tuple[str, int]]) -> list[Findin
         is_tfvars = file.path.endswith((".tfvars", ".tfvars.json")) or file.language == "tfvars"
         if file.language not in ("hcl", "tfvars", "json") and not is_tfvars:
             continue
-        if not is_tfvars and _ACCESS_KEY.search(file.content) is None:
+        text = file.content
+        if not is_tfvars and (
+            ("AKIA" not in text and "ASIA" not in text) or not _ACCESS_KEY.search(text)
+        ):
             continue  # a key id never spans lines: no match in the file, none in a line
         for number, line in enumerate(file.content.splitlines(), start=1):
             for match in _ACCESS_KEY.finditer(line):
