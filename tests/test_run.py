@@ -12,6 +12,7 @@ import pytest
 import harness.run.pipeline as run_module
 import harness.run.walk as walk_module
 from harness.extract.types import FileTree
+from harness.grading.score import CODE_FLOOR, NO_CODE_CEILING
 from harness.results import CriterionStatus
 from harness.rubric import load_rubric
 from harness.run import InputError, grade, score_paths
@@ -249,7 +250,8 @@ def test_responses_without_code_rank_below_every_real_answer(tmp_path: Path) -> 
     assert len(real) >= 5 and all(r.overall is not None for r in real)
     weakest = min(r.overall for r in real)  # type: ignore[type-var]
     for result in no_code.values():
-        assert result.overall == 0.0 < weakest, result.key
+        assert result.overall is not None, result.key
+        assert 0.0 <= result.overall <= NO_CODE_CEILING < CODE_FLOOR <= weakest, result.key
         assert "no_code" in {d.code for d in result.diagnostics}
     assert "not_text" in {d.code for d in no_code["binary"].diagnostics}
     assert "not_text" not in {d.code for d in no_code["prose"].diagnostics}
@@ -261,7 +263,8 @@ def test_grade_a_binary_response(tmp_path: Path) -> None:
     path = tmp_path / "image.md"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
     result = grade(path, RUBRIC)
-    assert result.overall == 0.0 and result.error is None
+    assert result.overall is not None and result.overall <= NO_CODE_CEILING
+    assert result.error is None
     assert [d.code for d in result.diagnostics] == ["not_text", "no_code"]
     assert all(d.severity.value == "error" for d in result.diagnostics)
 
@@ -277,7 +280,7 @@ def test_a_task_whose_ideal_has_no_code_is_listed(tmp_path: Path) -> None:
     assert load_run(out).info.tasks_without_reference == ("task-b",)
     by_key = {r.key: r for r in run.responses}
     ideal = by_key["task-b/IDEAL_RESPONSE"]
-    assert ideal.overall == 0.0
+    assert ideal.overall is not None and ideal.overall <= NO_CODE_CEILING
     assert {"no_code", "empty_reference"} <= {d.code for d in ideal.diagnostics}
     flagged = {d.code for d in by_key["task-b/MODEL_RESPONSE"].diagnostics}
     assert "empty_reference" in flagged and "no_code" not in flagged

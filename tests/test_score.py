@@ -17,7 +17,7 @@ from harness.grading.engine import MAX_FINDINGS, aggregate, summarise
 from harness.grading.score import (
     CODE_FLOOR,
     GATE_SLOPE,
-    NO_CODE_OVERALL,
+    NO_CODE_CEILING,
     PENALTY_SHARE,
     SEVERITY_COST,
     penalty,
@@ -262,10 +262,13 @@ def test_findings_are_capped_keeping_failures() -> None:
     assert f"[{MAX_FINDINGS} of {MAX_FINDINGS + 1} findings kept]" in crit.message
 
 
-def test_a_response_without_code_scores_zero_whatever_its_categories() -> None:
+def test_a_response_without_code_scores_below_the_code_floor() -> None:
     criteria = [result("a.one", P, 1.0, 2.0, gate=True), result("b.one", P, 1.0)]
     scored = score(criteria, RUBRIC, has_code=False)
-    assert scored.overall == NO_CODE_OVERALL == 0.0 and scored.no_code
+    assert scored.overall == NO_CODE_CEILING < CODE_FLOOR and scored.no_code
+    failing = [result("a.one", F, 0.0, 2.0, gate=True), result("b.one", F, 0.0)]
+    worst = score(failing, RUBRIC, has_code=False).overall
+    assert worst is not None and 0.0 < worst < NO_CODE_CEILING
     assert {c.id: c.score for c in scored.categories}["a"] == 1.0  # categories kept
     assert score([result("c.one", NA, None)], RUBRIC, has_code=False).overall is None  # unscored
 
@@ -275,7 +278,7 @@ def test_a_response_with_code_scores_at_least_the_floor() -> None:
     scored = score(everything_fails, RUBRIC)
     assert scored.overall is not None and not scored.no_code
     assert scored.overall == pytest.approx(overall_of(0.0, (1 - MEDIUM) ** 2, gate_cap=40.0))
-    assert scored.overall > CODE_FLOOR > NO_CODE_OVERALL
+    assert scored.overall > CODE_FLOOR > NO_CODE_CEILING
     assert score([result("c.one", NA, None)], RUBRIC).overall is None  # nothing judged
     assert score([result("b.one", P, 1.0)], RUBRIC).overall == 100.0  # floor only lifts
 
@@ -318,10 +321,8 @@ def test_adding_a_failing_finding_always_lowers_the_overall(
         changed.append(criterion)
     after = score(changed, RUBRIC, has_code=has_code).overall
     assert after is not None
-    if not has_code:
-        assert after == before == NO_CODE_OVERALL or before is None
-    else:
-        assert before is None or after < before
+    assert before is None or after < before
+    assert (after < CODE_FLOOR) is not has_code
 
 
 @given(responses())

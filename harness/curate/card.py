@@ -21,8 +21,8 @@ DESCRIPTIONS = {
     "kto": "one row per answer: `prompt`, `completion`, `label` (TRL unpaired preference)",
     "sft": "answers good enough to imitate: `messages` ending with the answer (TRL "
     "conversational language modelling)",
-    "ideal_audit": "ideal responses that fail a criterion some model response passes: fix "
-    "these before using them as chosen answers",
+    "ideal_audit": "ideal responses that score below some model response of their task on a "
+    "criterion: fix these before using them as chosen answers",
 }
 
 

@@ -18,8 +18,8 @@ from typing import TypedDict
 
 from harness.curate.candidates import Candidate, Collected, Message, better
 from harness.curate.config import CurateConfig
+from harness.grading.audit import ideal_shortfalls, is_ideal
 from harness.results import ResponseResult
-from harness.tasks import IDEAL_ID
 
 
 class MessageRow(TypedDict):
@@ -188,32 +188,21 @@ def _evidence(result: ResponseResult, criterion_id: str) -> tuple[str, list[str]
 
 
 def ideal_audit_rows(collected: Collected) -> list[dict[str, object]]:
-    """Per (task, criterion): the ideal fails (or partly fails) what a response of the same
-    task passes. A curator fixes these ideals before using them as chosen answers."""
+    """Per (task, criterion): the ideal scores below a response of the same task, by the
+    rule the run summary and the report use (:func:`harness.grading.audit.ideal_shortfalls`).
+    A curator fixes these ideals before using them as chosen answers."""
     rows: list[dict[str, object]] = []
     by_task: dict[tuple[str, str], list[ResponseResult]] = defaultdict(list)
     for (run, task_id, _rid), result in collected.results.items():
         by_task[(run, task_id)].append(result)
     for (run, task_id), results in sorted(by_task.items()):
-        ideal = next((r for r in results if r.is_ideal or r.response_id == IDEAL_ID), None)
-        if ideal is None or ideal.error is not None:
+        by_id = {r.response_id: r for r in results}
+        ideal = next((r for r in results if is_ideal(r) and r.error is None), None)
+        if ideal is None:
             continue
-        for criterion in ideal.criteria:
-            if criterion.status.value not in ("fail", "partial"):
-                continue
-            passing = sorted(
-                r.response_id
-                for r in results
-                if r is not ideal
-                and r.error is None
-                and any(
-                    c.criterion_id == criterion.criterion_id and c.status.value == "pass"
-                    for c in r.criteria
-                )
-            )
-            if not passing:
-                continue
-            example = next(r for r in results if r.response_id == passing[0])
+        for shortfall in ideal_shortfalls(results):
+            criterion = next(c for c in ideal.criteria if c.criterion_id == shortfall.criterion_id)
+            example = by_id[shortfall.better[0][0]]
             ideal_message, ideal_places = _evidence(ideal, criterion.criterion_id)
             response_message, response_places = _evidence(example, criterion.criterion_id)
             rows.append(
@@ -222,10 +211,11 @@ def ideal_audit_rows(collected: Collected) -> list[dict[str, object]]:
                     "criterion_id": criterion.criterion_id,
                     "category": criterion.category,
                     "severity": criterion.severity,
-                    "ideal_status": criterion.status.value,
+                    "ideal_status": shortfall.ideal_status,
+                    "ideal_score": shortfall.ideal_score,
                     "ideal_message": ideal_message,
                     "ideal_evidence": ideal_places,
-                    "passing_responses": passing,
+                    "better_responses": [response_id for response_id, _ in shortfall.better],
                     "response_id": example.response_id,
                     "response_message": response_message,
                     "response_evidence": response_places,

@@ -54,6 +54,8 @@ class Block:
     evidence: NameEvidence | None = None
     raw_path: str | None = None
     partial: bool = False
+    #: the file line range its label gives (``(lines 1-25)``): an excerpt of ``raw_path``
+    excerpt: tuple[int, int] | None = None
 
 
 @dataclass(slots=True)
@@ -228,7 +230,12 @@ def collect(
 ) -> Collected:
     """Turn the fences among ``elements`` into blocks, drawings and diagnostics."""
     out = Collected()
+    excerpt_label: _ExcerptLabel | None = None  # the section's last line-range label
     for index, element in enumerate(elements):
+        if element.kind == "heading":
+            excerpt_label = None
+        elif element.kind == "paragraph":
+            excerpt_label = _excerpt_label(element, lines) or excerpt_label
         if element.kind == "code":
             out.code_lines.append((element.start, element.end))
             continue
@@ -289,11 +296,45 @@ def collect(
                 continue
             block.kind = "unnamed"
         out.code_lines.append((element.start, element.end))
+        if block.kind == "hcl_unnamed" and excerpt_label is not None:
+            _continue_excerpt(block, excerpt_label)
         if block.kind == "named" and block.raw_path is not None:
             out.blocks.extend(_split(block, block.raw_path))
         else:
             out.blocks.append(block)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _ExcerptLabel:
+    path: str
+    evidence: NameEvidence
+    excerpt: tuple[int, int]
+
+
+def _excerpt_label(paragraph: Element, lines: list[str]) -> _ExcerptLabel | None:
+    """A bold label naming a file and a line range: ``**main.tf** (lines 318-495):``."""
+    path = naming.bold_label(paragraph.text)
+    excerpt = naming.line_range(paragraph.text)
+    if path is None or excerpt is None:
+        return None
+    line = _line_of(lines, paragraph.start, paragraph.end, path)
+    return _ExcerptLabel(
+        path, NameEvidence(Convention.BOLD_LABEL, _clip(paragraph.text), line), excerpt
+    )
+
+
+def _continue_excerpt(block: Block, label: _ExcerptLabel) -> None:
+    """An unnamed HCL block in the section of a line-range label (``**main.tf** (lines
+    318-495):``, then "**Bucket:**" and the block) shows part of that range: name it so."""
+    language = language_from_path(label.path)
+    if not compatible(language, block.language):
+        return
+    block.kind = "named"
+    block.raw_path = label.path
+    block.evidence = label.evidence
+    block.excerpt = label.excerpt
+    block.language = classify(block.info, block.content, label.path)
 
 
 def _name_block(
@@ -333,6 +374,7 @@ def _name_block(
             evidence,
             path,
             partial=_is_partial(evidence),
+            excerpt=naming.line_range(evidence.text),
         )
     language = classify(element.info, element.text)
     kind: BlockKind = "unnamed"

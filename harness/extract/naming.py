@@ -39,7 +39,7 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z`*])")
 _COMMENT = re.compile(r"^\s*(?:#+|//+|/\*+|--(?=\s)|<!--|;+|\*)\s*")
 _DECORATION = re.compile(r"^[\s#/*=\-_~+<>!;]*$")
 _LABEL = re.compile(r"^(?:file(?:name)?|path)\s*:\s*", re.IGNORECASE)
-_AFTER_NAME = re.compile(r"^(?:$|\s*(?:[-—–:|(]|\*/|-->)|\s+\w)")
+_AFTER_NAME = re.compile(r"^(?:$|\s*(?:[-—–:|(,]|\*/|-->)|\s+\w)")
 _TITLE_ATTR = re.compile(
     r"(?:^|[\s{,])(?:title|filename|file|name|path)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s,}]+))",
     re.IGNORECASE,
@@ -116,6 +116,22 @@ def prose_name(paragraph: str) -> str | None:
     sentences = _SENTENCE_SPLIT.split(paragraph.strip())
     last = _single(find_paths(sentences[-1])) if sentences else None
     return last or _single(find_paths(paragraph))
+
+
+_LINE_RANGE = re.compile(
+    r"\b(?:lines?\s+|L)(\d{1,7})\s*(?:-|–|—|to|through)\s*L?(\d{1,7})\b", re.IGNORECASE
+)
+
+
+def line_range(text: str) -> tuple[int, int] | None:
+    """The file line range a label gives its block (``**main.tf** (lines 1-25):``,
+    ``### main.tf, lines 26 to 50``, ``L51-L80``): the block is an excerpt of that file.
+    None when the text states no range or a backwards one."""
+    match = _LINE_RANGE.search(text)
+    if match is None:
+        return None
+    first, last = int(match.group(1)), int(match.group(2))
+    return (first, last) if 0 < first <= last else None
 
 
 def partial_hint(text: str) -> bool:

@@ -6,6 +6,7 @@ collisions and programs that are detected but not graded."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from harness.extract import naming
@@ -13,7 +14,7 @@ from harness.extract.blocks import Block, Collected
 from harness.extract.kinds import PROGRAM_TITLES, detect_kind, inferred_name
 from harness.extract.limits import ExtractLimits
 from harness.extract.paths import UnsafePathError, normalise_path
-from harness.extract.types import Convention, ExtractedFile, NameEvidence, Origin
+from harness.extract.types import Assembly, Convention, ExtractedFile, NameEvidence, Origin, Piece
 from harness.vocabulary import Diagnostic, Severity, Span
 
 # --- files -----------------------------------------------------------------------------------
@@ -103,19 +104,28 @@ def _apply_file_rules(
     diagnostics: list[Diagnostic],
 ) -> list[ExtractedFile]:
     by_path: dict[str, ExtractedFile] = {}
+    excerpts = _excerpt_groups(named)
     for block, path in named:
-        if not _keep_content(block, path, limits, diagnostics):
+        if path in excerpts:
+            if path in by_path or not excerpts[path]:
+                continue  # joined at its first block
+            joined = _joined(path, excerpts[path], response_id, limits, diagnostics)
+            excerpts[path] = []
+            if joined is None:
+                continue
+            file = joined
+        elif not _keep_content(block, path, limits, diagnostics):
             continue
-        assert block.evidence is not None
-        origin = Origin(
-            start_line=block.start,
-            end_line=block.end,
-            naming=block.evidence,
-            info_string=block.info,
-            response=response_id,
-        )
-        content = block.content if block.content.endswith("\n") else block.content + "\n"
-        file = ExtractedFile(path, content, block.language, origin)
+        else:
+            assert block.evidence is not None
+            origin = Origin(
+                start_line=block.start,
+                end_line=block.end,
+                naming=block.evidence,
+                info_string=block.info,
+                response=response_id,
+            )
+            file = ExtractedFile(path, _ending(block.content), block.language, origin)
         previous = by_path.pop(path, None)
         if previous is not None:
             diagnostics.append(
@@ -146,7 +156,7 @@ def _apply_file_rules(
                     "partial_file",
                     Severity.INFO,
                     f"{path} (line {block.start}) is introduced as a change to the file "
-                    f"({block.evidence.text!r}); it may not be the whole file",
+                    f"({file.origin.naming.text!r}); it may not be the whole file",
                     line=block.start,
                 )
             )
@@ -155,9 +165,112 @@ def _apply_file_rules(
     return files
 
 
+def _ending(content: str) -> str:
+    return content if content.endswith("\n") else content + "\n"
+
+
+def _excerpt_groups(named: list[tuple[Block, str]]) -> dict[str, list[Block]]:
+    """Paths shown as several blocks that are all labelled with line ranges that do not
+    overlap (``**main.tf** (lines 1-25):``, ``(lines 27-95):`` ...): excerpts of one file, in
+    line order (blocks under one label keep their order). Overlapping ranges are versions of
+    the same lines, not excerpts: the later block is kept, as for any path written twice."""
+    by_path: dict[str, list[Block]] = {}
+    for block, path in named:
+        by_path.setdefault(path, []).append(block)
+    groups: dict[str, list[Block]] = {}
+    for path, blocks in by_path.items():
+        ranges = sorted({b.excerpt for b in blocks if b.excerpt is not None})
+        if len(blocks) < 2 or any(b.excerpt is None for b in blocks) or len(ranges) < 2:
+            continue
+        if any(earlier[1] >= later[0] for earlier, later in itertools.pairwise(ranges)):
+            continue
+        groups[path] = sorted(blocks, key=lambda b: (b.excerpt or (0, 0), b.start))
+    return groups
+
+
+_GAPS_LISTED = 5
+
+
+def _joined(
+    path: str,
+    excerpts: list[Block],
+    response_id: str,
+    limits: ExtractLimits,
+    diagnostics: list[Diagnostic],
+) -> ExtractedFile | None:
+    """One file from its labelled excerpts, each a ``Piece`` that maps its lines back to
+    the response (None when no excerpt holds more than a placeholder)."""
+    pieces: list[Piece] = []
+    parts: list[str] = []
+    blocks: list[Block] = []
+    next_line = 1
+    for block in excerpts:
+        if not _keep_content(block, path, limits, diagnostics, first_line=next_line):
+            continue
+        blocks.append(block)
+        content = _ending(block.content)
+        count = content.count("\n")
+        first, last = block.excerpt or (0, 0)
+        pieces.append(Piece(next_line, count, block.start, block.end, f"lines {first}-{last}"))
+        parts.append(content)
+        next_line += count
+    if not blocks:
+        return None
+    opening = min(blocks, key=lambda b: b.start)
+    assert opening.evidence is not None
+    origin = Origin(
+        start_line=opening.start,
+        end_line=max(b.end for b in blocks),
+        naming=opening.evidence,
+        info_string=opening.info,
+        response=response_id,
+        pieces=tuple(pieces),
+        assembly=Assembly.EXCERPTS,
+    )
+    ranges = sorted({b.excerpt for b in blocks if b.excerpt is not None})
+    diagnostics.append(
+        Diagnostic(
+            "excerpts_joined",
+            Severity.INFO,
+            f"{path} is shown as {len(blocks)} blocks labelled with line ranges "
+            f"({', '.join(f'{a}-{z}' for a, z in ranges[:_GAPS_LISTED])}"
+            f"{', ...' if len(ranges) > _GAPS_LISTED else ''}); joined in line order into one "
+            "file",
+            line=opening.start,
+        )
+    )
+    gaps = [
+        (earlier[1] + 1, later[0] - 1)
+        for earlier, later in itertools.pairwise(ranges)
+        if later[0] - earlier[1] > 2  # one skipped line is the blank between two excerpts
+    ]
+    if ranges[0][0] > 2:
+        gaps.insert(0, (1, ranges[0][0] - 1))
+    if gaps:
+        shown = ", ".join(f"{a}-{z}" for a, z in gaps[:_GAPS_LISTED])
+        more = f" and {len(gaps) - _GAPS_LISTED} more" if len(gaps) > _GAPS_LISTED else ""
+        diagnostics.append(
+            Diagnostic(
+                "excerpt_gaps",
+                Severity.INFO,
+                f"{path}: lines {shown}{more} of the file are not shown by any excerpt; the "
+                "file is incomplete",
+                line=opening.start,
+            )
+        )
+    return ExtractedFile(path, "".join(parts), opening.language, origin)
+
+
 def _keep_content(
-    block: Block, path: str, limits: ExtractLimits, diagnostics: list[Diagnostic]
+    block: Block,
+    path: str,
+    limits: ExtractLimits,
+    diagnostics: list[Diagnostic],
+    *,
+    first_line: int = 1,
 ) -> bool:
+    """Whether the block is worth a file (within the size limit, more than a placeholder);
+    ``first_line`` is the file line its content starts at (an excerpt's place in its file)."""
     size = len(block.content.encode("utf-8", errors="replace"))
     if size > limits.max_block_bytes:
         diagnostics.append(
@@ -192,7 +305,7 @@ def _keep_content(
                 f"{path} elides code ({len(placeholders)} placeholder line(s) such as "
                 f"{block.content.split(chr(10))[first - 1].strip()!r}); the file is incomplete",
                 line=block.start + first,
-                span=Span(path, first),
+                span=Span(path, first_line - 1 + first),
             )
         )
     return True

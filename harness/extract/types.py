@@ -37,6 +37,32 @@ class NameEvidence:
 
 
 @dataclass(frozen=True, slots=True)
+class Piece:
+    """A run of a file's lines that one code block of the response wrote, for files
+    assembled from several blocks (labelled excerpts, a follow-up's blocks merged into an
+    earlier file): file lines ``first_line`` .. ``first_line + line_count - 1`` are response
+    lines ``fence_line + 1`` onwards."""
+
+    first_line: int  # first file line of the piece (1-based)
+    line_count: int
+    fence_line: int  # the opening fence of the block in the response
+    end_line: int  # its closing fence (or last line when it never closed)
+    label: str = ""  # what the response called it: "lines 1-25", "resource.aws_s3_bucket.logs"
+
+    def holds(self, file_line: int) -> bool:
+        return self.first_line <= file_line < self.first_line + self.line_count
+
+
+class Assembly(StrEnum):
+    """How a file's text was put together, when not from one block as written."""
+
+    BLOCK = ""  # one code block, as written (or a file on disk)
+    EXCERPTS = "excerpts"  # labelled line-range excerpts of one file, joined in line order
+    MERGED_BLOCKS = "merged_blocks"  # a follow-up's blocks merged into the earlier file
+    REPLACED = "replaced"  # a follow-up's whole file, replacing an earlier turn's version
+
+
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where a file came from in the markdown response.
 
@@ -51,10 +77,20 @@ class Origin:
     info_string: str = ""
     response: str = ""  # response id (file stem) or path; "" when extracted from text
     carried_over: bool = False  # True when the file comes from an earlier turn (overlay)
+    #: for an assembled file, which lines came from which block of ``response`` (lines in no
+    #: piece were carried over from an earlier turn); empty for a file written by one block
+    pieces: tuple[Piece, ...] = ()
+    assembly: Assembly = Assembly.BLOCK
 
-    def response_line(self, file_line: int) -> int:
-        """Map a 1-based line of the extracted file to the line in the markdown response."""
-        return self.start_line + file_line
+    def response_line(self, file_line: int) -> int | None:
+        """Map a 1-based line of the extracted file to the line in the markdown response
+        (None for a line an earlier turn wrote into a merged file)."""
+        if not self.pieces:
+            return self.start_line + file_line
+        for piece in self.pieces:
+            if piece.holds(file_line):
+                return piece.fence_line + 1 + file_line - piece.first_line
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from harness.results import CriterionResult, ResponseResult
+from harness.tasks import IDEAL_ID
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,12 @@ class IdealShortfall:
     ideal_score: float
     ideal_message: str
     better: tuple[tuple[str, float], ...]  # (response id, its score on the criterion), best first
+
+
+def is_ideal(result: ResponseResult) -> bool:
+    """The task's ideal response (also in run folders written before ``is_ideal`` was
+    stored, by its id)."""
+    return result.is_ideal or result.response_id == IDEAL_ID
 
 
 def _scored(result: ResponseResult) -> dict[str, CriterionResult]:
@@ -41,10 +48,10 @@ def ideal_shortfalls(results: Iterable[ResponseResult]) -> tuple[IdealShortfall,
     found = []
     for task_id in sorted(by_task):
         task = by_task[task_id]
-        ideal = next((r for r in task if r.is_ideal and r.error is None), None)
+        ideal = next((r for r in task if is_ideal(r) and r.error is None), None)
         if ideal is None:
             continue
-        others = [(r.response_id, _scored(r)) for r in task if not r.is_ideal and r.error is None]
+        others = [(r.response_id, _scored(r)) for r in task if not is_ideal(r) and r.error is None]
         for criterion in ideal.criteria:
             if criterion.score is None:
                 continue

@@ -28,9 +28,10 @@ The formula (also in the README):
 - code floor: a response with at least one extracted file scores
   ``CODE_FLOOR + (100 - CODE_FLOOR) * overall / 100`` (at least ``CODE_FLOOR`` = 1, 100 stays
   100); a response from which no file was extracted (prose only, empty, or not text) scores
-  ``NO_CODE_OVERALL`` (0) whatever its category scores. Any response with code therefore
-  ranks strictly above any response without. When nothing at all was judged the overall
-  stays None (unscored, ranked after every scored response) with or without code.
+  ``NO_CODE_CEILING * overall / 100``, in [0, 0.99]: below every response with code, which
+  therefore ranks strictly above any response without, yet still lower with every fault (a
+  casual prose-only answer is worse than a professional one). When nothing at all was judged
+  the overall stays None (unscored, ranked after every scored response) with or without code.
 
 Strictly monotone: adding a failing finding to any scored criterion (or turning an ``na``
 criterion into a failing one) lowers ``P`` and never raises ``Q``, and the gate's mapping is
@@ -51,8 +52,8 @@ from harness.vocabulary import Status
 
 #: Gate statuses that cap the overall score.
 GATE_TRIPPING = frozenset({CriterionStatus.FAIL, CriterionStatus.PARTIAL})
-#: Overall score of a response with no extracted code.
-NO_CODE_OVERALL = 0.0
+#: Highest overall score of a response with no extracted code (exclusive of CODE_FLOOR).
+NO_CODE_CEILING = 0.99
 #: Lowest overall score of a response with code (so it always beats one without).
 CODE_FLOOR = 1.0
 #: The share of what is left that a criterion's first failing finding costs, by severity.
@@ -71,7 +72,7 @@ class Score:
     categories: tuple[CategoryScore, ...]
     gates_failed: tuple[str, ...]
     errors: tuple[str, ...]
-    no_code: bool = False  # nothing was extracted: the overall is NO_CODE_OVERALL (or None)
+    no_code: bool = False  # nothing was extracted: the overall is below CODE_FLOOR (or None)
     quality: float | None = None  # Q in [0, 1]: the weighted mean of the criterion scores
     penalty: float = 1.0  # P in (0, 1]: what the failing findings left, by severity
 
@@ -144,7 +145,9 @@ def score(criteria: Sequence[CriterionResult], rubric: Rubric, *, has_code: bool
         overall = gated(overall, rubric.gate_cap)
     if overall is not None:
         overall = (
-            CODE_FLOOR + (100.0 - CODE_FLOOR) * overall / 100.0 if has_code else NO_CODE_OVERALL
+            CODE_FLOOR + (100.0 - CODE_FLOOR) * overall / 100.0
+            if has_code
+            else NO_CODE_CEILING * overall / 100.0
         )
     errors = tuple(c.criterion_id for c in criteria if c.status is CriterionStatus.ERROR)
     return Score(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from harness.checks.types import Status
+from harness.extract.types import Assembly, Piece
 from harness.report.model import ResponseRow
 
 #: Above this many lines the rebuilt text stops (a hostile response must not blow up a page).
@@ -121,15 +122,22 @@ def response_lines(row: ResponseRow) -> list[TextLine | Gap]:
         origin = ref.file.origin
         if origin.carried_over:  # lines of an earlier turn's response, not this one
             continue
-        kept.setdefault(origin.start_line, ("fence", f"```{origin.info_string}", ref.page))
         content = ref.file.content.split("\n")
         if content and content[-1] == "":
             content.pop()
-        for i, text in enumerate(content, start=1):
-            kept.setdefault(origin.start_line + i, ("code", text, f"{ref.page}#L{i}"))
-        close = origin.start_line + len(content) + 1
-        if origin.end_line >= close:
-            kept.setdefault(origin.end_line, ("fence", "```", None))
+        # the blocks that wrote the file: one, or each piece of an assembled file
+        pieces = origin.pieces or (Piece(1, len(content), origin.start_line, origin.end_line),)
+        fenced = origin.assembly is not Assembly.MERGED_BLOCKS  # merged pieces are blocks
+        for piece in pieces:
+            if fenced:
+                kept.setdefault(piece.fence_line, ("fence", f"```{origin.info_string}", ref.page))
+            last = min(len(content), piece.first_line + piece.line_count - 1)
+            for i in range(piece.first_line, last + 1):
+                number = piece.fence_line + 1 + i - piece.first_line
+                kept.setdefault(number, ("code", content[i - 1], f"{ref.page}#L{i}"))
+            close = piece.fence_line + piece.line_count + 1
+            if fenced and piece.end_line >= close:
+                kept.setdefault(piece.end_line, ("fence", "```", None))
     marks = line_marks(row)
     out: list[TextLine | Gap] = []
     previous = 0

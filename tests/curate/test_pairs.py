@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from harness.curate.candidates import Candidate, Message, better
+from harness.curate.candidates import Candidate, Collected, Message, better
 from harness.curate.config import CurateConfig
-from harness.curate.subsets import kto_rows, preference_rows, sft_rows
+from harness.curate.subsets import ideal_audit_rows, kto_rows, preference_rows, sft_rows
+from harness.grading.audit import ideal_shortfalls
+from harness.results import CriterionResult, ResponseResult
+from harness.vocabulary import CriterionStatus
 
 PROMPT = (Message("user", "Write Terraform for a bucket."),)
 
@@ -113,3 +116,34 @@ def test_kto_labels_and_sft_filters() -> None:
         "below --min-score 80": 1,
     }
     assert rows[0]["messages"][-1] == {"role": "assistant", "content": "answer good"}  # type: ignore[index]
+
+
+def _result(rid: str, score: float | None, *, ideal: bool = False) -> ResponseResult:
+    status = {None: "na", 1.0: "pass", 0.0: "fail"}.get(score, "partial")
+    criterion = CriterionResult(
+        "security.x", "security.x", "security", CriterionStatus(status), score, 1.0, f"{rid}"
+    )
+    return ResponseResult("t", rid, f"/t/{rid}.md", 50.0, criteria=(criterion,), is_ideal=ideal)
+
+
+def test_the_ideal_audit_subset_follows_the_run_summarys_rule() -> None:
+    """A row wherever the ideal scores below a response on a criterion (the same rule as
+    ``grading.audit.ideal_shortfalls``), the better responses best first."""
+    collected = Collected()
+    for result in (
+        _result("IDEAL_RESPONSE", 0.5, ideal=True),
+        _result("MODEL_RESPONSE", 0.75),
+        _result("MODEL_RESPONSE2", 1.0),
+        _result("MODEL_RESPONSE3", 0.25),
+    ):
+        collected.results[("r", "t", result.response_id)] = result
+    [row] = ideal_audit_rows(collected)
+    assert row["better_responses"] == ["MODEL_RESPONSE2", "MODEL_RESPONSE"]
+    assert row["ideal_score"] == 0.5 and row["ideal_status"] == "partial"
+    assert row["response_id"] == "MODEL_RESPONSE2"
+    assert len(ideal_shortfalls(collected.results.values())) == 1
+    # an ideal at least as good as every response, or a task without one, gives no row
+    collected.results[("r", "t", "IDEAL_RESPONSE")] = _result("IDEAL_RESPONSE", 1.0, ideal=True)
+    assert ideal_audit_rows(collected) == []
+    del collected.results[("r", "t", "IDEAL_RESPONSE")]
+    assert ideal_audit_rows(collected) == []

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from harness.derive.draft import derive, load_reference, verify, write
+from harness.grading.score import NO_CODE_CEILING
 from harness.results import CriterionStatus
 from harness.rubric import load_rubric
 from harness.run import grade
@@ -34,14 +35,15 @@ def test_every_ideal_scores_100_against_its_derived_rubric(corpus: Path, tmp_pat
                 wrong.append(f"{task.name}: no score ({result.error}) though {judged} judged")
             continue
         scored += 1
-        # an ideal without code scores 0 by the no-code rule; its criteria must still all pass
+        # an ideal without code scores NO_CODE_CEILING by the no-code rule; its criteria must
+        # still all pass
         no_code = any(d.code == "no_code" for d in result.diagnostics)
         failing = [
             f"{c.criterion_id}={c.status.value}: {c.message[:100]}"
             for c in result.criteria
             if c.status not in (CriterionStatus.PASS, CriterionStatus.NA)
         ]
-        if result.overall != (0.0 if no_code else 100.0) or failing or problems:
+        if result.overall != (NO_CODE_CEILING if no_code else 100.0) or failing or problems:
             wrong.append(f"{task.name}: {result.overall} {failing} {problems}")
     assert scored >= 55, scored
     assert not wrong, "\n".join(wrong)

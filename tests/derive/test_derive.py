@@ -162,7 +162,11 @@ def baseline(derived: Rubric, tmp_path_factory: pytest.TempPathFactory) -> Respo
         (
             "modules/storage/main.tf",
             r'^resource "aws_s3_bucket_server_side_encryption_configuration" "app" \{.*?^\}\n',
-            {"security.s3_encryption", "complete.required_resources"},
+            {
+                "security.s3_encryption",
+                "complete.required_resources",
+                "reference.resource_coverage",
+            },
         ),
         (
             "modules/database/main.tf",

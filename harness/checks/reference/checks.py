@@ -53,11 +53,12 @@ def reference_evidence(ref: ReferenceContext, span: Span | None, what: str = "")
 
 class CoverageParams(Params):
     min_recall: float = Field(
-        default=0.8,
+        default=1.0,
         ge=0.0,
         le=1.0,
         description="Share of the reference's items the response must have to pass outright; "
-        "below it the score is the share covered.",
+        "below it the score is the share covered and each missing item is a failing finding "
+        "(default 1.0: every missing item counts).",
     )
 
 
@@ -144,9 +145,9 @@ def resource_coverage(ctx: CheckContext, params: ResourceCoverageParams) -> Iter
     Pairs every resource of the reference with one of the response: same type, then the same
     address in the corresponding module, the same name elsewhere, or the most similar
     attributes (a bucket called ``main`` where the reference says ``this`` still counts). At or
-    above ``min_recall`` of the reference's resources covered, the criterion passes; below it,
-    each reference resource is a finding (partial credit = share covered). ``na`` without a
-    reference.
+    above ``min_recall`` of the reference's resources covered (default: all of them, so every
+    missing resource costs), the criterion passes; below it, each reference resource is a
+    finding (partial credit = share covered). ``na`` without a reference.
 
     Why it matters:
     A resource the ideal needs and the response lacks is usually a missing feature (no KMS

@@ -107,16 +107,24 @@ def _enabled(expr: Expr | None) -> bool:
     return expr.kind is not ExprKind.LITERAL or expr.value is not None
 
 
+#: The two things a backend is judged on, one finding each: no backend at all fails both,
+#: so it costs more than a remote backend that only lacks locking.
+REMOTE = "remote state"
+LOCKING = "state locking"
+
+
 @check("reliability.backend", CATEGORY, params=BackendParams)
 def backend(ctx: CheckContext, params: BackendParams) -> Iterator[Finding]:
     """State is kept in a remote backend that locks it.
 
     What it checks:
-        The root module's ``terraform { backend "..." {} }`` (or ``cloud {}``) is one of the
-        accepted remote types; ``s3`` must lock with ``use_lockfile = true`` or
-        ``dynamodb_table`` (``http`` with ``lock_address``). An empty block (partial
-        configuration completed by ``-backend-config`` at init) passes with a note. A
-        ``local`` backend or none fails, and the message points at a commented-out backend.
+        Two findings. *Remote state*: the root module's ``terraform { backend "..." {} }``
+        (or ``cloud {}``) is one of the accepted remote types. *State locking*: ``s3`` must
+        lock with ``use_lockfile = true`` or ``dynamodb_table`` (``http`` with
+        ``lock_address``; the other remote types lock natively). An empty block (partial
+        configuration completed by ``-backend-config`` at init) passes both with a note. A
+        ``local`` backend or none fails both (the message points at a commented-out
+        backend), so it costs more than a remote backend without locking.
         na when the response has no Terraform configuration, and with ``fragment_is_na``
         (for tasks that supply ``provider.tf``) when it has no ``terraform {}`` or
         ``provider`` block at all.
@@ -158,13 +166,14 @@ def backend(ctx: CheckContext, params: BackendParams) -> Iterator[Finding]:
                 "no backend: the only backend is commented out "
                 f"({commented.location()}), so state stays in a local terraform.tfstate",
                 commented,
-                subject="backend",
+                subject=REMOTE,
             )
         else:
             yield failed(
                 "no backend configured: state stays in a local terraform.tfstate",
-                subject="backend",
+                subject=REMOTE,
             )
+        yield failed("no remote backend, so nothing locks the state", subject=LOCKING)
         return
     block, module = found
     kind = "cloud" if block.kind == "cloud" else (block.labels[0] if block.labels else "?")
@@ -172,14 +181,20 @@ def backend(ctx: CheckContext, params: BackendParams) -> Iterator[Finding]:
     where = "" if module.path == ctx.config.root else f" (declared in {module.path}, not the root)"
     if kind not in params.accepted:
         reason = "local state" if kind == "local" else "not an accepted remote backend"
-        yield failed(f'backend "{kind}"{where}: {reason}', evidence, subject="backend")
+        yield failed(f'backend "{kind}"{where}: {reason}', evidence, subject=REMOTE)
+        yield failed(f'backend "{kind}" is not remote: nothing locks the state', subject=LOCKING)
         return
     if not block.attributes and not block.blocks:
         yield passed(
-            f'backend "{kind}"{where} uses partial configuration: its settings, locking '
-            "included, come from -backend-config at init",
+            f'backend "{kind}"{where} uses partial configuration: its settings come from '
+            "-backend-config at init",
             evidence,
-            subject="backend",
+            subject=REMOTE,
+        )
+        yield passed(
+            f'backend "{kind}": locking, like its other settings, comes from -backend-config',
+            evidence,
+            subject=LOCKING,
         )
         return
     locks = LOCK_SETTINGS.get(kind, ())
@@ -190,12 +205,13 @@ def backend(ctx: CheckContext, params: BackendParams) -> Iterator[Finding]:
         if encrypt is None or encrypt.as_bool() is False:
             notes.append("encrypt is not set to true")
     extra = f" ({'; '.join(notes)})" if notes else ""
+    yield passed(f'remote backend "{kind}"{where}{extra}', evidence, subject=REMOTE)
     if locks and not lock_on:
         message = f'backend "{kind}"{where} has no state locking: set ' + " or ".join(locks)
         if params.require_locking:
-            yield failed(message + extra, evidence, subject="backend")
+            yield failed(message, evidence, subject=LOCKING)
         else:
-            yield passed(message + extra, evidence, subject="backend")
+            yield passed(message + " (locking not required)", evidence, subject=LOCKING)
         return
-    how = f" with locking ({', '.join(lock_on)})" if lock_on else ""
-    yield passed(f'remote backend "{kind}"{how}{where}{extra}', evidence, subject="backend")
+    how = f"locks state ({', '.join(lock_on)})" if lock_on else "locks state natively"
+    yield passed(f'backend "{kind}" {how}', evidence, subject=LOCKING)
