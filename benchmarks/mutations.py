@@ -41,11 +41,12 @@ from harness.checks.security.iam import is_wildcard_resource
 from harness.checks.types import CheckContext, ReferenceContext
 from harness.extract import extract
 from harness.extract.types import ExtractedFile, FileTree
+from harness.prompt import PromptRequirements, RequirementKind, read_prompts
 from harness.results import CriterionResult, ResponseResult
 from harness.rubric import Rubric, load_rubric
 from harness.run.pipeline import Clock, evaluate_reference, grade_tree, reference_from
-from harness.shipped import sample_reference
-from harness.tasks import IDEAL_ID
+from harness.shipped import sample_reference, sample_responses
+from harness.tasks import IDEAL_ID, TaskError, load_task
 from harness.terraform import build
 from harness.terraform.model import Attribute, Block, Configuration, Resource
 from harness.vocabulary import CriterionStatus, Span, Status
@@ -79,6 +80,8 @@ class Ideal:
     tree: FileTree
     config: Configuration
     lines: list[str] = field(init=False)
+    #: what the task's prompts ask for (every turn: the ideal answers them all)
+    prompt: PromptRequirements | None = None
 
     def __post_init__(self) -> None:
         self.lines = self.text.splitlines(keepends=True)
@@ -639,6 +642,27 @@ def resource_removed(ideal: Ideal) -> list[Edit]:
     return []
 
 
+@fault(
+    "required_service_removed",
+    "complete.prompt_requirements",
+    "every resource of a service the prompt asks for (the one with fewest blocks) is deleted",
+)
+def required_service_removed(ideal: Ideal) -> list[Edit]:
+    if ideal.prompt is None:
+        return []
+    best: list[Edit] | None = None
+    for requirement in ideal.prompt.of_kind(RequirementKind.SERVICE):
+        found = ideal.resources(*requirement.terraform_types)
+        sources = [c.source or "" for m in ideal.config.modules.values() for c in m.calls]
+        registry = [f"terraform-aws-modules/{name}/" for name in requirement.registry_modules]
+        if not found or any(r in s for s in sources for r in registry):
+            continue  # a registry module would still deliver it
+        edits = [ideal.delete(r.span) for r in found]
+        if all(e is not None for e in edits) and (best is None or len(edits) < len(best)):
+            best = [e for e in edits if e is not None]
+    return best or []
+
+
 # -- running ---------------------------------------------------------------------------------
 
 
@@ -669,10 +693,20 @@ def _worse(before: CriterionResult, after: CriterionResult) -> bool:
     return before.score is not None and after.score is not None and after.score < before.score
 
 
+def task_prompt(path: Path) -> PromptRequirements | None:
+    """Every prompt of the ideal's task (the bundled reference's task is the sample's)."""
+    folder = sample_responses() if path == sample_reference() / "IDEAL_RESPONSE.md" else path.parent
+    try:
+        prompts = load_task(folder).prompts
+    except TaskError:
+        return None
+    return read_prompts(prompts) if prompts else None
+
+
 def load_ideal(task_id: str, path: Path) -> Ideal:
     text = path.read_text(encoding="utf-8", errors="replace")
     tree = extract(text, response_id=IDEAL_ID)
-    return Ideal(task_id, path, text, tree, build(tree))
+    return Ideal(task_id, path, text, tree, build(tree), prompt=task_prompt(path))
 
 
 @dataclass
@@ -686,7 +720,9 @@ class TaskGrader:
 
     def __post_init__(self) -> None:
         self.reference = reference_from(self.ideal.tree)
-        self.reference_criteria = evaluate_reference(self.rubric, self.reference)
+        self.reference_criteria = evaluate_reference(
+            self.rubric, self.reference, self.ideal.task_id, self.ideal.prompt
+        )
 
     def grade(self, text: str, response_id: str, *, is_ideal: bool = False) -> ResponseResult:
         tree = self.ideal.tree if is_ideal else extract(text, response_id=response_id)
@@ -700,6 +736,7 @@ class TaskGrader:
             reference=self.reference,
             is_ideal=is_ideal,
             reference_criteria=None if is_ideal else self.reference_criteria,
+            prompt=self.ideal.prompt,
         )
 
 

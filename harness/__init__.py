@@ -25,8 +25,11 @@ from typing import TYPE_CHECKING
 from harness.version import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from harness.checks.types import ReferenceContext
     from harness.extract import ExtractLimits, FileTree
+    from harness.prompt import PromptRequirements
     from harness.results import ResponseResult, RunData
     from harness.rubric import Rubric
     from harness.terraform import BuildLimits, Configuration
@@ -64,8 +67,10 @@ def grade(
     response_id: str = "",
     reference: ReferenceContext | FileTree | Path | str | None = None,
     is_ideal: bool = False,
+    prompt: PromptRequirements | Path | str | Sequence[Path | str] | None = None,
 ) -> ResponseResult:
-    """Grade one response (a tree, a markdown file or markdown text) against a rubric."""
+    """Grade one response (a tree, a markdown file or markdown text) against a rubric.
+    ``prompt``: the prompt file(s) it answers, in turn order, or their requirements."""
     from harness.run.pipeline import grade as _grade
 
     return _grade(
@@ -75,6 +80,7 @@ def grade(
         response_id=response_id,
         reference=reference,
         is_ideal=is_ideal,
+        prompt=prompt,
     )
 
 

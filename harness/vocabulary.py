@@ -18,6 +18,8 @@ from typing import Protocol
 
 SNIPPET_MAX_LINES = 8
 SNIPPET_MAX_CHARS = 600
+#: ``Evidence.source`` of evidence that cites the task's prompt, not a file of the response.
+PROMPT_SOURCE = "prompt"
 
 
 class Severity(StrEnum):
@@ -125,7 +127,9 @@ def _lines(content: str) -> tuple[str, ...]:
 class Evidence:
     """Where a finding was seen: a place in an extracted file (``path`` + lines) or in the
     response prose (``path`` None), the matching line in the markdown response, and a snippet.
-    ``source`` is ``reference`` when the evidence shows what the ideal does instead."""
+    ``source`` is ``reference`` when the evidence shows what the ideal does instead, and
+    ``prompt`` when it cites the task's prompt (``path`` is the prompt file, e.g.
+    ``PROMPT.md``, outside the response's tree; ``response_line`` is None)."""
 
     path: str | None
     start_line: int | None
@@ -162,6 +166,12 @@ class Evidence:
     def from_response(cls, line: int | None, snippet: str, note: str = "") -> Evidence:
         """Evidence in the response text itself (prose, a fence, a drawing)."""
         return cls(None, None, None, line, snippet[:SNIPPET_MAX_CHARS], note=note)
+
+    @classmethod
+    def from_prompt(cls, path: str, line: int, snippet: str, note: str = "") -> Evidence:
+        """Evidence in the task's prompt: the file (``PROMPT.md``) and line that asked."""
+        return cls(path, line, line, None, snippet[:SNIPPET_MAX_CHARS], source=PROMPT_SOURCE,
+                   note=note)  # fmt: skip
 
     def location(self) -> str:
         if self.path is not None and self.start_line is not None:

@@ -30,6 +30,7 @@ ISSUE_CRITERIA: tuple[str, ...] = (
     "complete.promised_files",
     "complete.modules_resolve",
     "complete.syntax_valid",
+    "complete.prompt_requirements",  # issue 15: what the prompt asks for
     "naming.random_suffix_resource",
     "naming.suffix_applied",
     "lifecycle.create_before_destroy",

@@ -13,6 +13,7 @@ from functools import cached_property
 from harness.compare import Comparison, compare
 from harness.extract.types import FileTree
 from harness.languages import ParsedModel, build_models, languages_of
+from harness.prompt import PromptRequirements
 from harness.terraform.model import Configuration
 from harness.vocabulary import (
     Evidence,
@@ -55,6 +56,9 @@ class CheckContext:
     tree: FileTree
     config: Configuration
     reference: ReferenceContext | None = None
+    #: What the prompts this response answers ask for (None: no prompt known, e.g. a lone
+    #: response file); read by ``complete.prompt_requirements``.
+    prompt: PromptRequirements | None = None
 
     def evidence(self, span: Span, note: str = "") -> Evidence:
         return Evidence.from_span(span, self.tree, note)

@@ -15,11 +15,15 @@ DERIVE_EPILOG = "\n\n".join(
         "  iac-harness derive reference/aws-prod-stack -o rubrics/aws-prod-stack-derived.yaml",
         "  iac-harness derive ../shared/corpus/terraform/tf-348798 -o rubrics/tf-348798.yaml",
         "  iac-harness derive path/to/IDEAL_RESPONSE.md        [dim]# YAML to stdout[/dim]",
+        "  iac-harness derive reference/ --prompt PROMPT.md --prompt PROMPT2.md",
         "REFERENCE is a folder of Terraform files, an IDEAL_RESPONSE.md, or a task folder that "
         "holds one. The rubric extends the generic default and adds what the reference does: "
         "modules, resource types and counts, suffixed types, lifecycle and security settings, "
         "tag keys, backend, outputs, alarm metrics and the reference criteria. Every criterion "
-        "is run on the reference; those it fails are disabled with the reason in a comment.",
+        "is run on the reference; those it fails are disabled with the reason in a comment. "
+        "The prompt (--prompt, or the PROMPT*.md files of a task folder) adds "
+        "complete.prompt_requirements, less what the reference itself does not do, and notes "
+        "on the criteria it calls for.",
     ]
 )
 
@@ -42,6 +46,14 @@ def derive_command(
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite an existing output file.")
     ] = False,
+    prompt: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--prompt",
+            help="A prompt of the task, in turn order (repeat for follow-ups; default: the "
+            "PROMPT*.md files of the task folder).",
+        ),
+    ] = None,
 ) -> None:
     """Derive a task rubric from its reference solution (a draft for a reviewer to edit)."""
     from harness.derive.draft import DeriveError, derive, load_reference, verify, write
@@ -51,7 +63,7 @@ def derive_command(
     if out is not None:
         output_file(out, force=force, what="rubric file")
     try:
-        ref = load_reference(reference)
+        ref = load_reference(reference, tuple(prompt) if prompt else None)
         chosen_id = rubric_id or (out.stem if out is not None else None)
         derived = derive(ref, base=base, rubric_id=chosen_id)
     except (DeriveError, RubricError) as exc:

@@ -27,10 +27,11 @@ from harness.derive.facts import NewCriterion, Proposal
 from harness.derive.render import render
 from harness.derive.types import Decision, DerivedRubric
 from harness.extract.types import FileTree
+from harness.prompt import PromptRequirements, read_prompts
 from harness.rubric.loader import load_rubric
 from harness.rubric.model import Rubric
 from harness.run.pipeline import compared_with_itself, reference_from
-from harness.tasks import IDEAL_ID
+from harness.tasks import IDEAL_ID, TaskError, load_task
 from harness.terraform.model import Configuration
 
 DEFAULT_BASE = "terraform-aws-production"
@@ -47,6 +48,8 @@ class ReferenceInput:
     task_id: str
     source: str
     reference: ReferenceContext
+    #: What the task's prompts ask for (None: no prompt given or found)
+    prompt: PromptRequirements | None = None
 
     @property
     def tree(self) -> FileTree:
@@ -57,10 +60,21 @@ class ReferenceInput:
         return self.reference.config
 
 
-def load_reference(path: Path) -> ReferenceInput:
+def task_prompts(path: Path) -> tuple[Path, ...]:
+    """The prompts of the task folder ``path`` is (or an ``IDEAL_RESPONSE.md`` is in), in
+    turn order; none outside a task folder."""
+    folder = path if path.is_dir() else path.parent
+    try:
+        return load_task(folder).prompts
+    except TaskError:
+        return ()
+
+
+def load_reference(path: Path, prompts: tuple[Path, ...] | None = None) -> ReferenceInput:
     """A reference tree (folder of .tf files), an ``IDEAL_RESPONSE.md``, or a task folder
     (a folder without .tf files that holds an ``IDEAL_RESPONSE.md``), read the way the score
-    run reads a reference (``harness.run.reference_from``)."""
+    run reads a reference (``harness.run.reference_from``). ``prompts``: the task's prompts
+    (default: the PROMPT*.md files of the task folder, when there is one)."""
     has_tf = path.is_dir() and next(path.rglob("*.tf"), None) is not None
     if path.is_dir() and not has_tf and (path / IDEAL_NAME).is_file():
         task_id, reference = path.name, reference_from(path / IDEAL_NAME, response_id=IDEAL_ID)
@@ -72,13 +86,18 @@ def load_reference(path: Path) -> ReferenceInput:
         task_id, reference = path.name, reference_from(path)
     else:
         raise DeriveError(f"{path}: no such file or folder")
-    return ReferenceInput(task_id, str(path), reference)
+    chosen = task_prompts(path) if prompts is None else prompts
+    for prompt in chosen:
+        if not prompt.is_file():
+            raise DeriveError(f"{prompt}: prompt not found")
+    requirements = read_prompts(chosen) if chosen else None
+    return ReferenceInput(task_id, str(path), reference, requirements)
 
 
 def reference_context(ref: ReferenceInput) -> CheckContext:
     """The reference graded as a response, with itself as the reference."""
     reference = compared_with_itself(ref.reference)
-    return CheckContext(ref.task_id, "reference", ref.tree, ref.config, reference)
+    return CheckContext(ref.task_id, "reference", ref.tree, ref.config, reference, ref.prompt)
 
 
 def derive(
@@ -281,6 +300,7 @@ def _proposals(
         listed = ", ".join(found[:4]) + (f" (+{len(found) - 4} more)" if len(found) > 4 else "")
         note = f"The reference's {kind} tests: {listed}." if found else f"No {kind} tests."
         out.append(Proposal(criterion_id, (), note, keep=True))
+    out = _with_prompt(ref, ctx, out)
     add(
         "reference.resource_coverage",
         ({},),
@@ -294,6 +314,48 @@ def _proposals(
         "Agreement of matched resources' attributes; security settings weigh more.",
     )
     return out
+
+
+def _with_prompt(ref: ReferenceInput, ctx: CheckContext, out: list[Proposal]) -> list[Proposal]:
+    """``complete.prompt_requirements`` (less the requirements the reference itself does not
+    meet, named in a note) and, on each criterion the prompt calls for, a note citing it."""
+    prompt = ref.prompt
+    if prompt is None or not len(prompt):
+        return out
+    spec = load_checks()["complete.prompt_requirements"]
+    findings = run_criterion_checks(spec.id, ctx, spec.parse_params({}))
+    missed = sorted({f.subject for f in findings if f.status is Status.FAIL})
+    listed = ", ".join(f"{r.key} ({r.place})" for r in prompt.requirements[:6])
+    more = f" (+{len(prompt) - 6} more)" if len(prompt) > 6 else ""
+    note = f"The prompt ({', '.join(prompt.prompts)}) asks for {listed}{more}."
+    if missed:
+        note += f" Skipped: the reference does not do {', '.join(missed)}."
+    candidates: tuple[dict[str, Any], ...] = ({"skip": missed},) if missed else ({},)
+    proposal = Proposal(
+        "complete.prompt_requirements",
+        candidates,
+        note,
+        facts.NEW_CRITERIA["complete.prompt_requirements"],
+        keep=True,
+    )
+    by_id = {p.id: i for i, p in enumerate(out)}
+    result = [*out, proposal]
+    called: dict[str, list[str]] = {}
+    for requirement in prompt:
+        for criterion_id in requirement.calls_for:
+            called.setdefault(criterion_id, []).append(f"{requirement.title} ({requirement.place})")
+    for criterion_id, asked in called.items():
+        cited = f"The prompt asks for {', '.join(asked[:3])}."
+        if criterion_id in by_id:
+            old = result[by_id[criterion_id]]
+            result[by_id[criterion_id]] = Proposal(
+                old.id, old.candidates, f"{old.note} {cited}".strip(), old.new, keep=True
+            )
+        elif criterion_id in facts.NEW_CRITERIA:  # else the base rubric has it, or cannot
+            result.append(
+                Proposal(criterion_id, (), cited, facts.NEW_CRITERIA[criterion_id], keep=True)
+            )
+    return result
 
 
 def _settings_proposals(config: Configuration, enabled: set[str]) -> list[Proposal]:

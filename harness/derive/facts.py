@@ -85,6 +85,15 @@ class Proposal:
 #: Criteria the generic rubric may lack, added by a derived rubric when the reference calls for
 #: them (an extending rubric must state title and category of a new criterion).
 NEW_CRITERIA: dict[str, NewCriterion] = {
+    "complete.prompt_requirements": NewCriterion(
+        "What the prompt asks for is there",
+        "completeness",
+        "complete.prompt_requirements",
+        3,
+        "high",
+        "Each service, region, name, Multi-AZ, encryption or test request of the prompt, "
+        "cited by its line.",
+    ),
     "complete.required_modules": NewCriterion(
         "The root module calls the task's modules",
         "completeness",

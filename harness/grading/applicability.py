@@ -7,8 +7,13 @@ and, na being left out of every mean, outscore a complete answer. The task is kn
 reference: when the reference has something to judge for a criterion (at least one passing
 finding), the task calls for it, and a response with nothing to judge there fails, with the
 reference's place (file:line) as evidence. Checks of the response's own text (truncation,
-syntax, promised files, tone; ``judges_task=False`` in the registry) keep their na. Without a
-reference nothing changes here.
+syntax, promised files, tone; ``judges_task=False`` in the registry) keep their na.
+
+Without a reference, the prompt decides (``applicable_from_prompt``): a requirement the
+prompt states gives the criteria of its lexicon entry's ``calls_for`` something to judge (an
+RDS database: ``security.rds_encrypted``, ...; tests: ``testing.unit_tests``), and a response
+with nothing to judge there fails, citing the prompt line. Where neither a reference nor the
+prompt says, na stays na.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from harness.checks.registry import get_check
+from harness.prompt import PromptRequirements
 from harness.results import CriterionResult
 from harness.vocabulary import CriterionStatus, Evidence, Finding, Status, failed
 
@@ -75,5 +81,47 @@ def applicable_from_task(
             and get_check(result.check_id).judges_task
         ):
             result = called_for(result, reference)
+        out.append(result)
+    return tuple(out)
+
+
+def called_for_by_prompt(result: CriterionResult, prompt: PromptRequirements) -> CriterionResult:
+    """``result`` (na on the response) as the failure it is when the prompt asks for what the
+    criterion judges; the prompt lines are the evidence."""
+    asked = prompt.calling_for(result.check_id)
+    shown = ", ".join(f"{r.title} at {r.place}" for r in asked[:_SHOWN])
+    missing = result.message or "nothing to judge"
+    message = (
+        f"the task calls for it but the response has none ({missing}); the prompt asks for {shown}"
+    )
+    evidence = [
+        Evidence.from_prompt(
+            r.place.path, r.place.line, r.place.text, note=f"the prompt asks for {r.title}"
+        )
+        for r in asked[:_SHOWN]
+    ]
+    finding = failed(message, *evidence, subject="the task's " + result.check_id)
+    return replace(
+        result,
+        status=CriterionStatus.FAIL,
+        score=0.0,
+        message=message,
+        findings=(finding, *result.findings),
+    )
+
+
+def applicable_from_prompt(
+    criteria: Sequence[CriterionResult], prompt: PromptRequirements
+) -> tuple[CriterionResult, ...]:
+    """``criteria`` with every ``na`` of a task-judging check failed where the prompt asks
+    for something the check judges (used when the task has no reference)."""
+    out = []
+    for result in criteria:
+        if (
+            result.status is CriterionStatus.NA
+            and prompt.calling_for(result.check_id)
+            and get_check(result.check_id).judges_task
+        ):
+            result = called_for_by_prompt(result, prompt)
         out.append(result)
     return tuple(out)

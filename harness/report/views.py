@@ -14,6 +14,7 @@ from harness.report.model import ReportModel, ResponseRow
 from harness.report.naming import Slugger
 from harness.report.responsetext import mark_in_line, prose_lines
 from harness.results import CategoryInfo, CriterionInfo, CriterionResult
+from harness.vocabulary import PROMPT_SOURCE
 
 # file extension -> extraction language, for snippets whose file is not in this tree
 # (reference evidence)
@@ -142,7 +143,8 @@ def evidence_view(
     """One piece of evidence ready to render. ``with_snippet`` False (passing findings) keeps
     the location only; a snippet is cut at ``MAX_SNIPPET_LINES``. Reference evidence links to
     the ideal's file view through ``reference_pages`` (its path -> page)."""
-    reference = ev.source != "response"
+    # the ideal's evidence is marked "reference"; the prompt's names its file (PROMPT.md:3)
+    reference = ev.source not in ("response", PROMPT_SOURCE)
     snippet = ev.snippet.rstrip("\n")
     lines: tuple[tuple[int | None, Markup], ...]
     more = 0

@@ -147,7 +147,7 @@ def score_paths(
             raise InputError(f"{ideal}: ideal response not found")
         plans = with_reference_ideal(plans, ideal)
     all_jobs = [
-        UnitJob(unit, plan.ideal_source, bool(plan.responses))
+        UnitJob(unit, plan.ideal_source, bool(plan.responses), plan.task.prompts)
         for plan in plans
         for unit in plan.units()
     ]

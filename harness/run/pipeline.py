@@ -7,7 +7,7 @@ call ``grade_tree`` per response and turn any exception into a failed result.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,10 +17,11 @@ from harness.checks.types import CheckContext, ReferenceContext
 from harness.compare import Comparison, compare, summarise
 from harness.extract import extract, tree_from_directory
 from harness.extract.types import FileTree
-from harness.grading.applicability import applicable_from_task
+from harness.grading.applicability import applicable_from_prompt, applicable_from_task
 from harness.grading.engine import evaluate
 from harness.grading.reference_evidence import with_reference_evidence
 from harness.grading.score import score
+from harness.prompt import PromptRequirements, read_prompts
 from harness.results import CriterionResult, ResponseResult
 from harness.rubric import Rubric, load_rubric
 from harness.store import EMPTY_REFERENCE_CODE
@@ -110,11 +111,14 @@ def compared_with_itself(reference: ReferenceContext) -> ReferenceContext:
 
 
 def evaluate_reference(
-    rubric: Rubric, reference: ReferenceContext, task_id: str = ""
+    rubric: Rubric,
+    reference: ReferenceContext,
+    task_id: str = "",
+    prompt: PromptRequirements | None = None,
 ) -> tuple[CriterionResult, ...]:
     """The rubric's results on the reference itself (once per task): where the ideal does
-    what a failing response does not."""
-    ctx = CheckContext(task_id, IDEAL_ID, reference.tree, reference.config)
+    what a failing response does not. ``prompt``: every prompt of the task (the ideal's)."""
+    ctx = CheckContext(task_id, IDEAL_ID, reference.tree, reference.config, prompt=prompt)
     return evaluate(rubric, ctx)
 
 
@@ -169,11 +173,14 @@ def grade_tree(
     is_ideal: bool = False,
     reference_criteria: tuple[CriterionResult, ...] | None = None,
     builders: Builders = DEFAULT_BUILDERS,
+    prompt: PromptRequirements | None = None,
 ) -> ResponseResult:
     """Grade one extracted tree. With a reference, the comparison feeds the reference.*
     checks, an na where the reference has something to judge fails (the task calls for it),
     and failing criteria get the ideal's evidence (``reference_criteria``: the rubric's
-    results on the reference itself, computed here when not given)."""
+    results on the reference itself, computed here when not given). ``prompt``: what the
+    prompts this response answers ask for (``complete.prompt_requirements``); without a
+    reference it decides what the task calls for."""
     with clock.stage("model"):
         config = builders.model(tree)
     comparison_summary = None
@@ -182,13 +189,15 @@ def grade_tree(
         with clock.stage("compare"):
             comparison, comparison_summary = builders.comparison(tree, config, reference)
         context_reference = replace(reference, comparison=comparison)
-    ctx = CheckContext(task_id, response_id, tree, config, context_reference)
+    ctx = CheckContext(task_id, response_id, tree, config, context_reference, prompt)
     with clock.stage("checks"):
         criteria = evaluate(rubric, ctx)
+    if context_reference is None and prompt is not None and not is_ideal:
+        criteria = applicable_from_prompt(criteria, prompt)
     if context_reference is not None and not is_ideal:
         with clock.stage("checks"):
             if reference_criteria is None:
-                reference_criteria = evaluate_reference(rubric, context_reference, task_id)
+                reference_criteria = evaluate_reference(rubric, context_reference, task_id, prompt)
             criteria = applicable_from_task(criteria, reference_criteria)
             criteria = with_reference_evidence(
                 criteria, reference_criteria, context_reference.comparison
@@ -225,10 +234,12 @@ def grade(
     response_id: str = "",
     reference: ReferenceContext | FileTree | Path | str | None = None,
     is_ideal: bool = False,
+    prompt: PromptRequirements | Path | str | Sequence[Path | str] | None = None,
 ) -> ResponseResult:
     """Grade one response (a ``FileTree`` or the path of a markdown response) with a rubric
     (a ``Rubric``, a rubric file or a shipped rubric id). ``reference`` (a ReferenceContext, a
-    Terraform directory, an ideal markdown response or a tree) enables the comparison.
+    Terraform directory, an ideal markdown response or a tree) enables the comparison;
+    ``prompt`` (prompt files in turn order, or their requirements) the prompt's criterion.
     Exceptions propagate; batches use ``score_paths``, which isolates each response."""
     if not isinstance(rubric, Rubric):
         rubric = load_rubric(rubric)
@@ -254,7 +265,17 @@ def grade(
         source=source,
         reference=ref,
         is_ideal=is_ideal,
+        prompt=_prompt_of(prompt),
     )
+
+
+def _prompt_of(
+    prompt: PromptRequirements | Path | str | Sequence[Path | str] | None,
+) -> PromptRequirements | None:
+    if prompt is None or isinstance(prompt, PromptRequirements):
+        return prompt
+    paths = [prompt] if isinstance(prompt, (str, Path)) else list(prompt)
+    return read_prompts([Path(p) for p in paths])
 
 
 def failed_result(

@@ -47,6 +47,10 @@ class Unit:
     response_id: str
     kind: UnitKind
     chain: tuple[ResponseSource, ...]
+    #: The prompts the unit is judged against (``complete.prompt_requirements``, and what the
+    #: task calls for without a reference): its own turn's prompt on its own files, the prompts
+    #: up to its turn on its overlay, every prompt for the ideal.
+    prompts: tuple[Path, ...] = ()
 
     @property
     def source(self) -> Path:
@@ -89,8 +93,10 @@ class TaskPlan:
         """The results this plan yields, in order: each response's own tree (and, for a
         follow-up, its overlaid tree right after it), then the ideal when it is scored."""
         units: list[Unit] = []
+        prompts = self.task.prompts
         for response in self.responses:
-            units.append(Unit(self.task_id, response.response_id, UnitKind.OWN, (response,)))
+            own = prompts[response.turn - 1 : response.turn]
+            units.append(Unit(self.task_id, response.response_id, UnitKind.OWN, (response,), own))
             if response.turn > 1:
                 units.append(
                     Unit(
@@ -98,11 +104,12 @@ class TaskPlan:
                         response.response_id + OVERLAY_SUFFIX,
                         UnitKind.OVERLAY,
                         self.task.chain(response),
+                        prompts[: response.turn],
                     )
                 )
         ideal = self.ideal_source
         if ideal is not None and self.score_ideal:
-            units.append(Unit(self.task_id, IDEAL_ID, UnitKind.IDEAL, (ideal,)))
+            units.append(Unit(self.task_id, IDEAL_ID, UnitKind.IDEAL, (ideal,), prompts))
         return tuple(units)
 
 

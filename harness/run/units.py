@@ -82,6 +82,8 @@ class UnitJob:
     ideal: ResponseSource | None
     #: the ideal's results are computed once per task for its responses' evidence
     task_has_responses: bool = True
+    #: every prompt of the task: what the ideal (the reference) is judged against
+    task_prompts: tuple[Path, ...] = ()
 
 
 def file_digest(path: Path) -> str:
@@ -110,7 +112,8 @@ def result_key(job: UnitJob, settings: BatchSettings, reference: str | None = No
 
 def unit_key(job: UnitJob, settings: BatchSettings, reference: str | None = None) -> str:
     """What a unit's grading depends on besides the rubric: code, the unit's files' bytes and
-    ids, the reference."""
+    ids, the prompts it is judged against and the task's prompts (the reference's), the
+    reference: a changed prompt is re-scored."""
     unit = job.unit
     return digest(
         code_fingerprint(),
@@ -120,6 +123,10 @@ def unit_key(job: UnitJob, settings: BatchSettings, reference: str | None = None
         unit.kind.value,
         str(unit.source),
         *(f"{s.response_id}\0{s.path}\0{file_digest(s.path)}" for s in unit.chain),
+        "prompts",
+        *(f"{p.name}\0{file_digest(p)}" for p in unit.prompts),
+        "task prompts",
+        *(f"{p.name}\0{file_digest(p)}" for p in job.task_prompts),
         reference if reference is not None else reference_key(job, settings),
         str(job.task_has_responses),
     )
@@ -211,7 +218,10 @@ class WorkerState:
             error = exc
         if reference is not None and job.task_has_responses:
             try:
-                known = evaluate_reference(self.settings.rubric, reference, job.unit.task_id)
+                prompt = TaskTrees(self._extract).prompt(job.task_prompts)
+                known = evaluate_reference(
+                    self.settings.rubric, reference, job.unit.task_id, prompt
+                )
             except Exception:  # each response then retries it and reports its own error
                 known = None
         found = _TaskReference(reference, error, known)

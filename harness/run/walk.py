@@ -8,10 +8,12 @@ unit and turns an exception into a failed result, so one broken response never s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from harness.checks.types import ReferenceContext
 from harness.extract import overlay
 from harness.extract.types import FileTree
+from harness.prompt import PromptRequirements, read_prompts
 from harness.results import CriterionResult, ResponseResult
 from harness.rubric import Rubric
 from harness.run.pipeline import (
@@ -39,6 +41,7 @@ class TaskTrees:
         self._extract = extractor or _extract_source
         self._trees: dict[str, FileTree] = {}
         self._seconds: dict[str, float] = {}
+        self._prompts: dict[tuple[Path, ...], PromptRequirements] = {}
 
     def own(self, source: ResponseSource, clock: Clock) -> FileTree:
         """The tree of one markdown file on its own."""
@@ -52,6 +55,14 @@ class TaskTrees:
     def seconds(self, source: ResponseSource) -> float:
         """How long ``source`` took to extract (0 before it was)."""
         return self._seconds.get(source.response_id, 0.0)
+
+    def prompt(self, prompts: tuple[Path, ...]) -> PromptRequirements | None:
+        """The requirements of ``prompts`` (read once per set); None when there are none."""
+        if not prompts:
+            return None
+        if prompts not in self._prompts:
+            self._prompts[prompts] = read_prompts(prompts)
+        return self._prompts[prompts]
 
     def tree(self, unit: Unit, clock: Clock) -> FileTree:
         """The tree a unit is graded on: its own files, or the overlay of its chain."""
@@ -75,6 +86,8 @@ def grade_unit(
     clock = clock or Clock()
     try:
         tree = trees.tree(unit, clock)
+        with clock.stage("extract"):  # the prompt is read with the response
+            prompt = trees.prompt(unit.prompts)
         return grade_tree(
             tree,
             rubric,
@@ -86,6 +99,7 @@ def grade_unit(
             is_ideal=unit.is_ideal,
             reference_criteria=None if unit.is_ideal else reference_criteria,
             builders=builders,
+            prompt=prompt,
         )
     except Exception as exc:  # one broken response must not stop its task
         return failed_result(
@@ -141,7 +155,8 @@ def iter_task(
     known: tuple[CriterionResult, ...] | None = None
     if reference is not None and plan.responses:
         try:
-            known = evaluate_reference(rubric, reference, plan.task_id)
+            prompt = trees.prompt(plan.task.prompts)
+            known = evaluate_reference(rubric, reference, plan.task_id, prompt)
         except Exception:  # each response then retries it and reports its own error
             known = None
     for unit in plan.units():

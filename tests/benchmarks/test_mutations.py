@@ -87,3 +87,16 @@ def test_unknown_kind_is_a_usage_error(
 ) -> None:
     assert mutations.main(["--kinds", "no_such_fault", "--limit", "0"]) == 2
     assert "no_such_fault" in capsys.readouterr().err
+
+
+def test_required_service_fault_removes_what_the_prompt_asks_for(
+    mutations: ModuleType, ideal: object
+) -> None:
+    prompt = ideal.prompt  # type: ignore[attr-defined]
+    assert prompt is not None and "service:sns" in {r.key for r in prompt}
+    kind = next(k for k in mutations.KINDS if k.name == "required_service_removed")
+    edits = kind.mutate(ideal)
+    assert edits
+    mutant = mutations.load_ideal("sample", sample_reference() / "IDEAL_RESPONSE.md")
+    text = mutant.mutated(edits)
+    assert len(text) < len(mutant.text)

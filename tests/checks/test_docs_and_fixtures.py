@@ -4,7 +4,8 @@ has a --help that says what it does.
 Fixture conventions (``tests/fixtures/checks/<check_id>/``): ``pass_*`` and ``fail_*`` (files
 or folders, see ``tests/checks/fixtures.py``); an optional ``params.yaml`` gives the params
 all fixtures of the check run with (task-parameter checks are ``na`` without them); an
-optional ``reference/`` folder is the reference solution the fixtures are compared with.
+optional ``reference/`` folder is the reference solution the fixtures are compared with; an
+optional ``PROMPT.md`` is the prompt the fixtures answer (``CheckContext.prompt``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from harness.checks.registry import DOC_SECTIONS, load_checks, run_check
 from harness.checks.types import CheckContext, ReferenceContext, Status
 from harness.cli import app
 from harness.extract import tree_from_directory
+from harness.prompt import read_prompts
 from harness.terraform import build
 from tests.checks.fixtures import FIXTURES, context_for, fixtures_of
 
@@ -41,6 +43,9 @@ def _context(check_id: str, fixture: Path) -> CheckContext:
     if reference.is_dir():
         tree = tree_from_directory(reference)
         ctx = dataclasses.replace(ctx, reference=ReferenceContext(tree, build(tree)))
+    prompt = FIXTURES / check_id / "PROMPT.md"
+    if prompt.is_file():
+        ctx = dataclasses.replace(ctx, prompt=read_prompts([prompt]))
     return ctx
 
 

@@ -254,3 +254,34 @@ def test_shipped_derived_example_is_current(monkeypatch: pytest.MonkeyPatch) -> 
     fresh = derive(load_reference(Path("reference/aws-prod-stack")), rubric_id=shipped.stem)
     assert render(fresh) == shipped.read_text(encoding="utf-8")
     assert load_rubric(shipped).id == "aws-prod-stack-derived"
+
+
+def test_derive_reads_the_prompt(tmp_path: Path) -> None:
+    prompts = (SAMPLE_TASK / "PROMPT.md", SAMPLE_TASK / "PROMPT2.md")
+    ref = load_reference(SAMPLE_REFERENCE, prompts)
+    assert ref.prompt is not None and "service:rds" in {r.key for r in ref.prompt}
+    derived = derive(ref)
+    decisions = {d.id: d for d in derived.decisions}
+    asked = decisions["complete.prompt_requirements"]
+    assert not asked.disabled
+    assert any("PROMPT.md:" in note for note in asked.comment)
+    assert any(
+        "The prompt asks for CloudWatch alarms" in n for n in decisions["monitoring.alarms"].comment
+    )
+    out = write(derived, tmp_path / "derived.yaml")
+    rubric, problems = verify(out, ref)
+    assert problems == []
+    assert "complete.prompt_requirements" in {c.id for c in rubric.criteria}
+
+
+def test_cli_derive_takes_prompts_and_names_a_missing_one(tmp_path: Path) -> None:
+    runner = CliRunner()
+    prompt = str(SAMPLE_TASK / "PROMPT.md")
+    result = runner.invoke(app, ["derive", str(SAMPLE_REFERENCE), "--prompt", prompt])
+    assert result.exit_code == 0, result.output
+    assert "The prompt (PROMPT.md) asks for" in " ".join(result.output.split("\n# "))
+    missing = runner.invoke(
+        app, ["derive", str(SAMPLE_REFERENCE), "--prompt", str(tmp_path / "P.md")]
+    )
+    assert missing.exit_code == 2
+    assert "prompt not found" in missing.output

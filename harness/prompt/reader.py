@@ -1,0 +1,489 @@
+"""Read a prompt's requirements: deterministic rules over its lines, no network, no model.
+
+A prompt line asks for something when it names it in a sentence that does not take it back.
+The rules, each conservative (a false requirement costs a response points it did not
+deserve; a missed one only leaves the prompt unjudged):
+
+- **Not read**: fenced code blocks (pasted errors, examples) and terminal output pasted
+  without a fence (lines that open with ``│``/``╷`` or carry ``Error:``/``Warning:``).
+- **Taken back** in the same sentence: a negation or hedge before the mention (no, not,
+  don't, without, skip, avoid, instead of, existing, optional, if needed, e.g., such as, ...),
+  or a hedge anywhere in it ("(optional)", "if helpful"); a service followed by "permissions",
+  "access", "actions", "principal" or "endpoint" is a qualifier ("IAM role with S3 read
+  permissions" asks for no bucket); a sentence about Terraform state or its backend asks for
+  no resource (the state bucket and lock table are not the stack's). A lexicon entry's
+  ``unless`` phrases take it back too ("AWS managed KMS key").
+- **Services**: the lexicon's words (``harness.prompt.lexicon``); overlapping words on a line
+  resolve to the longer ("VPC Flow Logs" is flow logs, not a VPC).
+- **Regions** (``us-east-1``), **instance classes** (``t3.micro``, ``db.t3.micro``).
+- **Modules**: ``modules/<name>``, a backticked name next to "module", or the list in
+  "modules (networking, storage, ...)".
+- **Variables and outputs**: backticked identifiers on a line that speaks of variables
+  (inputs, parameters) or outputs, or in a list under such a line or heading.
+- **Multi-AZ** ("multi-AZ", "multiple / at least two availability zones"): of the database
+  when the sentence names one, else of the network.
+- **Encryption at rest**: "at rest" with "encrypt", server-side encryption, or "encrypt"
+  with a storage word (bucket, database, volume, ...) and no in-transit word.
+- **Tests**: unit / integration / automated tests, "write tests", a test suite
+  ("validation tests" and "tests pass" are not a request for tests).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.prompt.lexicon import Service, load_lexicon
+from harness.prompt.types import PromptPlace, PromptRequirements, Requirement, RequirementKind
+
+_PLACE_TEXT_MAX = 200
+
+
+class PromptError(ValueError):
+    """A prompt file that cannot be read; the message names the path."""
+
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_TERMINAL = re.compile(r"^\s*[│╷╵┃║|]|\b(?:Error|Warning|ERROR|WARN(?:ING)?)\s*:|^\s*at \S+\(")
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+# ``(?<!\s)``: a run of spaces is tried from its first space only (linear, not quadratic)
+_SENTENCE_END = re.compile(r"(?<=[.;!?:])\s+|(?<!\s)\s+(?:but|however)\b\s*", re.IGNORECASE)
+_NEGATION = re.compile(
+    r"\b(?:no|not|never|none|without|skip|skipping|avoid|avoiding|exclude|excluding|except"
+    r"|remove|removing|delete|drop|instead\s+of|rather\s+than|existing|optional(?:ly)?|e_g_"
+    r"|current(?:ly)?|replac(?:e|es|ing)|migrate\s+(?:away\s+)?from|move\s+away\s+from"
+    r"|get\s+away\s+from"
+    r"|consider(?:ing)?"
+    r"|i_e_|such\s+as|for\s+example|for\s+instance|unless|if\s+(?:needed|helpful|required"
+    r"|necessary|applicable|any|desired|possible|you\s+want))\b|n't\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\(\s*optional\s*\)|\bif\s+(?:helpful|needed|necessary|applicable|desired)\b"
+    r"|\boptional(?:ly)?\b|\b(?:later|in\s+the\s+future|next\s+(?:quarter|year|month|sprint"
+    r"|phase|release))\b",
+    re.IGNORECASE,
+)
+_QUALIFIER = re.compile(
+    r"^[\s\"'*)]*(?:[\w/-]+\s+){0,2}?(?:permissions?|access|actions?|principals?|endpoints?"
+    r"|api\s+calls?)\b"
+    r"|^[\s\"'*)]*(?:\w+\s+){0,2}?to\s+(?:get|read|fetch|resolve|look\s*up|retrieve|pull|query)\b",
+    re.IGNORECASE,
+)
+#: A service the sentence only grants access to ("read-only access to a designated S3 bucket")
+#: or hedges with "any" right before it ("for any CloudFront distributions").
+_QUALIFIER_BEFORE = re.compile(
+    r"(?:\b(?:access|permissions?|read|write)\s+(?:to|on|for|from)\s+(?:[\w-]+\s+){0,3}"
+    r"|\bany\s+(?:[\w-]+\s+){0,1})$",
+    re.IGNORECASE,
+)
+#: A paragraph that describes a problem ("**Root Cause**: ...", "**The Problem**: ...") says
+#: what is wrong with code that exists; it asks for nothing by naming it.
+_PROBLEM_LABEL = re.compile(
+    r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?\*\*(?:the\s+)?(?:root\s+cause|problem|issue|error|impact"
+    r"|(?:specific\s+)?location|symptoms?|cause|current\s+(?:behaviou?r|state|code)|why)\b",
+    re.IGNORECASE,
+)
+_STATE = re.compile(
+    r"\b(?:backend|remote\s+state|state[\s_-]+(?:file|bucket|locking|lock|storage)|tfstate"
+    r"|lock(?:ing)?\s+table)\b",
+    re.IGNORECASE,
+)
+_REGION = re.compile(
+    r"(?<![\w.-])((?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov|-iso)?-(?:north|south|east|west|central"
+    r"|northeast|northwest|southeast|southwest)-\d)(?![\w-])",
+    re.IGNORECASE,
+)
+_INSTANCE_CLASS = re.compile(
+    r"(?<![\w.-])((?:db\.|cache\.)?[a-z]\d[a-z0-9-]*\.(?:nano|micro|small|medium|large"
+    r"|\d*xlarge|metal))(?![\w.-])",
+    re.IGNORECASE,
+)
+_MODULE_NAMED = re.compile(
+    r"`([A-Za-z][A-Za-z0-9_-]*)`\s+(?:child\s+)?module\b"
+    r"|\bmodule\s+(?:named\s+|called\s+)?`([A-Za-z][A-Za-z0-9_-]*)`",
+    re.IGNORECASE,
+)
+_MODULE_LIST = re.compile(
+    r"\b(?:into|create|use|separate|following|with|build|write)\s+(?:[\w-]+\s+){0,2}?modules"
+    r"\s*\(([A-Za-z0-9_,\s-]+)\)",
+    re.IGNORECASE,
+)
+_IDENTIFIER = re.compile(r"`([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)`")
+_BARE_IDENTIFIER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\s*$")
+_VARIABLE_WORD = re.compile(r"\b(?:variables?|inputs?|parameters?)\b", re.IGNORECASE)
+#: "variables `a`, `b` and `c`" / "Outputs: `x`": the names listed right after the word.
+_NAMES_AFTER = re.compile(
+    r"\b(variables?|inputs?|outputs?|exports?)\b(?:\s+(?:named|called|like))?(?:\s+the)?\s*[:\-\u2014]?\s*"
+    r"`[A-Za-z_][\w-]*`(?:\s*(?:,|and|or|,\s*and)\s*`[A-Za-z_][\w-]*`)*",
+    re.IGNORECASE,
+)
+#: A line labelled "**Outputs**:" / "**Variables**:": every name on it is one.
+_LABEL = re.compile(
+    r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?\*\*(outputs?|variables?|inputs?|parameters?)\*\*\s*:",
+    re.IGNORECASE,
+)
+_ITEM_NAME = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*)?`([A-Za-z_][\w]*)`")
+_OUTPUT_WORD = re.compile(r"\b(?:outputs?|exports?)\b", re.IGNORECASE)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s|^\s*\*\*[^*]+\*\*:?\s*$|:\s*(?:\*\*)?\s*$")
+#: "Missing key components:" followed by lines "No load balancer": each such line asks for
+#: what follows its "No" (a review listing what an answer lacks).
+_MISSING_INTRO = re.compile(r"\bmissing\b.*:\s*$", re.IGNORECASE)
+_MISSING_ITEM = re.compile(r"^(\s*(?:[-*+]\s+)?)(no)(\s+\S)", re.IGNORECASE)
+#: A heading names a topic ("**2. EC2 key pair**", "## Storage"); its list says what is asked.
+_HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s|^\s*\*\*[^*]+\*\*:?\s*$")
+_MULTI_AZ = re.compile(
+    r"\bmulti[\s-]?(?:az|availability[\s-]zones?)\b"
+    r"|\b(?:multiple|two|2|three|3|at\s+least\s+(?:two|2))\s+(?:different\s+)?"
+    r"(?:availability\s+zones|azs)\b",
+    re.IGNORECASE,
+)
+_DATABASE = re.compile(
+    r"\b(?:rds|database|databases|db|aurora|postgres(?:ql)?|mysql|mariadb)\b", re.IGNORECASE
+)
+_SUBNET = re.compile(r"\bsubnets?\b", re.IGNORECASE)
+_AT_REST = re.compile(r"\bat[\s-]rest\b", re.IGNORECASE)
+_ENCRYPT = re.compile(r"\bencrypt\w*", re.IGNORECASE)
+_SSE = re.compile(r"\bserver[\s-]side\s+encryption\b|\bSSE(?:-S3|-KMS)?\b", re.IGNORECASE)
+_IN_TRANSIT = re.compile(r"\bin[\s-]transit\b|\btls\b|\bhttps\b|\bssl\b", re.IGNORECASE)
+_STORAGE = re.compile(
+    r"\b(?:s3|buckets?|rds|databases?|db|aurora|ebs|volumes?|efs|dynamodb|storage|snapshots?"
+    r"|data|disks?|tables?|parameters?|secrets?|logs?)\b",
+    re.IGNORECASE,
+)
+_TESTS = re.compile(
+    r"\b(unit|integration|automated|terratest|pytest|jest|end[\s-]to[\s-]end|e2e|infrastructure)"
+    r"[\s-]+tests?\b"
+    r"|\b(?:write|include|add|provide|with|and)\s+(?:some\s+|the\s+)?tests\b",
+    re.IGNORECASE,
+)
+_NOT_TESTS = re.compile(r"\bvalidation\s+tests?\b|\btests?\s+pass", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    text: str  # with inline code blanked out (same length as ``raw``)
+    raw: str
+    start: int  # offset in the line
+
+
+def _sentences(line: str) -> Iterator[_Sentence]:
+    """The sentences of a line; e.g./i.e. keep their place (their dots end no sentence)."""
+    raw = re.sub(r"\be\.g\.", "e_g_", line, flags=re.IGNORECASE)
+    raw = re.sub(r"\bi\.e\.", "i_e_", raw, flags=re.IGNORECASE)
+    blank = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), raw)
+    start = 0
+    for match in _SENTENCE_END.finditer(blank):
+        yield _Sentence(blank[start : match.start()], raw[start : match.start()], start)
+        start = match.end()
+    yield _Sentence(blank[start:], raw[start:], start)
+
+
+#: A new clause begins: a negation before it does not reach past it.
+_CLAUSE_BREAK = re.compile(
+    r",\s*(?:and|but|then|also|plus|while)\b|\band\s+also\b|\bthen\b|\b(?:with|by)\s",
+    re.IGNORECASE,
+)
+#: How far back (in words) a negation reaches within its clause.
+_NEGATION_REACH = 10
+
+
+def _whole_line(line: str) -> _Sentence:
+    """The line as one sentence (names follow "Outputs:" across the colon)."""
+    raw = re.sub(r"\be\.g\.", "e_g_", line, flags=re.IGNORECASE)
+    return _Sentence(_INLINE_CODE.sub(lambda m: " " * len(m.group(0)), raw), raw, 0)
+
+
+def _taken_back(sentence: _Sentence, at: int, end: int) -> bool:
+    """A negation or hedge shortly before the mention at ``at`` (sentence offsets) in its
+    clause, or a hedge anywhere in the sentence."""
+    if _HEDGE.search(sentence.text):
+        return True
+    for text in (sentence.text, sentence.raw):
+        before = text[:at]
+        breaks = list(_CLAUSE_BREAK.finditer(before))
+        clause = before[breaks[-1].end() :] if breaks else before
+        reach = " ".join(clause.split()[-_NEGATION_REACH:])
+        if _NEGATION.search(reach) or reach.endswith("no"):
+            return True
+    return False
+
+
+def _qualified(sentence: _Sentence, start: int, end: int) -> bool:
+    return bool(
+        _QUALIFIER.match(sentence.text[end:])
+        or _QUALIFIER_BEFORE.search(sentence.text[max(0, start - 60) : start])
+    )
+
+
+@dataclass
+class _Collector:
+    path: str
+    found: dict[str, Requirement]
+
+    def add(
+        self,
+        kind: RequirementKind,
+        value: str,
+        title: str,
+        line_number: int,
+        line: str,
+        said: str,
+        service: Service | None = None,
+    ) -> None:
+        requirement = Requirement(
+            kind=kind,
+            value=value,
+            title=title,
+            place=PromptPlace(self.path, line_number, line.strip()[:_PLACE_TEXT_MAX]),
+            said=said.strip(),
+            terraform_types=service.terraform if service else (),
+            cloudformation_types=service.cloudformation if service else (),
+            registry_modules=service.modules if service else (),
+            settings=service.settings if service else (),
+            calls_for=service.calls_for if service else _CALLS_FOR.get((kind, value), ()),
+        )
+        self.found.setdefault(requirement.key, requirement)
+
+
+#: What the non-service requirements give criteria to judge (see the lexicon's calls_for).
+_CALLS_FOR: dict[tuple[RequirementKind, str], tuple[str, ...]] = {
+    (RequirementKind.TESTS, "unit"): ("testing.unit_tests",),
+    (RequirementKind.TESTS, "any"): ("testing.unit_tests",),
+    (RequirementKind.TESTS, "integration"): ("testing.integration_tests",),
+    (RequirementKind.OUTPUT, ""): ("reliability.outputs",),
+}
+
+
+def _in_parentheses(text: str, at: int) -> bool:
+    """Whether offset ``at`` lies inside an open parenthesis (an aside or an example)."""
+    return text.count("(", 0, at) > text.count(")", 0, at)
+
+
+def _services(sentence: _Sentence, services: Sequence[Service]) -> list[tuple[Service, str]]:
+    """The services a sentence asks for, overlapping mentions resolved to the longer; a
+    mention inside parentheses is an aside or an example ("(RDS, S3, EBS)"), not a request."""
+    if _STATE.search(sentence.text):
+        return []
+    mentions = [
+        (match.start(), match.end(), service)
+        for service in services
+        for match in service.pattern.finditer(sentence.text)
+    ]
+    mentions.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
+    taken: list[tuple[int, int]] = []
+    chosen: list[tuple[int, Service, str]] = []
+    refused: set[str] = set()
+    lowered = sentence.text.lower()
+    for start, end, service in mentions:
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        if _taken_back(sentence, start, end) or _qualified(sentence, start, end):
+            refused.add(service.id)
+            continue
+        if _in_parentheses(sentence.text, start):
+            continue
+        if any(phrase in lowered for phrase in service.unless):
+            continue
+        chosen.append((start, service, sentence.text[start:end]))
+    # a sentence that takes a service back anywhere ("an example ALB listener (no full ALB
+    # build required)") does not ask for it
+    kept = [c for c in chosen if c[1].id not in refused]
+    return [(service, said) for _, service, said in sorted(kept, key=lambda c: c[0])]
+
+
+def _context_kind(text: str, at: int) -> RequirementKind | None:
+    """Variables or outputs, by the nearest such word before ``at`` (else anywhere)."""
+    words = [(m.start(), RequirementKind.VARIABLE) for m in _VARIABLE_WORD.finditer(text)]
+    words += [(m.start(), RequirementKind.OUTPUT) for m in _OUTPUT_WORD.finditer(text)]
+    if not words:
+        return None
+    before = [w for w in words if w[0] < at]
+    return max(before)[1] if before else min(words)[1]
+
+
+def read_requirements(
+    text: str, path: str = "PROMPT.md", services: Sequence[Service] | None = None
+) -> tuple[Requirement, ...]:
+    """The requirements one prompt states, in the order it states them (one per key)."""
+    services = load_lexicon() if services is None else services
+    out = _Collector(path, {})
+    fenced: str | None = None
+    list_context: RequirementKind | None = None
+    missing, listed = False, False  # under "Missing ...:"; its "No ..." lines begun
+    for number, line in enumerate(text.splitlines(), start=1):
+        fence = _FENCE.match(line)
+        if fenced is not None:
+            if fence and fence.group(1)[0] == fenced[0] and len(fence.group(1)) >= len(fenced):
+                fenced = None
+            continue
+        if fence:
+            fenced = fence.group(1)
+            continue
+        if not line.strip():
+            missing = missing and not listed  # a blank line may follow the intro, not the list
+            continue
+        if _TERMINAL.search(line) or _PROBLEM_LABEL.match(line):
+            continue
+        item = _MISSING_ITEM.match(line) if missing else None
+        if item is not None:  # "No load balancer" under "Missing ...:" asks for one
+            line = item.group(1) + " " * len(item.group(2)) + line[item.end(2) :]
+        listed = item is not None
+        missing = bool(_MISSING_INTRO.search(line)) or listed
+        is_item = bool(_LIST_ITEM.match(line))
+        if not is_item:
+            list_context = None
+        _read_line(out, number, line, services, list_context if is_item else None)
+        if (_HEADING.search(line) and not is_item) or (is_item and line.rstrip().endswith(":")):
+            list_context = _context_kind(_INLINE_CODE.sub(" ", line), len(line))
+    return tuple(out.found.values())
+
+
+def _read_line(
+    out: _Collector,
+    number: int,
+    line: str,
+    services: Sequence[Service],
+    list_context: RequirementKind | None,
+) -> None:
+    heading = bool(_HEADING_LINE.match(line))
+    whole = _whole_line(line)
+    _read_names(out, number, line, whole, list_context)
+    for sentence in _sentences(line):
+        for service, said in [] if heading else _services(sentence, services):
+            out.add(RequirementKind.SERVICE, service.id, service.title, number, line, said, service)
+        _read_regions(out, number, line, sentence)
+        _read_instance_classes(out, number, line, sentence)
+        _read_modules(out, number, line, sentence)
+        _read_features(out, number, line, sentence)
+
+
+def _read_regions(out: _Collector, number: int, line: str, sentence: _Sentence) -> None:
+    for match in _REGION.finditer(sentence.raw):
+        if not _taken_back(sentence, match.start(), match.end()):
+            region = match.group(1).lower()
+            out.add(RequirementKind.REGION, region, f"region {region}", number, line, region)
+
+
+def _read_instance_classes(out: _Collector, number: int, line: str, sentence: _Sentence) -> None:
+    for match in _INSTANCE_CLASS.finditer(sentence.raw):
+        if not _taken_back(sentence, match.start(), match.end()):
+            value = match.group(1).lower()
+            out.add(
+                RequirementKind.INSTANCE_CLASS, value, f"instance class {value}", number, line,
+                value,
+            )  # fmt: skip
+
+
+def _read_modules(out: _Collector, number: int, line: str, sentence: _Sentence) -> None:
+    names: list[tuple[int, str]] = []
+    names += [(m.start(), m.group(1) or m.group(2)) for m in _MODULE_NAMED.finditer(sentence.raw)]
+    for match in _MODULE_LIST.finditer(sentence.raw):
+        for item in re.split(r",|\band\b", match.group(1)):
+            if re.fullmatch(r"\s*[A-Za-z][A-Za-z0-9_-]*\s*", item):
+                names.append((match.start(), item.strip()))
+    for at, name in sorted(names, key=lambda n: n[0]):
+        if not _taken_back(sentence, at, at):
+            out.add(RequirementKind.MODULE, name, f"module {name}", number, line, name)
+
+
+def _read_names(
+    out: _Collector,
+    number: int,
+    line: str,
+    sentence: _Sentence,
+    list_context: RequirementKind | None,
+) -> None:
+    """Names right after "variables"/"outputs" ("Outputs: `vpc_id`, `alb_dns_name`"), or the
+    name that opens an item of a list under such a line (``* `VpcCidr` (default ...)``): a
+    name elsewhere in prose is talk about code, not a request."""
+    found: list[tuple[int, str, RequirementKind]] = []
+    for match in _NAMES_AFTER.finditer(sentence.raw):
+        kind = (
+            RequirementKind.OUTPUT
+            if _OUTPUT_WORD.fullmatch(match.group(1))
+            else RequirementKind.VARIABLE
+        )
+        for named in _IDENTIFIER.finditer(match.group(0)):
+            found.append((match.start() + named.start(), named.group(1), kind))
+    label = _LABEL.match(line)
+    if label is not None:
+        labelled = (
+            RequirementKind.OUTPUT
+            if _OUTPUT_WORD.fullmatch(label.group(1))
+            else RequirementKind.VARIABLE
+        )
+        found += [(m.start(), m.group(1), labelled) for m in _IDENTIFIER.finditer(sentence.raw)]
+    if list_context is not None and sentence.start == 0:
+        first = _ITEM_NAME.match(sentence.raw) or _BARE_IDENTIFIER.match(sentence.raw)
+        if first:
+            found.append((first.start(1), first.group(1), list_context))
+    for at, name, kind in found:
+        if _taken_back(sentence, at, at) or _REGION.fullmatch(name):
+            continue
+        word = "variable" if kind is RequirementKind.VARIABLE else "output"
+        out.add(kind, name, f"{word} {name}", number, line, name)
+
+
+def _read_features(out: _Collector, number: int, line: str, sentence: _Sentence) -> None:
+    text = sentence.text
+    if _STATE.search(text):
+        return  # the state bucket's encryption or AZs are not the stack's
+    multi = _MULTI_AZ.search(text)
+    if multi and not _taken_back(sentence, multi.start(), multi.end()):
+        near = text[max(0, multi.start() - 60) : multi.end() + 40]
+        database = bool(_DATABASE.search(near)) and not _SUBNET.search(near)
+        value = "database" if database else "network"
+        title = "a Multi-AZ database" if database else "resources spread over several AZs"
+        out.add(RequirementKind.MULTI_AZ, value, title, number, line, multi.group(0))
+    encrypt = _ENCRYPT.search(text)
+    at_rest = _AT_REST.search(text)
+    sse = _SSE.search(sentence.raw)
+    said = None
+    if sse is not None and not _taken_back(sentence, sse.start(), sse.end()):
+        said = sse.group(0)
+    elif (
+        encrypt is not None
+        and not _taken_back(sentence, encrypt.start(), encrypt.end())
+        and (at_rest is not None or (_STORAGE.search(text) and not _IN_TRANSIT.search(text)))
+    ):
+        said = encrypt.group(0)
+    if said is not None:
+        out.add(RequirementKind.ENCRYPTION_AT_REST, "", "encryption at rest", number, line, said)
+    for tests in _TESTS.finditer(text):
+        if _NOT_TESTS.search(text) or _taken_back(sentence, tests.start(), 0):
+            continue
+        kind = (tests.group(1) or "").lower()
+        value = (
+            "integration"
+            if kind in ("integration", "end to end", "end-to-end", "e2e")
+            else "unit"
+            if kind in ("unit", "terratest", "pytest", "jest")
+            else "any"
+        )
+        out.add(RequirementKind.TESTS, value, f"{value} tests".replace("any ", ""), number,
+                line, tests.group(0))  # fmt: skip
+
+
+def read_prompt_file(path: Path, name: str | None = None) -> tuple[Requirement, ...]:
+    """One prompt file's requirements; ``name`` is how evidence names it (its file name)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise PromptError(f"{path}: cannot read prompt ({error.strerror})") from error
+    text = data.decode("utf-8-sig", errors="replace")
+    return read_requirements(text, name or path.name)
+
+
+def read_prompts(paths: Sequence[Path]) -> PromptRequirements:
+    """The requirements of several prompts (a task's turns, in order), one per key: a
+    requirement a later turn repeats keeps its first place."""
+    found: dict[str, Requirement] = {}
+    for path in paths:
+        for requirement in read_prompt_file(path):
+            found.setdefault(requirement.key, requirement)
+    return PromptRequirements(tuple(p.name for p in paths), tuple(found.values()))

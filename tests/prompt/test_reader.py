@@ -1,0 +1,176 @@
+"""The prompt reader: what it reads as a requirement, and what it leaves alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.prompt import (
+    LexiconError,
+    RequirementKind,
+    load_lexicon,
+    parse_lexicon,
+    read_prompts,
+    read_requirements,
+)
+
+
+def keys(text: str) -> list[str]:
+    return [r.key for r in read_requirements(text)]
+
+
+def test_services_regions_classes_and_places() -> None:
+    text = "# Stack\n\nDeploy an RDS PostgreSQL database (db.t3.micro) in us-east-1.\n"
+    found = read_requirements(text, "PROMPT.md")
+    assert [r.key for r in found] == [
+        "service:rds",
+        "region:us-east-1",
+        "instance_class:db.t3.micro",
+    ]
+    rds = found[0]
+    assert (rds.place.path, rds.place.line) == ("PROMPT.md", 3)
+    assert "aws_db_instance" in rds.terraform_types
+    assert "AWS::RDS::DBInstance" in rds.cloudformation_types
+    assert "security.rds_encrypted" in rds.calls_for
+
+
+def test_longer_word_wins_on_overlap() -> None:
+    assert keys("Enable VPC Flow Logs.") == ["service:flow_logs"]
+    assert keys("Set up VPC peering between them.") == ["service:vpc_peering"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do not add any SSL certificate configuration at all.",
+        "no provider block, no module references",
+        "Skip ACM certificate parameters.",
+        "Use an existing VPC.",
+        "The web team is building a load balancer next quarter.",
+        "Mappings (if helpful) and a DynamoDB table.",
+        "Grant the instances S3 read permissions.",
+        "Store the state in an S3 backend with DynamoDB locking.",
+        "Use SSM Parameter Store to resolve the latest AMI.",
+        "Encrypt the bucket with an AWS managed KMS key.",
+        "**Root Cause**: the Lambda function has no handler.",
+        "│ Error: creating RDS DB Instance in us-west-2",
+        "Encryption at rest for everything that stores data (RDS, S3, EBS).",
+    ],
+)
+def test_taken_back_or_not_a_request(text: str) -> None:
+    found = keys(text)
+    assert not [k for k in found if k.startswith(("service:", "region:"))], found
+
+
+def test_fenced_blocks_are_not_read() -> None:
+    text = "Fix this:\n```\naws_db_instance in us-west-2: Lambda failed\n```\n"
+    assert keys(text) == []
+
+
+def test_heading_names_no_service_but_its_list_does() -> None:
+    assert keys("**2. EC2 key pair**\n") == []
+    assert keys("## Storage\n- An S3 bucket for data.\n") == ["service:s3"]
+
+
+def test_multi_az_of_the_database_or_the_network() -> None:
+    assert "multi_az:database" in keys("Configure Multi-AZ deployments for RDS instances.")
+    assert "multi_az:network" in keys("A VPC spread over at least two availability zones.")
+    assert "multi_az:network" in keys("A DB subnet group across multiple availability zones.")
+
+
+def test_encryption_at_rest_and_not_in_transit() -> None:
+    assert "encryption_at_rest:" in keys("Ensure data at rest is encrypted.")
+    assert "encryption_at_rest:" in keys("All S3 buckets must be encrypted using AES256.")
+    assert "encryption_at_rest:" not in keys("Encrypt traffic in transit with TLS.")
+
+
+def test_tests_by_kind() -> None:
+    found = keys("Unit tests I can run in CI, and integration tests against the stack.")
+    assert found == ["tests:unit", "tests:integration"]
+    assert keys("It must pass CloudFormation validation tests.") == []
+
+
+def test_named_variables_outputs_and_modules() -> None:
+    text = (
+        "Split it into modules (networking, database).\n"
+        "- **Outputs**: `vpc_id` and `db_endpoint`.\n"
+        "Declare the variable `aws_region`.\n"
+        "Parameters:\n"
+        "* `VpcCidr` (default `10.0.0.0/16`)\n"
+        "The `kms_key_arn` variable is declared but never provided.\n"
+    )
+    assert keys(text) == [
+        "module:networking",
+        "module:database",
+        "output:vpc_id",
+        "output:db_endpoint",
+        "variable:aws_region",
+        "variable:VpcCidr",
+    ]
+
+
+def test_read_prompts_keeps_the_first_place(tmp_path: Path) -> None:
+    first, second = tmp_path / "PROMPT.md", tmp_path / "PROMPT2.md"
+    first.write_text("Create an S3 bucket.\n", encoding="utf-8")
+    second.write_text("Also an S3 bucket and a Lambda function.\n", encoding="utf-8")
+    merged = read_prompts([first, second])
+    assert merged.prompts == ("PROMPT.md", "PROMPT2.md")
+    assert [(r.key, str(r.place)) for r in merged] == [
+        ("service:s3", "PROMPT.md:1"),
+        ("service:lambda", "PROMPT2.md:1"),
+    ]
+    assert merged.calling_for("security.s3_encryption")[0].value == "s3"
+    assert merged.of_kind(RequirementKind.SERVICE) == merged.requirements
+
+
+def test_the_shipped_lexicon_is_valid_and_names_known_criteria() -> None:
+    from harness.checks.registry import load_checks
+
+    registry = load_checks()
+    services = load_lexicon()
+    assert len(services) >= 40
+    for service in services:
+        assert all(c in registry for c in service.calls_for), service.id
+        assert all(t.startswith(("aws_", "AWS::")) for t in (*service.terraform,)), service.id
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[]", "expected a mapping with a 'services' list"),
+        ("services: [{id: x, title: X, words: [], terraform: [aws_x]}]", "'words' must not"),
+        ("services: [{id: x, title: X, words: [x], terraform: [aws_x], what: 1}]", "unknown keys"),
+        (
+            "services: [{id: x, title: X, words: [x], terraform: [a]},"
+            " {id: x, title: X, words: [x], terraform: [a]}]",
+            "listed twice",
+        ),
+    ],
+)
+def test_lexicon_errors_name_the_entry(text: str, message: str) -> None:
+    with pytest.raises(LexiconError, match=message):
+        parse_lexicon(text, "lexicon.yaml")
+
+
+def test_a_sentence_that_takes_a_service_back_does_not_ask_for_it() -> None:
+    text = "Provide an example ALB listener block (commented), with no full ALB build required."
+    assert keys(text) == []
+
+
+def test_missing_list_asks_for_what_follows_no() -> None:
+    text = (
+        "Missing key components:\n\nNo load balancer\nNo route tables\n\n"
+        "No NAT gateway is wanted.\n"
+    )
+    assert keys(text) == ["service:load_balancer"]
+    assert keys("No load balancer\n") == []
+
+
+def test_replaced_instance_class_is_not_asked_for() -> None:
+    assert keys("Replace 12 m5.xlarge instances with t3.large instances.") == [
+        "instance_class:t3.large"
+    ]
+    assert "service:dynamodb" not in keys(
+        "State Locking: DynamoDB table named terraform-state-lock."
+    )
