@@ -45,6 +45,8 @@ class RubricInfo:
     gate_cap: float  # overall score cap (0-100) when a gate criterion fails
     categories: tuple[CategoryInfo, ...]
     criteria: tuple[CriterionInfo, ...]
+    coverage_share: float = 0.0  # share of the overall earned on the covered part of the task
+    coverage_criterion: str = ""  # the criterion whose score is that coverage
 
 
 @dataclass(frozen=True)

@@ -337,3 +337,48 @@ def test_a_failed_gate_scores_below_the_same_response_without_the_gate(
         assert gated < ungated and gated <= RUBRIC.gate_cap
     else:
         assert gated == ungated
+
+
+# -- coverage ---------------------------------------------------------------------------------
+
+COVERED = replace(RUBRIC, coverage_share=0.5, coverage_criterion="c.one")
+
+
+def test_the_uncovered_part_of_the_task_earns_only_half() -> None:
+    """``U`` scales by ``1 - share * (1 - c)``: c is the coverage criterion's score."""
+    for covered in (1.0, 0.6, 0.0):
+        status = P if covered == 1.0 else (F if covered == 0.0 else PA)
+        criteria = [result("b.one", P, 1.0), result("c.one", status, covered)]
+        plain = score(criteria, replace(COVERED, coverage_share=0.0)).overall
+        scaled = score(criteria, COVERED).overall
+        assert plain is not None and scaled is not None
+        assert scaled - CODE_FLOOR == pytest.approx(
+            (plain - CODE_FLOOR) * (1 - 0.5 * (1 - covered))
+        )
+    # not scored (no reference): no scaling
+    criteria = [result("b.one", P, 1.0), result("c.one", NA, None)]
+    assert score(criteria, COVERED).overall == score(criteria, RUBRIC).overall == 100.0
+
+
+def test_a_fragment_covering_less_of_the_task_scores_below_a_fuller_answer() -> None:
+    """Same checks passed, less of the task built: lower, where the plain mean ties them."""
+    fragment = [result("b.one", P, 1.0), result("c.one", PA, 0.3)]
+    fuller = [result("b.one", P, 1.0), result("c.one", PA, 0.7)]
+    low, high = score(fragment, COVERED).overall, score(fuller, COVERED).overall
+    assert low is not None and high is not None and low < high
+
+
+@given(responses(), st.sampled_from(CRITERION_IDS))
+@settings(max_examples=200, deadline=None)
+def test_coverage_keeps_every_failing_finding_costly(
+    criteria: list[CriterionResult], target: str
+) -> None:
+    before = score(criteria, COVERED).overall
+    changed = []
+    for criterion in criteria:
+        if criterion.criterion_id == target:
+            crit = replace(COVERED.criterion(target), severity=criterion.severity)
+            criterion = aggregate(crit, (*criterion.findings, Finding(Status.FAIL, "new", (), "x")))
+        changed.append(criterion)
+    after = score(changed, COVERED).overall
+    assert after is not None and (before is None or after < before)

@@ -19,6 +19,12 @@ The formula (also in the README):
   never reaches 0.
 - ungated overall ``U = 100 * ((1 - PENALTY_SHARE) * Q + PENALTY_SHARE * P)``
   (``PENALTY_SHARE`` = 0.5); no overall when no criterion is scored.
+- coverage: ``V = U * (1 - coverage_share * (1 - c))``, where ``c`` is the score of the
+  rubric's ``coverage_criterion`` (default ``reference.resource_coverage``: the share of the
+  reference's resources the response has; 1 when it is not scored) and ``coverage_share``
+  defaults to 0.5. The checks judge what a response contains; a response that holds a third
+  of the task is judged on a third of it, so without this a fragment with little in it
+  scores like a complete answer. Half the score is earned only on the covered part.
 - gates: when a gate criterion is ``fail`` or ``partial`` (a must-have is not fully met), the
   overall is ``(1 - GATE_SLOPE) * min(U, gate_cap) + GATE_SLOPE * U * gate_cap / 100``
   (``GATE_SLOPE`` = 0.25): at most ``gate_cap``, below ``U``, and still lower with every
@@ -122,6 +128,15 @@ def penalty(criteria: Sequence[CriterionResult]) -> float:
     return left
 
 
+def coverage(criteria: Sequence[CriterionResult], rubric: Rubric) -> float:
+    """``c``: the score of the rubric's coverage criterion, 1.0 when it is not scored (no
+    reference, disabled, or an error)."""
+    for criterion in criteria:
+        if criterion.criterion_id == rubric.coverage_criterion:
+            return 1.0 if criterion.score is None else criterion.score
+    return 1.0
+
+
 def gated(ungated: float, gate_cap: float) -> float:
     """The overall of a response that fails a gate: at most ``gate_cap``, strictly increasing
     in the ungated score ``U`` (so every fault still costs) and below it when ``U`` > 0."""
@@ -135,10 +150,13 @@ def score(criteria: Sequence[CriterionResult], rubric: Rubric, *, has_code: bool
     categories = category_scores(criteria, rubric)
     quality = weighted_mean((c.score, c.weight) for c in categories if c.score is not None)
     left = penalty(criteria)
+    covered = coverage(criteria, rubric)
     overall = (
         None
         if quality is None
-        else 100.0 * ((1.0 - PENALTY_SHARE) * quality + PENALTY_SHARE * left)
+        else 100.0
+        * ((1.0 - PENALTY_SHARE) * quality + PENALTY_SHARE * left)
+        * (1.0 - rubric.coverage_share * (1.0 - covered))
     )
     gates_failed = tuple(c.criterion_id for c in criteria if c.gate and c.status in GATE_TRIPPING)
     if overall is not None and gates_failed:

@@ -6,7 +6,7 @@ re-scoring. Each format is a module of ``harness/report/formats/`` registered wi
 registered formats, all of them by default. The built-in ones write, inside the run folder::
 
   report/          html: the site (open report/index.html; works offline from file://)
-  report.xlsx      xlsx: Summary, Criteria, Findings, Diagnostics, Rubric, Run sheets
+  report.xlsx      xlsx: Summary, Criteria, Verdicts, Findings, Diagnostics, Rubric, Run
   findings.sarif   sarif: SARIF 2.1.0, failed and partial criteria located in extracted/
   extracted/       the extracted files of every response, which SARIF locations point into
 """

@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from harness.report.model import STATUSES
+from harness.report.model import STATUS_SYMBOL, STATUSES
 
 _FONT = 'font-size="11"'
 
@@ -32,6 +33,26 @@ def bar(score: float | None, width: int = 48, height: int = 8) -> Markup:
         f'<svg class="bar" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         f'aria-hidden="true"><rect class="bar-bg" width="{width}" height="{height}" rx="2"/>'
         f'<rect class="bar-fg {band(score)}" width="{fill:.1f}" height="{height}" rx="2"/></svg>'
+    )
+
+
+@lru_cache(maxsize=64)
+def badge(status: str) -> Markup:
+    """A status with its symbol (so no view relies on colour alone); called for every
+    criterion and finding of a page, so built in Python once per status, not per use."""
+    text = escape(status)
+    return Markup(
+        f'<span class="badge st-{text}"><span aria-hidden="true">'
+        f"{escape(STATUS_SYMBOL.get(status, '?'))}</span> {text}</span>"
+    )
+
+
+def scorecell(value: float | None) -> Markup:
+    """A score as a bar and its whole number (``n/a`` when unscored)."""
+    number = "n/a" if value is None else f"{value:.0f}"
+    return Markup(
+        f'<span class="scorecell">{bar(value)}<span class="num {band(value)}-text">'
+        f"{number}</span></span>"
     )
 
 

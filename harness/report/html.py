@@ -11,9 +11,12 @@ Layout (relative to the report folder, ``RUN_DIR/report/`` by default)::
   agreement.html                      with human labels (RUN/labels.json): agreement figures
   assets/report.css, report.js, pygments.css
 
-Templates autoescape everything; the only markup built in Python is pygments token spans,
-SVG charts and bars (all text inside them escaped). A Content-Security-Policy allows scripts
-and styles from the folder only, so even a missed escape could not run a script.
+Templates autoescape everything; the only markup built in Python is the response text's
+lines, SVG charts and bars (all text inside them escaped). Files and evidence snippets ship
+their raw (escaped) text: ``assets/report.js`` highlights them in the browser from text nodes,
+so a file costs its text once per distinct content, never a span per token on the server.
+A Content-Security-Policy allows scripts and styles from the folder only, so even a missed
+escape could not run a script.
 """
 
 from __future__ import annotations
@@ -25,11 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
 from harness.report import charts
 from harness.report.comparison import comparison_view, kind_label
-from harness.report.highlight import highlight_css, highlight_lines
+from harness.report.fragments import finding_line
+from harness.report.highlight import highlight_css
 from harness.report.model import (
     STATUS_SYMBOL,
     STATUSES,
@@ -39,7 +42,7 @@ from harness.report.model import (
     source_page,
 )
 from harness.report.responsetext import response_lines
-from harness.report.sourceview import file_view, text_view
+from harness.report.sourceview import text_view
 from harness.report.views import category_views, criterion_anchors
 from harness.trust.agree import CLASSES, Agreement, agree
 from harness.trust.labels import Label, LabelSet
@@ -106,6 +109,9 @@ def _environment() -> Environment:
         symbol=STATUS_SYMBOL,
         bar=charts.bar,
         band=charts.band,
+        badge=charts.badge,
+        scorecell=charts.scorecell,
+        finding_line=finding_line,
         kind_label=kind_label,
     )
     env.filters["score"] = _score
@@ -142,11 +148,6 @@ class HtmlBuilder:
         self.env.globals["has_page"] = self.has_page
         self.anchors = criterion_anchors(model)
         self._groups = {g.slug: g for g in model.tasks}
-        #: highlighted lines by content key, kept for the current task only (an overlay repeats
-        #: its earlier turn's files; other tasks rarely share files, and memory must not grow
-        #: with the run)
-        self._highlighted: dict[str, list[Markup]] = {}
-        self._highlighted_task = ""
         #: content key -> the responses (and their file) showing it, in report order
         self._appearances: dict[str, list[tuple[ResponseRow, FileRef]]] = {}
         for row in model.rows:
@@ -272,10 +273,6 @@ class HtmlBuilder:
         root = "../../../"
         group = self._groups[row.task_slug]
         diagnostics = row.diagnostics
-        # each distinct file is highlighted once: for its page and every evidence snippet in it
-        if row.task_slug != self._highlighted_task:
-            self._highlighted, self._highlighted_task = {}, row.task_slug
-        highlighted = {ref.file.path: self._highlight(ref) for ref in row.files}
         self._write(
             row.page,
             "response.html.j2",
@@ -288,7 +285,6 @@ class HtmlBuilder:
                 self.model,
                 row,
                 self.anchors,
-                highlighted,
                 self._reference_pages.get(row.task_slug, {}),
             ),
             diagnostics=diagnostics,
@@ -310,23 +306,12 @@ class HtmlBuilder:
         for ref in row.files:
             if ref.key not in self._written_sources:
                 self._written_sources.add(ref.key)
-                self._source(ref, highlighted[ref.file.path])
+                self._source(ref)
 
-    def _highlight(self, ref: FileRef) -> list[Markup]:
-        """Highlighted lines, shared between identical files (an overlay carries the earlier
-        turn's files unchanged, so a multi-turn task repeats most of its files)."""
-        lines = self._highlighted.get(ref.key)
-        if lines is None:
-            lines = self._highlighted[ref.key] = highlight_lines(
-                ref.file.content, ref.file.language
-            )
-        return lines
-
-    def _source(self, ref: FileRef, lines: list[Markup]) -> None:
-        """The one page of a distinct file content, listing every response that has it
-        (the line a link points at is marked by ``:target``)."""
-        if len(lines) > 1 and ref.file.content.endswith("\n"):
-            lines = lines[:-1]
+    def _source(self, ref: FileRef) -> None:
+        """The one page of a distinct file content, listing every response that has it; the
+        raw text is highlighted and cut into ``#L<n>`` lines in the browser (the line a link
+        points at is marked by ``:target``)."""
         appearances = self._appearances.get(ref.key, [])
         self._write(
             source_page(ref.key),
@@ -336,7 +321,6 @@ class HtmlBuilder:
             paths=sorted({r.file.path for _, r in appearances}),
             appearances=appearances[:MAX_LISTED_APPEARANCES],
             total=len(appearances),
-            body=file_view(lines),
         )
 
 

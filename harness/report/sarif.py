@@ -6,6 +6,12 @@ locations are in the extracted files, written beside the log under ``extracted/<
 (uriBaseId ``EXTRACTED``); the line in the markdown response is a related location. A criterion
 whose check raised, and a response that could not be processed, become tool execution
 notifications rather than results: they are failures of the tool, not of the response.
+
+The log stays small for 100k-response runs: an identical file (an overlay's carried-over
+files, a module shared by responses) is written once under ``extracted/`` and every result
+points at that copy; a region carries its first line as the snippet (the file holds the
+rest); the criterion's own summary and category live in the rule and the properties, not in
+every result's message.
 """
 
 from __future__ import annotations
@@ -14,13 +20,14 @@ import hashlib
 import json
 import shutil
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
 from harness.checks.registry import DOC_SECTIONS, CheckSpec, load_checks
 from harness.checks.types import Evidence, Finding, Status
-from harness.report.model import ReportModel, ResponseRow
+from harness.report.model import ReportModel, ResponseRow, source_key
 from harness.results import CriterionInfo, CriterionResult, CriterionStatus
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -49,13 +56,16 @@ def safe_relpath(path: str) -> PurePosixPath | None:
 
 
 def write_extracted(model: ReportModel, out_dir: Path) -> dict[tuple[str, str], str]:
-    """Write every response's extracted files under ``out_dir/<task>/<response>/`` (slugged
-    folder names); returns (response key, file path) -> uri relative to ``out_dir``."""
+    """Write the responses' extracted files under ``out_dir/<task>/<response>/`` (slugged
+    folder names), each distinct content once: a file identical to one already written (same
+    language and text, see ``source_key``) points at that copy. Returns (response key, file
+    path) -> uri relative to ``out_dir``."""
     tmp = out_dir.with_name(f".{out_dir.name}.building")
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     uris: dict[tuple[str, str], str] = {}
+    written: dict[str, str] = {}  # content key -> uri of its one copy
     for row in model.rows:
         if row.result.tree is None:
             continue
@@ -64,10 +74,14 @@ def write_extracted(model: ReportModel, out_dir: Path) -> dict[tuple[str, str], 
             rel = safe_relpath(file.path)
             if rel is None:
                 continue
-            target = tmp.joinpath(*base.parts, *rel.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(file.content, encoding="utf-8", errors="replace")
-            uris[(row.result.key, file.path)] = quote(str(base / rel))
+            key = source_key(file)
+            uri = written.get(key)
+            if uri is None:
+                target = tmp.joinpath(*base.parts, *rel.parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(file.content, encoding="utf-8", errors="replace")
+                uri = written[key] = quote(str(base / rel))
+            uris[(row.result.key, file.path)] = uri
     if out_dir.exists():
         shutil.rmtree(out_dir)
     tmp.rename(out_dir)
@@ -121,14 +135,19 @@ def _rule(info: CriterionInfo, spec: CheckSpec | None) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=4096)
+def _source_uri(source: str) -> str:
+    """The markdown response's uri (computed once per response, not per location)."""
+    path = Path(source)
+    return path.as_uri() if path.is_absolute() else quote(PurePosixPath(*path.parts).as_posix())
+
+
 def _source_location(row: ResponseRow, line: int | None, note: str) -> dict[str, Any] | None:
     """A location in the markdown response itself."""
     source = row.result.source
     if not source:
         return None
-    path = Path(source)
-    uri = path.as_uri() if path.is_absolute() else quote(PurePosixPath(*path.parts).as_posix())
-    physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": _source_uri(source)}}
     if line is not None and line >= 1:
         physical["region"] = {"startLine": line}
     return {"physicalLocation": physical, "message": {"text": note}}
@@ -147,8 +166,9 @@ def _file_location(
         region: dict[str, Any] = {"startLine": ev.start_line}
         if ev.end_line is not None and ev.end_line >= ev.start_line:
             region["endLine"] = ev.end_line
-        if ev.snippet:
-            region["snippet"] = {"text": ev.snippet}
+        first = ev.snippet.split("\n", 1)[0]
+        if first.strip():  # the first line identifies the place; the file holds the rest
+            region["snippet"] = {"text": _text(first)}
         physical["region"] = region
     return {"physicalLocation": physical}
 
@@ -168,8 +188,6 @@ def _results(
         subject = finding.subject if finding else ""
         detail = finding.message if finding else crit.message
         text = f"{who}: {subject + ': ' if subject else ''}{detail}"
-        if finding and crit.message and crit.message != detail:
-            text += f" ({crit.message})"
         evidence = finding.evidence if finding else ()
         own = [e for e in evidence if e.source == "response"]
         locations = [loc for e in own if (loc := _file_location(row, e, uris)) is not None]
@@ -211,12 +229,13 @@ def _results(
                 "task": row.result.task_id,
                 "response": row.result.response_id,
                 "criterionStatus": crit.status.value,
-                "score": crit.score,
-                "category": crit.category,
-                "subject": subject,
-                "isIdeal": row.result.is_ideal,
+                "score": None if crit.score is None else round(crit.score, 4),
             },
         }
+        if subject:
+            result["properties"]["subject"] = subject
+        if row.result.is_ideal:
+            result["properties"]["isIdeal"] = True
         if related:
             result["relatedLocations"] = related[:20]
         yield result

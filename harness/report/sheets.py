@@ -5,6 +5,7 @@ carry scores, statuses, whole numbers). Pure functions of the report model; writ
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from harness.report.model import STATUSES, ReportModel
-from harness.results import CriterionResult
+from harness.vocabulary import Status
 
 
 @dataclass
@@ -101,61 +102,89 @@ def criteria_sheet(model: ReportModel) -> Sheet:
     )
 
 
-def _criterion_only(task_id: str, response_id: str, crit: CriterionResult) -> dict[str, Any]:
-    return {
-        "Task": task_id,
-        "Response": response_id,
-        "Criterion": crit.criterion_id,
-        "Category": crit.category,
-        "Severity": crit.severity,
-        "Criterion status": crit.status.value,
-        "Criterion message": crit.message,
-    }
-
-
-def findings_sheet(model: ReportModel) -> Sheet:
-    """A row per finding (and one per criterion that has no finding at all)."""
+def verdicts_sheet(model: ReportModel) -> Sheet:
+    """A row per (response, criterion): status, score, the criterion's message and how many
+    findings of each kind stand behind it (the long form of the Criteria sheet)."""
     rows = []
     for row in model.rows:
         for crit in row.result.criteria:
-            # a criterion without findings still gets a row, so its message is not lost
-            for finding in crit.findings or (None,):
-                if finding is None:
-                    rows.append(_criterion_only(row.result.task_id, row.result.response_id, crit))
-                    continue
-                own = [e for e in finding.evidence if e.source == "response"]
-                ref = [e for e in finding.evidence if e.source != "response"]
-                first = own[0] if own else None
-                rows.append(
-                    {
-                        "Task": row.result.task_id,
-                        "Response": row.result.response_id,
-                        "Criterion": crit.criterion_id,
-                        "Category": crit.category,
-                        "Severity": crit.severity,
-                        "Criterion status": crit.status.value,
-                        "Criterion message": crit.message,
-                        "Finding": finding.status.value,
-                        "Subject": finding.subject,
-                        "Message": finding.message,
-                        "File": first.path if first else None,
-                        "Start line": first.start_line if first else None,
-                        "End line": first.end_line if first else None,
-                        "Response line": first.response_line if first else None,
-                        "Snippet": first.snippet if first else None,
-                        "Note": first.note if first else None,
-                        "More evidence": "; ".join(e.location() for e in own[1:]),
-                        "Reference": "; ".join(e.location() for e in ref),
-                    }
+            kinds = Counter(f.status.value for f in crit.findings)
+            rows.append(
+                (
+                    row.result.task_id,
+                    row.result.response_id,
+                    crit.criterion_id,
+                    crit.category,
+                    crit.severity,
+                    crit.status.value,
+                    None if crit.score is None else round(crit.score, 4),
+                    crit.weight,
+                    crit.message,
+                    kinds.get("fail", 0) + kinds.get("error", 0),
+                    kinds.get("pass", 0),
+                    kinds.get("na", 0),
                 )
+            )
     columns = [
         "Task",
         "Response",
         "Criterion",
         "Category",
         "Severity",
+        "Status",
+        "Score",
+        "Weight",
+        "Message",
+        "Failing findings",
+        "Passing findings",
+        "Na findings",
+    ]
+    return Sheet(
+        "Verdicts",
+        pd.DataFrame(rows, columns=columns),
+        status_columns=["Status"],
+        widths={"Message": 70, "Criterion": 30},
+    )
+
+
+def findings_sheet(model: ReportModel) -> Sheet:
+    """A row per failing or erroring finding, with its first piece of evidence spelled out
+    (the others as locations). Passing and na findings are counted in Verdicts, not listed:
+    they were two thirds of the rows and no curator filters on "main.tf parses";
+    results.jsonl keeps every one."""
+    rows = []
+    for row in model.rows:
+        for crit in row.result.criteria:
+            for finding in crit.findings:
+                if finding.status not in (Status.FAIL, Status.ERROR):
+                    continue
+                own = [e for e in finding.evidence if e.source == "response"]
+                ref = [e for e in finding.evidence if e.source != "response"]
+                first = own[0] if own else None
+                rows.append(
+                    (
+                        row.result.task_id,
+                        row.result.response_id,
+                        crit.criterion_id,
+                        crit.status.value,
+                        finding.status.value,
+                        finding.subject,
+                        finding.message,
+                        first.path if first else None,
+                        first.start_line if first else None,
+                        first.end_line if first else None,
+                        first.response_line if first else None,
+                        first.snippet if first else None,
+                        first.note if first else None,
+                        "; ".join(e.location() for e in own[1:]),
+                        "; ".join(e.location() for e in ref),
+                    )
+                )
+    columns = [
+        "Task",
+        "Response",
+        "Criterion",
         "Criterion status",
-        "Criterion message",
         "Finding",
         "Subject",
         "Message",
@@ -275,4 +304,12 @@ def run_sheet(model: ReportModel) -> Sheet:
     )
 
 
-SHEETS = (summary_sheet, criteria_sheet, findings_sheet, diagnostics_sheet, rubric_sheet, run_sheet)
+SHEETS = (
+    summary_sheet,
+    criteria_sheet,
+    verdicts_sheet,
+    findings_sheet,
+    diagnostics_sheet,
+    rubric_sheet,
+    run_sheet,
+)

@@ -1,6 +1,6 @@
-"""Line-anchored source views (an extracted file, the response text) rendered straight to
-HTML: thousands of lines per page are too many for a template loop on a whole-corpus run.
-Every piece of text is escaped here (``esc``); line HTML from ``highlight`` is already safe."""
+"""The line-anchored response text rendered straight to HTML: thousands of lines per page
+are too many for a template loop on a whole-corpus run. Every piece of text is escaped here
+(``esc``) or arrives escaped (``TextLine.html``). File views are built in the browser."""
 
 from __future__ import annotations
 
@@ -12,29 +12,19 @@ from harness.report.highlight import esc
 from harness.report.responsetext import Gap, TextLine
 
 
-def file_view(lines: Sequence[Markup]) -> Markup:
-    """``<div id="L<n>">`` per line; the line a link points at is marked by CSS ``:target``."""
-    return Markup(
-        "".join(
-            f'<div class="line" id="L{n}"><a class="ln" href="#L{n}">{n}</a>'
-            f'<span class="code">{html}</span></div>\n'
-            for n, html in enumerate(lines, start=1)
-        )
-    )
-
-
 def _code_run(run: Sequence[TextLine]) -> str:
-    """A fenced file's lines folded into one row: the file view shows them highlighted, so
-    the text page keeps only an anchor per line (links to ``#R<n>`` still land here)."""
+    """A fenced file's lines folded into one row: the file view shows them highlighted. The
+    row names its range (``data-from``/``data-to``); a link to ``#R<n>`` inside it is brought
+    to this row by report.js (an empty anchor per line was two thirds of a text page)."""
     first, last = run[0].number, run[-1].number
     page = (run[0].file_link or "").split("#", 1)[0]
-    anchors = "".join(f'<i id="R{line.number}"></i>' for line in run[1:])
     count = len(run)
     where = f'<a class="to-file" href="{esc(page)}#L1">open the file ↗</a>' if page else ""
     return (
-        f'<div class="line k-code folded" id="R{first}"><a class="ln" href="#R{first}">'
-        f'{first}–{last}</a><span class="code muted">{count} line{"s" if count != 1 else ""}'
-        f" of code, highlighted in the file view</span>{where}{anchors}</div>\n"
+        f'<div class="line k-code folded" id="R{first}" data-from="{first}" data-to="{last}">'
+        f'<a class="ln" href="#R{first}">{first}–{last}</a><span class="code muted">{count} '
+        f"line{'s' if count != 1 else ''} of code, highlighted in the file view</span>{where}"
+        "</div>\n"
     )
 
 

@@ -1,15 +1,15 @@
 """View data for the HTML pages: criteria grouped by category, findings with evidence ready
-to render (highlighted snippet, links), so templates only lay things out."""
+to render (snippet text and its language, links), so templates only lay things out. Code
+snippets stay raw text: the browser highlights them (``assets/report.js``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
 from harness.checks.types import Evidence, Finding, Status
-from harness.report.highlight import highlight_lines
 from harness.report.model import ReportModel, ResponseRow
 from harness.report.naming import Slugger
 from harness.report.responsetext import mark_in_line, prose_lines
@@ -39,6 +39,13 @@ MAX_SNIPPET_LINES = 12
 #: missing the same setting read as well from a list of places).
 MAX_SNIPPETS_PER_CRITERION = 4
 _PROBLEMS = frozenset({"fail", "partial", "error"})
+#: Failing findings of one criterion shown in full (message, evidence, snippets); the rest
+#: are one line each (message and location links), folded: a module declaring 150 resources
+#: twice fails 150 times, and a reviewer reads the pattern from the first few.
+MAX_FULL_PROBLEMS = 8
+#: Passing and na findings listed for one criterion (then a count): they confirm, and a
+#: reviewer opens them rarely; report.xlsx and results.jsonl keep every one.
+MAX_OTHER_FINDINGS = 10
 
 
 @dataclass(frozen=True)
@@ -47,11 +54,21 @@ class EvidenceView:
     link: str | None  # relative to the response folder
     response_line: int | None
     response_link: str | None
+    #: prose evidence: the response line(s) with the hit marked (escaped here)
     lines: tuple[tuple[int | None, Markup], ...]
     note: str
     reference: bool
     prose: bool = False  # evidence in the response text (wrapped), not in a code file
     more_lines: int = 0  # snippet lines not shown (the link opens them in the file view)
+    #: code evidence: the snippet's raw text (the template escapes it), its language and the
+    #: file line it starts at
+    code: str = ""
+    language: str = "text"
+    first_line: int | None = None
+
+    @property
+    def has_snippet(self) -> bool:
+        return bool(self.lines or self.code)
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,24 @@ class CriterionView:
         return self.status in _PROBLEMS
 
     @property
+    def full_problems(self) -> tuple[FindingView, ...]:
+        return self.problems[:MAX_FULL_PROBLEMS]
+
+    @property
+    def more_problems(self) -> tuple[FindingView, ...]:
+        """Failing findings past ``MAX_FULL_PROBLEMS``, shown one line each."""
+        return self.problems[MAX_FULL_PROBLEMS:]
+
+    @property
+    def listed_others(self) -> tuple[FindingView, ...]:
+        return self.others[:MAX_OTHER_FINDINGS]
+
+    @property
+    def unlisted_others(self) -> int:
+        """Passing and na findings counted, not listed."""
+        return max(0, len(self.others) - MAX_OTHER_FINDINGS)
+
+    @property
     def reference(self) -> tuple[EvidenceView, ...]:
         """The reference's evidence (shown beside the response's for failed criteria)."""
         return tuple(e for f in (*self.problems, *self.others) for e in f.evidence if e.reference)
@@ -116,37 +151,24 @@ def _language(row: ResponseRow, path: str | None) -> str:
     return "text"
 
 
-def _snippet_lines(
-    row: ResponseRow, ev: Evidence, snippet: str, highlighted: Mapping[str, Sequence[Markup]]
-) -> list[Markup]:
-    """The snippet highlighted: cut from its file's highlighted lines when the snippet is that
-    file's text at that place (no second lexing), else highlighted on its own."""
-    lines = highlighted.get(ev.path or "")
-    file = row.result.tree.get(ev.path) if row.result.tree is not None and ev.path else None
-    if lines is not None and file is not None and ev.start_line and ev.source == "response":
-        wanted = snippet.split("\n")
-        start = ev.start_line - 1
-        if file.content.split("\n")[start : start + len(wanted)] == wanted:
-            return list(lines[start : start + len(wanted)])
-    return highlight_lines(snippet, _language(row, ev.path)) if snippet else []
-
-
 def evidence_view(
     row: ResponseRow,
     ev: Evidence,
     prose: Mapping[int, str],
-    highlighted: Mapping[str, Sequence[Markup]] | None = None,
     *,
     with_snippet: bool = True,
     reference_pages: Mapping[str, str] | None = None,
+    message: str = "",
 ) -> EvidenceView:
     """One piece of evidence ready to render. ``with_snippet`` False (passing findings) keeps
     the location only; a snippet is cut at ``MAX_SNIPPET_LINES``. Reference evidence links to
-    the ideal's file view through ``reference_pages`` (its path -> page)."""
+    the ideal's file view through ``reference_pages`` (its path -> page). A note that the
+    finding's ``message`` already says is not repeated."""
     # the ideal's evidence is marked "reference"; the prompt's names its file (PROMPT.md:3)
     reference = ev.source not in ("response", PROMPT_SOURCE)
     snippet = ev.snippet.rstrip("\n")
-    lines: tuple[tuple[int | None, Markup], ...]
+    lines: tuple[tuple[int | None, Markup], ...] = ()
+    code = ""
     more = 0
     if not with_snippet:
         lines = ()
@@ -159,14 +181,9 @@ def evidence_view(
             marked = line is not None and head.strip() and not reference
             lines = ((line, mark_in_line(head, (head,)) if marked else escape(head)),)
     else:
-        first = ev.start_line
         cut = snippet.split("\n")
         more = max(0, len(cut) - MAX_SNIPPET_LINES)
-        shown = "\n".join(cut[:MAX_SNIPPET_LINES])
-        lines = tuple(
-            (first + i if first is not None else None, html)
-            for i, html in enumerate(_snippet_lines(row, ev, shown, highlighted or {}))
-        )
+        code = "\n".join(cut[:MAX_SNIPPET_LINES])
     response_link = (
         f"text.html#R{ev.response_line}"
         if ev.response_line is not None and not reference and row.result.tree is not None
@@ -182,10 +199,13 @@ def evidence_view(
         response_line=None if reference else ev.response_line,
         response_link=response_link,
         lines=lines,
-        note=ev.note,
+        note="" if ev.note and ev.note in message else ev.note,
         reference=reference,
         prose=ev.path is None,
         more_lines=more,
+        code=code,
+        language=_language(row, ev.path),
+        first_line=ev.start_line,
     )
 
 
@@ -193,7 +213,6 @@ def finding_view(
     row: ResponseRow,
     finding: Finding,
     prose: Mapping[int, str],
-    highlighted: Mapping[str, Sequence[Markup]] | None = None,
     reference_pages: Mapping[str, str] | None = None,
     max_snippets: int = MAX_SNIPPETS_PER_CRITERION,
 ) -> FindingView:
@@ -210,9 +229,9 @@ def finding_view(
                 row,
                 ev,
                 prose,
-                highlighted,
                 with_snippet=i < max_snippets,
                 reference_pages=reference_pages,
+                message=finding.message,
             )
             for i, ev in enumerate(finding.evidence)
         ),
@@ -223,7 +242,6 @@ def category_views(
     model: ReportModel,
     row: ResponseRow,
     anchors: dict[str, str],
-    highlighted: Mapping[str, Sequence[Markup]] | None = None,
     reference_pages: Mapping[str, str] | None = None,
 ) -> tuple[CategoryView, ...]:
     """The response's criteria by category; in a category the problems (fail, partial,
@@ -240,8 +258,8 @@ def category_views(
             findings = []
             budget = MAX_SNIPPETS_PER_CRITERION
             for finding in ordered:
-                view = finding_view(row, finding, prose, highlighted, reference_pages, budget)
-                budget -= sum(1 for e in view.evidence if e.lines)
+                view = finding_view(row, finding, prose, reference_pages, budget)
+                budget -= sum(1 for e in view.evidence if e.has_snippet)
                 findings.append(view)
             views.append(
                 CriterionView(

@@ -31,6 +31,8 @@ from harness.rubric.reading import (
     read_chain,
 )
 from harness.rubric.schema import (
+    DEFAULT_COVERAGE_CRITERION,
+    DEFAULT_COVERAGE_SHARE,
     DEFAULT_GATE_CAP,
     CriterionSpec,
 )
@@ -80,15 +82,20 @@ def _merge(
 ) -> tuple[dict[str, _MergedCategory], dict[str, _MergedCriterion], dict[str, Any]]:
     categories: dict[str, _MergedCategory] = {}
     criteria: dict[str, _MergedCriterion] = {}
-    top: dict[str, Any] = {"gate_cap": DEFAULT_GATE_CAP}
+    top: dict[str, Any] = {
+        "gate_cap": DEFAULT_GATE_CAP,
+        "coverage_share": DEFAULT_COVERAGE_SHARE,
+        "coverage_criterion": DEFAULT_COVERAGE_CRITERION,
+    }
     base_id: str | None = None  # the rubric the current file extends
     for file in chain:
         doc, spec = file.doc, file.spec
         for key in ("version", "title", "description"):
             if getattr(spec, key) is not None:
                 top[key] = getattr(spec, key)
-        if spec.scoring.gate_cap is not None:
-            top["gate_cap"] = spec.scoring.gate_cap
+        for key in ("gate_cap", "coverage_share", "coverage_criterion"):
+            if getattr(spec.scoring, key) is not None:
+                top[key] = getattr(spec.scoring, key)
         seen: set[str] = set()
         for index, category in enumerate(spec.categories):
             place = Place(doc, file.key("categories", index))
@@ -232,6 +239,8 @@ def _resolve(chain: list[ParsedFile], registry: dict[str, CheckSpec], problems: 
         version=str(top["version"]),
         title=top.get("title") or top_spec.id,
         gate_cap=float(top["gate_cap"]),
+        coverage_share=float(top["coverage_share"]),
+        coverage_criterion=str(top["coverage_criterion"]),
         categories=tuple(categories),
         criteria=tuple(criteria),
         source=top_doc.path,

@@ -65,6 +65,10 @@ class Rubric:
     sources: tuple[Path, ...] = ()
     disabled: tuple[str, ...] = ()
     description: str = ""
+    #: the share of the overall earned only on the covered part of the task, and the
+    #: criterion whose score is that coverage (``harness.grading.score``)
+    coverage_share: float = 0.0
+    coverage_criterion: str = ""
 
     @property
     def category_ids(self) -> tuple[str, ...]:
@@ -88,7 +92,11 @@ class Rubric:
             "id": self.id,
             "version": self.version,
             "title": self.title,
-            "scoring": {"gate_cap": self.gate_cap},
+            "scoring": {
+                "gate_cap": self.gate_cap,
+                "coverage_share": self.coverage_share,
+                "coverage_criterion": self.coverage_criterion,
+            },
             "categories": [
                 {"id": c.id, "title": c.title, "weight": c.weight} for c in self.categories
             ],
@@ -121,6 +129,8 @@ class Rubric:
             sha256=self.sha256,
             source=str(self.source),
             gate_cap=self.gate_cap,
+            coverage_share=self.coverage_share,
+            coverage_criterion=self.coverage_criterion,
             categories=tuple(CategoryInfo(c.id, c.title, c.weight) for c in self.categories),
             criteria=tuple(c.info() for c in self.criteria),
         )

@@ -8,6 +8,8 @@ A rubric file::
     extends: terraform-aws-production   # optional: a rubric id, or a path relative to this file
     scoring:
       gate_cap: 40                      # overall score cap (0-100) when a gate criterion fails
+      coverage_share: 0.5               # share of the score that scales with task coverage
+      coverage_criterion: reference.resource_coverage  # whose score is the coverage
     categories:
       - {id: security, title: Security, weight: 3}
     criteria:
@@ -39,6 +41,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,99}$")
 DEFAULT_GATE_CAP = 40.0
+#: The share of the overall earned only on the covered part of the task (see grading.score).
+DEFAULT_COVERAGE_SHARE = 0.5
+DEFAULT_COVERAGE_CRITERION = "reference.resource_coverage"
 
 
 class Severity(StrEnum):
@@ -69,9 +74,13 @@ class _Strict(BaseModel):
 
 class ScoringSpec(_Strict):
     """``scoring:`` block. ``gate_cap``: the highest overall score (0-100) a response that
-    fails a gate criterion can get."""
+    fails a gate criterion can get. ``coverage_share``: the share of the overall that is earned
+    only on the part of the task the response covers (0 turns it off); ``coverage_criterion``:
+    the criterion whose score is that coverage (the share of the reference's resources)."""
 
     gate_cap: float | None = Field(default=None, ge=0, le=100)
+    coverage_share: float | None = Field(default=None, ge=0, le=0.9)
+    coverage_criterion: str | None = Field(default=None, min_length=1)
 
 
 class CategorySpec(_Strict):

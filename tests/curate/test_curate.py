@@ -30,10 +30,10 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def dataset(sample_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("ds") / "ds"
-    # the sample's best model answer (hard-coded password, open DB port, IAM "*") scores about
-    # 70 under the severity-aware score, below the default SFT bar of 80: lower the bar so the
-    # sft subset has a row to check the format with
-    curate([sample_run], out, CurateConfig(min_score=65))
+    # the sample's best model answer (hard-coded password, open DB port, IAM "*", a module
+    # short of the reference) scores about 61, below the default SFT bar of 80: lower the bar
+    # so the sft subset has a row to check the format with
+    curate([sample_run], out, CurateConfig(min_score=55))
     return out
 
 

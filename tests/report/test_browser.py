@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from harness.report.naming import slug
+from tests.report.htmlcheck import parse
 from tests.report.synthetic import (
     HOSTILE_RESPONSE,
     HOSTILE_TASK,
@@ -153,7 +154,7 @@ def test_hostile_file_view_shows_code_as_text(page: Any, synthetic_dir: Path) ->
     evil = next(
         p
         for p in folder.iterdir()
-        if re.search(r'id="L1">[^\n]*&lt;script&gt;', p.read_text(encoding="utf-8"))
+        if re.search(r"file-view[^>]*>\n[^\n]*&lt;script&gt;", p.read_text(encoding="utf-8"))
     )
     _open(page, evil)
     assert page.evaluate("() => typeof window.__pwned") == "undefined"
@@ -168,6 +169,11 @@ def test_page_reads_without_javascript(browser: Any, synthetic_dir: Path) -> Non
     assert page.locator("#lb tbody tr").count() == len(synthetic_run().responses)
     assert not page.locator('.filters[data-for="lb"]').is_visible()  # controls need JS
     assert page.locator("#hm td.hm").count() > 0
+    # a file view without the highlighter: its text, as plain preformatted text
+    source = next(iter(sorted((synthetic_dir / "report" / "src").iterdir())))
+    _open(page, source)
+    shown = page.locator("pre.file-view").inner_text()
+    assert shown.rstrip("\n").split("\n") == parse(source).file_lines
     context.close()
 
 
@@ -245,3 +251,117 @@ def test_leaderboard_fits_1400_px_without_horizontal_scrolling(
     assert scroll_width <= client_width, box
     assert right <= 1400 and page_width <= 1400, box
     context.close()
+
+
+def test_file_view_is_highlighted_in_the_browser_from_text(page: Any, synthetic_dir: Path) -> None:
+    """report.js cuts the shipped text into numbered lines and wraps tokens in spans; the
+    line count and every character are kept, and a planted script stays text."""
+    folder = synthetic_dir / "report" / "src"
+    for path in sorted(folder.iterdir()):
+        shipped = parse(path).file_lines
+        _open(page, path)
+        lines = page.eval_on_selector_all(
+            ".file-view .line",
+            "rows => rows.map(r => [r.id, r.querySelector('.code').textContent])",
+        )
+        assert [text for _, text in lines] == shipped, path
+        assert [i for i, _ in lines] == [f"L{n}" for n in range(1, len(shipped) + 1)]
+        assert page.locator(".file-view script, .file-view img").count() == 0
+        assert page.evaluate("() => typeof window.__pwned") == "undefined"
+        assert page.console.errors == []
+    hcl = next(p for p in sorted(folder.iterdir()) if 'data-lang="hcl"' in p.read_text("utf-8"))
+    _open(page, hcl)
+    spans = page.eval_on_selector_all(".file-view .code span", "s => s.map(e => e.className)")
+    classes = set(spans)
+    assert {"k", "na", "s2"} <= classes, classes  # resource, attribute, string
+    evil = next(p for p in sorted(folder.iterdir()) if XSS_SCRIPT in (parse(p).file_view or ""))
+    _open(page, evil)
+    text = page.locator(".file-view").inner_text()
+    assert XSS_SCRIPT in text
+    assert page.locator("script").count() == 1  # report.js only
+
+
+def test_evidence_snippets_are_numbered_and_highlighted(page: Any, synthetic_dir: Path) -> None:
+    _open(page, synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html")
+    snippet = page.locator("#c-security\\.iam_least_privilege pre.snippet").first
+    first = snippet.get_attribute("data-first")
+    numbers = snippet.locator(".ln").all_inner_texts()
+    assert first is not None and numbers[0] == first
+    assert numbers == [str(int(first) + i) for i in range(len(numbers))]
+    assert snippet.locator("span:not(.ln)").count() > 0
+    assert "Statement" in snippet.inner_text()
+    assert page.console.errors == []
+
+
+def test_link_into_folded_code_lands_on_its_row(page: Any, synthetic_dir: Path) -> None:
+    """Code lines of the response text are one folded row; report.js brings a link to any
+    line inside it (evidence's "response line N") to that row."""
+    text = synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "text.html"
+    first, last = next((a, b) for a, b in parse(text).folded if b > a)
+    inside = (first + last + 1) // 2
+    page.goto(f"{text.resolve().as_uri()}#R{inside}")
+    page.wait_for_load_state("load")
+    row = page.locator(f"#R{first}")
+    assert "hit" in (row.get_attribute("class") or "").split()
+    assert page.locator(".folded.hit").count() == 1
+    box = page.evaluate(
+        f"() => {{ const r = document.getElementById('R{first}').getBoundingClientRect();"
+        " return [r.top, r.bottom, window.innerHeight]; }"
+    )
+    assert box[0] >= 0 and box[1] <= box[2], box
+    page.goto(f"{text.resolve().as_uri()}#R{first - 1}")  # a prose line: its own anchor
+    assert page.locator(".folded.hit").count() == 0
+    assert page.console.errors == []
+
+
+def test_task_page_cell_shows_its_whole_message_on_hover(page: Any, synthetic_dir: Path) -> None:
+    """A comparison cell clamps its message to three lines and shows all of it on hover
+    (the message is on the page once, not copied into a tooltip)."""
+    _open(page, synthetic_dir / "report" / "tasks" / "tf-100.html")
+    cell = page.locator("td.cmp-cell").filter(has=page.locator(".clamp")).first
+    clamp = cell.locator(".clamp")
+
+    def lines() -> str:
+        return str(clamp.evaluate("e => getComputedStyle(e).webkitLineClamp"))
+
+    assert lines() == "3"
+    assert cell.get_attribute("title") is None
+    cell.hover()
+    assert lines() != "3"
+    assert page.console.errors == []
+
+
+def test_highlighter_is_linear_on_hostile_text(page: Any, tmp_path: Path) -> None:
+    """Texts built to make a regex rescan from every position (unclosed heredocs, runs a
+    YAML key's lookahead would re-read) highlight in one pass: the page loads and every
+    line is there, not minutes later."""
+    import shutil
+    from importlib import resources
+
+    from markupsafe import escape
+
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    shutil.copy(str(resources.files("harness.report") / "static" / "report.js"), assets)
+    texts = {
+        "hcl": "x = <<EOF\n" * 15_000,
+        "yaml": "-" * 150_000 + "\n" + "- " * 75_000 + "\n" + "a/" * 75_000,
+        "json": '"k"' + " " * 150_000,
+        "python": '"""' + "x\n" * 60_000,
+    }
+    views = "".join(
+        f'<pre class="source hl file-view" data-lang="{lang}">\n{escape(text)}</pre>'
+        for lang, text in texts.items()
+    )
+    html = tmp_path / "hostile.html"
+    html.write_text(
+        f'<!doctype html><meta charset="utf-8"><script src="assets/report.js" defer></script>'
+        f"{views}",
+        encoding="utf-8",
+    )
+    page.set_default_timeout(30_000)
+    _open(page, html)
+    counts = page.eval_on_selector_all("div.file-view", "vs => vs.map(v => v.children.length)")
+    lines = [text.count("\n") + (0 if text.endswith("\n") else 1) for text in texts.values()]
+    assert counts == lines
+    assert page.console.errors == []

@@ -36,8 +36,15 @@ def test_corpus_reports(corpus_run: Path, tmp_path: Path, browser: Any) -> None:
     # XLSX: row counts equal the results; nothing from the corpus became a formula
     workbook = openpyxl.load_workbook(paths.xlsx)
     assert workbook["Summary"].max_row == len(run.responses) + 1
-    findings = sum(max(1, len(c.findings)) for r in run.responses for c in r.criteria)
-    assert workbook["Findings"].max_row == findings + 1
+    verdicts = sum(len(r.criteria) for r in run.responses)
+    assert workbook["Verdicts"].max_row == verdicts + 1
+    failing = sum(
+        f.status.value in ("fail", "error")
+        for r in run.responses
+        for c in r.criteria
+        for f in c.findings
+    )
+    assert workbook["Findings"].max_row == failing + 1
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             assert all(cell.data_type != "f" for cell in row), sheet.title

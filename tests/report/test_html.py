@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hypothesis import given
-from hypothesis import strategies as st
 from markupsafe import escape
 
 from harness.report import build_reports
-from harness.report.highlight import highlight_lines
 from harness.report.model import source_key
 from harness.report.naming import slug
 from tests.report.htmlcheck import parse, resolve
@@ -82,7 +79,7 @@ def test_every_link_and_anchor_resolves(synthetic_dir: Path) -> None:
             target, fragment = resolve(path, href)
             assert target.exists(), f"{path}: broken link {href}"
             if fragment and target.suffix == ".html":
-                assert fragment in parsed[target].ids, f"{path}: no #{fragment} in {target}"
+                assert parsed[target].has_anchor(fragment), f"{path}: no #{fragment} in {target}"
             checked += 1
     assert checked > 200
 
@@ -122,9 +119,7 @@ def test_evidence_links_to_the_line_in_the_file_view(synthetic_dir: Path) -> Non
     assert file_links, page.links
     target, fragment = resolve(page_path, file_links[0])
     assert fragment == "L12"
-    text = target.read_text(encoding="utf-8")
-    line = re.search(r'id="L12".*?</div>', text, re.S)
-    assert line is not None and "Statement" in line.group(0)
+    assert "Statement" in parse(target).file_lines[11]
     assert "text.html#R" in page_path.read_text(encoding="utf-8")  # line in the response
 
 
@@ -170,12 +165,6 @@ def test_rebuild_replaces_the_site(tmp_path: Path) -> None:
     assert not stale.exists()
     assert paths.xlsx is None and paths.sarif is None
     assert not list(tmp_path.glob(".report*"))
-
-
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=300))
-def test_highlighting_keeps_one_html_line_per_source_line(text: str) -> None:
-    for language in ("hcl", "python", "yaml", "text"):
-        assert len(highlight_lines(text, language)) == text.count("\n") + 1
 
 
 def test_tasks_without_reference_are_listed_on_the_index(tmp_path: Path) -> None:
@@ -296,16 +285,92 @@ def test_response_text_folds_each_fenced_file_and_keeps_every_line_anchor(
     run = synthetic_run()
     result = next(r for r in run.responses if r.task_id == "tf-100" and r.tree is not None)
     assert result.tree is not None
-    text = (
-        synthetic_dir / "report" / "r" / "tf-100" / slug(result.response_id) / "text.html"
-    ).read_text(encoding="utf-8")
+    path = synthetic_dir / "report" / "r" / "tf-100" / slug(result.response_id) / "text.html"
+    text = path.read_text(encoding="utf-8")
+    page = parse(path)
     for file in result.tree.files:
         if file.origin.carried_over:
             continue
         first, lines = file.origin.start_line + 1, file.content.rstrip("\n").count("\n") + 1
+        last = first + lines - 1
         for n in range(first, first + lines):
-            assert f'id="R{n}"' in text  # links to any response line still land
-        assert f'id="R{first}"><a class="ln" href="#R{first}">{first}–{first + lines - 1}</a>' in (
-            text
-        )
+            assert page.has_anchor(f"R{n}")  # links to any response line still land
+        assert (
+            f'id="R{first}" data-from="{first}" data-to="{last}">'
+            f'<a class="ln" href="#R{first}">{first}–{last}</a>'
+        ) in text
         assert f'<div class="line k-code" id="R{first + 1}"' not in text  # not line by line
+
+
+def test_many_failing_findings_fold_into_one_line_each_and_none_is_lost(tmp_path: Path) -> None:
+    """Past MAX_FULL_PROBLEMS a criterion's failing findings are one line each (folded), and
+    passing ones are counted past MAX_OTHER_FINDINGS: every failure still shows on the page."""
+    from dataclasses import replace
+
+    from harness.checks.types import Evidence, Finding, Status
+    from harness.report.views import MAX_FULL_PROBLEMS, MAX_OTHER_FINDINGS
+    from harness.store import write_run
+
+    run = synthetic_run()
+    target = next(r for r in run.responses if r.task_id == "tf-100" and not r.is_ideal)
+    crit = next(c for c in target.criteria if c.status.value == "fail")
+    failing = tuple(
+        Finding(
+            Status.FAIL,
+            f"resource r{i} is declared twice",
+            (Evidence("main.tf", i + 1, i + 1, None, f"line {i}", note=f"resource r{i}"),),
+            f"r{i}",
+        )
+        for i in range(MAX_FULL_PROBLEMS + 12)
+    )
+    passing = tuple(
+        Finding(Status.PASS, f"p{i} is fine", (), f"p{i}") for i in range(MAX_OTHER_FINDINGS + 5)
+    )
+    changed = replace(
+        target,
+        criteria=tuple(
+            replace(c, findings=failing + passing) if c is crit else c for c in target.criteria
+        ),
+    )
+    write_run(
+        tmp_path,
+        replace(run, responses=tuple(changed if r is target else r for r in run.responses)),
+    )
+    build_reports(tmp_path, ["html"])
+    page = tmp_path / "report" / "r" / "tf-100" / slug(target.response_id) / "index.html"
+    html = page.read_text(encoding="utf-8")
+    block = re.search(rf'id="c-{re.escape(crit.criterion_id)}".*?</article>', html, re.S)
+    assert block is not None
+    text = block.group(0)
+    for finding in failing:
+        assert finding.message in text
+    assert text.count('<li class="finding f-fail">') == MAX_FULL_PROBLEMS
+    assert "12 more failing findings, one line each" in text
+    assert text.count('class="finding f-fail compact"') == 12
+    assert "and 5 more (every finding is in report.xlsx" in text
+    assert '<span class="note">resource r0</span>' not in text  # the message says it
+
+
+def test_finding_line_escapes_every_piece() -> None:
+    from markupsafe import Markup
+
+    from harness.report.fragments import finding_line
+    from harness.report.views import EvidenceView, FindingView
+
+    place = EvidenceView(
+        location=f"{XSS_SCRIPT}.tf:1",
+        link=f'x.html#"{XSS_IMG}',
+        response_line=None,
+        response_link=None,
+        lines=(),
+        note="",
+        reference=False,
+    )
+    hidden = EvidenceView(f"ref{XSS_IMG}", None, None, None, (), "", reference=True)
+    finding = FindingView("fail", f"msg {XSS_SCRIPT}", f"sub{XSS_IMG}", (place,) * 5 + (hidden,))
+    html = finding_line(finding, with_reference=False)
+    assert isinstance(html, Markup)
+    assert XSS_SCRIPT not in html and XSS_IMG not in html
+    assert str(escape(XSS_SCRIPT)) in html
+    assert html.count('class="loc small"') == 3 and "and 2 more places" in html
+    assert "ref&#34;&gt;" not in html  # the reference place is left out

@@ -12,10 +12,12 @@ import jsonschema
 import pytest
 
 from harness.checks.registry import load_checks
+from harness.report.model import source_key
 from harness.report.sarif import safe_relpath
 from harness.results import CriterionStatus, RunData
 from harness.store import load_run
 from tests.conftest import REPO_ROOT
+from tests.report.synthetic import synthetic_run
 
 SCHEMA = json.loads((REPO_ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
 # RFC 3986 characters; jsonschema checks "uri" formats only with an optional package installed
@@ -143,3 +145,22 @@ def test_unsafe_paths_are_never_written() -> None:
 
 def test_sample_run_log_validates(sample_dir: Path) -> None:
     validate(json.loads((sample_dir / "findings.sarif").read_text(encoding="utf-8")))
+
+
+def test_identical_files_are_extracted_once(log: dict[str, Any], synthetic_dir: Path) -> None:
+    """An overlay's carried-over files (same content) share one copy under extracted/, and
+    every response's results point at it."""
+    run = synthetic_run()
+    files = [
+        f
+        for r in run.responses
+        if r.tree is not None
+        for f in r.tree.files
+        if safe_relpath(f.path) is not None
+    ]
+    distinct = {source_key(f) for f in files}
+    assert len(distinct) < len(files)  # the fixture must exercise the dedupe
+    written = [p for p in (synthetic_dir / "extracted").rglob("*") if p.is_file()]
+    assert len(written) == len(distinct)
+    copies = {p.read_text(encoding="utf-8") for p in written}
+    assert {f.content for f in files} == copies

@@ -14,7 +14,7 @@ from harness.results import RunData
 from harness.store import load_run, write_run
 from tests.report.synthetic import FORMULAS, MORE_FORMULA_STARTS, synthetic_run
 
-SHEETS = ["Summary", "Criteria", "Findings", "Diagnostics", "Rubric", "Run"]
+SHEETS = ["Summary", "Criteria", "Verdicts", "Findings", "Diagnostics", "Rubric", "Run"]
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +46,19 @@ def test_row_counts_equal_the_results(synthetic_dir: Path, run: RunData) -> None
     model = ReportModel(run)
     assert len(frames["Summary"]) == len(run.responses)
     assert len(frames["Criteria"]) == len(run.responses)
-    expected = sum(max(1, len(c.findings)) for r in run.responses for c in r.criteria)
-    assert len(frames["Findings"]) == expected
+    verdicts = frames["Verdicts"]
+    assert len(verdicts) == sum(len(r.criteria) for r in run.responses)
+    failing = [
+        f
+        for r in run.responses
+        for c in r.criteria
+        for f in c.findings
+        if f.status.value in ("fail", "error")
+    ]
+    assert len(frames["Findings"]) == len(failing)
+    assert set(frames["Findings"]["Message"].dropna()) == {f.message for f in failing}
+    counted = verdicts[["Failing findings", "Passing findings", "Na findings"]].to_numpy().sum()
+    assert counted == sum(len(c.findings) for r in run.responses for c in r.criteria)
     assert len(frames["Diagnostics"]) == sum(len(row.diagnostics) for row in model.rows)
     assert len(frames["Rubric"]) == len(run.info.rubric.criteria)
     by_key = {(r.task_id, r.response_id): r for r in run.responses}
@@ -126,5 +137,37 @@ def test_unwritable_characters_are_replaced(tmp_path: Path) -> None:
     write_run(tmp_path, replace(run, responses=(broken,)))
     paths = build_reports(tmp_path, ["xlsx"])
     assert paths.xlsx is not None
-    frame = pd.read_excel(paths.xlsx, sheet_name="Findings")
-    assert "bell\ufffd nul\ufffd =1+1" in set(frame["Criterion message"])
+    frame = pd.read_excel(paths.xlsx, sheet_name="Verdicts")
+    assert "bell\ufffd nul\ufffd =1+1" in set(frame["Message"])
+
+
+def test_written_cells_read_back_exactly(tmp_path: Path) -> None:
+    """The SpreadsheetML writer against openpyxl's reader: every kind of value a sheet holds
+    comes back as it went in (spaces, newlines, markup characters, numbers, booleans), empty
+    values stay empty and formula-like text stays quote-prefixed text."""
+    from harness.report.sheets import Sheet
+    from harness.report.xlsx import write_workbook
+
+    texts = ["  indented", "trailing ", "two\nlines", "<b>&amp;</b> \"q\" 'a'", "ünï\r\ncødé ✓"]
+    frame = pd.DataFrame(
+        {
+            "Text": [*texts, "=1+1"],
+            "Number": [1, 2, None, 4, 5, 6],
+            "Real": [0.5, float("nan"), 1e-9, 3.0, 2.25, -1.5],
+            "Flag": [True, False, True, False, True, False],
+        }
+    )
+    path = write_workbook(
+        [Sheet("One", frame, integer_columns=["Number"], wrap_columns=["Text"])],
+        tmp_path / "one.xlsx",
+    )
+    sheet = openpyxl.load_workbook(path)["One"]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert [r[0].value for r in rows] == [*texts, "=1+1"]
+    assert rows[-1][0].data_type == "s" and rows[-1][0].quotePrefix
+    assert [r[1].value for r in rows] == [1, 2, None, 4, 5, 6]
+    assert all(type(r[1].value) is int for r in rows if r[1].value is not None)
+    assert [r[2].value for r in rows] == [0.5, None, 1e-9, 3, 2.25, -1.5]
+    assert [r[3].value for r in rows] == [True, False, True, False, True, False]
+    assert rows[0][0].alignment.wrap_text
+    assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref == "A1:D7"

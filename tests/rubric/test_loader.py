@@ -237,3 +237,16 @@ def test_python_tags_are_not_constructed(tmp_path: Path) -> None:
 def test_unknown_rubric_id_lists_shipped_ones() -> None:
     with pytest.raises(RubricError, match="terraform-aws-production"):
         load_rubric("no-such-rubric")
+
+
+def test_coverage_scaling_is_set_in_scoring_and_inherited(tmp_path: Path) -> None:
+    base = load_rubric(write(tmp_path, "base.yaml", BASE))
+    assert base.coverage_share == 0.5 and base.coverage_criterion == "reference.resource_coverage"
+    off = BASE.replace("  gate_cap: 30\n", "  gate_cap: 30\n  coverage_share: 0\n")
+    write(tmp_path, "base.yaml", off)
+    child = write(tmp_path, "child.yaml", "id: child\nextends: base.yaml\n")
+    rubric = load_rubric(child)
+    assert rubric.coverage_share == 0.0 and rubric.info().coverage_share == 0.0
+    bad = BASE.replace("  gate_cap: 30\n", "  gate_cap: 30\n  coverage_share: 2\n")
+    with pytest.raises(RubricError, match="coverage_share"):
+        load_rubric(write(tmp_path, "bad.yaml", bad))

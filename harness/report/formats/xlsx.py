@@ -1,4 +1,4 @@
-"""The curator's workbook: Summary, Criteria, Findings, Diagnostics, Rubric, Run sheets."""
+"""The curator's workbook: Summary, Criteria, Verdicts, Findings, Diagnostics, Rubric, Run."""
 
 from __future__ import annotations
 
