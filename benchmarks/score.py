@@ -1,17 +1,32 @@
 """Benchmark ``iac-harness score`` over the shared corpus, and what it finds.
 
 Speed: the whole corpus (every response, follow-up overlay and ideal) is scored with the
-generic rubric several times into a temporary run folder; the median run gives responses/s,
-and the summed per-stage timings give each stage's share (extract, model, compare, checks,
-scoring). The baseline is the same run with ``--jobs 1``; with ``--jobs N`` > 1 the parallel
+generic rubric several times into a temporary run folder (one process, no disk cache: every
+stage runs); the median run gives responses/s, and the summed per-stage timings give each
+stage's share (extract, model, compare, checks, scoring). With ``--jobs N`` > 1 the parallel
 runs are timed too and ``baseline_ratio`` = parallel / serial throughput.
+
+The floor and the baselines are measured in the same process, interleaved with the scoring
+runs (one of each per round), over the same HCL: every Terraform file of every tree the run
+scored (each unit's tree, as its result stores it):
+
+- ``tree-sitter parse``: ``Parser.parse`` of each file and nothing else (the floor);
+  ``x_floor`` = scoring time / floor time (the issue's target: <= 4),
+- ``python-hcl2 loads``: what a design card would pick to read HCL (errors caught; slow, so
+  ``--hcl2-runs`` of the rounds only); ``x_hcl2`` = scoring time / hcl2 time (below 1: the
+  whole pipeline costs less than python-hcl2's parse alone).
+
+No checkov-style baseline is measured: checkov is not a dependency of the project.
+Seconds are the process CPU clock by default (the machine is shared and wall time mostly
+measures the neighbours; a serial run uses one core); ``--wall`` times wall-clock instead.
 
 Findings (from the last serial run): per category, how often each criterion status occurs,
 and in tasks with several model responses the fraction of (ideal, response) pairs where the
 ideal scores higher (a follow-up counts by its overlaid tree, the project as it stands after
 that turn; ``own_files`` counts each response's own files instead).
 
-    python benchmarks/score.py [--runs 3] [--jobs 2] [--limit N] [--corpus ../shared/corpus]
+    python benchmarks/score.py [--runs 3] [--hcl2-runs 1] [--jobs 2] [--limit N] [--wall]
+                               [--corpus ../shared/corpus]
 
 The last line of output is a JSON summary.
 """
@@ -19,6 +34,7 @@ The last line of output is a JSON summary.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -31,17 +47,46 @@ from pathlib import Path
 from harness.results import ResponseResult, RunData
 from harness.rubric import load_rubric
 from harness.run import OVERLAY_SUFFIX, discover, score_paths
+from harness.terraform import is_terraform_file
+from harness.terraform.cst import parse_bytes
 
 REPO = Path(__file__).resolve().parents[1]
 STATUSES = ("pass", "partial", "fail", "na", "error")
 
 
-def _timed_run(paths: list[Path], jobs: int) -> tuple[float, RunData]:
+def _timed_run(paths: list[Path], jobs: int) -> tuple[float, float, RunData]:
+    """(wall seconds, this process's CPU seconds, the run)."""
     rubric = load_rubric("terraform-aws-production")
     with tempfile.TemporaryDirectory() as out:
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         run = score_paths(paths, rubric, Path(out), jobs=jobs)
-        return time.perf_counter() - start, run
+        return time.perf_counter() - wall, time.process_time() - cpu, run
+
+
+def scored_hcl(run: RunData) -> list[bytes]:
+    """The bytes of every Terraform file of every tree the run scored (its units' trees)."""
+    return [
+        file.content.encode("utf-8", "replace")
+        for result in run.responses
+        if result.tree is not None
+        for file in result.tree.files
+        if is_terraform_file(file)
+    ]
+
+
+def parse_floor(blobs: list[bytes]) -> None:
+    """The floor: a bare tree-sitter parse of each file."""
+    for blob in blobs:
+        parse_bytes(blob)
+
+
+def hcl2_baseline(blobs: list[bytes]) -> None:
+    """python-hcl2 reading each file (errors caught: the time counts anyway)."""
+    import hcl2  # benchmark-only dependency, never imported by harness
+
+    for blob in blobs:
+        with contextlib.suppress(Exception):
+            hcl2.loads(blob.decode("utf-8"))
 
 
 def status_by_category(run: RunData) -> dict[str, dict[str, int]]:
@@ -81,6 +126,8 @@ def ideal_wins(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--hcl2-runs", type=int, default=1, help="python-hcl2 is slow; 0: skip")
+    parser.add_argument("--wall", action="store_true", help="wall-clock instead of CPU time")
     parser.add_argument("--jobs", type=int, default=1, help="also time runs with N processes")
     parser.add_argument("--limit", type=int, default=0, help="only the first N tasks")
     default = Path(os.environ.get("IAC_HARNESS_CORPUS", REPO.parent / "shared" / "corpus"))
@@ -92,21 +139,43 @@ def main() -> int:
     paths = [args.corpus / "terraform", args.corpus / "other"]
     if args.limit:
         paths = [plan.path for plan in discover(paths)[: args.limit]]
+    clock = time.perf_counter if args.wall else time.process_time
+    _timed_run(paths, 1)  # warm-up: imports, parsers, regexes, the rubric
     serial: list[float] = []
+    serial_wall: list[float] = []
+    floor: list[float] = []
+    hcl2: list[float] = []
     run: RunData | None = None
+    blobs: list[bytes] = []
     for index in range(args.runs):
-        seconds, run = _timed_run(paths, 1)
+        wall, cpu, run = _timed_run(paths, 1)
+        seconds = wall if args.wall else cpu
         serial.append(seconds)
-        print(f"run {index + 1}: {len(run.responses)} responses in {seconds:.1f}s", flush=True)
+        serial_wall.append(wall)
+        blobs = blobs or scored_hcl(run)
+        start = clock()
+        parse_floor(blobs)
+        floor.append(clock() - start)
+        if index < args.hcl2_runs:
+            start = clock()
+            hcl2_baseline(blobs)
+            hcl2.append(clock() - start)
+        print(
+            f"run {index + 1}: {len(run.responses)} responses in {seconds:.2f}s; "
+            f"tree-sitter parse of their {len(blobs)} .tf files {floor[-1]:.2f}s"
+            + (f"; python-hcl2 {hcl2[-1]:.2f}s" if index < args.hcl2_runs else ""),
+            flush=True,
+        )
     assert run is not None
     parallel = []
     if args.jobs > 1:
         for index in range(args.runs):
-            seconds, _ = _timed_run(paths, args.jobs)
+            seconds, _, _ = _timed_run(paths, args.jobs)  # wall: the work is in workers
             parallel.append(seconds)
             print(f"run {index + 1} (--jobs {args.jobs}): {seconds:.1f}s", flush=True)
     responses = len(run.responses)
-    rate = responses / statistics.median(serial)
+    scoring_s, floor_s = statistics.median(serial), statistics.median(floor)
+    rate = responses / scoring_s
     stage_total = sum(run.info.timings.values()) or 1.0
     shares = {k: round(v / stage_total, 3) for k, v in run.info.timings.items()}
     statuses = status_by_category(run)
@@ -117,6 +186,16 @@ def main() -> int:
     for category, counts in statuses.items():
         print(f"{category:14s}" + "".join(f"{counts[s]:9d}" for s in STATUSES))
     print(f"\nstage share: {shares}")
+    clock_name = "wall" if args.wall else "cpu"
+    print(
+        f"scoring {rate:.1f} responses/s ({clock_name}); tree-sitter floor "
+        f"{responses / floor_s:.1f} responses/s: scoring = {scoring_s / floor_s:.2f}x the floor"
+        + (
+            f"; python-hcl2 alone {responses / statistics.median(hcl2):.1f} responses/s"
+            if hcl2
+            else ""
+        )
+    )
     print(
         f"ideal scores higher in {wins} of {pairs} (ideal, response) pairs of multi-response "
         f"tasks ({ties} ties); own files only: {own_wins} of {own_pairs}; Terraform tasks "
@@ -126,8 +205,13 @@ def main() -> int:
         "bench": "score",
         "responses": responses,
         "responses_per_s": round(rate, 2),
+        "clock": clock_name,
         "runs": args.runs,
-        "median_s": round(statistics.median(serial), 2),
+        "median_s": round(scoring_s, 3),
+        "tf_files": len(blobs),
+        "floor": "tree-sitter parse",
+        "floor_responses_per_s": round(responses / floor_s, 1),
+        "x_floor": round(scoring_s / floor_s, 2),
         "stage_share": shares,
         "errors": run.info.counts.get("errors", 0),
         "criterion_errors": run.info.counts.get("criterion_errors", 0),
@@ -136,10 +220,14 @@ def main() -> int:
         "ideal_higher_own_files": {"pairs": own_pairs, "ideal_higher": own_wins},
         "ideal_higher_terraform": {"pairs": tf_pairs, "ideal_higher": tf_wins, "ties": tf_ties},
     }
+    if hcl2:
+        hcl2_s = statistics.median(hcl2)
+        summary["hcl2_responses_per_s"] = round(responses / hcl2_s, 1)
+        summary["x_hcl2"] = round(scoring_s / hcl2_s, 3)
     if parallel:
         summary["jobs"] = args.jobs
         summary["baseline_ratio"] = round(
-            statistics.median(serial) / statistics.median(parallel), 2
+            statistics.median(serial_wall) / statistics.median(parallel), 2
         )
     print(json.dumps(summary))
     return 0

@@ -37,8 +37,13 @@ def _extract_source(source: ResponseSource) -> FileTree:
 class TaskTrees:
     """The trees of one task's units, each markdown file extracted once (timed on ``clock``)."""
 
-    def __init__(self, extractor: Callable[[ResponseSource], FileTree] | None = None) -> None:
+    def __init__(
+        self,
+        extractor: Callable[[ResponseSource], FileTree] | None = None,
+        prompt_reader: Callable[[tuple[Path, ...]], PromptRequirements] | None = None,
+    ) -> None:
         self._extract = extractor or _extract_source
+        self._read_prompts = prompt_reader or read_prompts
         self._trees: dict[str, FileTree] = {}
         self._seconds: dict[str, float] = {}
         self._prompts: dict[tuple[Path, ...], PromptRequirements] = {}
@@ -61,7 +66,7 @@ class TaskTrees:
         if not prompts:
             return None
         if prompts not in self._prompts:
-            self._prompts[prompts] = read_prompts(prompts)
+            self._prompts[prompts] = self._read_prompts(prompts)
         return self._prompts[prompts]
 
     def tree(self, unit: Unit, clock: Clock) -> FileTree:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 
 from harness.extract.types import ExtractedFile, FileTree
 from harness.terraform.limits import BuildLimits
@@ -106,6 +107,42 @@ def _parse_file(file: ExtractedFile, language: str, limits: BuildLimits) -> _Par
     return _Parsed(source, read, tuple(diagnostics))
 
 
+class _RecentFiles:
+    """Files parsed recently, by everything their parse depends on (path, text, language,
+    limits). A follow-up's overlay holds its earlier turns' files unchanged and a response
+    often repeats a file of another unit of its task: ``_parse_file`` is pure and its result
+    immutable, so such a file is read (and given its HashiCorp verdict) once. Bounded by the
+    source bytes held; thread-safe."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._held = 0
+        self._entries: OrderedDict[tuple[str, str, str, BuildLimits], _Parsed] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def parse(self, file: ExtractedFile, language: str, limits: BuildLimits) -> _Parsed:
+        key = (file.path, file.content, language, limits)
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        parsed = _parse_file(file, language, limits)
+        size = len(file.content)
+        if size <= self.max_bytes // 4:
+            with self._lock:
+                if key not in self._entries:
+                    self._entries[key] = parsed
+                    self._held += size
+                while self._held > self.max_bytes:
+                    (_, text, _, _), _ = self._entries.popitem(last=False)
+                    self._held -= len(text)
+        return parsed
+
+
+_RECENT = _RecentFiles(max_bytes=2_000_000)
+
+
 def build(tree: FileTree, *, limits: BuildLimits | None = None) -> Configuration:
     """Parse every ``.tf`` (and ``.tfvars``) file of ``tree`` into modules, detect the root,
     resolve local module calls and run static validation. Never raises on bad input: problems
@@ -171,7 +208,7 @@ def _build(tree: FileTree, limits: BuildLimits) -> Configuration:
             )
             continue
         total += size
-        parsed = _parse_file(file, language, limits)
+        parsed = _RECENT.parse(file, language, limits)
         files[file.path] = parsed.file
         diagnostics.extend(parsed.diagnostics)
         directory = module_dir(file.path)

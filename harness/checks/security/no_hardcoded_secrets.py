@@ -121,7 +121,9 @@ def _sensitive_attributes(block: Block, prefix: str = "") -> Iterator[tuple[Attr
 
 
 def _sensitive_keys(expr: Expr, path: str) -> Iterator[tuple[Attribute, str]]:
-    objects = [expr] + [c.items[0] for c in expr.calls("jsonencode") if c.items]
+    objects = [expr]
+    if "jsonencode" in expr.text:  # a call is part of its expression's source text
+        objects += [c.items[0] for c in expr.calls("jsonencode") if c.items]
     for obj in objects:
         for key, item in obj.object().items():
             clean = key.strip('"')
@@ -213,14 +215,18 @@ def _text_findings(ctx: CheckContext, seen: set[tuple[str, int]]) -> list[Findin
         is_tfvars = file.path.endswith((".tfvars", ".tfvars.json")) or file.language == "tfvars"
         if file.language not in ("hcl", "tfvars", "json") and not is_tfvars:
             continue
+        text = file.content
+        if not is_tfvars and (
+            ("AKIA" not in text and "ASIA" not in text) or not _ACCESS_KEY.search(text)
+        ):
+            continue  # a key id never spans lines: no match in the file, none in a line
         for number, line in enumerate(file.content.splitlines(), start=1):
-            span = Span(file.path, number)
             for match in _ACCESS_KEY.finditer(line):
                 if "EXAMPLE" not in match.group(0) and (file.path, number) not in seen:
                     findings.append(
                         failed(
                             "AWS access key id in the code",
-                            ctx.evidence(span),
+                            ctx.evidence(Span(file.path, number)),
                             subject=f"{file.path}:{number}",
                         )
                     )
@@ -234,7 +240,7 @@ def _text_findings(ctx: CheckContext, seen: set[tuple[str, int]]) -> list[Findin
                 findings.append(
                     failed(
                         f"{hit.group(1)} is set to a literal in {file.path}",
-                        ctx.evidence(span),
+                        ctx.evidence(Span(file.path, number)),
                         subject=f"{file.path}:{hit.group(1)}",
                     )
                 )

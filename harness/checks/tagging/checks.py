@@ -26,6 +26,7 @@ from harness.checks.common.aws import (
     resource_tag_keys,
     taggable,
 )
+from harness.checks.common.memo import per_context
 from harness.checks.registry import Params, check
 from harness.checks.tagging import CATEGORY
 from harness.checks.types import CheckContext, Evidence, Finding, failed, not_applicable, passed
@@ -73,7 +74,8 @@ class _Tagged:
         return self.default.complete and (self.own is None or self.own.complete)
 
 
-def _tagged(ctx: CheckContext) -> list[_Tagged]:
+@per_context  # read by tagging.default_tags and tagging.required_keys (once per criterion)
+def _tagged(ctx: CheckContext) -> tuple[_Tagged, ...]:
     found: list[_Tagged] = []
     for resource in ctx.config.resources():
         if not taggable(resource):
@@ -89,7 +91,7 @@ def _tagged(ctx: CheckContext) -> list[_Tagged]:
                 provider[0] if provider else None,
             )
         )
-    return found
+    return tuple(found)
 
 
 def _default_tags_providers(ctx: CheckContext) -> list[tuple[Block, KeySet, str]]:
