@@ -64,7 +64,8 @@ def overall_of(quality: float, left: float, *, gate_cap: float | None = None) ->
     gated = ungated
     if gate_cap is not None:
         gated = (1 - GATE_SLOPE) * min(ungated, gate_cap) + GATE_SLOPE * ungated * gate_cap / 100
-    return CODE_FLOOR + (100 - CODE_FLOOR) * gated / 100
+    top = 100 if gate_cap is None else gate_cap
+    return CODE_FLOOR + (top - CODE_FLOOR) * gated / top
 
 
 MEDIUM = SEVERITY_COST["medium"]
@@ -382,3 +383,14 @@ def test_coverage_keeps_every_failing_finding_costly(
         changed.append(criterion)
     after = score(changed, COVERED).overall
     assert after is not None and (before is None or after < before)
+
+
+def test_a_gated_answer_with_code_stays_at_or_below_the_cap() -> None:
+    """The code floor maps a gated overall onto [1, gate_cap], not [1, 100]: a gate failed by
+    one finding among many passing ones (U near 100) still scores at most the cap."""
+    findings = [Finding(Status.PASS, "ok", (), f"p{i}") for i in range(200)]
+    gate = aggregate(RUBRIC.criterion("a.one"), (*findings, Finding(Status.FAIL, "no", (), "f")))
+    criteria = [gate, result("a.two", P, 1.0), result("b.one", P, 1.0), result("c.one", P, 1.0)]
+    scored = score(criteria, RUBRIC)
+    assert scored.gates_failed == ("a.one",)
+    assert scored.overall is not None and CODE_FLOOR < scored.overall <= RUBRIC.gate_cap

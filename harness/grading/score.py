@@ -32,8 +32,10 @@ The formula (also in the README):
   response with one fault and one with ten would tie). A gate in ``error`` does not cap (the
   tool, not the response, failed) but is listed with the errors.
 - code floor: a response with at least one extracted file scores
-  ``CODE_FLOOR + (100 - CODE_FLOOR) * overall / 100`` (at least ``CODE_FLOOR`` = 1, 100 stays
-  100); a response from which no file was extracted (prose only, empty, or not text) scores
+  ``CODE_FLOOR + (top - CODE_FLOOR) * overall / top``, where ``top`` is 100, or ``gate_cap``
+  for a gated response (at least ``CODE_FLOOR`` = 1; 100 stays 100, and a gated response stays
+  at or below the cap); a response from which no file was extracted (prose only, empty, or
+  not text) scores
   ``NO_CODE_CEILING * overall / 100``, in [0, 0.99]: below every response with code, which
   therefore ranks strictly above any response without, yet still lower with every fault (a
   casual prose-only answer is worse than a professional one). When nothing at all was judged
@@ -144,6 +146,14 @@ def gated(ungated: float, gate_cap: float) -> float:
     return (1.0 - GATE_SLOPE) * capped + GATE_SLOPE * ungated * gate_cap / 100.0
 
 
+def with_code_floor(overall: float, top: float) -> float:
+    """``overall`` in [0, ``top``] mapped onto [CODE_FLOOR, ``top``]: a response with code
+    scores at least the floor, and a gated one (``top`` = gate_cap) still at most the cap."""
+    if top <= CODE_FLOOR:
+        return CODE_FLOOR
+    return CODE_FLOOR + (top - CODE_FLOOR) * overall / top
+
+
 def score(criteria: Sequence[CriterionResult], rubric: Rubric, *, has_code: bool = True) -> Score:
     """Aggregate a response's criterion results with the rubric's weights and gate cap.
     ``has_code``: at least one file was extracted from the response (see the module doc)."""
@@ -163,7 +173,7 @@ def score(criteria: Sequence[CriterionResult], rubric: Rubric, *, has_code: bool
         overall = gated(overall, rubric.gate_cap)
     if overall is not None:
         overall = (
-            CODE_FLOOR + (100.0 - CODE_FLOOR) * overall / 100.0
+            with_code_floor(overall, rubric.gate_cap if gates_failed else 100.0)
             if has_code
             else NO_CODE_CEILING * overall / 100.0
         )
