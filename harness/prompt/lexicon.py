@@ -8,6 +8,7 @@ also matches no space, ``-`` or ``_`` ("Route 53" = "Route53" = "route-53").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +49,22 @@ def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
         reverse=True,
     )
     return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
+
+
+def any_service_pattern(services: Sequence[Service]) -> re.Pattern[str] | None:
+    """One pattern matching wherever some service's pattern matches (their alternation): text
+    it does not match mentions no service, so a reader can skip the per-service search. None
+    when the services' patterns differ in flags (no exact alternation)."""
+    return _alternation(tuple(service.words for service in services))
+
+
+@lru_cache(maxsize=8)
+def _alternation(word_lists: tuple[tuple[str, ...], ...]) -> re.Pattern[str] | None:
+    patterns = [_word_pattern(words) for words in word_lists]
+    flags = {pattern.flags for pattern in patterns}
+    if len(flags) != 1:
+        return None
+    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns), flags.pop())
 
 
 def _strings(

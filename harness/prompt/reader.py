@@ -35,7 +35,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.prompt.lexicon import Service, load_lexicon
+from harness.prompt.lexicon import Service, any_service_pattern, load_lexicon
 from harness.prompt.types import PromptPlace, PromptRequirements, Requirement, RequirementKind
 
 _PLACE_TEXT_MAX = 200
@@ -263,9 +263,15 @@ def _in_parentheses(text: str, at: int) -> bool:
     return text.count("(", 0, at) > text.count(")", 0, at)
 
 
-def _services(sentence: _Sentence, services: Sequence[Service]) -> list[tuple[Service, str]]:
+def _services(
+    sentence: _Sentence, services: Sequence[Service], any_service: re.Pattern[str] | None
+) -> list[tuple[Service, str]]:
     """The services a sentence asks for, overlapping mentions resolved to the longer; a
-    mention inside parentheses is an aside or an example ("(RDS, S3, EBS)"), not a request."""
+    mention inside parentheses is an aside or an example ("(RDS, S3, EBS)"), not a request.
+    ``any_service`` (``any_service_pattern(services)``): most sentences name no service, and
+    one search tells so without running every service's pattern."""
+    if any_service is not None and any_service.search(sentence.text) is None:
+        return []
     if _STATE.search(sentence.text):
         return []
     mentions = [
@@ -311,6 +317,7 @@ def read_requirements(
 ) -> tuple[Requirement, ...]:
     """The requirements one prompt states, in the order it states them (one per key)."""
     services = load_lexicon() if services is None else services
+    any_service = any_service_pattern(services)
     out = _Collector(path, {})
     fenced: str | None = None
     list_context: RequirementKind | None = None
@@ -337,7 +344,7 @@ def read_requirements(
         is_item = bool(_LIST_ITEM.match(line))
         if not is_item:
             list_context = None
-        _read_line(out, number, line, services, list_context if is_item else None)
+        _read_line(out, number, line, services, any_service, list_context if is_item else None)
         if (_HEADING.search(line) and not is_item) or (is_item and line.rstrip().endswith(":")):
             list_context = _context_kind(_INLINE_CODE.sub(" ", line), len(line))
     return tuple(out.found.values())
@@ -348,13 +355,14 @@ def _read_line(
     number: int,
     line: str,
     services: Sequence[Service],
+    any_service: re.Pattern[str] | None,
     list_context: RequirementKind | None,
 ) -> None:
     heading = bool(_HEADING_LINE.match(line))
     whole = _whole_line(line)
     _read_names(out, number, line, whole, list_context)
     for sentence in _sentences(line):
-        for service, said in [] if heading else _services(sentence, services):
+        for service, said in [] if heading else _services(sentence, services, any_service):
             out.add(RequirementKind.SERVICE, service.id, service.title, number, line, said, service)
         _read_regions(out, number, line, sentence)
         _read_instance_classes(out, number, line, sentence)

@@ -14,6 +14,7 @@ from harness.prompt import (
     read_prompts,
     read_requirements,
 )
+from harness.prompt.lexicon import any_service_pattern
 
 
 def keys(text: str) -> list[str]:
@@ -174,3 +175,23 @@ def test_replaced_instance_class_is_not_asked_for() -> None:
     assert "service:dynamodb" not in keys(
         "State Locking: DynamoDB table named terraform-state-lock."
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Deploy an RDS database behind an ALB",
+        "route-53 records and Route53 zones",
+        "No AWS service is named in this sentence at all",
+        "pre-rds and rds-proxy are not mentions; (S3) is an aside",
+        "",
+    ],
+)
+def test_the_any_service_pattern_matches_exactly_where_some_service_does(text: str) -> None:
+    """The reader skips a sentence the alternation misses: it must miss only where every
+    service's own pattern misses."""
+    services = load_lexicon()
+    any_service = any_service_pattern(services)
+    assert any_service is not None
+    expected = any(service.pattern.search(text) for service in services)
+    assert (any_service.search(text) is not None) == expected
