@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pydantic import Field
 
 from harness.checks.common.files import code_files
+from harness.checks.common.memo import per_context
 from harness.checks.common.suites import find_tests
 from harness.checks.complete import CATEGORY
 from harness.checks.registry import ANY_LANGUAGE, Params, check
@@ -83,16 +84,26 @@ def _iac_files(ctx: CheckContext) -> list[ExtractedFile]:
     ]
 
 
+@per_context
+def _code_lines(ctx: CheckContext) -> tuple[tuple[ExtractedFile, int, str], ...]:
+    """The IaC files' lines that are not comments, numbered from 1: split once per context,
+    however many requirements search them."""
+    return tuple(
+        (file, number, line)
+        for file in _iac_files(ctx)
+        for number, line in enumerate(file.content.splitlines(), start=1)
+        if not _COMMENT.match(line)
+    )
+
+
 def _text_hits(ctx: CheckContext, pattern: re.Pattern[str]) -> list[tuple[ExtractedFile, int, str]]:
     """Lines of the IaC files (comments left out) where ``pattern`` matches, with the match."""
-    hits = []
-    for file in _iac_files(ctx):
-        for number, line in enumerate(file.content.splitlines(), start=1):
-            if _COMMENT.match(line):
-                continue
-            for match in pattern.finditer(line):
-                hits.append((file, number, match.group(0)))
-    return hits
+    finditer = pattern.finditer
+    return [
+        (file, number, match.group(0))
+        for file, number, line in _code_lines(ctx)
+        for match in finditer(line)
+    ]
 
 
 def _cloudformation(ctx: CheckContext) -> CloudFormationModel | None:
