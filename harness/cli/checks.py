@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import json
+import re
 from typing import Annotated
 
 import typer
+from pydantic import TypeAdapter
 from pydantic_core import PydanticUndefined
 from rich.markup import escape
 from rich.table import Table
@@ -81,6 +84,27 @@ def list_checks(
     console.print(table)
 
 
+_MODULE_PATH = re.compile(r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)")
+
+
+def _as_yaml(value: object) -> str:
+    """A default as a rubric would write it (enums by value, lists in flow style)."""
+    return json.dumps(TypeAdapter(type(value)).dump_python(value, mode="json"))
+
+
+def reflow(text: str) -> str:
+    """Docstring prose as paragraphs the terminal wraps itself: consecutive unindented lines
+    join into one; indented lines (code examples) and blank lines stay as written."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        prose = bool(line.strip()) and not line[:1].isspace()
+        if prose and out and out[-1].strip() and not out[-1][:1].isspace():
+            out[-1] = f"{out[-1]} {line.strip()}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 @checks_app.command("explain", epilog=EXPLAIN_EPILOG)
 def explain(
     check_id: str = typer.Argument(..., help="A check id, e.g. complete.syntax_valid."),
@@ -116,7 +140,8 @@ def explain(
     for section in DOC_SECTIONS:
         console.print(f"[bold]{section}[/bold]", highlight=False)
         console.print(
-            escape(spec.section(section)) or "[dim](not documented)[/dim]", highlight=False
+            escape(reflow(spec.section(section))) or "[dim](not documented)[/dim]",
+            highlight=False,
         )
         console.print()
     fields = spec.params.model_fields
@@ -128,14 +153,14 @@ def explain(
         table.add_column(column, overflow="fold")
     for name, info in fields.items():
         if info.default is not PydanticUndefined:
-            default = repr(info.default)
+            default = _as_yaml(info.default)
         elif info.default_factory is not None:
-            default = repr(info.default_factory())  # type: ignore[call-arg]
+            default = _as_yaml(info.default_factory())  # type: ignore[call-arg]
         else:
             default = "(required)"
         table.add_row(
             escape(name),
-            escape(type_name(info.annotation)),
+            escape(_MODULE_PATH.sub(r"\1", type_name(info.annotation))),
             escape(default),
             escape(info.description or ""),
         )

@@ -53,9 +53,16 @@ def called_for(result: CriterionResult, reference: CriterionResult) -> Criterion
         where = f"the reference has {shown}"
     else:
         where = f"the reference has it ({reference.message})"
+    return _failed_for_task(result, where, [e for _, e in places])
+
+
+def _failed_for_task(
+    result: CriterionResult, where: str, evidence: Sequence[Evidence]
+) -> CriterionResult:
+    """``result`` (na) as a failure: the task calls for it (``where`` says how we know)."""
     missing = result.message or "nothing to judge"
     message = f"the task calls for it but the response has none ({missing}); {where}"
-    finding = failed(message, *(e for _, e in places), subject="the task's " + result.check_id)
+    finding = failed(message, *evidence, subject="the task's " + result.check_id)
     return replace(
         result,
         status=CriterionStatus.FAIL,
@@ -90,24 +97,13 @@ def called_for_by_prompt(result: CriterionResult, prompt: PromptRequirements) ->
     criterion judges; the prompt lines are the evidence."""
     asked = prompt.calling_for(result.check_id)
     shown = ", ".join(f"{r.title} at {r.place}" for r in asked[:_SHOWN])
-    missing = result.message or "nothing to judge"
-    message = (
-        f"the task calls for it but the response has none ({missing}); the prompt asks for {shown}"
-    )
     evidence = [
         Evidence.from_prompt(
             r.place.path, r.place.line, r.place.text, note=f"the prompt asks for {r.title}"
         )
         for r in asked[:_SHOWN]
     ]
-    finding = failed(message, *evidence, subject="the task's " + result.check_id)
-    return replace(
-        result,
-        status=CriterionStatus.FAIL,
-        score=0.0,
-        message=message,
-        findings=(finding, *result.findings),
-    )
+    return _failed_for_task(result, f"the prompt asks for {shown}", evidence)
 
 
 def applicable_from_prompt(

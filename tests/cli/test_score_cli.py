@@ -121,3 +121,16 @@ def test_checks_by_language() -> None:
     missing = invoke("checks", "explain", "reliability.backend", "-l", "cloudformation")
     assert missing.exit_code == 2
     assert "has no cloudformation implementation" in " ".join(missing.output.split())
+
+
+def test_explain_reflows_prose_and_shows_defaults_as_a_rubric_writes_them() -> None:
+    from harness.cli.checks import reflow
+
+    assert reflow("One line\nand its tail.\n\n    code = 1\n    more = 2\nNext.") == (
+        "One line and its tail.\n\n    code = 1\n    more = 2\nNext."
+    )
+    explained = invoke("checks", "explain", "complete.prompt_requirements")
+    assert explained.exit_code == 0, explained.output
+    text = " ".join(explained.output.split())
+    assert '"service", "region"' in text and "RequirementKind" in text
+    assert "<RequirementKind" not in text and "harness.prompt" not in text.split("Params")[1]
