@@ -46,12 +46,11 @@ def _why_partial(
     after = {b.address for b in later}
     if not later or not before - after:
         return None
-    if any(naming.is_placeholder(line) for line in file.content.split("\n")):
+    # what extraction already said of the file (placeholder lines, a "change" introduction)
+    said = {d.code for d in tree.diagnostics if d.span is not None and d.span.path == file.path}
+    if "placeholder" in said:
         return "it elides code with a placeholder"
-    introduced = any(
-        d.code == "partial_file" and d.message.startswith(f"{file.path} ") for d in tree.diagnostics
-    )
-    if introduced:
+    if "partial_file" in said:
         return "the response introduces it as a change to the file"
     if before & after and 2 * len(after) <= len(before):
         return f"it shows {len(after)} of the earlier file's {len(before)} blocks"

@@ -158,6 +158,7 @@ def _apply_file_rules(
                     f"{path} (line {block.start}) is introduced as a change to the file "
                     f"({file.origin.naming.text!r}); it may not be the whole file",
                     line=block.start,
+                    span=Span(path, 1),
                 )
             )
     files = sorted(by_path.values(), key=lambda f: f.origin.start_line)
