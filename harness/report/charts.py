@@ -26,14 +26,18 @@ def band(score: float | None) -> str:
     return f"band-{min(4, max(0, int(score // 20)))}"
 
 
-def bar(score: float | None, width: int = 48, height: int = 8) -> Markup:
-    """A small horizontal bar for a 0-100 score (the number is printed beside it)."""
-    fill = 0.0 if score is None else max(0.0, min(100.0, score)) * width / 100
-    return Markup(
-        f'<svg class="bar" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        f'aria-hidden="true"><rect class="bar-bg" width="{width}" height="{height}" rx="2"/>'
-        f'<rect class="bar-fg {band(score)}" width="{fill:.1f}" height="{height}" rx="2"/></svg>'
-    )
+def bar(score: float | None) -> Markup:
+    """A small horizontal bar for a 0-100 score (the number is printed beside it): an empty
+    element whose fill's width is a class (``w0`` ... ``w100``, see ``bar_css``), not an SVG
+    drawing: it is repeated in every score cell of the leaderboard and the task tables."""
+    percent = 0 if score is None else round(max(0.0, min(100.0, score)))
+    return Markup(f'<span class="bar"><b class="{band(score)} w{percent}"></b></span>')
+
+
+def bar_css() -> str:
+    """The width classes of ``bar``'s fill, one per whole percent (appended to report.css: a
+    Content-Security-Policy without 'unsafe-inline' forbids a style attribute)."""
+    return "\n".join(f".bar .w{p} {{ width: {p}%; }}" for p in range(101)) + "\n"
 
 
 @lru_cache(maxsize=64)
@@ -50,10 +54,7 @@ def badge(status: str) -> Markup:
 def scorecell(value: float | None) -> Markup:
     """A score as a bar and its whole number (``n/a`` when unscored)."""
     number = "n/a" if value is None else f"{value:.0f}"
-    return Markup(
-        f'<span class="scorecell">{bar(value)}<span class="num {band(value)}-text">'
-        f"{number}</span></span>"
-    )
+    return Markup(f'<span class="scorecell">{bar(value)}<span class="num">{number}</span></span>')
 
 
 def displayed_score(value: float) -> int:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from harness.report import charts
 from harness.report.comparison import comparison_view, kind_label
@@ -41,6 +42,7 @@ from harness.report.model import (
     ResponseRow,
     source_page,
 )
+from harness.report.pack import pack_regions
 from harness.report.responsetext import response_lines
 from harness.report.sourceview import text_view
 from harness.report.views import category_views, criterion_anchors
@@ -53,6 +55,13 @@ MAX_LISTED_APPEARANCES = 50
 #: Above this many responses the default site is the index, the task pages and the pages of
 #: the responses a reviewer must open (see ``needs_page``); ``full=True`` writes them all.
 LARGE_RUN = 1000
+
+
+def asset_text(name: str) -> str:
+    """The text of ``assets/<name>`` (one of ``ASSETS``): the static file, and for the
+    stylesheet the score bars' width classes after it."""
+    text = (resources.files("harness.report") / "static").joinpath(name).read_text("utf-8")
+    return text + charts.bar_css() if name == "report.css" else text
 
 
 def needs_page(row: ResponseRow) -> bool:
@@ -115,7 +124,15 @@ def _environment() -> Environment:
         kind_label=kind_label,
     )
     env.filters["score"] = _score
+    env.filters["text"] = element_text
     return env
+
+
+def element_text(value: str) -> Markup:
+    """``value`` escaped for an element's content (a ``<pre>``): ``&``, ``<`` and ``>`` only.
+    Quotes need no escape outside an attribute, and source code is full of them (a
+    ``&#34;`` per quote was a tenth of a Terraform file view). Never use it in an attribute."""
+    return Markup(value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def _score(value: float | None, digits: int = 0) -> str:
@@ -185,7 +202,7 @@ class HtmlBuilder:
             disagrees=self.disagrees,
             **context,
         )
-        path.write_text(html, encoding="utf-8")
+        path.write_text(pack_regions(html), encoding="utf-8")
 
     def build(self) -> Path:
         self._assets()
@@ -229,9 +246,8 @@ class HtmlBuilder:
     def _assets(self) -> None:
         folder = self.out_dir / "assets"
         folder.mkdir(parents=True, exist_ok=True)
-        static = resources.files("harness.report") / "static"
         for name in ASSETS:
-            (folder / name).write_text(static.joinpath(name).read_text("utf-8"), "utf-8")
+            (folder / name).write_text(asset_text(name), "utf-8")
         (folder / "pygments.css").write_text(highlight_css(), encoding="utf-8")
 
     def _index(self) -> None:

@@ -7,10 +7,9 @@ from ``file://`` like the report; everything is escaped by the templates.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
-from harness.report.html import ASSETS, report_environment
+from harness.report.html import ASSETS, asset_text, report_environment
 from harness.results import RunData
 from harness.trust.agree import CLASSES, Agreement
 from harness.trust.diff import VERDICTS, RunDiff
@@ -21,9 +20,8 @@ def write_assets(folder: Path) -> None:
     """The report's stylesheet and script into ``folder/assets``."""
     target = folder / "assets"
     target.mkdir(parents=True, exist_ok=True)
-    static = resources.files("harness.report") / "static"
     for name in ASSETS:
-        (target / name).write_text(static.joinpath(name).read_text("utf-8"), "utf-8")
+        (target / name).write_text(asset_text(name), "utf-8")
 
 
 def write_diff_page(diff: RunDiff, out_dir: Path) -> Path:

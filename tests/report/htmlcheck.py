@@ -7,6 +7,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
+from harness.report.pack import unpack_html
+
 
 @dataclass
 class Page:
@@ -71,9 +73,14 @@ class _Collector(HTMLParser):
             self.page.file_view = (self.page.file_view or "") + data
 
 
+def page_text(path: Path) -> str:
+    """A page's markup as the browser shows it: its packed regions inflated."""
+    return unpack_html(path.read_text(encoding="utf-8"))
+
+
 def parse(path: Path) -> Page:
     page = Page()
-    _Collector(page).feed(path.read_text(encoding="utf-8"))
+    _Collector(page).feed(page_text(path))
     return page
 
 

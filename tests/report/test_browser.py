@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from harness.report.naming import slug
-from tests.report.htmlcheck import parse
+from tests.report.htmlcheck import page_text, parse
 from tests.report.synthetic import (
     HOSTILE_RESPONSE,
     HOSTILE_TASK,
@@ -44,9 +44,17 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+def _ready(page: Any) -> None:
+    """Wait for the page to load and report.js to finish: packed regions inflated, file
+    views built, filters set (it marks ``<html data-ready>``)."""
+    page.wait_for_load_state("load")
+    page.wait_for_selector("html[data-ready]", state="attached")
+    assert page.evaluate("() => document.documentElement.dataset.ready") == ""
+
+
 def _open(page: Any, path: Path) -> None:
     page.goto(path.resolve().as_uri())
-    page.wait_for_load_state("load")
+    _ready(page)
 
 
 def _visible_rows(page: Any, table: str) -> int:
@@ -103,7 +111,7 @@ def test_evidence_link_scrolls_to_the_line(page: Any, synthetic_dir: Path, tmp_p
     link = page.locator("#c-security\\.iam_least_privilege a.loc").first
     assert link.inner_text() == "main.tf:12"
     link.click()
-    page.wait_for_load_state("load")
+    _ready(page)
     assert page.url.endswith("#L12")
     target = page.locator("#L12")
     assert "Statement" in target.inner_text()
@@ -118,7 +126,7 @@ def test_evidence_link_scrolls_to_the_line(page: Any, synthetic_dir: Path, tmp_p
 
     page.go_back()
     page.locator("#c-tone\\.professional a.rline").first.click()
-    page.wait_for_load_state("load")
+    _ready(page)
     assert page.url.endswith("#R3")
     assert "totally awesome" in page.locator("#R3 mark").first.inner_text()
 
@@ -135,7 +143,10 @@ def test_evidence_link_scrolls_to_the_line(page: Any, synthetic_dir: Path, tmp_p
 def test_planted_payloads_never_run_and_show_as_text(
     page: Any, synthetic_dir: Path, tmp_path: Path, relative: str
 ) -> None:
+    # the page ships its details packed: the payloads are checked after inflation
+    assert "data-packed" in (synthetic_dir / "report" / relative).read_text(encoding="utf-8")
     _open(page, synthetic_dir / "report" / relative)
+    assert page.locator("script[data-packed]").count() == 0
     page.wait_for_timeout(100)
     page.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
     assert page.evaluate("() => typeof window.__pwned") == "undefined"
@@ -154,7 +165,7 @@ def test_hostile_file_view_shows_code_as_text(page: Any, synthetic_dir: Path) ->
     evil = next(
         p
         for p in folder.iterdir()
-        if re.search(r"file-view[^>]*>\n[^\n]*&lt;script&gt;", p.read_text(encoding="utf-8"))
+        if re.search(r"file-view[^>]*>\n[^\n]*&lt;script&gt;", page_text(p))
     )
     _open(page, evil)
     assert page.evaluate("() => typeof window.__pwned") == "undefined"
@@ -163,17 +174,32 @@ def test_hostile_file_view_shows_code_as_text(page: Any, synthetic_dir: Path) ->
 
 
 def test_page_reads_without_javascript(browser: Any, synthetic_dir: Path) -> None:
+    """Without JavaScript a page still says what was scored and how it scored; the packed
+    details are replaced by a line saying they need JavaScript."""
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    _open(page, synthetic_dir / "report" / "index.html")
-    assert page.locator("#lb tbody tr").count() == len(synthetic_run().responses)
+    site = synthetic_dir / "report"
+    page.goto((site / "index.html").resolve().as_uri())
+    assert "Scoring run" in page.locator("h1").inner_text()
+    facts = page.locator("section.facts").inner_text()
+    assert f"Responses\n{len(synthetic_run().responses)}" in facts
     assert not page.locator('.filters[data-for="lb"]').is_visible()  # controls need JS
-    assert page.locator("#hm td.hm").count() > 0
-    # a file view without the highlighter: its text, as plain preformatted text
-    source = next(iter(sorted((synthetic_dir / "report" / "src").iterdir())))
-    _open(page, source)
+    assert "need JavaScript" in page.locator("noscript").first.inner_text()
+    assert page.locator("#lb").count() == 0  # packed
+    # a response page: its overall score and every category's score
+    response = site / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html"
+    page.goto(response.resolve().as_uri())
+    assert page.locator(".scorecard .overall-box .big").inner_text().strip()
+    categories = page.locator(".scorecard .cats tbody tr")
+    assert categories.count() == len(synthetic_run().info.rubric.categories) > 0
+    assert page.locator(".scorecard .cats .scorecell .num").first.inner_text().strip()
+    assert page.locator("noscript").first.is_visible()
+    # a file view too small to pack: its text, as plain preformatted text
+    plain = [p for p in sorted((site / "src").iterdir()) if "data-packed" not in p.read_text()]
+    assert plain
+    page.goto(plain[0].resolve().as_uri())
     shown = page.locator("pre.file-view").inner_text()
-    assert shown.rstrip("\n").split("\n") == parse(source).file_lines
+    assert shown.rstrip("\n").split("\n") == parse(plain[0]).file_lines
     context.close()
 
 
@@ -197,7 +223,7 @@ def test_sample_run_pages_load_cleanly(page: Any, sample_dir: Path, tmp_path: Pa
     assert page.locator("#lb tbody tr").count() == responses
     first = page.locator("#lb tbody tr a[href^='r/']").first
     first.click()
-    page.wait_for_load_state("load")
+    _ready(page)
     page.screenshot(path=str(tmp_path / "sample-response.png"), full_page=True)
     assert page.console.errors == []
     assert page.locator("article.criterion").count() > 20
@@ -224,7 +250,7 @@ def test_response_page_shows_problems_by_default_and_a_link_reveals_the_rest(
     # a link (the heatmap's) to a passing criterion opens it even though the filter hides it
     page.goto("about:blank")
     page.goto(response.resolve().as_uri() + "#" + passing[0])
-    page.wait_for_load_state("load")
+    _ready(page)
     assert page.locator(f"[id='{passing[0]}']").is_visible()
     assert page.evaluate(
         f"() => document.getElementById('{passing[0]}').querySelector('details.folded').open"
@@ -269,7 +295,7 @@ def test_file_view_is_highlighted_in_the_browser_from_text(page: Any, synthetic_
         assert page.locator(".file-view script, .file-view img").count() == 0
         assert page.evaluate("() => typeof window.__pwned") == "undefined"
         assert page.console.errors == []
-    hcl = next(p for p in sorted(folder.iterdir()) if 'data-lang="hcl"' in p.read_text("utf-8"))
+    hcl = next(p for p in sorted(folder.iterdir()) if 'data-lang="hcl"' in page_text(p))
     _open(page, hcl)
     spans = page.eval_on_selector_all(".file-view .code span", "s => s.map(e => e.className)")
     classes = set(spans)
@@ -300,7 +326,7 @@ def test_link_into_folded_code_lands_on_its_row(page: Any, synthetic_dir: Path) 
     first, last = next((a, b) for a, b in parse(text).folded if b > a)
     inside = (first + last + 1) // 2
     page.goto(f"{text.resolve().as_uri()}#R{inside}")
-    page.wait_for_load_state("load")
+    _ready(page)
     row = page.locator(f"#R{first}")
     assert "hit" in (row.get_attribute("class") or "").split()
     assert page.locator(".folded.hit").count() == 1

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from harness.cli import app
 from harness.store import write_run
+from tests.report.htmlcheck import page_text
 from tests.report.synthetic import synthetic_run
 
 runner = CliRunner()
@@ -118,14 +119,14 @@ def test_a_large_run_gets_the_failing_pages_and_full_writes_them_all(
     assert wanted and len(wanted) < len(model.rows)  # the fixture has both kinds
     assert _response_pages(tmp_path) == wanted
     site = tmp_path / "report"
-    assert 'id="partial-site"' in (site / "index.html").read_text(encoding="utf-8")
+    assert 'id="partial-site"' in page_text(site / "index.html")
     assert len(list(site.glob("tasks/*.html"))) == len(model.tasks)
     for page in site.rglob("*.html"):
         for href in parse(page).links:
             target, _ = resolve(page, href)
             assert target.exists(), f"{page}: broken link {href}"
     skipped = next(r for r in model.rows if not html.needs_page(r))
-    index = (site / "index.html").read_text(encoding="utf-8")
+    index = page_text(site / "index.html")
     # the heatmap shows the LARGE_RUN lowest-scoring responses, and says so
     heatmap = index[index.index('id="hm"') : index.index('id="ideal-audit"')]
     assert heatmap.count('<tr data-task="') == 2 and 'id="heatmap-bounded"' in index
@@ -135,4 +136,4 @@ def test_a_large_run_gets_the_failing_pages_and_full_writes_them_all(
     result = runner.invoke(app, ["report", str(tmp_path), "--reports", "html", "--full"])
     assert result.exit_code == 0, result.output
     assert _response_pages(tmp_path) == {r.folder for r in model.rows}
-    assert 'id="partial-site"' not in (site / "index.html").read_text(encoding="utf-8")
+    assert 'id="partial-site"' not in page_text(site / "index.html")

@@ -61,6 +61,7 @@ def _open(page: Any, path: Path) -> None:
     the other criteria folded, and these tests read the text of all of them."""
     page.goto(path.resolve().as_uri())
     page.wait_for_load_state("load")
+    page.wait_for_selector("html[data-ready]", state="attached")
     if page.locator("#criteria .filters select[data-filter=status]").count():
         page.select_option("#criteria .filters select[data-filter=status]", "")
         page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")

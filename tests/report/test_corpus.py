@@ -14,6 +14,7 @@ import pytest
 
 from harness.report import build_reports
 from harness.store import load_run
+from tests.report.htmlcheck import page_text
 from tests.report.test_sarif import validate
 
 pytestmark = pytest.mark.corpus
@@ -30,7 +31,7 @@ def test_corpus_reports(corpus_run: Path, tmp_path: Path, browser: Any) -> None:
     site = corpus_run / "report"
     assert len(list(site.glob("r/*/*/index.html"))) == len(run.responses)
     assert len(list(site.glob("tasks/*.html"))) == len({r.task_id for r in run.responses})
-    index = (site / "index.html").read_text(encoding="utf-8")
+    index = page_text(site / "index.html")
     assert index.count("<tr data-task=") == 2 * len(run.responses)
 
     # XLSX: row counts equal the results; nothing from the corpus became a formula

@@ -10,7 +10,7 @@ from markupsafe import escape
 from harness.report import build_reports
 from harness.report.model import source_key
 from harness.report.naming import slug
-from tests.report.htmlcheck import parse, resolve
+from tests.report.htmlcheck import page_text, parse, resolve
 from tests.report.synthetic import (
     HOSTILE_RESPONSE,
     HOSTILE_TASK,
@@ -55,7 +55,7 @@ def test_identical_files_share_one_page_listing_every_response_with_them(
     assert shared  # the fixture must exercise the dedupe
     site = synthetic_dir / "report"
     for key, names in shared.items():
-        text = (site / "src" / f"{key}.html").read_text(encoding="utf-8")
+        text = page_text(site / "src" / f"{key}.html")
         assert f"the same content in {len(names)} responses" in text
         for name in names:
             assert str(escape(name)) in text
@@ -87,7 +87,7 @@ def test_every_link_and_anchor_resolves(synthetic_dir: Path) -> None:
 def test_nothing_is_loaded_from_the_network(synthetic_dir: Path) -> None:
     for path in _pages(synthetic_dir / "report"):
         page = parse(path)
-        text = path.read_text(encoding="utf-8")
+        text = page_text(path)
         assert all(not re.match(r"^\s*(https?:)?//", s) for s in page.sources + page.links)
         assert "Content-Security-Policy" in text
         assert "@import" not in text
@@ -97,7 +97,7 @@ def test_hostile_text_is_escaped_everywhere(synthetic_dir: Path) -> None:
     pages = _pages(synthetic_dir / "report")
     seen_escaped = 0
     for path in pages:
-        text = path.read_text(encoding="utf-8")
+        text = page_text(path)
         assert XSS_SCRIPT not in text, path
         assert XSS_IMG not in text, path
         assert "onerror=" not in text.replace("onerror=&#34;", "").replace("onerror=&quot;", ""), (
@@ -120,13 +120,11 @@ def test_evidence_links_to_the_line_in_the_file_view(synthetic_dir: Path) -> Non
     target, fragment = resolve(page_path, file_links[0])
     assert fragment == "L12"
     assert "Statement" in parse(target).file_lines[11]
-    assert "text.html#R" in page_path.read_text(encoding="utf-8")  # line in the response
+    assert "text.html#R" in page_text(page_path)  # line in the response
 
 
 def test_tone_hits_are_marked_in_the_response_text(synthetic_dir: Path) -> None:
-    text = (synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "text.html").read_text(
-        encoding="utf-8"
-    )
+    text = page_text(synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "text.html")
     line = re.search(r'<div class="line k-prose marked tone" id="R3">.*?</div>', text, re.S)
     assert line is not None
     assert "<mark>totally awesome</mark>" in line.group(0)
@@ -134,9 +132,7 @@ def test_tone_hits_are_marked_in_the_response_text(synthetic_dir: Path) -> None:
 
 
 def test_reference_evidence_sits_beside_the_failed_criterion(synthetic_dir: Path) -> None:
-    html = (synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html").read_text(
-        encoding="utf-8"
-    )
+    html = page_text(synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html")
     block = re.search(r'id="c-security.iam_least_privilege".*?</article>', html, re.S)
     assert block is not None
     assert "side-by-side" in block.group(0) and "Reference" in block.group(0)
@@ -145,11 +141,11 @@ def test_reference_evidence_sits_beside_the_failed_criterion(synthetic_dir: Path
 
 def test_comparison_missing_and_extra_are_listed(synthetic_dir: Path) -> None:
     site = synthetic_dir / "report" / "r"
-    html = (site / "tf-100" / "MODEL_RESPONSE" / "index.html").read_text(encoding="utf-8")
+    html = page_text(site / "tf-100" / "MODEL_RESPONSE" / "index.html")
     assert 'id="comparison"' in html
     assert "aws_kms_key.main" in html and "aws_iam_policy.admin" in html
     assert re.search(r"src/[0-9a-f]{20}\.html#L9\b", html)  # extra resource: its line
-    without = (site / "tf-100" / "MODEL_RESPONSE2" / "index.html").read_text(encoding="utf-8")
+    without = page_text(site / "tf-100" / "MODEL_RESPONSE2" / "index.html")
     assert 'id="comparison"' not in without
 
 
@@ -177,7 +173,7 @@ def test_tasks_without_reference_are_listed_on_the_index(tmp_path: Path) -> None
     write_run(tmp_path, replace(run, info=replace(run.info, tasks_without_reference=flagged)))
     index = build_reports(tmp_path, ["html"]).html
     assert index is not None
-    html = index.read_text(encoding="utf-8")
+    html = page_text(index)
     section = html[html.index('id="tasks-without-reference"') :]
     section = section[: section.index("</section>")]
     assert "3 tasks without a usable reference" in section
@@ -189,7 +185,7 @@ def test_tasks_without_reference_are_listed_on_the_index(tmp_path: Path) -> None
 
 
 def test_no_warning_when_every_task_has_a_reference(synthetic_dir: Path) -> None:
-    html = (synthetic_dir / "report" / "index.html").read_text(encoding="utf-8")
+    html = page_text(synthetic_dir / "report" / "index.html")
     assert "tasks-without-reference" not in html
 
 
@@ -207,7 +203,7 @@ def test_a_prose_only_ideal_is_flagged_in_the_report(tmp_path: Path) -> None:
     assert run.info.tasks_without_reference == ("task-prose-ideal",)
     index = build_reports(tmp_path / "out", ["html"]).html
     assert index is not None
-    html = index.read_text(encoding="utf-8")
+    html = page_text(index)
     assert 'id="tasks-without-reference"' in html
     assert "<code>task-prose-ideal</code></a>" in html
 
@@ -222,9 +218,7 @@ def _articles(html: str) -> list[tuple[str, str, str]]:
 
 
 def test_problem_criteria_come_first_open_and_the_rest_folded(synthetic_dir: Path) -> None:
-    html = (synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html").read_text(
-        encoding="utf-8"
-    )
+    html = page_text(synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html")
     assert '<option value="problems" selected>' in html  # the default filter
     for section in re.findall(r'<section class="category".*?</section>', html, re.S):
         statuses = [status for _, status, _ in _articles(section)]
@@ -239,7 +233,7 @@ def test_problem_criteria_come_first_open_and_the_rest_folded(synthetic_dir: Pat
 
 def test_reference_evidence_is_one_list_linking_to_the_ideals_file(synthetic_dir: Path) -> None:
     page_path = synthetic_dir / "report" / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html"
-    html = page_path.read_text(encoding="utf-8")
+    html = page_text(page_path)
     block = re.search(r'id="c-security.iam_least_privilege".*?</article>', html, re.S)
     assert block is not None
     listed = re.search(r'<ul class="ref-list">.*?</ul>', block.group(0), re.S)
@@ -249,12 +243,12 @@ def test_reference_evidence_is_one_list_linking_to_the_ideals_file(synthetic_dir
     target, fragment = resolve(page_path, link.group(1))
     assert fragment == "L9" and target.is_file()
     ideal = synthetic_dir / "report" / "r" / "tf-100" / "IDEAL_RESPONSE" / "index.html"
-    assert link.group(1) in ideal.read_text(encoding="utf-8")  # the ideal's own file page
+    assert link.group(1) in page_text(ideal)  # the ideal's own file page
 
 
 def test_passing_findings_carry_links_not_snippets(synthetic_dir: Path) -> None:
     for page in (synthetic_dir / "report" / "r").glob("*/*/index.html"):
-        html = page.read_text(encoding="utf-8")
+        html = page_text(page)
         for _, _, body in _articles(html):
             for item in re.findall(r'<li class="finding f-(?:pass|na).*?</li>', body, re.S):
                 assert "<pre" not in item
@@ -286,7 +280,7 @@ def test_response_text_folds_each_fenced_file_and_keeps_every_line_anchor(
     result = next(r for r in run.responses if r.task_id == "tf-100" and r.tree is not None)
     assert result.tree is not None
     path = synthetic_dir / "report" / "r" / "tf-100" / slug(result.response_id) / "text.html"
-    text = path.read_text(encoding="utf-8")
+    text = page_text(path)
     page = parse(path)
     for file in result.tree.files:
         if file.origin.carried_over:
@@ -338,7 +332,7 @@ def test_many_failing_findings_fold_into_one_line_each_and_none_is_lost(tmp_path
     )
     build_reports(tmp_path, ["html"])
     page = tmp_path / "report" / "r" / "tf-100" / slug(target.response_id) / "index.html"
-    html = page.read_text(encoding="utf-8")
+    html = page_text(page)
     block = re.search(rf'id="c-{re.escape(crit.criterion_id)}".*?</article>', html, re.S)
     assert block is not None
     text = block.group(0)

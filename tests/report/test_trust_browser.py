@@ -41,6 +41,7 @@ def page(browser: Any) -> Iterator[Any]:
 def _open(page: Any, path: Path) -> None:
     page.goto(path.resolve().as_uri())
     page.wait_for_load_state("load")
+    page.wait_for_selector("html[data-ready]", state="attached")
 
 
 def _visible(page: Any, selector: str) -> int:

@@ -357,24 +357,60 @@
     }
   }
 
-  /* a link to #L<n> arrived before line n existed: bring it into view now */
-  function revealLine() {
+  /* ---- packed regions ----
+     The bulky part of a page (criteria and findings, big tables, file text) ships deflated
+     and base64-encoded in <script type="application/octet-stream" data-packed> (inert: never
+     run). It is inflated with the browser's DecompressionStream, parsed by DOMParser into an
+     inert document (nothing in it runs or loads) and its nodes moved into place; the markup
+     is the server's autoescaped output, so text from a response stays text. */
+  function inflate(holder) {
+    var binary = atob(holder.textContent.trim());
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i += 1) { bytes[i] = binary.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text().then(function (html) {
+      var body = new DOMParser().parseFromString(html, "text/html").body;
+      var nodes = document.createDocumentFragment();
+      while (body.firstChild) { nodes.appendChild(document.adoptNode(body.firstChild)); }
+      holder.parentNode.replaceChild(nodes, holder);
+    });
+  }
+
+  function inflateAll() {
+    var holders = document.querySelectorAll("script[data-packed]");
+    return Promise.all(Array.prototype.map.call(holders, inflate));
+  }
+
+  /* the element a link's #fragment names (a file line #L<n>, a criterion) was built or
+     inflated after the browser looked for it:
+     navigate to it again so it scrolls into view and matches :target */
+  function revealTarget() {
     var id = decodeURIComponent(window.location.hash.slice(1));
-    var line = /^L\d+$/.test(id) && document.getElementById(id);
-    if (line && document.querySelector(":target") !== line) {
+    var target = id && document.getElementById(id);
+    if (target && document.querySelector(":target") !== target) {
       window.location.replace(window.location.hash);
     }
   }
 
-  function init() {
+  function setup() {
     Array.prototype.forEach.call(document.querySelectorAll("pre.file-view[data-lang]"), buildFileView);
     Array.prototype.forEach.call(document.querySelectorAll("pre.snippet[data-lang]"), buildSnippet);
-    revealLine();
     revealFoldedLine();
     window.addEventListener("hashchange", revealFoldedLine);
     Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll(".filters[data-for]"), makeFilter);
     Array.prototype.forEach.call(document.querySelectorAll(".filters[data-for-list]"), makeListFilter);
+    revealTarget();
+  }
+
+  /* inflate, then set the page up; data-ready on <html> says it is done (tests wait on it) */
+  function init() {
+    inflateAll().then(setup).then(function () {
+      document.documentElement.setAttribute("data-ready", "");
+    }, function (error) {
+      document.documentElement.setAttribute("data-ready", "failed");
+      throw error;
+    });
   }
 
   if (document.readyState === "loading") {
