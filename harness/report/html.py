@@ -9,7 +9,7 @@ Layout (relative to the report folder, ``RUN_DIR/report/`` by default)::
   src/<key>.html                      one distinct file content, line-anchored (#L<line>),
                                       shared by every response that has it (content address)
   agreement.html                      with human labels (RUN/labels.json): agreement figures
-  assets/report.css, report.js, pygments.css
+  assets/report.css, report.js     the stylesheet (with the highlighter's colours), the script
 
 Templates autoescape everything; the only markup built in Python is the response text's
 lines, SVG charts and bars (all text inside them escaped). Files and evidence snippets ship
@@ -59,9 +59,10 @@ LARGE_RUN = 1000
 
 def asset_text(name: str) -> str:
     """The text of ``assets/<name>`` (one of ``ASSETS``): the static file, and for the
-    stylesheet the score bars' width classes after it."""
+    stylesheet the score bars' width classes and the highlighter's colours after it (one
+    stylesheet: every page links one file)."""
     text = (resources.files("harness.report") / "static").joinpath(name).read_text("utf-8")
-    return text + charts.bar_css() if name == "report.css" else text
+    return text + charts.bar_css() + highlight_css() if name == "report.css" else text
 
 
 def needs_page(row: ResponseRow) -> bool:
@@ -248,7 +249,6 @@ class HtmlBuilder:
         folder.mkdir(parents=True, exist_ok=True)
         for name in ASSETS:
             (folder / name).write_text(asset_text(name), "utf-8")
-        (folder / "pygments.css").write_text(highlight_css(), encoding="utf-8")
 
     def _index(self) -> None:
         model = self.model

@@ -27,7 +27,7 @@ PACK_END = "<!--/pack-->"
 #: about 1.6x level 1's time for ~8 % fewer bytes; see ``LEVEL`` below.
 LEVEL = 6
 #: Regions shorter than this stay plain (the base64 and the wrapper would outweigh the gain).
-MIN_PACKED = 2048
+MIN_PACKED = 512
 
 _OPEN = '<script type="application/octet-stream" data-packed>'
 _CLOSE = "</script>"

@@ -30,7 +30,7 @@ def test_every_page_is_written(synthetic_dir: Path) -> None:
     site = synthetic_dir / "report"
     run = synthetic_run()
     assert (site / "index.html").is_file()
-    for asset in ("report.css", "report.js", "pygments.css"):
+    for asset in ("report.css", "report.js"):
         assert (site / "assets" / asset).is_file()
     response_pages = list(site.glob("r/*/*/index.html"))
     assert len(response_pages) == len(run.responses)
