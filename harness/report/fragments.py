@@ -1,14 +1,17 @@
 """Page fragments rendered straight to HTML: the ones a corpus run repeats tens of thousands
-of times (a jinja macro call per finding line was a tenth of the site's build). Every piece
-of text is escaped here with ``esc``; the output matches what the templates would write."""
+of times (a jinja macro call per finding line was a tenth of the site's build, the finding
+and evidence macros another). Every piece of text is escaped here with ``esc`` (attributes
+and text) or ``element_text`` (a ``<pre>``'s content); the output is what the jinja macros
+they replaced wrote, byte for byte."""
 
 from __future__ import annotations
 
 from markupsafe import Markup
 
+from harness.report.charts import badge
 from harness.report.highlight import esc
 from harness.report.model import STATUS_SYMBOL
-from harness.report.views import FindingView
+from harness.report.views import EvidenceView, FindingView
 
 #: places listed on one finding line (then a count)
 MAX_LINE_PLACES = 3
@@ -37,5 +40,81 @@ def finding_line(finding: FindingView, with_reference: bool = True) -> Markup:
         out.append(
             f' <span class="muted small">and {more} more place{"" if more == 1 else "s"}</span>'
         )
+    out.append("</li>")
+    return Markup("".join(out))
+
+
+def element_text(value: str) -> Markup:
+    """``value`` escaped for an element's content (a ``<pre>``): ``&``, ``<`` and ``>`` only.
+    Quotes need no escape outside an attribute, and source code is full of them (a
+    ``&#34;`` per quote was a tenth of a Terraform file view). Never use it in an attribute."""
+    return Markup(value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def _location(ev: EvidenceView) -> str:
+    if ev.link:
+        return f'<a class="loc" href="{esc(ev.link)}">{esc(ev.location)}</a>'
+    return f'<span class="loc">{esc(ev.location)}</span>'
+
+
+def evidence_block(ev: EvidenceView) -> Markup:
+    """A piece of evidence: where (file line, response line, note) and its snippet, code
+    shipped as text for report.js to highlight, prose with the hit marked."""
+    out = [f'<div class="evidence{" ref" if ev.reference else ""}">\n  <div class="ev-head">\n']
+    out.append(_location(ev))
+    if ev.response_link:
+        out.append(
+            f'<a class="rline" href="{esc(ev.response_link)}">response line {ev.response_line}</a>'
+        )
+    elif ev.response_line:
+        out.append(f'<span class="rline">response line {ev.response_line}</span>')
+    if ev.note:
+        out.append(f'<span class="note">{esc(ev.note)}</span>')
+    out.append("  </div>\n")
+    if ev.code:
+        first = f' data-first="{ev.first_line}"' if ev.first_line else ""
+        out.append(
+            f'  <pre class="hl snippet" data-lang="{esc(ev.language)}"{first}>\n'
+            f"{element_text(ev.code)}</pre>\n"
+        )
+    elif ev.lines:
+        out.append('  <pre class="hl snippet prose"><code>')
+        for number, html in ev.lines:
+            out.append(f'<span class="ln">{"" if number is None else number}</span>{html}\n')
+        out.append("</code></pre>\n")
+    if ev.has_snippet and ev.more_lines:
+        more = f"{ev.more_lines} more line{'' if ev.more_lines == 1 else 's'}"
+        if ev.link:
+            more = f'<a href="{esc(ev.link)}">{more} in the file</a>'
+        out.append(f'<p class="more small">{more}</p>')
+    out.append("</div>")
+    return Markup("".join(out))
+
+
+def reference_list(evidence: tuple[EvidenceView, ...]) -> Markup:
+    """The reference's evidence as one list of places, each snippet folded (on demand)."""
+    out = ['<ul class="ref-list">\n']
+    for ev in evidence:
+        out.append(f"<li>{_location(ev)}")
+        if ev.note:
+            out.append(f' <span class="note">{esc(ev.note)}</span>')
+        if ev.has_snippet:
+            out.append(
+                '<details class="snippet-on-demand"><summary>snippet</summary>'
+                f"{evidence_block(ev)}</details>"
+            )
+        out.append("</li>\n")
+    out.append("</ul>")
+    return Markup("".join(out))
+
+
+def finding_item(finding: FindingView, with_reference: bool = True) -> Markup:
+    """A failing finding in full: status, subject, message and its evidence blocks (the
+    reference's too unless ``with_reference`` is False: then they sit beside it)."""
+    out = [f'<li class="finding f-{esc(finding.status)}">\n  {badge(finding.status)}\n']
+    if finding.subject:
+        out.append(f'<code class="subject">{esc(finding.subject)}</code>')
+    out.append(f'  <span class="msg">{esc(finding.message)}</span>\n')
+    out.extend(evidence_block(ev) for ev in finding.evidence if with_reference or not ev.reference)
     out.append("</li>")
     return Markup("".join(out))

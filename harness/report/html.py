@@ -28,11 +28,16 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
 from harness.report import charts
 from harness.report.comparison import comparison_view, kind_label
-from harness.report.fragments import finding_line
+from harness.report.fragments import (
+    element_text,
+    evidence_block,
+    finding_item,
+    finding_line,
+    reference_list,
+)
 from harness.report.highlight import highlight_css
 from harness.report.model import (
     STATUS_SYMBOL,
@@ -113,6 +118,9 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # the templates are package data: no stat of the file at every get_template (a page's
+        # template and each of its imports, thousands of times per site)
+        auto_reload=False,
     )
     env.globals.update(
         statuses=STATUSES,
@@ -122,18 +130,14 @@ def _environment() -> Environment:
         badge=charts.badge,
         scorecell=charts.scorecell,
         finding_line=finding_line,
+        finding_item=finding_item,
+        evidence_block=evidence_block,
+        reference_list=reference_list,
         kind_label=kind_label,
     )
     env.filters["score"] = _score
     env.filters["text"] = element_text
     return env
-
-
-def element_text(value: str) -> Markup:
-    """``value`` escaped for an element's content (a ``<pre>``): ``&``, ``<`` and ``>`` only.
-    Quotes need no escape outside an attribute, and source code is full of them (a
-    ``&#34;`` per quote was a tenth of a Terraform file view). Never use it in an attribute."""
-    return Markup(value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def _score(value: float | None, digits: int = 0) -> str:

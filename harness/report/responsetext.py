@@ -14,6 +14,7 @@ from harness.report.model import ResponseRow
 
 #: Above this many lines the rebuilt text stops (a hostile response must not blow up a page).
 MAX_TEXT_LINES = 20_000
+_NOT_SHOWN = Markup("")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Mark:
 class TextLine:
     number: int
     kind: str  # prose, reasoning, fence, code
+    #: the escaped line; empty for an unmarked code line (the text view folds those into one
+    #: row opening the file view, and escaping every line of every file cost a tenth of a page)
     html: Markup
     marks: tuple[Mark, ...] = ()
     file_link: str | None = None  # code lines: the same line in the extracted file's view
@@ -146,7 +149,12 @@ def response_lines(row: ResponseRow) -> list[TextLine | Gap]:
             out.append(Gap(previous + 1, number - 1))
         kind, text, link = kept[number]
         here = tuple(marks.get(number, ()))
-        html = mark_in_line(text, tuple(m.snippet for m in here)) if here else escape(text)
+        if here:
+            html = mark_in_line(text, tuple(m.snippet for m in here))
+        elif kind == "code":  # folded into its file's row by the text view: never shown
+            html = _NOT_SHOWN
+        else:
+            html = escape(text)
         out.append(TextLine(number, kind, html, here, link))
         previous = number
     return out
