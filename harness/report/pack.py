@@ -32,8 +32,8 @@ MIN_PACKED = 512
 _OPEN = '<script type="application/octet-stream" data-packed>'
 _CLOSE = "</script>"
 _NOSCRIPT = (
-    '<noscript><p class="note-box">The details of this page (criteria, findings, tables) '
-    "are packed and need JavaScript to show.</p></noscript>"
+    '<noscript><p class="note-box">The rest of this page is compressed: it needs JavaScript '
+    "to show.</p></noscript>"
 )
 _PACKED = re.compile(
     r"(?:<noscript>.*?</noscript>)?" + re.escape(_OPEN) + r"([A-Za-z0-9+/=]*)" + re.escape(_CLOSE),

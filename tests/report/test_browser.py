@@ -184,7 +184,7 @@ def test_page_reads_without_javascript(browser: Any, synthetic_dir: Path) -> Non
     facts = page.locator("section.facts").inner_text()
     assert f"Responses\n{len(synthetic_run().responses)}" in facts
     assert not page.locator('.filters[data-for="lb"]').is_visible()  # controls need JS
-    assert "need JavaScript" in page.locator("noscript").first.inner_text()
+    assert "needs JavaScript" in page.locator("noscript").first.inner_text()
     assert page.locator("#lb").count() == 0  # packed
     # a response page: its overall score and every category's score
     response = site / "r" / "tf-100" / "MODEL_RESPONSE" / "index.html"
