@@ -22,6 +22,7 @@ escape could not run a script.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -47,7 +48,7 @@ from harness.report.model import (
     ResponseRow,
     source_page,
 )
-from harness.report.pack import pack_regions
+from harness.report.pack import SitePacker, dictionaries_js
 from harness.report.responsetext import response_lines
 from harness.report.sourceview import text_view
 from harness.report.views import category_views, criterion_anchors
@@ -62,12 +63,26 @@ MAX_LISTED_APPEARANCES = 50
 LARGE_RUN = 1000
 
 
-def asset_text(name: str) -> str:
-    """The text of ``assets/<name>`` (one of ``ASSETS``): the static file, and for the
-    stylesheet the score bars' width classes and the highlighter's colours after it (one
-    stylesheet: every page links one file)."""
+#: template -> the kind of page it writes (its packed regions share a dictionary); a
+#: template not listed writes a page of its own (packed without one)
+PAGE_KINDS = {
+    "response.html.j2": "response",
+    "text.html.j2": "text",
+    "file.html.j2": "file",
+    "task.html.j2": "task",
+}
+
+
+def asset_text(name: str, dictionaries: Mapping[str, bytes] | None = None) -> str:
+    """The text of ``assets/<name>`` (one of ``ASSETS``): the static file; for the stylesheet
+    the score bars' width classes and the highlighter's colours after it (one stylesheet:
+    every page links one file); for the script the site's packing dictionaries."""
     text = (resources.files("harness.report") / "static").joinpath(name).read_text("utf-8")
-    return text + charts.bar_css() + highlight_css() if name == "report.css" else text
+    if name == "report.css":
+        return text + charts.bar_css() + highlight_css()
+    if name == "report.js" and dictionaries:
+        return dictionaries_js(dictionaries) + text  # before the script reads it
+    return text
 
 
 def needs_page(row: ResponseRow) -> bool:
@@ -168,6 +183,7 @@ class HtmlBuilder:
         self.agreement: Agreement | None = agree(model.run, labels) if labels else None
         self.env = _environment()
         self.env.globals["has_page"] = self.has_page
+        self.packer = SitePacker()
         self.anchors = criterion_anchors(model)
         self._groups = {g.slug: g for g in model.tasks}
         #: content key -> the responses (and their file) showing it, in report order
@@ -207,10 +223,9 @@ class HtmlBuilder:
             disagrees=self.disagrees,
             **context,
         )
-        path.write_text(pack_regions(html), encoding="utf-8")
+        self.packer.write(path, html, PAGE_KINDS.get(template))
 
     def build(self) -> Path:
-        self._assets()
         self._index()
         for group in self.model.tasks:
             differ = {
@@ -246,13 +261,14 @@ class HtmlBuilder:
                 links={row.result.key: row.page for row in self.model.rows if self.has_page(row)},
                 anchors=self.anchors,
             )
+        self._assets(self.packer.finish())
         return self.out_dir / "index.html"
 
-    def _assets(self) -> None:
+    def _assets(self, dictionaries: Mapping[str, bytes]) -> None:
         folder = self.out_dir / "assets"
         folder.mkdir(parents=True, exist_ok=True)
         for name in ASSETS:
-            (folder / name).write_text(asset_text(name), "utf-8")
+            (folder / name).write_text(asset_text(name, dictionaries), "utf-8")
 
     def _index(self) -> None:
         model = self.model

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
-from harness.report.pack import unpack_html
+from harness.report.pack import site_dictionaries, unpack_html
 
 
 @dataclass
@@ -74,8 +74,11 @@ class _Collector(HTMLParser):
 
 
 def page_text(path: Path) -> str:
-    """A page's markup as the browser shows it: its packed regions inflated."""
-    return unpack_html(path.read_text(encoding="utf-8"))
+    """A page's markup as the browser shows it: its packed regions inflated (with its site's
+    dictionaries, from the nearest folder up that has ``assets/report.js``)."""
+    site = next((p for p in path.resolve().parents if (p / "assets" / "report.js").is_file()), None)
+    dictionaries = site_dictionaries(site) if site is not None else {}
+    return unpack_html(path.read_text(encoding="utf-8"), dictionaries)
 
 
 def parse(path: Path) -> Page:

@@ -255,6 +255,12 @@ def test_response_page_shows_problems_by_default_and_a_link_reveals_the_rest(
     page.goto(response.resolve().as_uri() + "#" + passing[0])
     _ready(page)
     assert page.locator(f"[id='{passing[0]}']").is_visible()
+    # the criterion was inflated after the browser looked for it: still the target, in view
+    assert page.evaluate("() => document.querySelector(':target').id") == passing[0]
+    top = page.evaluate(
+        f"() => document.getElementById('{passing[0]}').getBoundingClientRect().top"
+    )
+    assert 0 <= top < page.viewport_size["height"], top
     assert page.evaluate(
         f"() => document.getElementById('{passing[0]}').querySelector('details.folded').open"
     )

@@ -71,3 +71,42 @@ def test_built_pages_are_packed_and_the_same_run_gives_the_same_bytes(
     again = build_html(ReportModel(load_run(synthetic_dir)), tmp_path / "again").parent
     for page in site.rglob("*.html"):
         assert (again / page.relative_to(site)).read_bytes() == page.read_bytes(), page
+
+
+def test_pages_of_a_kind_share_a_dictionary_and_unpack_with_it(tmp_path: Path) -> None:
+    from harness.report.pack import MAX_HELD, SitePacker, dictionaries_js
+
+    pages = [_page(f"<ul>{BIG}<li>page {n}</li></ul>") for n in range(5)]
+    packer = SitePacker()
+    for n, page in enumerate(pages):
+        packer.write(tmp_path / f"{n}.html", page, "response")
+    dictionaries = packer.finish()
+    assert set(dictionaries) == {"response"}
+    primed = [(tmp_path / f"{n}.html").read_text(encoding="utf-8") for n in range(5)]
+    assert all('data-packed="response"' in p for p in primed)
+    # a page that repeats the dictionary costs a fraction of one packed on its own
+    assert len(primed[4]) < len(pack_regions(pages[4])) / 2
+    for page, packed in zip(pages, primed, strict=True):
+        assert unpack_html(packed, dictionaries) == page.replace(PACK_START, "").replace(
+            PACK_END, ""
+        )
+    with pytest.raises(ValueError, match="dictionary"):
+        unpack_html(primed[0])
+    assert dictionaries_js(dictionaries).startswith("window.IAC_PACK_DICTIONARIES = {")
+    # a kind whose pages pack too little to fill a dictionary holds at most MAX_HELD pages
+    small = SitePacker()
+    for n in range(MAX_HELD + 3):
+        small.write(tmp_path / f"s{n}.html", _page("<p>" + "y" * MIN_PACKED + "</p>"), "text")
+    assert len(list(tmp_path.glob("s*.html"))) >= 3
+    small.finish()
+    assert len(list(tmp_path.glob("s*.html"))) == MAX_HELD + 3
+
+
+def test_the_site_dictionaries_are_in_its_script(synthetic_dir: Path) -> None:
+    from harness.report.pack import site_dictionaries
+
+    site = synthetic_dir / "report"
+    dictionaries = site_dictionaries(site)
+    assert {"response", "text", "task"} <= set(dictionaries)
+    script = (site / "assets" / "report.js").read_text(encoding="utf-8")
+    assert script.startswith("window.IAC_PACK_DICTIONARIES = ")  # read by the code after it

@@ -362,13 +362,44 @@
      and base64-encoded in <script type="application/octet-stream" data-packed> (inert: never
      run). It is inflated with the browser's DecompressionStream, parsed by DOMParser into an
      inert document (nothing in it runs or loads) and its nodes moved into place; the markup
-     is the server's autoescaped output, so text from a response stays text. */
-  function inflate(holder) {
-    var binary = atob(holder.textContent.trim());
+     is the server's autoescaped output, so text from a response stays text.
+     data-packed="<kind>": the region continues the zlib stream of that kind's dictionary
+     (window.IAC_PACK_DICTIONARIES, written at the start of this file for the site): inflate
+     the dictionary's prefix and the region as one stream and drop the dictionary's bytes. */
+  function bytesOf(base64) {
+    var binary = atob(base64);
     var bytes = new Uint8Array(binary.length);
     for (var i = 0; i < binary.length; i += 1) { bytes[i] = binary.charCodeAt(i); }
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-    return new Response(stream).text().then(function (html) {
+    return bytes;
+  }
+
+  function inflateBytes(parts) {
+    var stream = new Blob(parts).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).arrayBuffer().then(function (buffer) {
+      return new Uint8Array(buffer);
+    });
+  }
+
+  /* kind -> [the prefix's bytes, the number of bytes it inflates to] */
+  function dictionary(kind) {
+    var known = window.IAC_PACK_DICTIONARIES || {};
+    if (!Object.prototype.hasOwnProperty.call(known, kind)) {
+      return Promise.reject(new Error("no packing dictionary " + kind));
+    }
+    if (typeof known[kind][0] === "string") { known[kind][0] = bytesOf(known[kind][0]); }
+    return Promise.resolve(known[kind]);
+  }
+
+  function inflate(holder) {
+    var payload = bytesOf(holder.textContent.trim());
+    var kind = holder.getAttribute("data-packed");
+    var inflated = kind
+      ? dictionary(kind).then(function (d) {
+        return inflateBytes([d[0], payload]).then(function (bytes) { return bytes.subarray(d[1]); });
+      })
+      : inflateBytes([payload]);
+    return inflated.then(function (bytes) {
+      var html = new TextDecoder("utf-8").decode(bytes);
       var body = new DOMParser().parseFromString(html, "text/html").body;
       var nodes = document.createDocumentFragment();
       while (body.firstChild) { nodes.appendChild(document.adoptNode(body.firstChild)); }
