@@ -27,17 +27,18 @@ def band(score: float | None) -> str:
 
 
 def bar(score: float | None) -> Markup:
-    """A small horizontal bar for a 0-100 score (the number is printed beside it): an empty
-    element whose fill's width is a class (``w0`` ... ``w100``, see ``bar_css``), not an SVG
-    drawing: it is repeated in every score cell of the leaderboard and the task tables."""
+    """A small horizontal bar for a 0-100 score (the number is printed beside it): one empty
+    element, its fill a CSS gradient whose stop is a class (``w0`` ... ``w100``, see
+    ``bar_css``) and colour its band's, not an SVG drawing: it is repeated in every score
+    cell of the leaderboard and the task tables."""
     percent = 0 if score is None else round(max(0.0, min(100.0, score)))
-    return Markup(f'<span class="bar"><b class="{band(score)} w{percent}"></b></span>')
+    return Markup(f'<i class="bar {band(score)} w{percent}"></i>')
 
 
 def bar_css() -> str:
-    """The width classes of ``bar``'s fill, one per whole percent (appended to report.css: a
+    """The fill stops of ``bar``, one class per whole percent (appended to report.css: a
     Content-Security-Policy without 'unsafe-inline' forbids a style attribute)."""
-    return "\n".join(f".bar .w{p} {{ width: {p}%; }}" for p in range(101)) + "\n"
+    return "\n".join(f".bar.w{p} {{ --w: {p}%; }}" for p in range(101)) + "\n"
 
 
 @lru_cache(maxsize=64)

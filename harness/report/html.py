@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -48,7 +48,7 @@ from harness.report.model import (
     ResponseRow,
     source_page,
 )
-from harness.report.pack import SitePacker, dictionaries_js
+from harness.report.pack import WINDOW, SitePacker, dictionaries_js
 from harness.report.responsetext import response_lines
 from harness.report.sourceview import text_view
 from harness.report.views import category_views, criterion_anchors
@@ -96,6 +96,19 @@ def needs_page(row: ResponseRow) -> bool:
         or result.overall is None
         or row.counts.get("error", 0)
     )
+
+
+@dataclass(frozen=True)
+class _Page:
+    """A page to render: where it goes, its template and what the template is given."""
+
+    rel: str
+    template: str
+    root: str
+    context: dict[str, Any]
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -215,7 +228,16 @@ class HtmlBuilder:
     def _write(self, rel: str, template: str, root: str, **context: Any) -> None:
         path = self.out_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        html = self.env.get_template(template).render(
+        self.packer.write(path, self._render(template, root, **context), PAGE_KINDS.get(template))
+
+    def _render_page(self, page: _Page) -> str:
+        return self._render(page.template, page.root, **page.context)
+
+    def _write_page(self, page: _Page) -> None:
+        self._write(page.rel, page.template, page.root, **page.context)
+
+    def _render(self, template: str, root: str, **context: Any) -> str:
+        return self.env.get_template(template).render(
             root=root,
             run=self.model.info,
             rubric=self.model.rubric,
@@ -223,9 +245,40 @@ class HtmlBuilder:
             disagrees=self.disagrees,
             **context,
         )
-        self.packer.write(path, html, PAGE_KINDS.get(template))
+
+    def _prime_dictionaries(self) -> None:
+        """Each kind's packing dictionary from a few of its pages spread over the run (the
+        first pages of a run are one task's, often in a language the rest do not use);
+        rendered for the purpose, then again when their turn comes."""
+        paged = [row for row in self.model.rows if self.has_page(row)]
+        keys = list(self._appearances)
+
+        def spread(items: list[T], count: int) -> list[T]:
+            return [items[i * len(items) // count] for i in range(min(count, len(items)))]
+
+        # sizes and counts measured on the corpus run: a response page is long (it reaches
+        # back to the last part of a dictionary only), text and file pages are short
+        self.packer.prime(
+            "response",
+            [self._render_page(self._response_page(row)) for row in spread(paged, 2)],
+            16 * 1024,
+        )
+        self.packer.prime(
+            "text",
+            [self._render_page(self._text_page(row)) for row in spread(paged, 8)],
+            24 * 1024,
+        )
+        self.packer.prime(
+            "file",
+            [
+                self._render_page(self._source_page(self._appearances[key][0][1]))
+                for key in spread(keys, 16)
+            ],
+            WINDOW,
+        )
 
     def build(self) -> Path:
+        self._prime_dictionaries()
         self._index()
         for group in self.model.tasks:
             differ = {
@@ -306,15 +359,17 @@ class HtmlBuilder:
         )
 
     def _response(self, row: ResponseRow) -> None:
-        root = "../../../"
-        group = self._groups[row.task_slug]
-        diagnostics = row.diagnostics
-        self._write(
-            row.page,
-            "response.html.j2",
-            root,
+        self._write_page(self._response_page(row))
+        self._write_page(self._text_page(row))
+        for ref in row.files:
+            if ref.key not in self._written_sources:
+                self._written_sources.add(ref.key)
+                self._write_page(self._source_page(ref))
+
+    def _response_page(self, row: ResponseRow) -> _Page:
+        context = dict(
             row=row,
-            group=group,
+            group=self._groups[row.task_slug],
             model=self.model,
             anchors=self.anchors,
             categories=category_views(
@@ -323,41 +378,33 @@ class HtmlBuilder:
                 self.anchors,
                 self._reference_pages.get(row.task_slug, {}),
             ),
-            diagnostics=diagnostics,
+            diagnostics=row.diagnostics,
             file_pages=row.file_pages,
             tree=file_tree(row.files),
             comparison=comparison_view(row.result.comparison),
             human=self._labels_of(row),
         )
-        lines = response_lines(row)
-        self._write(
-            row.text_page,
-            "text.html.j2",
-            root,
-            row=row,
-            group=group,
-            lines=lines,
-            body=text_view(lines),
-        )
-        for ref in row.files:
-            if ref.key not in self._written_sources:
-                self._written_sources.add(ref.key)
-                self._source(ref)
+        return _Page(row.page, "response.html.j2", "../../../", context)
 
-    def _source(self, ref: FileRef) -> None:
+    def _text_page(self, row: ResponseRow) -> _Page:
+        lines = response_lines(row)
+        context = dict(
+            row=row, group=self._groups[row.task_slug], lines=lines, body=text_view(lines)
+        )
+        return _Page(row.text_page, "text.html.j2", "../../../", context)
+
+    def _source_page(self, ref: FileRef) -> _Page:
         """The one page of a distinct file content, listing every response that has it; the
         raw text is highlighted and cut into ``#L<n>`` lines in the browser (the line a link
         points at is marked by ``:target``)."""
         appearances = self._appearances.get(ref.key, [])
-        self._write(
-            source_page(ref.key),
-            "file.html.j2",
-            "../",
+        context = dict(
             ref=ref,
             paths=sorted({r.file.path for _, r in appearances}),
             appearances=appearances[:MAX_LISTED_APPEARANCES],
             total=len(appearances),
         )
+        return _Page(source_page(ref.key), "file.html.j2", "../", context)
 
 
 def build_html(
