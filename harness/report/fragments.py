@@ -6,12 +6,16 @@ they replaced wrote, byte for byte."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+
 from markupsafe import Markup
 
 from harness.report.charts import badge
 from harness.report.highlight import esc
 from harness.report.model import STATUS_SYMBOL
 from harness.report.views import EvidenceView, FindingView
+from harness.results import CriterionInfo, CriterionResult
+from harness.trust.labels import Label
 
 #: places listed on one finding line (then a count)
 MAX_LINE_PLACES = 3
@@ -117,4 +121,41 @@ def finding_item(finding: FindingView, with_reference: bool = True) -> Markup:
     out.append(f'  <span class="msg">{esc(finding.message)}</span>\n')
     out.extend(evidence_block(ev) for ev in finding.evidence if with_reference or not ev.reference)
     out.append("</li>")
+    return Markup("".join(out))
+
+
+def heatmap_cells(
+    criteria: Sequence[CriterionInfo],
+    results: Mapping[str, CriterionResult],
+    labels: Mapping[str, Label],
+    page: str | None,
+    anchors: Mapping[str, str],
+    disagrees: Callable[[Label | None, str], bool],
+) -> Markup:
+    """A heatmap row's cells: one per criterion, its status as class, symbol and title (with
+    the human label where there is one), a link to the criterion on ``page`` (None: the
+    response has no page in this site). 300 rows x 36 cells: built here, not by the template."""
+    out: list[str] = []
+    for info in criteria:
+        result = results.get(info.id)
+        if result is None:
+            out.append('<td class="hm missing" title="not scored"></td>')
+            continue
+        status = result.status.value
+        label = labels.get(info.id)
+        off = disagrees(label, status)
+        title = f"{info.id}: {status}"
+        if result.score is not None:
+            title += f" ({result.score:.2f})"
+        data = ""
+        if label is not None:
+            title += f"; human label: {label.given}{' (disagrees)' if off else ''}"
+            data = f' data-label="{esc(label.label)}"'
+        symbol = esc(STATUS_SYMBOL[status])
+        if page is not None:
+            symbol = f'<a href="{esc(page)}#{esc(anchors[info.id])}">{symbol}</a>'
+        out.append(
+            f'<td class="hm st-{esc(status)}{" disagree" if off else ""}"{data} '
+            f'title="{esc(title)}">{symbol}</td>'
+        )
     return Markup("".join(out))

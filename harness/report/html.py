@@ -37,6 +37,7 @@ from harness.report.fragments import (
     evidence_block,
     finding_item,
     finding_line,
+    heatmap_cells,
     reference_list,
 )
 from harness.report.highlight import highlight_css
@@ -158,6 +159,7 @@ def _environment() -> Environment:
         badge=charts.badge,
         scorecell=charts.scorecell,
         finding_line=finding_line,
+        heatmap_cells=heatmap_cells,
         finding_item=finding_item,
         evidence_block=evidence_block,
         reference_list=reference_list,
