@@ -12,7 +12,8 @@ written and its bytes per response (HTML site, XLSX and SARIF together; target <
 and ``baseline_ratio`` = the same time / the time to just read the run folder
 (``load_run``), all measured in the same process.
 
-Bytes per response are given per format: HTML (the ``report/`` site), XLSX (``report.xlsx``)
+Bytes per response are given per format: HTML (the ``report/`` site, also by kind of page:
+index, tasks, responses, text, src, assets), XLSX (``report.xlsx``)
 and SARIF (``findings.sarif`` plus the ``extracted/`` files its locations point into, which
 the sarif format writes), their sum ``bytes_per_response`` (target <= 100 KB) and, for
 comparison with earlier figures that left it out, the sum without ``extracted/``.
@@ -76,6 +77,28 @@ def _size(path: Path) -> int:
     if path.is_file():
         return path.stat().st_size
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def _site_parts(site: Path) -> dict[str, int]:
+    """Bytes of the HTML site by kind of page: the index, task pages, response pages, their
+    text pages, file views (src/) and assets (the rest: agreement page...)."""
+    parts = dict.fromkeys(("index", "tasks", "responses", "text", "src", "assets", "other"), 0)
+    if not site.is_dir():
+        return parts
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(site).parts
+        if rel == ("index.html",):
+            kind = "index"
+        elif rel[0] in ("tasks", "src", "assets"):
+            kind = rel[0]
+        elif rel[0] == "r":
+            kind = "text" if rel[-1] == "text.html" else "responses"
+        else:
+            kind = "other"
+        parts[kind] += path.stat().st_size
+    return parts
 
 
 #: what each format writes, relative to the run folder
@@ -151,6 +174,11 @@ def main() -> None:
             + ", ".join(f"{fmt} {median[fmt]:.2f}s" for fmt in FORMATS)
             + f") vs scoring {score_s:.2f}s: ratio {median['total'] / score_s:.3f} (target 0.5)"
         )
+        site_parts = _site_parts(run_dir / "report")
+        print(
+            "html bytes per response by page: "
+            + ", ".join(f"{k} {v / per_response / 1000:.2f} KB" for k, v in site_parts.items())
+        )
         print(
             f"bytes per response: {written / per_response / 1000:.1f} KB (target 100) = "
             + " + ".join(
@@ -175,6 +203,9 @@ def main() -> None:
             "bytes_per_response": round(written / per_response),
             "bytes_per_response_by_format": {
                 fmt: round(size / per_response) for fmt, size in by_format.items()
+            },
+            "html_bytes_per_response_by_page": {
+                k: round(v / per_response) for k, v in site_parts.items()
             },
             "bytes_per_response_without_extracted": round(
                 (written - sizes["extracted"]) / per_response
