@@ -115,10 +115,16 @@ def _write_cell(
 ) -> None:
     """Text as a string, numbers and booleans as such, nothing (None, NA, NaN, infinity) as an
     empty cell, any other type as its text."""
-    if type(value) is str:  # most cells are text: that check first
+    kind = type(value)
+    if kind is str:  # most cells are text: that check first
         _write_text(worksheet, row, col, value, formats)
     elif value is None or value is pd.NA:
         return
+    elif kind is int:  # exact types before the (slower) abstract ones
+        worksheet.write_number(row, col, value)
+    elif kind is float:
+        if not (math.isnan(value) or math.isinf(value)):
+            worksheet.write_number(row, col, value)
     elif isinstance(value, bool):
         worksheet.write_boolean(row, col, value)
     elif isinstance(value, numbers.Integral):
@@ -178,7 +184,9 @@ def _write_sheet(worksheet: Worksheet, sheet: Sheet, styles: _Styles) -> None:
     for col, name in enumerate(columns):
         _write_text(worksheet, 0, col, name, header)
     formats = [styles.text(c in sheet.wrap_columns) for c in columns]
-    for row, values in enumerate(frame.itertuples(index=False, name=None), start=1):
+    # column lists, zipped: iterating pandas' Arrow-backed string columns row by row is slow
+    values_by_column = [frame[column].tolist() for column in frame.columns]
+    for row, values in enumerate(zip(*values_by_column, strict=True), start=1):
         for col, value in enumerate(values):
             _write_cell(worksheet, row, col, value, formats[col])
     if left_out:
