@@ -115,14 +115,13 @@ def _write_cell(
 ) -> None:
     """Text as a string, numbers and booleans as such, nothing (None, NA, NaN, infinity) as an
     empty cell, any other type as its text."""
-    kind = type(value)
-    if kind is str:  # most cells are text: that check first
+    if type(value) is str:  # most cells are text: that check first
         _write_text(worksheet, row, col, value, formats)
     elif value is None or value is pd.NA:
         return
-    elif kind is int:  # exact types before the (slower) abstract ones
+    elif type(value) is int:  # exact types before the (slower) abstract ones
         worksheet.write_number(row, col, value)
-    elif kind is float:
+    elif type(value) is float:
         if not (math.isnan(value) or math.isinf(value)):
             worksheet.write_number(row, col, value)
     elif isinstance(value, bool):
