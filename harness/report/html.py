@@ -253,7 +253,7 @@ class HtmlBuilder:
         first pages of a run are one task's, often in a language the rest do not use);
         rendered for the purpose, then again when their turn comes."""
         paged = [row for row in self.model.rows if self.has_page(row)]
-        keys = list(self._appearances)
+        refs = {ref.key: ref for row in paged for ref in row.files}  # the site's file pages
 
         def spread(items: list[T], count: int) -> list[T]:
             return [items[i * len(items) // count] for i in range(min(count, len(items)))]
@@ -272,10 +272,7 @@ class HtmlBuilder:
         )
         self.packer.prime(
             "file",
-            [
-                self._render_page(self._source_page(self._appearances[key][0][1]))
-                for key in spread(keys, 16)
-            ],
+            [self._render_page(self._source_page(ref)) for ref in spread(list(refs.values()), 16)],
             WINDOW,
         )
 

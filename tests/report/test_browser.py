@@ -405,3 +405,16 @@ def test_highlighter_is_linear_on_hostile_text(page: Any, tmp_path: Path) -> Non
     lines = [text.count("\n") + (0 if text.endswith("\n") else 1) for text in texts.values()]
     assert counts == lines
     assert page.console.errors == []
+
+
+def test_a_browser_that_cannot_unpack_says_so(browser: Any, synthetic_dir: Path) -> None:
+    """Without DecompressionStream the packed part cannot be shown: the page says why."""
+    context = browser.new_context()
+    context.add_init_script("delete window.DecompressionStream;")
+    page = context.new_page()
+    page.goto((synthetic_dir / "report" / "index.html").resolve().as_uri())
+    page.wait_for_selector("html[data-ready]", state="attached")
+    assert page.evaluate("() => document.documentElement.dataset.ready") == "failed"
+    assert "could not unpack" in page.locator("p.error-box").first.inner_text()
+    assert "Scoring run" in page.locator("h1").inner_text()  # the plain part is still there
+    context.close()

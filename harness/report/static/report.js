@@ -409,7 +409,10 @@
 
   function inflateAll() {
     var holders = document.querySelectorAll("script[data-packed]");
-    return Promise.all(Array.prototype.map.call(holders, inflate));
+    /* inside a promise: a browser without DecompressionStream throws, and that is a rejection */
+    return Promise.resolve().then(function () {
+      return Promise.all(Array.prototype.map.call(holders, inflate));
+    });
   }
 
   /* the element a link's #fragment names (a file line #L<n>, a criterion) was built or
@@ -439,6 +442,14 @@
     inflateAll().then(setup).then(function () {
       document.documentElement.setAttribute("data-ready", "");
     }, function (error) {
+      /* a browser without DecompressionStream (before Chrome 80, Firefox 113, Safari 16.4) */
+      Array.prototype.forEach.call(document.querySelectorAll("script[data-packed]"), function (holder) {
+        var note = document.createElement("p");
+        note.className = "error-box";
+        note.textContent = "This browser could not unpack the rest of this page (" + error +
+          "); open the report in a current Chrome, Firefox, Edge or Safari.";
+        holder.parentNode.insertBefore(note, holder);
+      });
       document.documentElement.setAttribute("data-ready", "failed");
       throw error;
     });
