@@ -159,3 +159,31 @@ def heatmap_cells(
             f'title="{esc(title)}">{symbol}</td>'
         )
     return Markup("".join(out))
+
+
+def compare_cells(
+    criterion_id: str,
+    rows: Sequence[tuple[Mapping[str, CriterionResult], str | None]],
+    anchor: str,
+) -> Markup:
+    """A task page's row for one criterion: per response (its results by criterion id, and
+    its page or None when it has none in this site) the status badge, linked to the
+    criterion, a partial's score and the message (clamped; the title shows it all)."""
+    out: list[str] = []
+    for results, page in rows:
+        result = results.get(criterion_id)
+        if result is None:
+            out.append('<td class="muted">not scored</td>')
+            continue
+        status = result.status.value
+        mark = str(badge(status))
+        if page is not None:
+            mark = f'<a href="{esc(page)}#{esc(anchor)}">{mark}</a>'
+        score = ""
+        if result.score is not None and status == "partial":
+            score = f' <span class="small">{result.score:.2f}</span>'
+        out.append(
+            f'<td class="cmp-cell st-{esc(status)}">{mark}{score}'
+            f'<div class="small clamp">{esc(result.message)}</div></td>'
+        )
+    return Markup("".join(out))

@@ -33,6 +33,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from harness.report import charts
 from harness.report.comparison import comparison_view, kind_label
 from harness.report.fragments import (
+    compare_cells,
     element_text,
     evidence_block,
     finding_item,
@@ -160,6 +161,7 @@ def _environment() -> Environment:
         scorecell=charts.scorecell,
         finding_line=finding_line,
         heatmap_cells=heatmap_cells,
+        compare_cells=compare_cells,
         finding_item=finding_item,
         evidence_block=evidence_block,
         reference_list=reference_list,
@@ -298,6 +300,10 @@ class HtmlBuilder:
                 model=self.model,
                 anchors=self.anchors,
                 differ=differ,
+                cells=[
+                    (r.criteria_by_id, f"../{r.page}" if self.has_page(r) else None)
+                    for r in group.rows
+                ],
                 categories=[(cat, self.model.criteria_of(cat.id)) for cat in self.model.categories],
             )
         for row in self.model.rows:

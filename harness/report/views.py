@@ -114,6 +114,11 @@ class CriterionView:
         return self.problems[MAX_FULL_PROBLEMS:]
 
     @property
+    def other_statuses(self) -> str:
+        """The statuses of the passing and na findings, in order of first appearance."""
+        return ", ".join(dict.fromkeys(f.status for f in self.others))
+
+    @property
     def listed_others(self) -> tuple[FindingView, ...]:
         return self.others[:MAX_OTHER_FINDINGS]
 
