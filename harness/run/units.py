@@ -48,7 +48,7 @@ from harness.run.pipeline import (
 )
 from harness.run.plan import Unit
 from harness.run.walk import TaskTrees, grade_unit, ideal_reference
-from harness.store import ScoredLines, scored_lines
+from harness.store import ScoredLines, scored_lines, with_input_hash
 from harness.tasks import ResponseSource
 from harness.terraform.model import Configuration
 from harness.vocabulary import Diagnostic
@@ -170,6 +170,15 @@ def criterion_key(criterion: Criterion) -> str:
     return digest(criterion.id, criterion.check, params)
 
 
+@dataclass(frozen=True)
+class Graded:
+    """One graded unit: its lines for the run folder, and the result they serialise (equal
+    to reading ``lines.response_line`` back, with ``input_sha256`` filled)."""
+
+    lines: ScoredLines
+    result: ResponseResult
+
+
 @dataclass
 class _TaskReference:
     reference: ReferenceContext | None
@@ -239,14 +248,20 @@ class WorkerState:
     def score(self, job: UnitJob, key: str | None = None) -> ScoredLines:
         """Grade one job (never raises for the job's content) and cache the result, with the
         cyclic garbage collector paused (``paused_collector``)."""
+        return self.graded(job, key).lines
+
+    def graded(self, job: UnitJob, key: str | None = None) -> Graded:
+        """``score``, with the result itself: a caller in this process keeps it instead of
+        reading its serialised line back."""
         with paused_collector():
             return self._score(job, key)
 
-    def _score(self, job: UnitJob, key: str | None) -> ScoredLines:
+    def _score(self, job: UnitJob, key: str | None) -> Graded:
         unit, settings = job.unit, self.settings
         whole = self._known_criteria(job)
         if whole is not None:
-            return scored_lines(whole, settings.category_ids)
+            whole = with_input_hash(whole)
+            return Graded(scored_lines(whole, settings.category_ids), whole)
         task = self.task_reference(job)
         if unit.is_ideal and task.error is not None:
             result = failed_result(
@@ -270,11 +285,12 @@ class WorkerState:
                 clock,
                 builders=self.builders,
             )
+        result = with_input_hash(result)
         lines = scored_lines(result, settings.category_ids)
         if self.disk is not None and result.error is None:
             self.disk.put("result", key or result_key(job, settings), lines)
             self._keep_criteria(job, result)
-        return lines
+        return Graded(lines, result)
 
     def _keep_criteria(self, job: UnitJob, result: ResponseResult) -> None:
         """Remember the unit's facts and each criterion's result (merged with the criteria
