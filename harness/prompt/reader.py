@@ -31,7 +31,7 @@ deserve; a missed one only leaves the prompt unjudged):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -502,11 +502,15 @@ def read_prompt_file(path: Path, name: str | None = None) -> tuple[Requirement, 
     return read_requirements(text, name or path.name)
 
 
-def read_prompts(paths: Sequence[Path]) -> PromptRequirements:
+def read_prompts(
+    paths: Sequence[Path],
+    read_file: Callable[[Path], tuple[Requirement, ...]] = read_prompt_file,
+) -> PromptRequirements:
     """The requirements of several prompts (a task's turns, in order), one per key: a
-    requirement a later turn repeats keeps its first place."""
+    requirement a later turn repeats keeps its first place. ``read_file``: one file's
+    requirements (``read_prompt_file``, or a caller's cache of it)."""
     found: dict[str, Requirement] = {}
     for path in paths:
-        for requirement in read_prompt_file(path):
+        for requirement in read_file(path):
             found.setdefault(requirement.key, requirement)
     return PromptRequirements(tuple(p.name for p in paths), tuple(found.values()))

@@ -33,7 +33,7 @@ from harness.checks.types import ReferenceContext
 from harness.compare import Comparison
 from harness.extract.types import FileTree
 from harness.grading.score import score
-from harness.prompt import PromptRequirements, read_prompts
+from harness.prompt import PromptRequirements, Requirement, read_prompt_file, read_prompts
 from harness.results import CriterionResult, ResponseResult
 from harness.rubric import Rubric
 from harness.rubric.model import Criterion
@@ -186,6 +186,10 @@ class _TaskReference:
     known: tuple[CriterionResult, ...] | None
 
 
+#: Prompt files whose requirements a worker keeps (a task's units come one after another).
+_PROMPT_FILES_KEPT = 64
+
+
 class WorkerState:
     """One process's caches for one batch: stages, and the last few tasks' references."""
 
@@ -196,6 +200,7 @@ class WorkerState:
         self.stages = StageCache(disk)
         self.builders = cached_builders(self.stages)
         self._references: OrderedDict[str, _TaskReference] = OrderedDict()
+        self._prompt_files: OrderedDict[str, tuple[Requirement, ...]] = OrderedDict()
         self._given: ReferenceContext | None = None
 
     def _extract(self, source: ResponseSource) -> FileTree:
@@ -209,9 +214,20 @@ class WorkerState:
 
     def _read_prompts(self, paths: tuple[Path, ...]) -> PromptRequirements:
         """A task's prompts read once per batch (every unit of the task is judged against
-        them), through the stage cache by the files' bytes like a tree."""
-        key = digest(code_fingerprint(), "prompts", *(f"{p}\0{file_digest(p)}" for p in paths))
-        return self.stages.fetch("prompts", key, lambda: read_prompts(paths))
+        them), through the stage cache by the files' bytes like a tree. Each file is read
+        once however many of the task's turns list it (``PROMPT.md`` is in every turn's)."""
+        keys = {path: f"{path}\0{file_digest(path)}" for path in paths}
+        key = digest(code_fingerprint(), "prompts", *keys.values())
+
+        def read_file(path: Path) -> tuple[Requirement, ...]:
+            found = self._prompt_files.get(keys[path])
+            if found is None:
+                found = self._prompt_files[keys[path]] = read_prompt_file(path)
+                while len(self._prompt_files) > _PROMPT_FILES_KEPT:
+                    self._prompt_files.popitem(last=False)
+            return found
+
+        return self.stages.fetch("prompts", key, lambda: read_prompts(paths, read_file))
 
     def given_reference(self) -> ReferenceContext | None:
         if self.settings.reference_dir is not None and self._given is None:
