@@ -254,27 +254,35 @@ def _execute(
             elif here.knows_all_criteria(job):
                 known.add(index)
     missing = [(i, jobs[i], keys[i]) for i in range(len(jobs)) if i not in cached | known]
-    produced = _run(missing, settings, options)
-    pending: dict[int, tuple[ScoredLines, ResponseResult | None]] = {}
-    for index in range(len(jobs)):
-        if index in cached or index in known:
-            hit = disk.get("result", keys[index]) if disk is not None and index in cached else None  # type: ignore[arg-type]
-            if isinstance(hit, ScoredLines):
-                yield hit, True, None
+    try:
+        produced = _run(missing, settings, options)
+        pending: dict[int, tuple[ScoredLines, ResponseResult | None]] = {}
+        for index in range(len(jobs)):
+            if index in cached or index in known:
+                known_key = keys[index]  # set for every cached index
+                hit = (
+                    disk.get("result", known_key)
+                    if disk is not None and known_key is not None and index in cached
+                    else None
+                )
+                if isinstance(hit, ScoredLines):
+                    yield hit, True, None
+                    continue
+                rebuilt = here.rebuild(jobs[index]) if index in known else None
+                if rebuilt is not None:
+                    yield rebuilt, False, None
+                    continue
+                # rejected on reading (corrupt, tampered) or no longer complete: graded here
+                graded = here.graded(jobs[index], keys[index])
+                yield graded.lines, False, graded.result
                 continue
-            rebuilt = here.rebuild(jobs[index]) if index in known else None
-            if rebuilt is not None:
-                yield rebuilt, False, None
-                continue
-            # rejected on reading (corrupt, tampered) or no longer complete: graded here
-            graded = here.graded(jobs[index], keys[index])
-            yield graded.lines, False, graded.result
-            continue
-        while index not in pending:
-            done_index, lines, result = next(produced)
-            pending[done_index] = (lines, result)
-        lines, result = pending.pop(index)
-        yield lines, False, result
+            while index not in pending:
+                done_index, lines, result = next(produced)
+                pending[done_index] = (lines, result)
+            lines, result = pending.pop(index)
+            yield lines, False, result
+    finally:
+        here.thaw()  # what units graded in this process froze goes back to the collector
 
 
 def _run(

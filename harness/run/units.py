@@ -186,6 +186,8 @@ class _TaskReference:
     known: tuple[CriterionResult, ...] | None
 
 
+#: Units graded between two full collections of what they froze (``WorkerState.thaw``).
+_THAW_EVERY = 1000
 #: Prompt files whose requirements a worker keeps (a task's units come one after another).
 _PROMPT_FILES_KEPT = 64
 
@@ -201,6 +203,10 @@ class WorkerState:
         self.builders = cached_builders(self.stages)
         self._references: OrderedDict[str, _TaskReference] = OrderedDict()
         self._prompt_files: OrderedDict[str, tuple[Requirement, ...]] = OrderedDict()
+        # freeze after each unit, unless something else in the process froze objects:
+        # unfreezing would thaw those too
+        self._freezes = gc.get_freeze_count() == 0
+        self._frozen_units = 0
         self._given: ReferenceContext | None = None
 
     def _extract(self, source: ResponseSource) -> FileTree:
@@ -269,8 +275,22 @@ class WorkerState:
     def graded(self, job: UnitJob, key: str | None = None) -> Graded:
         """``score``, with the result itself: a caller in this process keeps it instead of
         reading its serialised line back."""
-        with paused_collector():
-            return self._score(job, key)
+        with paused_collector(freeze=self._freezes):
+            graded = self._score(job, key)
+        self._frozen_units += 1
+        if self._frozen_units >= _THAW_EVERY:
+            self.thaw(collect=True)
+        return graded
+
+    def thaw(self, collect: bool = False) -> None:
+        """Unfreeze what this state's units froze (``paused_collector``): at the end of a
+        batch, and every ``_THAW_EVERY`` units with a full collection, which frees what
+        cycles they left (a bounded wait, not a leak)."""
+        if self._freezes and self._frozen_units:
+            gc.unfreeze()
+            if collect:
+                gc.collect()
+        self._frozen_units = 0
 
     def _score(self, job: UnitJob, key: str | None) -> Graded:
         unit, settings = job.unit, self.settings
@@ -396,19 +416,27 @@ class WorkerState:
 
 
 @contextmanager
-def paused_collector() -> Iterator[None]:
+def paused_collector(freeze: bool = False) -> Iterator[None]:
     """The cyclic garbage collector off while one unit is graded. A unit allocates a few
     hundred thousand small, mostly acyclic objects (freed by reference counting); with the
     collector on, the passes its allocations trigger walk everything alive in the process
     (earlier models, cached stages, kept results) again and again: about a sixth of a
-    corpus run. What a unit leaves in cycles is collected after it, as before. The previous
-    state is restored; concurrent units end with it enabled if it was."""
+    corpus run. The previous state is restored; concurrent units end with it enabled if it
+    was.
+
+    ``freeze``: before the collector is on again, what is alive goes to the permanent
+    generation (``gc.freeze``). Otherwise the pass that re-enabling sets off walks every
+    object the unit allocated and kept (cached trees and models, its result), and later
+    passes walk them again as they age: about 5 % of a corpus run, to find a few hundred
+    objects in cycles in all. A caller that freezes unfreezes (``WorkerState.thaw``)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            if freeze:
+                gc.freeze()
             gc.enable()
 
 
