@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pydantic import Field
 
@@ -185,8 +186,14 @@ def default_tags(ctx: CheckContext, params: DefaultTagsParams) -> Iterator[Findi
         )
 
 
+_KEY_PUNCTUATION = re.compile(r"[\s_\-:.]")
+
+
+@lru_cache(maxsize=4096)
 def _normal(key: str) -> str:
-    return re.sub(r"[\s_\-:.]", "", key).lower()
+    """A tag key as keys compare (case, spaces and ``_-:.`` ignored); memoised: every
+    required key is compared with every key of every resource."""
+    return _KEY_PUNCTUATION.sub("", key).lower()
 
 
 @check("tagging.required_keys", CATEGORY, params=RequiredKeysParams)
