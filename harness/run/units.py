@@ -286,7 +286,7 @@ class WorkerState:
         """Unfreeze what this state's units froze (``paused_collector``): at the end of a
         batch, and every ``_THAW_EVERY`` units with a full collection, which frees what
         cycles they left (a bounded wait, not a leak)."""
-        if self._freezes and self._frozen_units:
+        if self._freezes:  # also after a unit that raised (frozen, never counted)
             gc.unfreeze()
             if collect:
                 gc.collect()

@@ -125,3 +125,21 @@ def test_objects_someone_else_froze_stay_frozen(tmp_path: Path) -> None:
     score_paths([SAMPLE_TASK], "terraform-aws-production", tmp_path / "run")
     # not thawed by the batch, nor added to (some of theirs may have been freed since)
     assert 0 < gc.get_freeze_count() <= theirs
+
+
+@pytest.mark.usefixtures("collector_state", "thawed")
+def test_a_unit_that_raises_is_thawed_with_its_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    gc.enable()
+    state = units.WorkerState(units.BatchSettings(load_rubric("terraform-aws-production")))
+    (plan,) = discover([SAMPLE_TASK])
+    job = units.UnitJob(plan.units()[0], plan.ideal_source, True, plan.task.prompts)
+
+    def interrupted(job: units.UnitJob, key: str | None) -> units.Graded:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(state, "_score", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        state.graded(job)
+    assert gc.get_freeze_count() > 0
+    state.thaw()
+    assert gc.get_freeze_count() == 0
