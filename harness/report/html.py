@@ -9,14 +9,17 @@ Layout (relative to the report folder, ``RUN_DIR/report/`` by default)::
   src/<key>.html                      one distinct file content, line-anchored (#L<line>),
                                       shared by every response that has it (content address)
   agreement.html                      with human labels (RUN/labels.json): agreement figures
-  assets/report.css, report.js     the stylesheet (with the highlighter's colours), the script
+  assets/report.css, report.js       the stylesheet (with the highlighter's colours), the
+                                      script (with the site's packing dictionaries)
 
-Templates autoescape everything; the only markup built in Python is the response text's
-lines, SVG charts and bars (all text inside them escaped). Files and evidence snippets ship
-their raw (escaped) text: ``assets/report.js`` highlights them in the browser from text nodes,
-so a file costs its text once per distinct content, never a span per token on the server.
-A Content-Security-Policy allows scripts and styles from the folder only, so even a missed
-escape could not run a script.
+Templates autoescape everything; the markup built in Python is the response text's lines,
+SVG charts, score bars and the fragments a run repeats most (``fragments``: findings,
+evidence, heatmap and task-table cells), all text in them escaped. Files and evidence
+snippets ship their raw (escaped) text: ``assets/report.js`` highlights them in the browser
+from text nodes, so a file costs its text once per distinct content. The bulky part of every
+page is packed (``harness.report.pack``: deflated against a dictionary shared by the pages of
+its kind, inflated by report.js). A Content-Security-Policy allows scripts and styles from
+the folder only, so even a missed escape could not run a script.
 """
 
 from __future__ import annotations
