@@ -113,6 +113,8 @@ def executed_payloads(pages: list[Path]) -> tuple[int, int, int, float, list[str
             try:
                 page.goto(path.resolve().as_uri())
                 page.wait_for_load_state("load")
+                # packed regions are inflated after load: judge the page as the reader sees it
+                page.wait_for_selector("html[data-ready]", state="attached")
             except PlaywrightError as error:
                 unloaded.append(f"{path.name}: {str(error).splitlines()[0]}")
                 continue
