@@ -9,7 +9,7 @@ Greedy, most certain pair first, ties broken by address: deterministic and fast.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from harness.compare.attributes import compare_blocks, leaf_index, similarity
@@ -48,16 +48,19 @@ def match_resources(
     resp: Sequence[Resource],
     ref_side: Side,
     resp_side: Side,
+    loose_ref: Resolver | None = None,
 ) -> list[tuple[Resource, Resource, MatchHow, float]]:
     """Pairs (reference, response, how, attribute similarity), one to one, same type.
 
     Attribute similarity is computed for at most ``MAX_SIMILARITY`` candidate pairs (a hostile
     response with thousands of resources of one type must not make this quadratic in time);
-    past that, candidates are ranked by name and module only."""
-    loose_ref = Resolver(ref_side.config, _loose_key, ref_side.ref_module)
-    loose_resp = Resolver(resp_side.config, _loose_key, resp_side.ref_module)
-    ref_index: dict[int, dict[str, list[Canon]]] = {}
-    resp_index: dict[int, dict[str, list[Canon]]] = {}
+    past that, candidates are ranked by name and module only. ``loose_ref``: the reference's
+    ``loose_resolver``, when one serves many comparisons (``harness.compare.reference``)."""
+    if loose_ref is None:
+        loose_ref = loose_resolver(ref_side)
+    loose_resp = loose_resolver(resp_side)
+    ref_index: dict[int, Mapping[str, list[Canon]]] = {}
+    resp_index: dict[int, Mapping[str, list[Canon]]] = {}
     by_type: dict[tuple[str, str], list[tuple[int, Resource]]] = {}
     for j, r in enumerate(resp):
         by_type.setdefault((r.mode, r.type), []).append((j, r))
@@ -133,6 +136,11 @@ def _pair_leftovers(
 def _tokens(name: str) -> frozenset[str]:
     """Words of a resource name (``web_sg`` -> web, sg): a cheap name similarity."""
     return frozenset(t for t in name.lower().replace("-", "_").split("_") if t)
+
+
+def loose_resolver(side: Side) -> Resolver:
+    """The resolver that ranks candidate pairs: resource references by type only."""
+    return Resolver(side.config, _loose_key, side.ref_module)
 
 
 def _loose_key(module: str, address: str, path: tuple[str, ...]) -> Canon:
