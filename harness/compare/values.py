@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Callable
 from itertools import pairwise
+from operator import itemgetter
 from typing import Any
 
 from harness.terraform.model import Block, Configuration, Expr, ExprKind, Reference
@@ -25,12 +26,14 @@ MAX_DEPTH = 8
 Canon = Any  # nested tuples of str / int / float / bool / None: hashable and comparable
 
 _MISSING = object()
-_WS = re.compile(r"\s+")
+_HASH = itemgetter(0)
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def norm_text(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    """Runs of whitespace as one space, none at the ends (``str.split`` and the regex ``\\s``
+    know the same whitespace characters: ``tests/compare/test_values.py`` checks all)."""
+    return " ".join(text.split())
 
 
 def canon_scalar(value: Any) -> Canon:
@@ -62,8 +65,14 @@ def _sorted(items: Any) -> tuple[Canon, ...]:
     """Order-insensitive tuple: Terraform sets and policy lists rarely mean their order.
     Sorted by hash (cheap, and consistent within a process, which is all equality needs);
     equal hashes of different values (``hash(-1) == hash(-2)``) fall back to repr."""
-    values = sorted(items, key=hash)
-    if any(hash(a) == hash(b) and a != b for a, b in pairwise(values)):
+    hashed = [(hash(v), v) for v in items]
+    if len(hashed) < 2:
+        return tuple(v for _, v in hashed)
+    hashed.sort(key=_HASH)  # stable, by hash alone: as ``sorted(items, key=hash)``
+    values = [v for _, v in hashed]
+    if len({h for h, _ in hashed}) < len(hashed) and any(
+        h == g and a != b for (h, a), (g, b) in pairwise(hashed)
+    ):
         values.sort(key=lambda v: (hash(v), repr(v)))
     return tuple(values)
 
