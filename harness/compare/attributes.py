@@ -9,6 +9,7 @@ not by position. Security-relevant attributes are flagged so agreement can weigh
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 
 from harness.compare.types import AttributeComparison, AttrStatus
 from harness.compare.values import Canon, Resolver
@@ -69,7 +70,10 @@ SECURITY_NAMES = security_names() | frozenset(
 IGNORED_ARGUMENTS = frozenset({"depends_on", "provider", "provisioner", "connection"})
 
 
+@lru_cache(maxsize=4096)
 def is_security(path: str) -> bool:
+    """Whether a dotted attribute path passes through a security-relevant name (kept by path:
+    the same few hundred paths recur in every comparison)."""
     return any(part.split("[")[0] in SECURITY_NAMES for part in path.split("."))
 
 

@@ -71,12 +71,16 @@ def match_resources(
     big = {k for k, n in ref_counts.items() if n * len(by_type.get(k, ())) > MAX_PAIRS_PER_TYPE}
     budget = MAX_SIMILARITY
     candidates: list[tuple[float, int, int, MatchHow, float]] = []
+    resp_tokens = [_tokens(b.name) for b in resp]
+    resp_modules = [resp_side.ref_module(b.module) for b in resp]
     for i, a in enumerate(ref):
         group = by_type.get((a.mode, a.type), [])
         if (a.mode, a.type) in big:
             group = [(j, b) for j, b in group if b.name == a.name]  # too many: names only
+        a_tokens = _tokens(a.name)
+        a_module = ref_side.ref_module(a.module)
         for j, b in group:
-            same_module = ref_side.ref_module(a.module) == resp_side.ref_module(b.module)
+            same_module = a_module == resp_modules[j]
             same_name = a.name == b.name
             sim = 0.0
             if budget > 0:
@@ -86,7 +90,7 @@ def match_resources(
                 if j not in resp_index:
                     resp_index[j] = leaf_index(b.block, loose_resp, b.module)
                 sim = similarity(ref_index[i], resp_index[j])
-            score = sim + 0.2 * jaccard(_tokens(a.name), _tokens(b.name))
+            score = sim + 0.2 * jaccard(a_tokens, resp_tokens[j])
             how = MatchHow.SIMILARITY
             if same_name:
                 score += 2.0
