@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -141,7 +142,8 @@ def test_unwritable_characters_are_replaced(tmp_path: Path) -> None:
     assert "bell\ufffd nul\ufffd =1+1" in set(frame["Message"])
 
 
-def test_written_cells_read_back_exactly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stream", [True, False], ids=["streamed", "in-memory"])
+def test_written_cells_read_back_exactly(tmp_path: Path, stream: bool) -> None:
     """The writer against openpyxl's reader: every kind of value a sheet holds comes back as it
     went in (spaces, newlines, markup characters, numbers, booleans), empty values stay empty
     and formula-like text stays quote-prefixed text. A carriage return is stored as ECMA-376's
@@ -171,10 +173,19 @@ def test_written_cells_read_back_exactly(tmp_path: Path) -> None:
     path = write_workbook(
         [Sheet("One", frame, integer_columns=["Number"], wrap_columns=["Text"])],
         tmp_path / "one.xlsx",
+        stream=stream,
     )
     sheet = openpyxl.load_workbook(path)["One"]
     rows = list(sheet.iter_rows(min_row=2))
-    assert [unescape(r[0].value) for r in rows] == [*texts, "=1+1"]
+    if stream:
+        assert [unescape(r[0].value) for r in rows] == [*texts, "=1+1"]
+    else:
+        # openpyxl's shared-string reader undoes the escape of a literal escape itself (and
+        # only that one), so the literal is checked in the package's XML: Excel reads
+        # _x005F_x0041_ as the text "_x0041_"
+        assert [unescape(r[0].value) for r in rows[:5]] == texts[:5]
+        with zipfile.ZipFile(path) as package:
+            assert "literal _x005F_x0041_ escape" in package.read("xl/sharedStrings.xml").decode()
     assert rows[-1][0].data_type == "s" and rows[-1][0].quotePrefix
     assert [r[1].value for r in rows] == [1, 2, None, 4, 5, 6, 7]
     assert all(type(r[1].value) is int for r in rows if r[1].value is not None)
@@ -184,7 +195,8 @@ def test_written_cells_read_back_exactly(tmp_path: Path) -> None:
     assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref == "A1:D8"
 
 
-def test_long_and_trigger_text_is_cut_and_quoted(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stream", [True, False], ids=["streamed", "in-memory"])
+def test_long_and_trigger_text_is_cut_and_quoted(tmp_path: Path, stream: bool) -> None:
     """Text beyond Excel's 32,767-character limit is cut (ending in an ellipsis), every formula
     trigger gets the quote prefix, in the header too, and a number-like text stays text."""
     from harness.report.sheets import Sheet
@@ -193,7 +205,7 @@ def test_long_and_trigger_text_is_cut_and_quoted(tmp_path: Path) -> None:
     triggers = [f"{t}SUM(A1)" for t in FORMULA_TRIGGERS]
     texts = ["x" * (MAX_CELL_CHARS + 10), *triggers, "42"]
     frame = pd.DataFrame({"=Header": texts})
-    path = write_workbook([Sheet("Two", frame)], tmp_path / "two.xlsx")
+    path = write_workbook([Sheet("Two", frame)], tmp_path / "two.xlsx", stream=stream)
     sheet = openpyxl.load_workbook(path)["Two"]
     cells = [row[0] for row in sheet.iter_rows()]
     assert cells[0].value == "=Header" and cells[0].quotePrefix and cells[0].font.b
@@ -234,3 +246,29 @@ def test_a_frame_longer_than_a_sheet_ends_in_a_note(
         2,
         3,
     ]
+
+
+def test_a_large_workbook_is_streamed_and_a_small_one_shares_strings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Up to ``STREAM_ABOVE_CELLS`` cells the workbook is held in memory with a shared-string
+    table (a repeated task id is stored once); above it, rows are streamed with inline
+    strings, so memory does not grow with the run. Both read back the same."""
+    import harness.report.xlsx as xlsx
+    from harness.report.sheets import Sheet
+
+    frame = pd.DataFrame({"Task": ["tf-1"] * 6, "Line": range(6)})  # 12 cells
+    monkeypatch.setattr(xlsx, "STREAM_ABOVE_CELLS", 12)
+    small = xlsx.write_workbook([Sheet("S", frame)], tmp_path / "small.xlsx")
+    monkeypatch.setattr(xlsx, "STREAM_ABOVE_CELLS", 11)
+    large = xlsx.write_workbook([Sheet("S", frame)], tmp_path / "large.xlsx")
+
+    def sheet_xml(path: Path) -> str:
+        with zipfile.ZipFile(path) as package:
+            return package.read("xl/worksheets/sheet1.xml").decode()
+
+    assert 't="s"' in sheet_xml(small) and "inlineStr" not in sheet_xml(small)
+    assert "inlineStr" in sheet_xml(large) and 't="s"' not in sheet_xml(large)
+    for path in (small, large):
+        rows = [[c.value for c in r] for r in openpyxl.load_workbook(path)["S"].iter_rows()]
+        assert rows == [["Task", "Line"], *[["tf-1", i] for i in range(6)]]
