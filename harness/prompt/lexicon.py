@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from harness.prompt.alternation import literal_atoms, trie_alternation
 from harness.shipped import data_dir
 
 LEXICON_FILE = "aws_services.yaml"
@@ -41,30 +42,54 @@ class Service:
         return _word_pattern(self.words)
 
 
+_BEFORE_WORD = r"(?<![\w-])"
+_AFTER_WORD = r"(?![\w-])"
+#: Between the parts of a word: "Route 53" = "Route53" = "route-53" = "route_53".
+_PART_SEPARATOR = r"[\s_-]?"
+
+
 @lru_cache(maxsize=64)
 def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = sorted(
-        (r"[\s_-]?".join(re.escape(part) for part in word.split()) for word in words),
+        (_PART_SEPARATOR.join(re.escape(part) for part in word.split()) for word in words),
         key=len,
         reverse=True,
     )
-    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])", re.IGNORECASE)
+    return re.compile(
+        _BEFORE_WORD + "(?:" + "|".join(alternatives) + ")" + _AFTER_WORD, re.IGNORECASE
+    )
 
 
-def any_service_pattern(services: Sequence[Service]) -> re.Pattern[str] | None:
-    """One pattern matching wherever some service's pattern matches (their alternation): text
-    it does not match mentions no service, so a reader can skip the per-service search. None
-    when the services' patterns differ in flags (no exact alternation)."""
-    return _alternation(tuple(service.words for service in services))
+def _word_atoms(word: str) -> list[str]:
+    """The word as the atoms of its pattern (``_word_pattern``): characters and separators."""
+    atoms: list[str] = []
+    for index, part in enumerate(word.split()):
+        if index:
+            atoms.append(_PART_SEPARATOR)
+        atoms += literal_atoms(part, ignore_case=True)
+    return atoms
+
+
+def any_service_pattern(services: Sequence[Service]) -> re.Pattern[str]:
+    """One pattern matching wherever some service's pattern matches: text it does not match
+    mentions no service, so a reader can skip the per-service search. Every service's words
+    in one trie (``harness.prompt.alternation``): one search costs about what two services'
+    patterns cost, not what all of them do."""
+    return _any_word(tuple(service.words for service in services))
+
+
+def service_starts_pattern(services: Sequence[Service]) -> re.Pattern[str]:
+    """A zero-width pattern whose ``finditer`` gives every offset where some service's
+    pattern matches (overlapping mentions included): a service's mentions start at those
+    offsets only."""
+    return _any_word(tuple(service.words for service in services), starts=True)
 
 
 @lru_cache(maxsize=8)
-def _alternation(word_lists: tuple[tuple[str, ...], ...]) -> re.Pattern[str] | None:
-    patterns = [_word_pattern(words) for words in word_lists]
-    flags = {pattern.flags for pattern in patterns}
-    if len(flags) != 1:
-        return None
-    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns), flags.pop())
+def _any_word(word_lists: tuple[tuple[str, ...], ...], starts: bool = False) -> re.Pattern[str]:
+    words = (_word_atoms(word) for words in word_lists for word in words)
+    source = _BEFORE_WORD + "(?:" + trie_alternation(words) + ")" + _AFTER_WORD
+    return re.compile(f"(?={source})" if starts else source, re.IGNORECASE)
 
 
 def _strings(
@@ -106,11 +131,14 @@ def parse_lexicon(text: str, source: str = LEXICON_FILE) -> tuple[Service, ...]:
         title = entry.get("title")
         if not isinstance(title, str) or not title:
             raise LexiconError(f"{where}: 'title' must be a string")
+        words = _strings(entry, "words", where, required=True)
+        if any(not word.strip() for word in words):
+            raise LexiconError(f"{where}: 'words' holds a blank word (it would match anywhere)")
         services.append(
             Service(
                 id=entry["id"],
                 title=title,
-                words=_strings(entry, "words", where, required=True),
+                words=words,
                 terraform=_strings(entry, "terraform", where, required=True),
                 cloudformation=_strings(entry, "cloudformation", where),
                 modules=_strings(entry, "modules", where),

@@ -31,11 +31,11 @@ deserve; a missed one only leaves the prompt unjudged):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.prompt.lexicon import Service, any_service_pattern, load_lexicon
+from harness.prompt.lexicon import Service, load_lexicon, service_starts_pattern
 from harness.prompt.types import PromptPlace, PromptRequirements, Requirement, RequirementKind
 
 _PLACE_TEXT_MAX = 200
@@ -264,21 +264,16 @@ def _in_parentheses(text: str, at: int) -> bool:
 
 
 def _services(
-    sentence: _Sentence, services: Sequence[Service], any_service: re.Pattern[str] | None
+    sentence: _Sentence, services: Sequence[Service], starts: re.Pattern[str]
 ) -> list[tuple[Service, str]]:
     """The services a sentence asks for, overlapping mentions resolved to the longer; a
     mention inside parentheses is an aside or an example ("(RDS, S3, EBS)"), not a request.
-    ``any_service`` (``any_service_pattern(services)``): most sentences name no service, and
+    ``starts`` (``service_starts_pattern(services)``): most sentences name no service, and
     one search tells so without running every service's pattern."""
-    if any_service is not None and any_service.search(sentence.text) is None:
+    offsets = [match.start() for match in starts.finditer(sentence.text)]
+    if not offsets or _STATE.search(sentence.text):
         return []
-    if _STATE.search(sentence.text):
-        return []
-    mentions = [
-        (match.start(), match.end(), service)
-        for service in services
-        for match in service.pattern.finditer(sentence.text)
-    ]
+    mentions = _mentions(sentence.text, services, offsets)
     mentions.sort(key=lambda m: (-(m[1] - m[0]), m[0]))
     taken: list[tuple[int, int]] = []
     chosen: list[tuple[int, Service, str]] = []
@@ -302,6 +297,26 @@ def _services(
     return [(service, said) for _, service, said in sorted(kept, key=lambda c: c[0])]
 
 
+def _mentions(
+    text: str, services: Sequence[Service], offsets: Sequence[int]
+) -> list[tuple[int, int, Service]]:
+    """Each service's matches in ``text``, service by service, as ``service.pattern.finditer``
+    finds them (left to right, not overlapping), trying only ``offsets``: the places where
+    some service's pattern matches (a match of one service starts at one of them)."""
+    found: list[tuple[int, int, Service]] = []
+    for service in services:
+        match_at = service.pattern.match
+        free = 0  # finditer goes on from the end of its last match
+        for offset in offsets:
+            if offset < free:
+                continue
+            match = match_at(text, offset)
+            if match is not None:
+                found.append((offset, match.end(), service))
+                free = match.end()
+    return found
+
+
 def _context_kind(text: str, at: int) -> RequirementKind | None:
     """Variables or outputs, by the nearest such word before ``at`` (else anywhere)."""
     words = [(m.start(), RequirementKind.VARIABLE) for m in _VARIABLE_WORD.finditer(text)]
@@ -317,7 +332,7 @@ def read_requirements(
 ) -> tuple[Requirement, ...]:
     """The requirements one prompt states, in the order it states them (one per key)."""
     services = load_lexicon() if services is None else services
-    any_service = any_service_pattern(services)
+    starts = service_starts_pattern(services)
     out = _Collector(path, {})
     fenced: str | None = None
     list_context: RequirementKind | None = None
@@ -344,7 +359,7 @@ def read_requirements(
         is_item = bool(_LIST_ITEM.match(line))
         if not is_item:
             list_context = None
-        _read_line(out, number, line, services, any_service, list_context if is_item else None)
+        _read_line(out, number, line, services, starts, list_context if is_item else None)
         if (_HEADING.search(line) and not is_item) or (is_item and line.rstrip().endswith(":")):
             list_context = _context_kind(_INLINE_CODE.sub(" ", line), len(line))
     return tuple(out.found.values())
@@ -355,14 +370,14 @@ def _read_line(
     number: int,
     line: str,
     services: Sequence[Service],
-    any_service: re.Pattern[str] | None,
+    starts: re.Pattern[str],
     list_context: RequirementKind | None,
 ) -> None:
     heading = bool(_HEADING_LINE.match(line))
     whole = _whole_line(line)
     _read_names(out, number, line, whole, list_context)
     for sentence in _sentences(line):
-        for service, said in [] if heading else _services(sentence, services, any_service):
+        for service, said in [] if heading else _services(sentence, services, starts):
             out.add(RequirementKind.SERVICE, service.id, service.title, number, line, said, service)
         _read_regions(out, number, line, sentence)
         _read_instance_classes(out, number, line, sentence)
@@ -487,11 +502,15 @@ def read_prompt_file(path: Path, name: str | None = None) -> tuple[Requirement, 
     return read_requirements(text, name or path.name)
 
 
-def read_prompts(paths: Sequence[Path]) -> PromptRequirements:
+def read_prompts(
+    paths: Sequence[Path],
+    read_file: Callable[[Path], tuple[Requirement, ...]] = read_prompt_file,
+) -> PromptRequirements:
     """The requirements of several prompts (a task's turns, in order), one per key: a
-    requirement a later turn repeats keeps its first place."""
+    requirement a later turn repeats keeps its first place. ``read_file``: one file's
+    requirements (``read_prompt_file``, or a caller's cache of it)."""
     found: dict[str, Requirement] = {}
     for path in paths:
-        for requirement in read_prompt_file(path):
+        for requirement in read_file(path):
             found.setdefault(requirement.key, requirement)
     return PromptRequirements(tuple(p.name for p in paths), tuple(found.values()))

@@ -3,9 +3,10 @@
 ``ruleId`` is the criterion id; each rule's help comes from its check's documentation (the
 registry docstring: what it checks, why it matters, example) and the rubric's ``why``. Primary
 locations are in the extracted files, written beside the log under ``extracted/<task>/<response>/``
-(uriBaseId ``EXTRACTED``); the line in the markdown response is a related location. A criterion
-whose check raised, and a response that could not be processed, become tool execution
-notifications rather than results: they are failures of the tool, not of the response.
+(uriBaseId ``EXTRACTED``; only the files some result points at); the line in the markdown
+response is a related location. A criterion whose check raised, and a response that could
+not be processed, become tool execution notifications rather than results: they are failures
+of the tool, not of the response.
 
 The log stays small for 100k-response runs: an identical file (an overlay's carried-over
 files, a module shared by responses) is written once under ``extracted/`` and every result
@@ -20,13 +21,15 @@ import hashlib
 import json
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from harness.checks.registry import DOC_SECTIONS, CheckSpec, load_checks
 from harness.checks.types import Evidence, Finding, Status
+from harness.extract.types import ExtractedFile
 from harness.report.model import ReportModel, ResponseRow, source_key
 from harness.results import CriterionInfo, CriterionResult, CriterionStatus
 
@@ -55,17 +58,22 @@ def safe_relpath(path: str) -> PurePosixPath | None:
     return PurePosixPath(path)
 
 
-def write_extracted(model: ReportModel, out_dir: Path) -> dict[tuple[str, str], str]:
-    """Write the responses' extracted files under ``out_dir/<task>/<response>/`` (slugged
-    folder names), each distinct content once: a file identical to one already written (same
-    language and text, see ``source_key``) points at that copy. Returns (response key, file
-    path) -> uri relative to ``out_dir``."""
-    tmp = out_dir.with_name(f".{out_dir.name}.building")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
+@dataclass(frozen=True)
+class ExtractedFiles:
+    """Where each response's files go under ``extracted/``: (response key, file path) -> uri
+    relative to the folder, and the one file behind each uri (identical files share a uri)."""
+
+    uris: dict[tuple[str, str], str]
+    files: dict[str, ExtractedFile]
+
+
+def extracted_files(model: ReportModel) -> ExtractedFiles:
+    """Place the responses' files under ``<task>/<response>/`` (slugged folder names), each
+    distinct content once: a file identical to one already placed (same language and text,
+    see ``source_key``) points at that copy. Unsafe paths are left out."""
     uris: dict[tuple[str, str], str] = {}
-    written: dict[str, str] = {}  # content key -> uri of its one copy
+    files: dict[str, ExtractedFile] = {}
+    placed: dict[str, str] = {}  # content key -> uri of its one copy
     for row in model.rows:
         if row.result.tree is None:
             continue
@@ -75,17 +83,41 @@ def write_extracted(model: ReportModel, out_dir: Path) -> dict[tuple[str, str], 
             if rel is None:
                 continue
             key = source_key(file)
-            uri = written.get(key)
+            uri = placed.get(key)
             if uri is None:
-                target = tmp.joinpath(*base.parts, *rel.parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(file.content, encoding="utf-8", errors="replace")
-                uri = written[key] = quote(str(base / rel))
+                uri = placed[key] = quote(str(base / rel))
+                files[uri] = file
             uris[(row.result.key, file.path)] = uri
+    return ExtractedFiles(uris, files)
+
+
+def write_extracted(extracted: ExtractedFiles, out_dir: Path, used: set[str]) -> None:
+    """Write the files whose uri a result points at (``used``) under ``out_dir``, replacing it
+    whole: a file no location names is not needed to read the log (``iac-harness extract``
+    writes whole trees)."""
+    tmp = out_dir.with_name(f".{out_dir.name}.building")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    for uri, file in extracted.files.items():
+        if uri in used:
+            target = tmp.joinpath(*PurePosixPath(unquote(uri)).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(file.content, encoding="utf-8", errors="replace")
     if out_dir.exists():
         shutil.rmtree(out_dir)
     tmp.rename(out_dir)
-    return uris
+
+
+def _used_uris(log: dict[str, Any]) -> set[str]:
+    """The extracted files the log's results point at."""
+    return {
+        artifact["uri"]
+        for result in log["runs"][0]["results"]
+        for location in result["locations"]
+        if (artifact := location["physicalLocation"]["artifactLocation"]).get("uriBaseId")
+        == "EXTRACTED"
+    }
 
 
 def _text(value: str) -> str:
@@ -289,7 +321,7 @@ def sarif_log(
                 "originalUriBaseIds": {
                     "EXTRACTED": {
                         "uri": extracted.resolve().as_uri() + "/",
-                        "description": {"text": "Files extracted from each response"},
+                        "description": {"text": "The files results point into, as extracted"},
                     }
                 },
                 "invocations": [
@@ -315,8 +347,9 @@ def sarif_log(
 
 
 def build_sarif(model: ReportModel, path: Path, extracted: Path) -> Path:
-    uris = write_extracted(model, extracted)
-    log = sarif_log(model, uris, extracted)
+    files = extracted_files(model)
+    log = sarif_log(model, files.uris, extracted)
+    write_extracted(files, extracted, _used_uris(log))
     tmp = path.with_name(f".{path.name}.tmp")
     # compact: a 100k-response log is read by tools, and indentation was a fifth of its size
     text = json.dumps(log, separators=(",", ":"), ensure_ascii=False)

@@ -187,12 +187,14 @@ def score_paths(
     try:
         if progress is not None:
             progress.start(len(todo))
-        for lines, cached in _execute(todo, settings, options):
+        for lines, cached, result in _execute(todo, settings, options):
             writer.add_lines(lines)
             tally.scored.append(lines)
             tally.cached += cached
             if options.keep_results is None or len(tally.kept) < options.keep_results:
-                tally.kept.append(response_from_json(json.loads(lines.response_line)))
+                if result is None:  # graded elsewhere (a worker) or read from the cache
+                    result = response_from_json(json.loads(lines.response_line))
+                tally.kept.append(result)
             if progress is not None:
                 progress.advance(lines)
     except KeyboardInterrupt:
@@ -228,9 +230,10 @@ def _check_resumable(out_dir: Path, rubric: Rubric) -> None:
 
 def _execute(
     jobs: Sequence[UnitJob], settings: BatchSettings, options: BatchOptions
-) -> Iterator[tuple[ScoredLines, bool]]:
-    """Each job's result in job order, and whether it came from the cache. Results known to
-    the disk cache are read here; the rest run where ``options`` says."""
+) -> Iterator[tuple[ScoredLines, bool, ResponseResult | None]]:
+    """Each job's result in job order, whether it came from the cache, and the result itself
+    when it was graded in this process (else None: its line is all there is). Results known
+    to the disk cache are read here; the rest run where ``options`` says."""
     disk = DiskCache(settings.cache_dir) if settings.cache_dir is not None else None
     keys: list[str | None] = [None] * len(jobs)
     cached: set[int] = set()  # whole results in the cache
@@ -251,43 +254,60 @@ def _execute(
             elif here.knows_all_criteria(job):
                 known.add(index)
     missing = [(i, jobs[i], keys[i]) for i in range(len(jobs)) if i not in cached | known]
-    produced = _run(missing, settings, options)
-    pending: dict[int, ScoredLines] = {}
-    for index in range(len(jobs)):
-        if index in cached or index in known:
-            hit = disk.get("result", keys[index]) if disk is not None and index in cached else None  # type: ignore[arg-type]
-            if isinstance(hit, ScoredLines):
-                yield hit, True
+    try:
+        produced = _run(missing, settings, options)
+        pending: dict[int, tuple[ScoredLines, ResponseResult | None]] = {}
+        for index in range(len(jobs)):
+            if index in cached or index in known:
+                known_key = keys[index]  # set for every cached index
+                hit = (
+                    disk.get("result", known_key)
+                    if disk is not None and known_key is not None and index in cached
+                    else None
+                )
+                if isinstance(hit, ScoredLines):
+                    yield hit, True, None
+                    continue
+                rebuilt = here.rebuild(jobs[index]) if index in known else None
+                if rebuilt is not None:
+                    yield rebuilt, False, None
+                    continue
+                # rejected on reading (corrupt, tampered) or no longer complete: graded here
+                graded = here.graded(jobs[index], keys[index])
+                yield graded.lines, False, graded.result
                 continue
-            rebuilt = here.rebuild(jobs[index]) if index in known else None
-            # rejected on reading (corrupt, tampered) or no longer complete: graded here
-            yield rebuilt or here.score(jobs[index], keys[index]), False
-            continue
-        while index not in pending:
-            done_index, lines = next(produced)
-            pending[done_index] = lines
-        yield pending.pop(index), False
+            while index not in pending:
+                done_index, lines, result = next(produced)
+                pending[done_index] = (lines, result)
+            lines, result = pending.pop(index)
+            yield lines, False, result
+    finally:
+        here.thaw()  # what units graded in this process froze goes back to the collector
 
 
 def _run(
     work: list[tuple[int, UnitJob, str | None]], settings: BatchSettings, options: BatchOptions
-) -> Iterator[tuple[int, ScoredLines]]:
+) -> Iterator[tuple[int, ScoredLines, ResponseResult | None]]:
+    """Each job's index, lines and (graded in this process) result, as they finish."""
     if not work:
         return iter(())
     if options.executor is Executor.DASK:
         from harness.run.executors import run_dask
 
-        return run_dask(work, settings, options.jobs, options.scheduler)
+        dask = run_dask(work, settings, options.jobs, options.scheduler)
+        return ((index, lines, None) for index, lines in dask)
     if options.jobs <= 1 and options.time_limit_s is None and options.memory_limit_mb is None:
         return _run_here(work, settings)
     from harness.run.executors import run_pool
 
-    return run_pool(work, settings, options.jobs, options.time_limit_s, options.memory_limit_mb)
+    pool = run_pool(work, settings, options.jobs, options.time_limit_s, options.memory_limit_mb)
+    return ((index, lines, None) for index, lines in pool)
 
 
 def _run_here(
     work: list[tuple[int, UnitJob, str | None]], settings: BatchSettings
-) -> Iterator[tuple[int, ScoredLines]]:
+) -> Iterator[tuple[int, ScoredLines, ResponseResult | None]]:
     state = state_for(settings)
     for index, job, key in work:
-        yield index, state.score(job, key)
+        graded = state.graded(job, key)
+        yield index, graded.lines, graded.result

@@ -33,7 +33,7 @@ from harness.checks.types import ReferenceContext
 from harness.compare import Comparison
 from harness.extract.types import FileTree
 from harness.grading.score import score
-from harness.prompt import PromptRequirements, read_prompts
+from harness.prompt import PromptRequirements, Requirement, read_prompt_file, read_prompts
 from harness.results import CriterionResult, ResponseResult
 from harness.rubric import Rubric
 from harness.rubric.model import Criterion
@@ -48,7 +48,7 @@ from harness.run.pipeline import (
 )
 from harness.run.plan import Unit
 from harness.run.walk import TaskTrees, grade_unit, ideal_reference
-from harness.store import ScoredLines, scored_lines
+from harness.store import ScoredLines, scored_lines, with_input_hash
 from harness.tasks import ResponseSource
 from harness.terraform.model import Configuration
 from harness.vocabulary import Diagnostic
@@ -170,11 +170,26 @@ def criterion_key(criterion: Criterion) -> str:
     return digest(criterion.id, criterion.check, params)
 
 
+@dataclass(frozen=True)
+class Graded:
+    """One graded unit: its lines for the run folder, and the result they serialise (equal
+    to reading ``lines.response_line`` back, with ``input_sha256`` filled)."""
+
+    lines: ScoredLines
+    result: ResponseResult
+
+
 @dataclass
 class _TaskReference:
     reference: ReferenceContext | None
     error: Exception | None
     known: tuple[CriterionResult, ...] | None
+
+
+#: Units graded between two full collections of what they froze (``WorkerState.thaw``).
+_THAW_EVERY = 1000
+#: Prompt files whose requirements a worker keeps (a task's units come one after another).
+_PROMPT_FILES_KEPT = 64
 
 
 class WorkerState:
@@ -187,6 +202,11 @@ class WorkerState:
         self.stages = StageCache(disk)
         self.builders = cached_builders(self.stages)
         self._references: OrderedDict[str, _TaskReference] = OrderedDict()
+        self._prompt_files: OrderedDict[str, tuple[Requirement, ...]] = OrderedDict()
+        # freeze after each unit, unless something else in the process froze objects:
+        # unfreezing would thaw those too
+        self._freezes = gc.get_freeze_count() == 0
+        self._frozen_units = 0
         self._given: ReferenceContext | None = None
 
     def _extract(self, source: ResponseSource) -> FileTree:
@@ -200,9 +220,20 @@ class WorkerState:
 
     def _read_prompts(self, paths: tuple[Path, ...]) -> PromptRequirements:
         """A task's prompts read once per batch (every unit of the task is judged against
-        them), through the stage cache by the files' bytes like a tree."""
-        key = digest(code_fingerprint(), "prompts", *(f"{p}\0{file_digest(p)}" for p in paths))
-        return self.stages.fetch("prompts", key, lambda: read_prompts(paths))
+        them), through the stage cache by the files' bytes like a tree. Each file is read
+        once however many of the task's turns list it (``PROMPT.md`` is in every turn's)."""
+        keys = {path: f"{path}\0{file_digest(path)}" for path in paths}
+        key = digest(code_fingerprint(), "prompts", *keys.values())
+
+        def read_file(path: Path) -> tuple[Requirement, ...]:
+            found = self._prompt_files.get(keys[path])
+            if found is None:
+                found = self._prompt_files[keys[path]] = read_prompt_file(path)
+                while len(self._prompt_files) > _PROMPT_FILES_KEPT:
+                    self._prompt_files.popitem(last=False)
+            return found
+
+        return self.stages.fetch("prompts", key, lambda: read_prompts(paths, read_file))
 
     def given_reference(self) -> ReferenceContext | None:
         if self.settings.reference_dir is not None and self._given is None:
@@ -239,14 +270,34 @@ class WorkerState:
     def score(self, job: UnitJob, key: str | None = None) -> ScoredLines:
         """Grade one job (never raises for the job's content) and cache the result, with the
         cyclic garbage collector paused (``paused_collector``)."""
-        with paused_collector():
-            return self._score(job, key)
+        return self.graded(job, key).lines
 
-    def _score(self, job: UnitJob, key: str | None) -> ScoredLines:
+    def graded(self, job: UnitJob, key: str | None = None) -> Graded:
+        """``score``, with the result itself: a caller in this process keeps it instead of
+        reading its serialised line back."""
+        with paused_collector(freeze=self._freezes):
+            graded = self._score(job, key)
+        self._frozen_units += 1
+        if self._frozen_units >= _THAW_EVERY:
+            self.thaw(collect=True)
+        return graded
+
+    def thaw(self, collect: bool = False) -> None:
+        """Unfreeze what this state's units froze (``paused_collector``): at the end of a
+        batch, and every ``_THAW_EVERY`` units with a full collection, which frees what
+        cycles they left (a bounded wait, not a leak)."""
+        if self._freezes:  # also after a unit that raised (frozen, never counted)
+            gc.unfreeze()
+            if collect:
+                gc.collect()
+        self._frozen_units = 0
+
+    def _score(self, job: UnitJob, key: str | None) -> Graded:
         unit, settings = job.unit, self.settings
         whole = self._known_criteria(job)
         if whole is not None:
-            return scored_lines(whole, settings.category_ids)
+            whole = with_input_hash(whole)
+            return Graded(scored_lines(whole, settings.category_ids), whole)
         task = self.task_reference(job)
         if unit.is_ideal and task.error is not None:
             result = failed_result(
@@ -270,11 +321,12 @@ class WorkerState:
                 clock,
                 builders=self.builders,
             )
+        result = with_input_hash(result)
         lines = scored_lines(result, settings.category_ids)
         if self.disk is not None and result.error is None:
             self.disk.put("result", key or result_key(job, settings), lines)
             self._keep_criteria(job, result)
-        return lines
+        return Graded(lines, result)
 
     def _keep_criteria(self, job: UnitJob, result: ResponseResult) -> None:
         """Remember the unit's facts and each criterion's result (merged with the criteria
@@ -364,19 +416,27 @@ class WorkerState:
 
 
 @contextmanager
-def paused_collector() -> Iterator[None]:
+def paused_collector(freeze: bool = False) -> Iterator[None]:
     """The cyclic garbage collector off while one unit is graded. A unit allocates a few
     hundred thousand small, mostly acyclic objects (freed by reference counting); with the
     collector on, the passes its allocations trigger walk everything alive in the process
     (earlier models, cached stages, kept results) again and again: about a sixth of a
-    corpus run. What a unit leaves in cycles is collected after it, as before. The previous
-    state is restored; concurrent units end with it enabled if it was."""
+    corpus run. The previous state is restored; concurrent units end with it enabled if it
+    was.
+
+    ``freeze``: before the collector is on again, what is alive goes to the permanent
+    generation (``gc.freeze``). Otherwise the pass that re-enabling sets off walks every
+    object the unit allocated and kept (cached trees and models, its result), and later
+    passes walk them again as they age: about 5 % of a corpus run, to find a few hundred
+    objects in cycles in all. A caller that freezes unfreezes (``WorkerState.thaw``)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            if freeze:
+                gc.freeze()
             gc.enable()
 
 

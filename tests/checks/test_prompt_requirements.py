@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
+from harness.checks.complete import prompt_requirements as module
 from harness.checks.registry import get_check
 from harness.prompt import read_prompts
 from harness.vocabulary import PROMPT_SOURCE, Status
@@ -70,3 +72,27 @@ def test_skip_and_kinds_narrow_what_is_judged() -> None:
     assert {f.subject for f in findings} == {"service:s3"}
     none = run("fail_missing_database.tf", kinds=["tests"])
     assert [f.status for f in none] == [Status.NA]
+
+
+def test_the_first_hit_is_the_first_of_all_hits() -> None:
+    """``_found_text`` stops at the first line with a match: the same hit as the first of
+    every line's matches, and None exactly when there is none."""
+    patterns = [
+        module._ENCRYPTION_SETTING,
+        module._DB_MULTI_AZ,
+        module._AZ_NAME,
+        module._AZ_LOOKUP,
+        module._ANY_REGION,
+        re.compile(r"(?<![\w.-])us\-east\-1(?![\w-])", re.IGNORECASE),
+        re.compile(r"(?<![\w.-])eu\-west\-3(?![\w-])", re.IGNORECASE),  # nowhere
+    ]
+    found = 0
+    for fixture in sorted(FOLDER.iterdir()):
+        if fixture.name == "PROMPT.md":
+            continue
+        ctx = context_for(fixture)
+        for pattern in patterns:
+            hits = module._text_hits(ctx, pattern)
+            assert module._first_hit(ctx, pattern) == (hits[0] if hits else None)
+            found += bool(hits)
+    assert found >= 6  # the fixtures hold matches, not only misses

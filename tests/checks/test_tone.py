@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from harness.checks.registry import get_check
-from harness.checks.tone.checks import lexicon
+from harness.checks.tone.checks import _any_rule, lexicon
 from harness.checks.types import CheckContext, Finding, Status
 from harness.extract import extract
 from harness.terraform import build
@@ -19,6 +22,21 @@ def test_lexicon_groups_are_documented() -> None:
     rules = lexicon()
     assert {r.group for r in rules} == {"casual", "chatty", "filler", "emoji"}
     assert all(r.why for r in rules)
+
+
+def _phrase_pieces() -> list[str]:
+    phrases = [r.label for r in lexicon() if not r.is_pattern]
+    cut = [p[: len(p) // 2] for p in phrases] + [p.upper() for p in phrases[::3]]
+    return [*phrases, *cut, *" \t-_!.x", "Great  question!", "ok ", "\U0001f680", "\u2713"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_phrase_pieces()), max_size=12).map("".join))
+def test_the_prefilter_misses_no_line_a_rule_hits(line: str) -> None:
+    """tone_hits skips a line ``_any_rule`` misses: it must miss only where every rule does
+    (its phrases are one trie, not the rules' own patterns)."""
+    expected = any(rule.pattern.search(line) for rule in lexicon())
+    assert (_any_rule().search(line) is not None) == expected
 
 
 def test_chatty_response_hits_with_lines() -> None:

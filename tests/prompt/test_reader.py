@@ -142,6 +142,7 @@ def test_the_shipped_lexicon_is_valid_and_names_known_criteria() -> None:
         ("[]", "expected a mapping with a 'services' list"),
         ("services: [{id: x, title: X, words: [], terraform: [aws_x]}]", "'words' must not"),
         ("services: [{id: x, title: X, words: [x], terraform: [aws_x], what: 1}]", "unknown keys"),
+        ("services: [{id: x, title: X, words: [x, ' '], terraform: [aws_x]}]", "blank word"),
         (
             "services: [{id: x, title: X, words: [x], terraform: [a]},"
             " {id: x, title: X, words: [x], terraform: [a]}]",

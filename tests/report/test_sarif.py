@@ -148,8 +148,8 @@ def test_sample_run_log_validates(sample_dir: Path) -> None:
 
 
 def test_identical_files_are_extracted_once(log: dict[str, Any], synthetic_dir: Path) -> None:
-    """An overlay's carried-over files (same content) share one copy under extracted/, and
-    every response's results point at it."""
+    """An overlay's carried-over files (same content) share one copy under extracted/, every
+    response's results point at it, and only the files some result points at are written."""
     run = synthetic_run()
     files = [
         f
@@ -160,7 +160,16 @@ def test_identical_files_are_extracted_once(log: dict[str, Any], synthetic_dir: 
     ]
     distinct = {source_key(f) for f in files}
     assert len(distinct) < len(files)  # the fixture must exercise the dedupe
-    written = [p for p in (synthetic_dir / "extracted").rglob("*") if p.is_file()]
-    assert len(written) == len(distinct)
-    copies = {p.read_text(encoding="utf-8") for p in written}
-    assert {f.content for f in files} == copies
+    root = synthetic_dir / "extracted"
+    written = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    pointed_at = {
+        unquote(location["physicalLocation"]["artifactLocation"]["uri"])
+        for result in log["runs"][0]["results"]
+        for location in result["locations"]
+        if location["physicalLocation"]["artifactLocation"].get("uriBaseId") == "EXTRACTED"
+    }
+    assert written == pointed_at
+    assert len(written) < len(distinct)  # a file no result names is left out
+    copies = [(root / rel).read_text(encoding="utf-8") for rel in written]
+    assert len(set(copies)) == len(copies)  # and no content twice
+    assert set(copies) <= {f.content for f in files}

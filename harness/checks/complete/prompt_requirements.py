@@ -106,6 +106,18 @@ def _text_hits(ctx: CheckContext, pattern: re.Pattern[str]) -> list[tuple[Extrac
     ]
 
 
+def _first_hit(
+    ctx: CheckContext, pattern: re.Pattern[str]
+) -> tuple[ExtractedFile, int, str] | None:
+    """The first of ``_text_hits(ctx, pattern)``, reading no further than its line."""
+    search = pattern.search
+    for file, number, line in _code_lines(ctx):
+        match = search(line)
+        if match is not None:
+            return file, number, match.group(0)
+    return None
+
+
 def _cloudformation(ctx: CheckContext) -> CloudFormationModel | None:
     model = ctx.models.get("cloudformation")
     return model if isinstance(model, CloudFormationModel) else None
@@ -152,10 +164,10 @@ def _present_types(ctx: CheckContext, requirement: Requirement) -> list[str]:
 
 
 def _found_text(ctx: CheckContext, pattern: re.Pattern[str], what: str, missing: str) -> _Verdict:
-    hits = _text_hits(ctx, pattern)
-    if not hits:
+    hit = _first_hit(ctx, pattern)
+    if hit is None:
         return _Verdict(False, missing)
-    file, line, text = hits[0]
+    file, line, text = hit
     return _Verdict(
         True, f"{what} {text!r} at {file.path}:{line}", (ctx.evidence(Span(file.path, line)),)
     )

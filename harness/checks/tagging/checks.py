@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pydantic import Field
 
@@ -94,6 +95,11 @@ def _tagged(ctx: CheckContext) -> tuple[_Tagged, ...]:
     return tuple(found)
 
 
+def _sets_tags(tagged: _Tagged) -> bool:
+    """The resource sets tags itself (keys, or a map whose keys are not known statically)."""
+    return tagged.own is not None and bool(tagged.own.keys or not tagged.own.complete)
+
+
 def _default_tags_providers(ctx: CheckContext) -> list[tuple[Block, KeySet, str]]:
     """Every ``provider "aws"`` block with ``default_tags { tags = ... }`` and its keys."""
     found: list[tuple[Block, KeySet, str]] = []
@@ -157,9 +163,9 @@ def default_tags(ctx: CheckContext, params: DefaultTagsParams) -> Iterator[Findi
                 subject="provider.aws",
             )
             return
-    own = [t for t in resources if t.own is not None and (t.own.keys or not t.own.complete)]
+    own = [t for t in resources if _sets_tags(t)]
     share = len(own) / len(resources)
-    untagged = [t.resource for t in resources if t not in own]
+    untagged = [t.resource for t in resources if not _sets_tags(t)]
     empty = " (its default_tags map is empty)" if providers else ""
     summary = (
         f"{len(own)} of {len(resources)} taggable resources set tags themselves "
@@ -185,8 +191,14 @@ def default_tags(ctx: CheckContext, params: DefaultTagsParams) -> Iterator[Findi
         )
 
 
+_KEY_PUNCTUATION = re.compile(r"[\s_\-:.]")
+
+
+@lru_cache(maxsize=4096)
 def _normal(key: str) -> str:
-    return re.sub(r"[\s_\-:.]", "", key).lower()
+    """A tag key as keys compare (case, spaces and ``_-:.`` ignored); memoised: every
+    required key is compared with every key of every resource."""
+    return _KEY_PUNCTUATION.sub("", key).lower()
 
 
 @check("tagging.required_keys", CATEGORY, params=RequiredKeysParams)
