@@ -23,6 +23,7 @@ from harness.compare.match import (
     resource_comparison,
 )
 from harness.compare.normalise import map_modules, tree_prefix
+from harness.compare.reference import reference_side
 from harness.compare.summary import summarise
 from harness.compare.types import (
     KINDS,
@@ -51,9 +52,8 @@ def compare(
 ) -> Comparison:
     """Compare a response with the reference; pure, deterministic."""
     mappings = map_modules(reference_config, response_config)
-    ref_side = Side(
-        reference_config, {p: p for p in (*reference_config.modules, reference_config.root)}
-    )
+    prepared = reference_side(reference_config)
+    ref_side = prepared.side
     resp_side = Side(response_config, {m.response: m.reference for m in mappings})
 
     variables = match_named(
@@ -66,17 +66,16 @@ def compare(
         _sorted(response_config.resources()),
         ref_side,
         resp_side,
+        prepared.loose,
     )
     data = match_resources(
         _sorted(reference_config.data_sources()),
         _sorted(response_config.data_sources()),
         ref_side,
         resp_side,
+        prepared.loose,
     )
     addresses = {(b.module, b.address): (a.module, a.address) for a, b, _, _ in (*managed, *data)}
-
-    def ref_key(module: str, address: str, path: tuple[str, ...]) -> Canon:
-        return ("res", module, address, path)
 
     def resp_key(module: str, address: str, path: tuple[str, ...]) -> Canon:
         found = addresses.get((module, address))
@@ -84,7 +83,7 @@ def compare(
             return ("response-only", module, address, path)
         return ("res", found[0], found[1], path)
 
-    ref_resolver = Resolver(reference_config, ref_key)
+    ref_resolver = prepared.exact
     resp_resolver = Resolver(
         response_config,
         resp_key,

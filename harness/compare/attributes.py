@@ -8,7 +8,8 @@ not by position. Security-relevant attributes are flagged so agreement can weigh
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
 
 from harness.compare.types import AttributeComparison, AttrStatus
 from harness.compare.values import Canon, Resolver
@@ -69,7 +70,10 @@ SECURITY_NAMES = security_names() | frozenset(
 IGNORED_ARGUMENTS = frozenset({"depends_on", "provider", "provisioner", "connection"})
 
 
+@lru_cache(maxsize=4096)
 def is_security(path: str) -> bool:
+    """Whether a dotted attribute path passes through a security-relevant name (kept by path:
+    the same few hundred paths recur in every comparison)."""
     return any(part.split("[")[0] in SECURITY_NAMES for part in path.split("."))
 
 
@@ -95,7 +99,7 @@ def leaves(
         yield from leaves(child, resolver, module, f"{prefix}{kind}.")
 
 
-def similarity(ref: dict[str, list[Canon]], resp: dict[str, list[Canon]]) -> float:
+def similarity(ref: Mapping[str, list[Canon]], resp: Mapping[str, list[Canon]]) -> float:
     """How alike two blocks are, in [0, 1]: shared paths (Jaccard) and, on shared paths,
     the share of equal values."""
     if not ref and not resp:
@@ -109,10 +113,18 @@ def similarity(ref: dict[str, list[Canon]], resp: dict[str, list[Canon]]) -> flo
     return 0.5 * path_score + 0.5 * equal / len(shared)
 
 
-def leaf_index(block: Block, resolver: Resolver, module: str) -> dict[str, list[Canon]]:
+def leaf_index(block: Block, resolver: Resolver, module: str) -> Mapping[str, list[Canon]]:
+    """Dotted path -> its canonical values (``leaves``), computed once per block and resolver
+    (the resolver keeps it: its values never change, and a block is indexed again for every
+    candidate pairing). Read only: the index is shared."""
+    key = (id(block), module)
+    known = resolver.leaf_indexes.get(key)
+    if known is not None and known[0] is block:
+        return known[1]
     index: dict[str, list[Canon]] = {}
     for path, value in leaves(block, resolver, module):
         index.setdefault(path, []).append(value)
+    resolver.leaf_indexes[key] = (block, index)
     return index
 
 

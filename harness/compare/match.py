@@ -9,7 +9,7 @@ Greedy, most certain pair first, ties broken by address: deterministic and fast.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from harness.compare.attributes import compare_blocks, leaf_index, similarity
@@ -48,16 +48,19 @@ def match_resources(
     resp: Sequence[Resource],
     ref_side: Side,
     resp_side: Side,
+    loose_ref: Resolver | None = None,
 ) -> list[tuple[Resource, Resource, MatchHow, float]]:
     """Pairs (reference, response, how, attribute similarity), one to one, same type.
 
     Attribute similarity is computed for at most ``MAX_SIMILARITY`` candidate pairs (a hostile
     response with thousands of resources of one type must not make this quadratic in time);
-    past that, candidates are ranked by name and module only."""
-    loose_ref = Resolver(ref_side.config, _loose_key, ref_side.ref_module)
-    loose_resp = Resolver(resp_side.config, _loose_key, resp_side.ref_module)
-    ref_index: dict[int, dict[str, list[Canon]]] = {}
-    resp_index: dict[int, dict[str, list[Canon]]] = {}
+    past that, candidates are ranked by name and module only. ``loose_ref``: the reference's
+    ``loose_resolver``, when one serves many comparisons (``harness.compare.reference``)."""
+    if loose_ref is None:
+        loose_ref = loose_resolver(ref_side)
+    loose_resp = loose_resolver(resp_side)
+    ref_index: dict[int, Mapping[str, list[Canon]]] = {}
+    resp_index: dict[int, Mapping[str, list[Canon]]] = {}
     by_type: dict[tuple[str, str], list[tuple[int, Resource]]] = {}
     for j, r in enumerate(resp):
         by_type.setdefault((r.mode, r.type), []).append((j, r))
@@ -68,12 +71,16 @@ def match_resources(
     big = {k for k, n in ref_counts.items() if n * len(by_type.get(k, ())) > MAX_PAIRS_PER_TYPE}
     budget = MAX_SIMILARITY
     candidates: list[tuple[float, int, int, MatchHow, float]] = []
+    resp_tokens = [_tokens(b.name) for b in resp]
+    resp_modules = [resp_side.ref_module(b.module) for b in resp]
     for i, a in enumerate(ref):
         group = by_type.get((a.mode, a.type), [])
         if (a.mode, a.type) in big:
             group = [(j, b) for j, b in group if b.name == a.name]  # too many: names only
+        a_tokens = _tokens(a.name)
+        a_module = ref_side.ref_module(a.module)
         for j, b in group:
-            same_module = ref_side.ref_module(a.module) == resp_side.ref_module(b.module)
+            same_module = a_module == resp_modules[j]
             same_name = a.name == b.name
             sim = 0.0
             if budget > 0:
@@ -83,7 +90,7 @@ def match_resources(
                 if j not in resp_index:
                     resp_index[j] = leaf_index(b.block, loose_resp, b.module)
                 sim = similarity(ref_index[i], resp_index[j])
-            score = sim + 0.2 * jaccard(_tokens(a.name), _tokens(b.name))
+            score = sim + 0.2 * jaccard(a_tokens, resp_tokens[j])
             how = MatchHow.SIMILARITY
             if same_name:
                 score += 2.0
@@ -133,6 +140,11 @@ def _pair_leftovers(
 def _tokens(name: str) -> frozenset[str]:
     """Words of a resource name (``web_sg`` -> web, sg): a cheap name similarity."""
     return frozenset(t for t in name.lower().replace("-", "_").split("_") if t)
+
+
+def loose_resolver(side: Side) -> Resolver:
+    """The resolver that ranks candidate pairs: resource references by type only."""
+    return Resolver(side.config, _loose_key, side.ref_module)
 
 
 def _loose_key(module: str, address: str, path: tuple[str, ...]) -> Canon:

@@ -15,9 +15,10 @@ import json
 import re
 from collections.abc import Callable
 from itertools import pairwise
+from operator import itemgetter
 from typing import Any
 
-from harness.terraform.model import Configuration, Expr, ExprKind, Reference
+from harness.terraform.model import Block, Configuration, Expr, ExprKind, Reference
 
 #: How deep references are followed (locals of locals, module outputs of module outputs).
 MAX_DEPTH = 8
@@ -25,12 +26,14 @@ MAX_DEPTH = 8
 Canon = Any  # nested tuples of str / int / float / bool / None: hashable and comparable
 
 _MISSING = object()
-_WS = re.compile(r"\s+")
+_HASH = itemgetter(0)
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def norm_text(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    """Runs of whitespace as one space, none at the ends (``str.split`` and the regex ``\\s``
+    know the same whitespace characters: ``tests/compare/test_values.py`` checks all)."""
+    return " ".join(text.split())
 
 
 def canon_scalar(value: Any) -> Canon:
@@ -62,8 +65,14 @@ def _sorted(items: Any) -> tuple[Canon, ...]:
     """Order-insensitive tuple: Terraform sets and policy lists rarely mean their order.
     Sorted by hash (cheap, and consistent within a process, which is all equality needs);
     equal hashes of different values (``hash(-1) == hash(-2)``) fall back to repr."""
-    values = sorted(items, key=hash)
-    if any(hash(a) == hash(b) and a != b for a, b in pairwise(values)):
+    hashed = [(hash(v), v) for v in items]
+    if len(hashed) < 2:
+        return tuple(v for _, v in hashed)
+    hashed.sort(key=_HASH)  # stable, by hash alone: as ``sorted(items, key=hash)``
+    values = [v for _, v in hashed]
+    if len({h for h, _ in hashed}) < len(hashed) and any(
+        h == g and a != b for (h, a), (g, b) in pairwise(hashed)
+    ):
         values.sort(key=lambda v: (hash(v), repr(v)))
     return tuple(values)
 
@@ -79,7 +88,11 @@ class Resolver:
     paired reference address afterwards). ``module_key`` maps a module path to the reference's
     module path and ``variable_key`` a root variable name to the reference's name. With
     ``defaults`` a variable no caller sets resolves to its default (for reading a setting's
-    effective value; a comparison keeps root inputs as inputs)."""
+    effective value; a comparison keeps root inputs as inputs).
+
+    Each ``canon(expr, module)`` is computed once and kept (``leaf_indexes`` keeps the leaf
+    indexes of blocks, ``harness.compare.attributes.leaf_index``): a resolver gives the same
+    value for an expression however often it is asked."""
 
     def __init__(
         self,
@@ -96,6 +109,8 @@ class Resolver:
         self.defaults = defaults
         self._callers = _callers(config)
         self._cache: dict[tuple[int, str], Canon] = {}
+        #: (id of a block, module) -> (the block, its leaf index): ``attributes.leaf_index``.
+        self.leaf_indexes: dict[tuple[int, str], tuple[Block, dict[str, list[Canon]]]] = {}
 
     def canon(self, expr: Expr | None, module: str, depth: int = 0) -> Canon:
         if expr is None:
@@ -107,6 +122,57 @@ class Resolver:
         value = self._canon(expr, module, depth)
         self._cache[key] = value
         return value
+
+    def never_truncates(self) -> bool:
+        """Whether canonicalising any expression of the configuration (an attribute of any
+        block, nested blocks included, or a local) follows at most ``MAX_DEPTH`` references
+        deep and through no cycle.
+
+        Why it matters: the cache is keyed by expression, not by the depth it was first met
+        at. Where the depth limit is reached, a value cut to its text at the limit is kept, and
+        what a later call returns depends on which expressions were canonicalised before it.
+        Where the limit is never reached, every value is the expression's full canonical form
+        whatever the order of calls, so one resolver may serve any number of comparisons and
+        give each what a new resolver would. Following every reference of every
+        sub-expression (a superset of what ``canon`` follows) keeps the answer safe: it may
+        say False where ``canon`` would not truncate, never True where it would."""
+        heights: dict[tuple[int, str], int] = {}  # references followed below, when known
+        open_keys: set[tuple[int, str]] = set()  # being measured: met again means a cycle
+
+        def fits(expr: Expr, module: str, depth: int) -> bool:
+            key = (id(expr), module)
+            known = heights.get(key)
+            if known is not None:
+                return depth + known <= MAX_DEPTH
+            if depth > MAX_DEPTH or key in open_keys:
+                return False
+            open_keys.add(key)
+            height = 0
+            for sub in expr.walk():
+                if sub.reference is None:
+                    continue
+                target = self.follow(sub.reference, module)
+                if target is None:
+                    continue
+                if not fits(target[0], target[1], depth + 1):
+                    return False
+                height = max(height, 1 + heights[(id(target[0]), target[1])])
+            open_keys.discard(key)
+            heights[key] = height
+            return True
+
+        roots = [
+            (attribute.expr, module.path)
+            for module, top in self.config.blocks()
+            for block in top.walk()
+            for attribute in block.attributes
+        ]
+        roots += [
+            (local.expr, module.path)
+            for module in self.config.modules.values()
+            for local in module.locals.values()
+        ]
+        return all(fits(expr, path, 0) for expr, path in roots)
 
     def _canon(self, expr: Expr, module: str, depth: int) -> Canon:
         kind = expr.kind
@@ -172,40 +238,52 @@ class Resolver:
 
     def reference(self, ref: Reference, module: str, depth: int) -> Canon:
         kind = ref.kind
-        mod = self.config.modules.get(module)
         if kind in ("resource", "data"):
             return self.resource_key(module, ref.address, ref.attribute_path)
-        if kind == "local" and mod is not None and len(ref.parts) > 1:
-            local = mod.locals.get(ref.parts[1])
-            if local is not None:
-                return _suffix(self.canon(local.expr, module, depth + 1), ref.parts[2:])
+        target = self.follow(ref, module)
+        if target is not None:
+            expr, where, rest = target
+            return _suffix(self.canon(expr, where, depth + 1), rest)
         if kind == "variable" and len(ref.parts) > 1:
-            return self._variable(ref, module, depth)
-        if kind == "module" and mod is not None and len(ref.parts) > 2:
-            call = mod.call(ref.parts[1])
-            if call is not None and call.resolved in self.config.modules:
-                child = self.config.modules[call.resolved]
-                output = child.outputs.get(ref.parts[2])
-                if output is not None and output.value is not None:
-                    return _suffix(self.canon(output.value, child.path, depth + 1), ref.parts[3:])
+            name = ref.parts[1]
+            return ("var", self.module_key(module), self.variable_key(module, name), ref.parts[2:])
+        if kind == "module" and module in self.config.modules and len(ref.parts) > 2:
             return ("module", self.module_key(module), ref.parts[1], ref.parts[2:])
         return ("ref", norm_text(ref.text))
 
-    def _variable(self, ref: Reference, module: str, depth: int) -> Canon:
-        name = ref.parts[1]
-        callers = self._callers.get(module, ())
-        if len(callers) == 1:
-            caller, call_name = callers[0]
-            call = self.config.modules[caller].call(call_name)
-            argument = call.arguments.get(name) if call is not None else None
-            if argument is not None:
-                return _suffix(self.canon(argument.expr, caller, depth + 1), ref.parts[2:])
-        if len(callers) == 1 or (self.defaults and not callers):
-            mod = self.config.modules.get(module)
-            variable = mod.variables.get(name) if mod is not None else None
-            if variable is not None and variable.default is not None:
-                return _suffix(self.canon(variable.default, module, depth + 1), ref.parts[2:])
-        return ("var", self.module_key(module), self.variable_key(module, name), ref.parts[2:])
+    def follow(self, ref: Reference, module: str) -> tuple[Expr, str, tuple[str, ...]] | None:
+        """Where ``reference`` goes one level deeper (``depth + 1``): (the expression, its
+        module, the steps left after it) for a local, a module variable set by its one caller
+        (or its default), a local module's output; None when it stays a reference. The one
+        rule ``reference`` and ``never_truncates`` both follow."""
+        kind = ref.kind
+        parts = ref.parts
+        mod = self.config.modules.get(module)
+        if kind == "local" and mod is not None and len(parts) > 1:
+            local = mod.locals.get(parts[1])
+            if local is not None:
+                return local.expr, module, parts[2:]
+        elif kind == "variable" and len(parts) > 1:
+            name = parts[1]
+            callers = self._callers.get(module, ())
+            if len(callers) == 1:
+                caller, call_name = callers[0]
+                call = self.config.modules[caller].call(call_name)
+                argument = call.arguments.get(name) if call is not None else None
+                if argument is not None:
+                    return argument.expr, caller, parts[2:]
+            if len(callers) == 1 or (self.defaults and not callers):
+                variable = mod.variables.get(name) if mod is not None else None
+                if variable is not None and variable.default is not None:
+                    return variable.default, module, parts[2:]
+        elif kind == "module" and mod is not None and len(parts) > 2:
+            call = mod.call(parts[1])
+            if call is not None and call.resolved in self.config.modules:
+                child = self.config.modules[call.resolved]
+                output = child.outputs.get(parts[2])
+                if output is not None and output.value is not None:
+                    return output.value, child.path, parts[3:]
+        return None
 
 
 def _callers(config: Configuration) -> dict[str, tuple[tuple[str, str], ...]]:

@@ -13,11 +13,14 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 import tree_sitter_hcl
 from tree_sitter import Language, Node, Parser
 
 _local = threading.local()
+#: Distinct file contents whose split is kept (a task's follow-up chain holds a few dozen).
+KEPT_FILES = 256
 _ALIAS = re.compile(r'^[ \t]*alias[ \t]*=[ \t]*"([^"\n]*)"', re.MULTILINE)
 #: block types whose address is the type and every label (``resource.type.name``)
 _LABELLED = frozenset({"resource", "data", "module", "variable", "output", "ephemeral", "check"})
@@ -70,13 +73,17 @@ def _address(block: Node, seen: dict[str, int]) -> str:
     return kind if seen[kind] == 1 else f"{kind}#{seen[kind]}"
 
 
-def top_level_blocks(content: str) -> list[TopBlock] | None:
-    """The file's top-level blocks in order, or None when it does not split cleanly."""
+@lru_cache(maxsize=KEPT_FILES)
+def top_level_blocks(content: str) -> tuple[TopBlock, ...] | None:
+    """The file's top-level blocks in order, or None when it does not split cleanly.
+
+    Kept for the last ``KEPT_FILES`` contents: the overlay of turn N merges the files of
+    turns 1..N again for every N, so the same earlier file is split once per later turn."""
     tree = _parser().parse(content.encode("utf-8", errors="replace"))
     root = tree.root_node
     body = next((c for c in root.children if c.type == "body"), None)
     if body is None:
-        return [] if not root.has_error else None
+        return () if not root.has_error else None
     if root.has_error:
         return None
     blocks: list[TopBlock] = []
@@ -92,4 +99,4 @@ def top_level_blocks(content: str) -> list[TopBlock] | None:
             return None
         addresses.add(address)
         blocks.append(TopBlock(_kind(node), address, node.start_point.row, node.end_point.row))
-    return blocks
+    return tuple(blocks)

@@ -39,7 +39,7 @@ class _Merge:
 
 
 def _why_partial(
-    earlier: list[TopBlock], later: list[TopBlock], file: ExtractedFile, tree: FileTree
+    earlier: Sequence[TopBlock], later: Sequence[TopBlock], file: ExtractedFile, tree: FileTree
 ) -> str | None:
     """Why ``file`` (a later turn's) is a partial of the earlier file, or None if it is not."""
     before = {b.address for b in earlier}

@@ -132,8 +132,9 @@ _TELL = (
 _TELLTALE = re.compile(rf"(?i:{_TELL})")
 #: Candidates that are not comments: something in angle brackets, TODO / FIXME / TBD.
 _OTHER = re.compile(r"<[^<>\n]{2,60}>|\b(?:TODO|FIXME|TBD)\b")
-#: A line holds a candidate only if it holds one of these characters.
-_TRIGGER = re.compile(r"[#/<TF.…]")
+#: A line holds a candidate only if it holds one of these: an ellipsis line needs ``...`` or
+#: ``…``, a comment a marker (``#``, ``//``, ``/*``), the rest ``<`` or TODO / FIXME / TBD.
+_TRIGGER = re.compile(r"[#<…]|/[/*]|\.\.\.|TODO|FIXME|TBD")
 _MARKERS = ("#", "//", "/*")
 
 
@@ -169,13 +170,18 @@ def _line_candidates(line: str) -> Iterator[tuple[int, str]]:
 
 def _candidates(text: str) -> Iterator[tuple[int, str]]:
     """(offset, text) of every candidate in text order: what one alternation over the whole
-    text finds, found line by line."""
-    offset = 0
-    for line in text.split("\n"):
-        if _TRIGGER.search(line):
-            for start, token in _line_candidates(line):
-                yield offset + start, token
-        offset += len(line) + 1
+    text finds, found line by line, on the lines a ``_TRIGGER`` search of the text lands on
+    (a line without a trigger holds no candidate; most lines of a file have none)."""
+    search, find = _TRIGGER.search, text.find
+    pos = 0
+    while (hit := search(text, pos)) is not None:
+        start = text.rfind("\n", 0, hit.start()) + 1
+        end = find("\n", hit.start())
+        if end < 0:
+            end = len(text)
+        for at, token in _line_candidates(text[start:end]):
+            yield start + at, token
+        pos = end + 1
 
 
 def placeholders(path: str, text: str, limit: int) -> list[Diagnostic]:

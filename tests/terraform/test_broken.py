@@ -169,3 +169,26 @@ def test_a_broken_header_is_not_salvaged_as_a_block() -> None:
     assert len(config.root_module.terraform) == 1
     assert codes(config)["syntax_error"] == [1]
     assert "malformed_block" not in codes(config)
+
+
+@pytest.mark.parametrize(
+    ("text", "summary"),
+    [
+        ('resource "a" "b" {\n  x = 1\n  x = 2\n}\n', "Attribute redefined"),
+        ('x = "a\nb"\n', "Invalid multi-line string"),
+        ("b { x = 1 \n y = 2 }\n", "Invalid single-argument block definition"),
+        ('resource "a" "b"\n{\n}\n', "Invalid block definition"),
+    ],
+)
+def test_hashicorp_rejects_what_tree_sitter_reads_cleanly(text: str, summary: str) -> None:
+    """Why every file gets HashiCorp's verdict, even one tree-sitter parses without an error:
+    its grammar accepts these, HCL does not (so an error-free tree-sitter parse cannot stand
+    in for the verdict)."""
+    from harness.terraform.cst import parse_bytes
+
+    assert not parse_bytes(text.encode()).root_node.has_error
+    config = build(tree_of({"main.tf": text}))
+    assert not config.files["main.tf"].valid
+    assert any(d.code == "syntax_error" and summary in d.message for d in config.diagnostics), (
+        config.diagnostics
+    )
