@@ -22,6 +22,7 @@ import numbers
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -196,13 +197,22 @@ def _write_sheet(worksheet: Worksheet, sheet: Sheet, styles: _Styles) -> None:
         worksheet.write_string(MAX_ROWS - 1, 0, note)
 
 
-def write_workbook(sheets: Sequence[Sheet], path: Path, *, stream: bool | None = None) -> Path:
+def write_workbook(
+    sheets: Sequence[Sheet],
+    path: Path,
+    *,
+    stream: bool | None = None,
+    created: datetime | None = None,
+) -> Path:
     """The sheets as one .xlsx at ``path``. ``stream`` None: streamed (memory does not grow
     with the rows) when the sheets hold more than ``STREAM_ABOVE_CELLS`` cells, else built in
-    memory with shared strings."""
+    memory with shared strings. ``created`` dates the document (the run's start: the same
+    run gives the same bytes), else now."""
     if stream is None:
         stream = sum(sheet.frame.size for sheet in sheets) > STREAM_ABOVE_CELLS
     workbook = Workbook(str(path), {"constant_memory": stream})
+    if created is not None:
+        workbook.set_properties({"created": created})
     try:
         styles = _Styles.add_to(workbook)
         for sheet in sheets:
@@ -212,11 +222,19 @@ def write_workbook(sheets: Sequence[Sheet], path: Path, *, stream: bool | None =
     return path
 
 
+def _started(model: ReportModel) -> datetime | None:
+    """When the run started (its run.json), as the workbook's creation time."""
+    try:
+        return datetime.fromisoformat(model.info.started)
+    except ValueError:
+        return None
+
+
 def build_xlsx(model: ReportModel, path: Path) -> Path:
     """Write the workbook to a temporary name, then move it over ``path``."""
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        write_workbook([make(model) for make in SHEETS], tmp)
+        write_workbook([make(model) for make in SHEETS], tmp, created=_started(model))
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

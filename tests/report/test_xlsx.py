@@ -272,3 +272,19 @@ def test_a_large_workbook_is_streamed_and_a_small_one_shares_strings(
     for path in (small, large):
         rows = [[c.value for c in r] for r in openpyxl.load_workbook(path)["S"].iter_rows()]
         assert rows == [["Task", "Line"], *[["tf-1", i] for i in range(6)]]
+
+
+def test_the_same_run_gives_the_same_workbook(tmp_path: Path) -> None:
+    """The workbook is dated by the run's start, not by the clock: rebuilding the reports of
+    a run writes the same bytes (and the document says when the run started)."""
+    from datetime import datetime
+
+    from harness.report.xlsx import build_xlsx
+
+    model = ReportModel(synthetic_run())
+    first = build_xlsx(model, tmp_path / "a.xlsx").read_bytes()
+    second = build_xlsx(model, tmp_path / "b.xlsx").read_bytes()
+    assert first == second
+    created = openpyxl.load_workbook(tmp_path / "a.xlsx").properties.created
+    started = datetime.fromisoformat(model.info.started).replace(tzinfo=None)
+    assert created == started
