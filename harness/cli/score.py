@@ -17,6 +17,7 @@ import typer
 from rich.markup import escape
 
 if TYPE_CHECKING:
+    from harness.results import RunData
     from harness.run.batch import BatchOptions
 
 from harness import shipped
@@ -108,11 +109,15 @@ def _restore(out: Path, aside: Path | None) -> None:
     aside.rename(out)
 
 
-def _build_reports(out: Path, *formats: str, full: bool | None = None) -> list[Path]:
-    """The named reports of the run folder (all for none); the paths written, in order."""
+def _build_reports(
+    out: Path, *formats: str, full: bool | None = None, run: RunData | None = None
+) -> list[Path]:
+    """The named reports of the run folder (all for none); the paths written, in order.
+    ``run``: the folder's run when the batch kept every result in memory (not read again)."""
     from harness.report import build_reports
 
-    return build_reports(out, formats or None, full=full).written()
+    whole = run is not None and len(run.responses) == run.info.counts.get("responses")
+    return build_reports(out, formats or None, full=full, run=run if whole else None).written()
 
 
 JobsOption = Annotated[
@@ -194,8 +199,11 @@ def batch_options(
     time_limit: float,
     memory_limit: int,
     resume: bool = False,
+    keep_all: bool = False,
 ) -> BatchOptions:
-    """The batch options of the command line, checked (exit 2 with one line)."""
+    """The batch options of the command line, checked (exit 2 with one line). ``keep_all``:
+    the batch keeps every result in memory (reports or label agreement follow, and would
+    read them all anyway), else only the summary table's rows."""
     from harness.cache import default_cache_dir
     from harness.run.batch import BatchOptions, Executor
 
@@ -216,7 +224,7 @@ def batch_options(
         time_limit_s=time_limit or None,
         memory_limit_mb=memory_limit or None,
         resume=resume,
-        keep_results=MAX_TABLE_ROWS,
+        keep_results=None if keep_all else MAX_TABLE_ROWS,
     )
 
 
@@ -303,6 +311,7 @@ def score(
         time_limit=time_limit,
         memory_limit=memory_limit,
         resume=resume,
+        keep_all=bool(formats and not no_report) or label_set is not None,
     )
     if resume and out is None:
         fail("--resume needs --out: the run folder to continue")
@@ -391,7 +400,7 @@ def run_batch(
     if labels is not None:
         write_run_labels(out, labels)
         console.print(summary_line(agree(run, labels)), highlight=False, soft_wrap=True)
-    report_s = None if formats is None else _reports(out, formats, full=full)
+    report_s = None if formats is None else _reports(out, formats, full=full, run=run)
     counts = run.info.counts
     timing = f"scored in {run.info.duration_s:.1f}s, " + (
         "reports skipped" if report_s is None else f"reports written in {report_s:.1f}s"
@@ -411,11 +420,17 @@ def run_batch(
     )
 
 
-def _reports(out: Path, formats: tuple[str, ...] = (), *, full: bool | None = None) -> float:
+def _reports(
+    out: Path,
+    formats: tuple[str, ...] = (),
+    *,
+    full: bool | None = None,
+    run: RunData | None = None,
+) -> float:
     """Build the reports and print where they are; the seconds it took (for the last line)."""
     started = time.perf_counter()
     try:
-        written = _build_reports(out, *formats, full=full)
+        written = _build_reports(out, *formats, full=full, run=run)
     except KeyboardInterrupt:
         kept = ", ".join(RUN_FILES)
         fail(

@@ -25,6 +25,7 @@ from harness.report.formats import (
     select_formats,
     sharing_model,
 )
+from harness.results import RunData
 from harness.store import load_run
 
 
@@ -60,12 +61,17 @@ class ReportPaths(Mapping[str, tuple[Path, ...]]):
 
 
 def build_reports(
-    run_dir: Path, formats: Iterable[str] | None = None, *, full: bool | None = None
+    run_dir: Path,
+    formats: Iterable[str] | None = None,
+    *,
+    full: bool | None = None,
+    run: RunData | None = None,
 ) -> ReportPaths:
     """Build the named report formats (all registered ones for ``None``) from the run
     folder ``run_dir``; what each wrote. ``full`` True writes every HTML page; None (the
     default) does up to 1,000 responses and, above, the index, the task pages and the
-    failing responses' pages.
+    failing responses' pages. ``run``: the folder's whole run, already in memory (as
+    ``iac-harness score`` has it), so the folder is not read again.
 
     Raises ``UnknownFormatError`` (one line, listing the known names) before reading
     anything, and ``harness.store.RunFolderError`` (one line, naming the file) when
@@ -75,7 +81,8 @@ def build_reports(
         formats = (formats,)
     chosen = select_formats(None if formats is None else list(formats))
     run_dir = Path(run_dir)
-    run = load_run(run_dir)
+    if run is None:
+        run = load_run(run_dir)
     written: dict[str, list[Path]] = {}
     with sharing_model(run), building_with(ReportOptions(full=full)):
         for fmt in chosen:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from harness.cli import app
@@ -55,6 +57,37 @@ def test_score_builds_reports_when_available(tmp_path: Path) -> None:
     line = next(x for x in result.output.splitlines() if x.startswith("report: "))
     index = Path(line.removeprefix("report: "))
     assert index.name == "index.html" and index.is_file() and index.is_relative_to(out)
+
+
+def test_reports_of_score_match_reports_of_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`score` builds its reports from the run it holds in memory (the folder is not read
+    again); they are the bytes `iac-harness report` writes from the folder."""
+    import harness.report as report
+
+    out = tmp_path / "run"
+    reads: list[Path] = []
+    real_load = report.load_run
+    monkeypatch.setattr(report, "load_run", lambda path: reads.append(path) or real_load(path))
+    result = invoke(
+        "score", str(SAMPLE_TASK), "--reference", str(SAMPLE_REFERENCE),
+        "--rubric", str(REPO_ROOT / "rubrics" / "aws-prod-stack.yaml"),
+        "--out", str(out), "-q", "--reports", "html,xlsx",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert reads == []  # the whole run was in memory
+    again = tmp_path / "again"
+    shutil.copytree(out, again)
+    assert invoke("report", str(again), "--reports", "html,xlsx").exit_code == 0
+    assert reads == [again]
+    pages = sorted(p.relative_to(out / "report") for p in (out / "report").rglob("*.html"))
+    assert pages and pages == sorted(
+        p.relative_to(again / "report") for p in (again / "report").rglob("*.html")
+    )
+    for page in pages:
+        assert (out / "report" / page).read_bytes() == (again / "report" / page).read_bytes()
+    assert (out / "report.xlsx").read_bytes() == (again / "report.xlsx").read_bytes()
 
 
 def test_unusable_input_is_one_line_and_nonzero(tmp_path: Path) -> None:
