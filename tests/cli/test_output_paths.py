@@ -167,7 +167,7 @@ def test_resume_with_another_rubric_is_refused(tmp_path: Path) -> None:
 def test_interrupt_while_writing_reports_says_what_was_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def interrupted(out: Path, *formats: str, full: bool | None = None) -> list[Path]:
+    def interrupted(out: Path, *formats: str, **options: object) -> list[Path]:
         raise KeyboardInterrupt
 
     monkeypatch.setattr("harness.cli.score._build_reports", interrupted)
