@@ -37,6 +37,8 @@ from harness.report import charts
 from harness.report.comparison import comparison_view, kind_label
 from harness.report.fragments import (
     compare_cells,
+    criterion_body,
+    criterion_head,
     element_text,
     evidence_block,
     finding_item,
@@ -163,6 +165,8 @@ def _environment() -> Environment:
         badge=charts.badge,
         scorecell=charts.scorecell,
         finding_line=finding_line,
+        criterion_head=criterion_head,
+        criterion_body=criterion_body,
         heatmap_cells=heatmap_cells,
         compare_cells=compare_cells,
         finding_item=finding_item,

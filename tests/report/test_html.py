@@ -368,3 +368,44 @@ def test_finding_line_escapes_every_piece() -> None:
     assert str(escape(XSS_SCRIPT)) in html
     assert html.count('class="loc small"') == 3 and "and 2 more places" in html
     assert "ref&#34;&gt;" not in html  # the reference place is left out
+
+
+def test_criterion_fragments_escape_every_piece() -> None:
+    """The criterion header and body are built in Python: rubric text, the response's
+    message, findings and the human label all stay text."""
+    from markupsafe import Markup
+
+    from harness.report.fragments import criterion_body, criterion_head
+    from harness.report.views import CriterionView, EvidenceView, FindingView
+    from harness.results import CriterionInfo, CriterionResult
+    from harness.trust.labels import Label
+    from harness.vocabulary import CriterionStatus
+
+    info = CriterionInfo(
+        id=f"c{XSS_IMG}",
+        title=f"title {XSS_SCRIPT}",
+        category="security",
+        check="x",
+        severity=f"high{XSS_IMG}",
+        weight=1.0,
+        gate=True,
+        why=f"why {XSS_SCRIPT}",
+    )
+    result = CriterionResult(
+        info.id, "x", "security", CriterionStatus.FAIL, 0.5, 2.0, f"msg {XSS_SCRIPT}"
+    )
+    ref = EvidenceView(f"ref{XSS_IMG}.tf:1", None, None, None, (), f"n{XSS_SCRIPT}", True)
+    failing = FindingView("fail", f"bad {XSS_SCRIPT}", f"s{XSS_IMG}", (ref,))
+    passing = FindingView(f"pass{XSS_IMG}", f"ok {XSS_SCRIPT}", "", ())
+    criterion = CriterionView(info, result, "crit-1", (failing,) * 10, (passing,) * 30)
+    label = Label("t", "r", info.id, "pass", f"pass{XSS_IMG}", XSS_SCRIPT, f"{XSS_IMG}:3")
+    head = criterion_head(criterion)
+    body = criterion_body(criterion, label, lambda lab, status: True)
+    for html in (head, body):
+        assert isinstance(html, Markup)
+        assert XSS_SCRIPT not in html and XSS_IMG not in html
+        assert str(escape(XSS_SCRIPT)) in html
+    assert '<span class="tag">gate</span>' in head and "score 0.50 · weight 2.0" in head
+    assert '<p class="human-label disagree" data-label="pass">' in body
+    assert '<div class="side-by-side">' in body and "Reference (10)" in body
+    assert "2 more failing findings, one line each" in body and "… and 20 more" in body
