@@ -10,10 +10,10 @@ from collections.abc import Callable, Mapping, Sequence
 
 from markupsafe import Markup
 
-from harness.report.charts import badge
+from harness.report.charts import badge, scorecell
 from harness.report.highlight import esc
 from harness.report.model import STATUS_SYMBOL
-from harness.report.views import CriterionView, EvidenceView, FindingView
+from harness.report.views import CategoryView, CriterionView, EvidenceView, FindingView
 from harness.results import CriterionInfo, CriterionResult
 from harness.trust.labels import Label
 
@@ -279,4 +279,41 @@ def criterion_body(
                 "report.xlsx and results.jsonl)</p>"
             )
         out.append("    </details>\n")
+    return Markup("".join(out))
+
+
+def category_sections(
+    categories: Sequence[CategoryView],
+    labels: Mapping[str, Label],
+    disagrees: Callable[[Label | None, str], bool],
+) -> Markup:
+    """A response page's criteria, a section per category: each criterion an article with
+    its header and body, open when it is a problem, folded otherwise. ``labels``: the human
+    labels of the response by criterion id."""
+    out: list[str] = []
+    for cat in categories:
+        out.append(
+            f'<section class="category" id="{esc(cat.anchor)}">\n'
+            f'  <h3>{esc(cat.info.title)} <span class="cat-score">{scorecell(cat.score)}</span>'
+            "</h3>\n"
+        )
+        for c in cat.criteria:
+            status = esc(c.status)
+            head = criterion_head(c)
+            body = criterion_body(c, labels.get(c.info.id), disagrees)
+            out.append(
+                f'  <article class="criterion st-border-{status}" id="{esc(c.anchor)}" '
+                f'data-status="{status}">\n'
+            )
+            if c.is_problem:
+                out.append(f"    <header>{head}</header>\n    {body}\n")
+            else:
+                out.append(
+                    '    <details class="folded">\n'
+                    f"    <summary><header>{head}</header></summary>\n"
+                    f"    {body}\n"
+                    "    </details>\n"
+                )
+            out.append("  </article>\n")
+        out.append("</section>\n")
     return Markup("".join(out))

@@ -36,9 +36,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from harness.report import charts
 from harness.report.comparison import comparison_view, kind_label
 from harness.report.fragments import (
+    category_sections,
     compare_cells,
-    criterion_body,
-    criterion_head,
     element_text,
     evidence_block,
     finding_item,
@@ -165,8 +164,7 @@ def _environment() -> Environment:
         badge=charts.badge,
         scorecell=charts.scorecell,
         finding_line=finding_line,
-        criterion_head=criterion_head,
-        criterion_body=criterion_body,
+        category_sections=category_sections,
         heatmap_cells=heatmap_cells,
         compare_cells=compare_cells,
         finding_item=finding_item,

@@ -375,9 +375,9 @@ def test_criterion_fragments_escape_every_piece() -> None:
     message, findings and the human label all stay text."""
     from markupsafe import Markup
 
-    from harness.report.fragments import criterion_body, criterion_head
-    from harness.report.views import CriterionView, EvidenceView, FindingView
-    from harness.results import CriterionInfo, CriterionResult
+    from harness.report.fragments import category_sections, criterion_body, criterion_head
+    from harness.report.views import CategoryView, CriterionView, EvidenceView, FindingView
+    from harness.results import CategoryInfo, CriterionInfo, CriterionResult
     from harness.trust.labels import Label
     from harness.vocabulary import CriterionStatus
 
@@ -401,7 +401,11 @@ def test_criterion_fragments_escape_every_piece() -> None:
     label = Label("t", "r", info.id, "pass", f"pass{XSS_IMG}", XSS_SCRIPT, f"{XSS_IMG}:3")
     head = criterion_head(criterion)
     body = criterion_body(criterion, label, lambda lab, status: True)
-    for html in (head, body):
+    category = CategoryView(
+        CategoryInfo(f"k{XSS_IMG}", f"cat {XSS_SCRIPT}", 1.0), 0.5, (criterion,), f"a{XSS_IMG}"
+    )
+    sections = category_sections((category,), {info.id: label}, lambda lab, status: False)
+    for html in (head, body, sections):
         assert isinstance(html, Markup)
         assert XSS_SCRIPT not in html and XSS_IMG not in html
         assert str(escape(XSS_SCRIPT)) in html
@@ -409,3 +413,4 @@ def test_criterion_fragments_escape_every_piece() -> None:
     assert '<p class="human-label disagree" data-label="pass">' in body
     assert '<div class="side-by-side">' in body and "Reference (10)" in body
     assert "2 more failing findings, one line each" in body and "… and 20 more" in body
+    assert sections.count("<article") == 1 and '<p class="human-label" data-label' in sections
