@@ -31,6 +31,17 @@ def literal_atoms(text: str, ignore_case: bool) -> list[str]:
     return [re.escape(c.lower() if ignore_case and c.isascii() else c) for c in text]
 
 
+def phrase_atoms(phrase: str, separator: str) -> list[str]:
+    """A phrase of words as regex atoms (case-insensitive): each word's characters, and the
+    ``separator`` pattern between words."""
+    atoms: list[str] = []
+    for index, word in enumerate(phrase.split()):
+        if index:
+            atoms.append(separator)
+        atoms += literal_atoms(word, ignore_case=True)
+    return atoms
+
+
 def trie_alternation(phrases: Iterable[Sequence[str]]) -> str:
     """A regex source (no anchors, no flags) that matches exactly the strings some phrase
     matches; each phrase is a sequence of regex atoms (a character from ``literal_atoms``, or

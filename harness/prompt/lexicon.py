@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from harness.prompt.alternation import literal_atoms, trie_alternation
+from harness.prompt.alternation import phrase_atoms, trie_alternation
 from harness.shipped import data_dir
 
 LEXICON_FILE = "aws_services.yaml"
@@ -62,12 +62,7 @@ def _word_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
 
 def _word_atoms(word: str) -> list[str]:
     """The word as the atoms of its pattern (``_word_pattern``): characters and separators."""
-    atoms: list[str] = []
-    for index, part in enumerate(word.split()):
-        if index:
-            atoms.append(_PART_SEPARATOR)
-        atoms += literal_atoms(part, ignore_case=True)
-    return atoms
+    return phrase_atoms(word, _PART_SEPARATOR)
 
 
 def any_service_pattern(services: Sequence[Service]) -> re.Pattern[str]:

@@ -117,7 +117,8 @@ def _write_cell(
     """Text as a string, numbers and booleans as such, nothing (None, NA, NaN, infinity) as an
     empty cell, any other type as its text."""
     if type(value) is str:  # most cells are text: that check first
-        _write_text(worksheet, row, col, value, formats)
+        if value or formats[0] is not None:  # "" unformatted is no cell at all
+            _write_text(worksheet, row, col, value, formats)
     elif value is None or value is pd.NA:
         return
     elif type(value) is int:  # exact types before the (slower) abstract ones

@@ -28,7 +28,7 @@ from harness.checks.registry import ANY_LANGUAGE, NoParams, check
 from harness.checks.tone import CATEGORY
 from harness.checks.types import CheckContext, Evidence, Finding, failed, not_applicable, passed
 from harness.extract.types import FileTree
-from harness.prompt.alternation import literal_atoms, trie_alternation
+from harness.prompt.alternation import phrase_atoms, trie_alternation
 from harness.vocabulary import Severity, Span
 
 _INLINE_CODE = re.compile(r"`+[^`\n]*`+")
@@ -69,12 +69,7 @@ _BETWEEN_WORDS = r"\s+"
 
 def _phrase_atoms(phrase: str) -> list[str]:
     """A phrase as regex atoms: its characters, and ``\\s+`` between its words."""
-    atoms: list[str] = []
-    for index, word in enumerate(phrase.split()):
-        if index:
-            atoms.append(_BETWEEN_WORDS)
-        atoms += literal_atoms(word, ignore_case=True)
-    return atoms
+    return phrase_atoms(phrase, _BETWEEN_WORDS)
 
 
 @lru_cache(maxsize=1)
