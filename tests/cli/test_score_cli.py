@@ -64,12 +64,17 @@ def test_reports_of_score_match_reports_of_the_folder(
 ) -> None:
     """`score` builds its reports from the run it holds in memory (the folder is not read
     again); they are the bytes `iac-harness report` writes from the folder."""
-    import harness.report as report
+    from harness.results import RunData
+    from harness.store import load_run
 
     out = tmp_path / "run"
     reads: list[Path] = []
-    real_load = report.load_run
-    monkeypatch.setattr(report, "load_run", lambda path: reads.append(path) or real_load(path))
+
+    def counted_load(path: Path) -> RunData:
+        reads.append(path)
+        return load_run(path)
+
+    monkeypatch.setattr("harness.report.load_run", counted_load)
     result = invoke(
         "score", str(SAMPLE_TASK), "--reference", str(SAMPLE_REFERENCE),
         "--rubric", str(REPO_ROOT / "rubrics" / "aws-prod-stack.yaml"),
@@ -167,3 +172,20 @@ def test_explain_reflows_prose_and_shows_defaults_as_a_rubric_writes_them() -> N
     text = " ".join(explained.output.split())
     assert '"service", "region"' in text and "RequirementKind" in text
     assert "<RequirementKind" not in text and "harness.prompt" not in text.split("Params")[1]
+
+
+def test_the_batch_keeps_every_result_when_reports_or_labels_follow() -> None:
+    """Reports and label agreement read every result: the batch keeps them all in memory
+    (agreement once saw only the summary table's first 60); a bare run keeps the table's."""
+    from harness.cli.score import batch_options
+    from harness.cli.summary import MAX_TABLE_ROWS
+
+    def keep(**keep_all: bool) -> int | None:
+        options = batch_options(
+            jobs=1, executor="local", scheduler=None, cache=None, no_cache=True,
+            time_limit=0.0, memory_limit=0, **keep_all,
+        )  # fmt: skip
+        return options.keep_results
+
+    assert keep(keep_all=True) is None
+    assert keep() == MAX_TABLE_ROWS
