@@ -308,18 +308,26 @@ def responses(draw: st.DrawFn) -> list[CriterionResult]:
     return criteria
 
 
+def with_new_failing_finding(
+    criteria: list[CriterionResult], rubric: Rubric, target: str
+) -> list[CriterionResult]:
+    """``criteria`` with one more failing finding on criterion ``target``, re-aggregated."""
+    changed = []
+    for criterion in criteria:
+        if criterion.criterion_id == target:
+            crit = replace(rubric.criterion(target), severity=criterion.severity)
+            criterion = aggregate(crit, (*criterion.findings, Finding(Status.FAIL, "new", (), "x")))
+        changed.append(criterion)
+    return changed
+
+
 @given(responses(), st.sampled_from(CRITERION_IDS), st.booleans())
 @settings(max_examples=300, deadline=None)
 def test_adding_a_failing_finding_always_lowers_the_overall(
     criteria: list[CriterionResult], target: str, has_code: bool
 ) -> None:
     before = score(criteria, RUBRIC, has_code=has_code).overall
-    changed = []
-    for criterion in criteria:
-        if criterion.criterion_id == target:
-            crit = replace(RUBRIC.criterion(target), severity=criterion.severity)
-            criterion = aggregate(crit, (*criterion.findings, Finding(Status.FAIL, "new", (), "x")))
-        changed.append(criterion)
+    changed = with_new_failing_finding(criteria, RUBRIC, target)
     after = score(changed, RUBRIC, has_code=has_code).overall
     assert after is not None
     assert before is None or after < before
@@ -375,12 +383,7 @@ def test_coverage_keeps_every_failing_finding_costly(
     criteria: list[CriterionResult], target: str
 ) -> None:
     before = score(criteria, COVERED).overall
-    changed = []
-    for criterion in criteria:
-        if criterion.criterion_id == target:
-            crit = replace(COVERED.criterion(target), severity=criterion.severity)
-            criterion = aggregate(crit, (*criterion.findings, Finding(Status.FAIL, "new", (), "x")))
-        changed.append(criterion)
+    changed = with_new_failing_finding(criteria, COVERED, target)
     after = score(changed, COVERED).overall
     assert after is not None and (before is None or after < before)
 
