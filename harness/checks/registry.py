@@ -180,21 +180,27 @@ def check_modules() -> list[str]:
 _LOADED: list[bool] = []
 
 
-def load_checks() -> dict[str, CheckSpec]:
-    """Import every check module once and return the registry (id -> spec)."""
+def _import_checks() -> None:
+    """Import every check module, once."""
     if not _LOADED:
         for name in check_modules():
             importlib.import_module(name)
         _LOADED.append(True)
+
+
+def load_checks() -> dict[str, CheckSpec]:
+    """Import every check module once and return the registry (id -> spec)."""
+    _import_checks()
     return dict(_REGISTRY)
 
 
 def get_check(check_id: str) -> CheckSpec:
     """The primary implementation of ``check_id`` (its docs, params and category)."""
-    registry = load_checks()
-    if check_id not in registry:
+    _import_checks()  # the engine asks once per criterion: no copy of the registry
+    spec = _REGISTRY.get(check_id)
+    if spec is None:
         raise UnknownCheckError(check_id)
-    return registry[check_id]
+    return spec
 
 
 def implementations(check_id: str) -> tuple[CheckSpec, ...]:
@@ -240,7 +246,7 @@ def run_criterion_checks(check_id: str, ctx: CheckContext, params: Params) -> tu
     response or its reference holds; one ``na`` finding saying why when none does (the check
     has no meaning in the languages present, or their code is recognised but not graded)."""
     present = ctx.languages
-    if present and not any(get_language(name).graded for name in present):
+    if not ctx.graded:
         return (not_applicable(f"{_titles(present)} code {NOT_GRADED}"),)
     chosen = implementations_for(check_id, present)
     if not chosen:
@@ -251,6 +257,8 @@ def run_criterion_checks(check_id: str, ctx: CheckContext, params: Params) -> tu
                 f"{check_id} has no {_titles(present)} meaning"
             ),
         )
+    if len(chosen) == 1:
+        return run_check(chosen[0], ctx, params)
     return tuple(finding for spec in chosen for finding in run_check(spec, ctx, params))
 
 

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from harness.compare import Comparison, compare
 from harness.extract.types import FileTree
-from harness.languages import ParsedModel, build_models, languages_of
+from harness.languages import ParsedModel, build_models, get_language, languages_of
 from harness.prompt import PromptRequirements
 from harness.terraform.model import Configuration
 from harness.vocabulary import (
@@ -68,6 +68,14 @@ class CheckContext:
         """The IaC languages the response or its reference holds files in: a check of
         another language has nothing to judge here."""
         return languages_of(self.tree, self.reference.tree if self.reference else None)
+
+    @cached_property
+    def graded(self) -> bool:
+        """Whether the response can be graded: no IaC language is present, or one of those
+        present is graded (not only recognised, as AWS CDK or Pulumi programs are). Asked
+        once per criterion, so kept with the context."""
+        present = self.languages
+        return not present or any(get_language(name).graded for name in present)
 
     @cached_property
     def models(self) -> Mapping[str, ParsedModel]:

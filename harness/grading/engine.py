@@ -35,9 +35,17 @@ def _listing(findings: Sequence[Finding]) -> str:
 
 def summarise(findings: Sequence[Finding]) -> str:
     """One line for a criterion: the single finding's message, or counts plus the failures."""
-    errors = [f for f in findings if f.status is Status.ERROR]
-    passes = [f for f in findings if f.status is Status.PASS]
-    fails = [f for f in findings if f.status is Status.FAIL]
+    errors: list[Finding] = []
+    passes: list[Finding] = []
+    fails: list[Finding] = []
+    for finding in findings:
+        verdict = finding.status
+        if verdict is Status.PASS:
+            passes.append(finding)
+        elif verdict is Status.FAIL:
+            fails.append(finding)
+        elif verdict is Status.ERROR:
+            errors.append(finding)
     if errors:
         if len(errors) == 1:
             return errors[0].message
@@ -69,10 +77,18 @@ def _kept(findings: Sequence[Finding]) -> tuple[Finding, ...]:
 
 def aggregate(criterion: Criterion, findings: Sequence[Finding]) -> CriterionResult:
     """Fold one criterion's findings into its status, score and message."""
-    n_pass = sum(f.status is Status.PASS for f in findings)
-    n_fail = sum(f.status is Status.FAIL for f in findings)
+    n_pass = n_fail = 0
+    has_error = False
+    for finding in findings:  # one pass: the engine folds every criterion of every response
+        verdict = finding.status
+        if verdict is Status.PASS:
+            n_pass += 1
+        elif verdict is Status.FAIL:
+            n_fail += 1
+        elif verdict is Status.ERROR:
+            has_error = True
     score: float | None
-    if any(f.status is Status.ERROR for f in findings):
+    if has_error:
         status, score = CriterionStatus.ERROR, None
     elif n_pass + n_fail == 0:
         status, score = CriterionStatus.NA, None
