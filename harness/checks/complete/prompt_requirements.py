@@ -9,6 +9,8 @@ text for values), so it is registered once for any language.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,23 +31,60 @@ from harness.vocabulary import Span
 
 #: Where a judged value may be written: IaC files (not tests, scripts or READMEs).
 _IAC_LANGUAGES = frozenset({"hcl", "tfvars", "terraform", "yaml", "yml", "json"})
-_COMMENT = re.compile(r"^\s*(?:#|//|/\*|\*)")
 _REGISTRY_MODULE = re.compile(r"^(?:registry\.terraform\.io/)?terraform-aws-modules/([\w-]+)/aws")
-_ENCRYPTION_SETTING = re.compile(
-    r"(?:storage_encrypted|\bencrypted|at_rest_encryption_enabled|StorageEncrypted|Encrypted"
-    r"|AtRestEncryptionEnabled|SSEEnabled|enable_key_rotation)[\"']?\s*[:=]\s*[\"']?true"
-    r"|sse_algorithm|SSEAlgorithm|server_side_encryption|BucketEncryption|SSESpecification"
-    r"|\bkms_key_id\b|\bkms_master_key_id\b|\bkms_key_arn\b|KmsKeyId|KMSMasterKeyID"
-    r"|KmsMasterKeyId|SecureString|encryption_at_rest|EncryptionAtRest|\"aws_kms_key\""
-    r"|AWS::KMS::Key"
+
+
+@dataclass(frozen=True)
+class _TextPattern:
+    """A pattern searched for in the code's lines, with literals one of which every match
+    holds (lower case when the pattern ignores case; none: every line is searched). The
+    literals are found with ``str.find`` and the pattern runs only on the lines that hold
+    one: a regex scan of every line costs far more than the pattern on the few lines that
+    can match."""
+
+    regex: re.Pattern[str]
+    literals: tuple[str, ...] = ()
+
+    @property
+    def ignores_case(self) -> bool:
+        return bool(self.regex.flags & re.IGNORECASE)
+
+    @property
+    def guides(self) -> bool:
+        """Whether the literals can pick the lines: each is a non-empty piece of one line,
+        and, when the pattern ignores case, ASCII in lower case (a non-ASCII letter such as
+        the long s matches an ASCII "s" when case is ignored: lower-casing would miss it)."""
+        return bool(self.literals) and all(
+            literal.splitlines() == [literal]
+            and (not self.ignores_case or (literal.isascii() and literal == literal.lower()))
+            for literal in self.literals
+        )
+
+
+_ENCRYPTION_SETTING = _TextPattern(
+    re.compile(
+        r"(?:storage_encrypted|\bencrypted|at_rest_encryption_enabled|StorageEncrypted|Encrypted"
+        r"|AtRestEncryptionEnabled|SSEEnabled|enable_key_rotation)[\"']?\s*[:=]\s*[\"']?true"
+        r"|sse_algorithm|SSEAlgorithm|server_side_encryption|BucketEncryption|SSESpecification"
+        r"|\bkms_key_id\b|\bkms_master_key_id\b|\bkms_key_arn\b|KmsKeyId|KMSMasterKeyID"
+        r"|KmsMasterKeyId|SecureString|encryption_at_rest|EncryptionAtRest|\"aws_kms_key\""
+        r"|AWS::KMS::Key"
+    ),
+    ("ncrypt", "SSE", "sse_algorithm", "enable_key_rotation", "kms_", "Kms", "KMS", "Secure"),
 )
-_DB_MULTI_AZ = re.compile(
-    r"\bmulti_az\s*=\s*(?:true|var\.|local\.)|MultiAZ[\"']?\s*:\s*(?:[\"']?true|!Ref|\{)"
+_DB_MULTI_AZ = _TextPattern(
+    re.compile(
+        r"\bmulti_az\s*=\s*(?:true|var\.|local\.)|MultiAZ[\"']?\s*:\s*(?:[\"']?true|!Ref|\{)"
+    ),
+    ("multi_az", "MultiAZ"),
 )
-_AZ_NAME = re.compile(r"(?<![\w-])([a-z]{2}(?:-gov)?-[a-z]+-\d[a-f])(?![\w-])")
-_AZ_LOOKUP = re.compile(
-    r"aws_availability_zones|Fn::GetAZs|!GetAZs|\bavailability_zones\s*=|\bazs\s*=|multi_az\s*="
-    r"\s*true"
+_AZ_NAME = _TextPattern(re.compile(r"(?<![\w-])([a-z]{2}(?:-gov)?-[a-z]+-\d[a-f])(?![\w-])"))
+_AZ_LOOKUP = _TextPattern(
+    re.compile(
+        r"aws_availability_zones|Fn::GetAZs|!GetAZs|\bavailability_zones\s*=|\bazs\s*="
+        r"|multi_az\s*=\s*true"
+    ),
+    ("availability_zones", "GetAZs", "azs", "multi_az"),
 )
 
 
@@ -84,38 +123,80 @@ def _iac_files(ctx: CheckContext) -> list[ExtractedFile]:
     ]
 
 
+@dataclass(frozen=True)
+class _CodeFile:
+    """One IaC file split for searching: its lines (as ``str.splitlines`` numbers them),
+    where each begins in ``content`` (``starts[i]``; one more entry: the end), and the
+    content in lower case when it is ASCII (lower-casing then keeps every offset and holds
+    a literal where ignoring case matches it), else None."""
+
+    file: ExtractedFile
+    lines: list[str]
+    starts: list[int]
+    lowered: str | None
+
+    @classmethod
+    def of(cls, file: ExtractedFile) -> _CodeFile:
+        content = file.content
+        ends = content.splitlines(keepends=True)
+        starts = list(itertools.accumulate(map(len, ends), initial=0))
+        return cls(
+            file, content.splitlines(), starts, content.lower() if content.isascii() else None
+        )
+
+    def candidates(self, pattern: _TextPattern) -> Iterator[int]:
+        """Indices of the lines that may hold a match, in order: those holding one of the
+        pattern's literals (the nearest occurrence of each is kept, and found again only
+        once passed), or every line."""
+        text = self.lowered if pattern.ignores_case else self.file.content
+        if text is None or not pattern.guides:
+            yield from range(len(self.lines))
+            return
+        literals = pattern.literals
+        upcoming = [text.find(literal) for literal in literals]
+        while True:
+            found = [at for at in upcoming if at >= 0]
+            if not found:
+                return
+            index = bisect.bisect_right(self.starts, min(found)) - 1
+            yield index
+            after = self.starts[index + 1]
+            upcoming = [
+                text.find(literal, after) if 0 <= at < after else at
+                for literal, at in zip(literals, upcoming, strict=True)
+            ]
+
+
+#: How a comment line opens (after its indentation): comment lines are not searched.
+_COMMENT_OPENERS = ("#", "//", "/*", "*")
+
+
 @per_context
-def _code_lines(ctx: CheckContext) -> tuple[tuple[ExtractedFile, int, str], ...]:
-    """The IaC files' lines that are not comments, numbered from 1: split once per context,
-    however many requirements search them."""
-    return tuple(
-        (file, number, line)
-        for file in _iac_files(ctx)
-        for number, line in enumerate(file.content.splitlines(), start=1)
-        if not _COMMENT.match(line)
-    )
+def _code_files(ctx: CheckContext) -> tuple[_CodeFile, ...]:
+    """Split once per context, however many requirements search the files."""
+    return tuple(_CodeFile.of(file) for file in _iac_files(ctx))
 
 
-def _text_hits(ctx: CheckContext, pattern: re.Pattern[str]) -> list[tuple[ExtractedFile, int, str]]:
+def _hits(ctx: CheckContext, pattern: _TextPattern) -> Iterator[tuple[ExtractedFile, int, str]]:
+    """Each match of the pattern in the IaC files' lines that are not comments, in order:
+    (file, line number from 1, the matched text); lazily, so the first costs the least."""
+    finditer = pattern.regex.finditer
+    for code in _code_files(ctx):
+        for index in code.candidates(pattern):
+            line = code.lines[index]
+            if not line.lstrip().startswith(_COMMENT_OPENERS):
+                for match in finditer(line):
+                    yield code.file, index + 1, match.group(0)
+
+
+def _text_hits(ctx: CheckContext, pattern: _TextPattern) -> list[tuple[ExtractedFile, int, str]]:
     """Lines of the IaC files (comments left out) where ``pattern`` matches, with the match."""
-    finditer = pattern.finditer
-    return [
-        (file, number, match.group(0))
-        for file, number, line in _code_lines(ctx)
-        for match in finditer(line)
-    ]
+    return list(_hits(ctx, pattern))
 
 
-def _first_hit(
-    ctx: CheckContext, pattern: re.Pattern[str]
-) -> tuple[ExtractedFile, int, str] | None:
+def _first_hit(ctx: CheckContext, pattern: _TextPattern) -> tuple[ExtractedFile, int, str] | None:
     """The first of ``_text_hits(ctx, pattern)``, reading no further than its line."""
-    search = pattern.search
-    for file, number, line in _code_lines(ctx):
-        match = search(line)
-        if match is not None:
-            return file, number, match.group(0)
-    return None
+    return next(_hits(ctx, pattern), None)
 
 
 def _cloudformation(ctx: CheckContext) -> CloudFormationModel | None:
@@ -147,7 +228,8 @@ def _service(ctx: CheckContext, requirement: Requirement) -> _Verdict:
     if requirement.settings:
         names = "|".join(re.escape(name) for name in requirement.settings)
         setting = re.compile(rf"\b(?:{names})[\"']?\s*[:=]\s*[\"']?true\b")
-        verdict = _found_text(ctx, setting, "the code sets", "")
+        searched = _TextPattern(setting, requirement.settings)
+        verdict = _found_text(ctx, searched, "the code sets", "")
         if verdict.met:
             return verdict
     wanted = " or ".join(_present_types(ctx, requirement)[:4])
@@ -163,7 +245,7 @@ def _present_types(ctx: CheckContext, requirement: Requirement) -> list[str]:
     return list(requirement.terraform_types)
 
 
-def _found_text(ctx: CheckContext, pattern: re.Pattern[str], what: str, missing: str) -> _Verdict:
+def _found_text(ctx: CheckContext, pattern: _TextPattern, what: str, missing: str) -> _Verdict:
     hit = _first_hit(ctx, pattern)
     if hit is None:
         return _Verdict(False, missing)
@@ -173,9 +255,12 @@ def _found_text(ctx: CheckContext, pattern: re.Pattern[str], what: str, missing:
     )
 
 
-_ANY_REGION = re.compile(
-    r"(?<![\w.-])(?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov|-iso)?-(?:north|south|east|west|central"
-    r"|northeast|northwest|southeast|southwest)-\d(?![\w-])"
+_ANY_REGION = _TextPattern(
+    re.compile(
+        r"(?<![\w.-])(?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov|-iso)?-(?:north|south|east|west"
+        r"|central|northeast|northwest|southeast|southwest)-\d(?![\w-])"
+    ),
+    ("north", "south", "east", "west", "central"),
 )
 
 
@@ -184,7 +269,9 @@ def _region(ctx: CheckContext, requirement: Requirement) -> _Verdict:
     it names none (the region comes from outside: a provider file the user keeps, the
     environment, or a CloudFormation stack's deployment)."""
     pattern = re.compile(rf"(?<![\w.-]){re.escape(requirement.value)}(?![\w-])", re.IGNORECASE)
-    verdict = _found_text(ctx, pattern, "the code names", "")
+    verdict = _found_text(
+        ctx, _TextPattern(pattern, (requirement.value.lower(),)), "the code names", ""
+    )
     if verdict.met:
         return verdict
     named = sorted({text for _, _, text in _text_hits(ctx, _ANY_REGION)})
@@ -195,7 +282,12 @@ def _region(ctx: CheckContext, requirement: Requirement) -> _Verdict:
 
 def _instance_class(ctx: CheckContext, requirement: Requirement) -> _Verdict:
     pattern = re.compile(rf"(?<![\w.-]){re.escape(requirement.value)}(?![\w.-])", re.IGNORECASE)
-    return _found_text(ctx, pattern, "the code uses", f"the code never uses {requirement.value}")
+    return _found_text(
+        ctx,
+        _TextPattern(pattern, (requirement.value.lower(),)),
+        "the code uses",
+        f"the code never uses {requirement.value}",
+    )
 
 
 def _module(ctx: CheckContext, requirement: Requirement) -> _Verdict:
