@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from harness.checks.common.files import placeholders_in, promised_status
+from harness.checks.common import files
+from harness.checks.common.files import names_placeholder, placeholders_in, promised_status
 from harness.checks.registry import get_check
 from harness.checks.types import Finding, Status
 from harness.extract.types import Convention, ExtractedFile, FileTree, NameEvidence, Origin
@@ -135,3 +138,29 @@ def test_required_resources_counts_managed_only() -> None:
     assert subjects(findings, Status.FAIL) == {"aws_db_instance", "aws_subnet"}
     assert "1 aws_subnet (needs 2)" in {f.message for f in findings}
     assert [f.status for f in run("complete.required_resources", "pass_enough.tf")] == [Status.NA]
+
+
+#: Comment text: placeholder phrases in any case, near misses, and characters that match ASCII
+#: letters when case is ignored (the Kelvin sign matches "k", the long s matches "s").
+_COMMENT_PIECES = (
+    "# ", "rest of the code", "REST OF config", "reſt of file", "remaining files", "for brevity",
+    "same as above", "Add more", "include other", "your code here", "implement here",
+    "existing code unchanged", "... remaining", "TODO", "todo:", "Xxx", "t0do", "brev", "address",
+    "\u212a", "\u017f", "é", " ", "x", ".", "..",
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_COMMENT_PIECES), max_size=10).map("".join))
+def test_the_phrase_prefilter_answers_as_the_search_does(comment: str) -> None:
+    """``names_placeholder`` skips the search only when it cannot match."""
+    expected = files._PLACEHOLDER_PHRASES.search(comment) is not None
+    assert names_placeholder(comment) is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(files._PLACEHOLDER_PHRASES))
+def test_every_phrase_holds_a_prefilter_word(text: str) -> None:
+    """Every text the phrase pattern matches passes the prefilter (a phrase added to the
+    pattern without a word in ``_PHRASE_WORDS`` fails here)."""
+    assert names_placeholder(text)

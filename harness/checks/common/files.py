@@ -43,6 +43,25 @@ _PLACEHOLDER_PHRASES = re.compile(
     r"|\.\.\.\s*(?:existing|previous|other|more|rest|remaining)",
     re.IGNORECASE,
 )
+#: Words one of which (in lower case) every match of ``_PLACEHOLDER_PHRASES`` holds.
+_PHRASE_WORDS: tuple[str, ...] = (
+    *("todo", "fixme", "tbd", "xxx", "rest", "remaining", "brevity", "same", "add", "include"),
+    *("implement", "here", "existing", "previous", "other", "..."),
+)
+
+
+def names_placeholder(comment: str) -> bool:
+    """Whether ``_PLACEHOLDER_PHRASES`` matches in ``comment``. The case-insensitive search is
+    slow and nearly every comment is clean: an ASCII comment holding none of
+    ``_PHRASE_WORDS`` cannot match (for ASCII text, ignoring case is lower-casing), so it is
+    answered without the search; any other comment is searched."""
+    if comment.isascii():
+        lowered = comment.lower()
+        if not any(word in lowered for word in _PHRASE_WORDS):
+            return False
+    return _PLACEHOLDER_PHRASES.search(comment) is not None
+
+
 #: A comment that opens with an ellipsis ("# ... additional outputs"): elided code, as the
 #: parser's placeholder scan and extraction read it.
 _ELLIPSIS_COMMENT = re.compile(r"^(?:#|//|/\*)\s*(?:\.\.\.|…)")
@@ -95,9 +114,7 @@ def placeholders_in(file: ExtractedFile) -> tuple[Placeholder, ...]:
             hits.append(Placeholder(file.path, number, line.strip(), "ellipsis"))
             continue
         comment = _comment_part(line, "hcl" if hcl else language)
-        if comment is not None and (
-            _ELLIPSIS_COMMENT.match(comment) or _PLACEHOLDER_PHRASES.search(comment)
-        ):
+        if comment is not None and (_ELLIPSIS_COMMENT.match(comment) or names_placeholder(comment)):
             hits.append(Placeholder(file.path, number, line.strip(), "phrase"))
             continue
         if hcl and not line.lstrip().startswith(("#", "//")):
