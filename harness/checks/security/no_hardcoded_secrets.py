@@ -15,7 +15,7 @@ from harness.checks.common import (
 from harness.checks.registry import NoParams, check
 from harness.checks.security import CATEGORY
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
-from harness.terraform.model import Attribute, Block, Expr
+from harness.terraform.model import Attribute, Block, Expr, ExprKind
 from harness.vocabulary import Span
 
 _SENSITIVE = re.compile(
@@ -110,7 +110,11 @@ def _sensitive_attributes(block: Block, prefix: str = "") -> Iterator[tuple[Attr
     object or ``jsonencode({...})`` with secret-like keys, those keys instead."""
     for attribute in block.attributes:
         path = f"{prefix}{attribute.name}"
-        inner = list(_sensitive_keys(attribute.expr, path))
+        expr = attribute.expr
+        # only objects hold keys (``object()`` is {} for anything else, and a jsonencode call
+        # is part of its expression's text): most attributes skip the key scan
+        keyed = expr.kind is ExprKind.OBJECT or "jsonencode" in expr.text
+        inner = list(_sensitive_keys(expr, path)) if keyed else []
         if inner:
             yield from inner
         elif _SENSITIVE.search(attribute.name):
