@@ -37,6 +37,10 @@ class ReferenceContext:
     #: Models of the reference in other languages, built on first use and shared by the
     #: copies ``dataclasses.replace`` makes for each response of the task.
     built: dict[str, ParsedModel] = field(default_factory=dict, compare=False, repr=False)
+    #: Evidence already made from the reference, shared the same way (see ``evidence``).
+    shown: dict[tuple[Span, str], tuple[FileTree, Evidence]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def model(self, language: str) -> ParsedModel:
         """The reference's model in ``language`` (Terraform's is ``config``)."""
@@ -45,6 +49,18 @@ class ReferenceContext:
         if language not in self.built:
             self.built.update(build_models(self.tree, (language,)))
         return self.built[language]
+
+    def evidence(self, span: Span, note: str = "") -> Evidence:
+        """Evidence of what the ideal does (``source`` "reference"). Every response of a task
+        shows the same reference spans, so each is made once per task: evidence is
+        immutable, and the memo is keyed by span and note, and kept only for this tree."""
+        key = (span, note)
+        found = self.shown.get(key)
+        if found is not None and found[0] is self.tree:
+            return found[1]
+        made = Evidence.from_span(span, self.tree, note=note, source="reference")
+        self.shown[key] = (self.tree, made)
+        return made
 
 
 @dataclass(frozen=True)
@@ -61,7 +77,18 @@ class CheckContext:
     prompt: PromptRequirements | None = None
 
     def evidence(self, span: Span, note: str = "") -> Evidence:
-        return Evidence.from_span(span, self.tree, note)
+        """Evidence for a span of the response. Checks ask for the same spans again and
+        again (a resource's block for each criterion about it): each is made once per
+        context, keyed by span and note; evidence is immutable, so sharing it is safe."""
+        key = (span, note)
+        made = self._evidence.get(key)
+        if made is None:
+            made = self._evidence[key] = Evidence.from_span(span, self.tree, note)
+        return made
+
+    @cached_property
+    def _evidence(self) -> dict[tuple[Span, str], Evidence]:
+        return {}
 
     @cached_property
     def languages(self) -> frozenset[str]:

@@ -48,7 +48,7 @@ def reference_evidence(ref: ReferenceContext, span: Span | None, what: str = "")
         return Evidence(None, None, None, None, "", source="reference", note=what)
     where = f"{span.path}:{span.start_line}"
     note = f"the ideal does it here: {where}" + (f" ({what})" if what else "")
-    return Evidence.from_span(span, ref.tree, note=note, source="reference")
+    return ref.evidence(span, note)
 
 
 class CoverageParams(Params):
