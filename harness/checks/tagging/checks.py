@@ -78,12 +78,25 @@ class _Tagged:
 @per_context  # read by tagging.default_tags and tagging.required_keys (once per criterion)
 def _tagged(ctx: CheckContext) -> tuple[_Tagged, ...]:
     found: list[_Tagged] = []
+    # many resources share a provider: find it, and read its default_tags, once per
+    # (module, alias) and per provider block (kept alive by the configuration meanwhile)
+    providers: dict[tuple[str, str | None], tuple[Block, str] | None] = {}
+    default_keys: dict[tuple[int, str], KeySet] = {}
     for resource in ctx.config.resources():
         if not taggable(resource):
             continue
-        provider = aws_provider_for(ctx.config, resource.module, provider_alias(resource))
-        expr = default_tags_expr(provider[0]) if provider else None
-        default = map_keys(ctx.config, expr, provider[1]) if provider and expr else EMPTY
+        alias = provider_alias(resource)
+        where = (resource.module, alias)
+        if where not in providers:
+            providers[where] = aws_provider_for(ctx.config, resource.module, alias)
+        provider = providers[where]
+        default = EMPTY
+        if provider is not None:
+            block, path = provider
+            if (id(block), path) not in default_keys:
+                expr = default_tags_expr(block)
+                default_keys[id(block), path] = map_keys(ctx.config, expr, path) if expr else EMPTY
+            default = default_keys[id(block), path]
         found.append(
             _Tagged(
                 resource,
