@@ -24,9 +24,11 @@ def _as_reference(evidence: Evidence) -> Evidence:
 
 
 def _passing_evidence(result: CriterionResult) -> list[tuple[str, Evidence]]:
-    """(subject, evidence) of the reference's passing findings that point into a file."""
+    """(subject, evidence) of the reference's passing findings that point into a file (as
+    the reference's findings hold it: only the evidence chosen is turned ``_as_reference``,
+    which keeps its place, so choosing among the originals chooses the same)."""
     return [
-        (f.subject, _as_reference(f.evidence[0]))
+        (f.subject, f.evidence[0])
         for f in result.findings
         if f.status is Status.PASS and f.evidence and f.evidence[0].path is not None
     ]
@@ -77,7 +79,7 @@ def _annotate(
         has_reference = any(e.source == "reference" for e in finding.evidence)
         if finding.status is Status.FAIL and budget > 0 and not has_reference:
             target = _counterpart_span(comparison, finding.evidence)
-            chosen = _best(candidates, finding, target)
+            chosen = _as_reference(_best(candidates, finding, target))
             finding = replace(finding, evidence=(*finding.evidence, chosen))
             budget -= 1
         findings.append(finding)
