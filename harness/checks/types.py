@@ -12,7 +12,8 @@ from functools import cached_property
 
 from harness.compare import Comparison, compare
 from harness.extract.types import FileTree
-from harness.languages import ParsedModel, build_models, get_language, languages_of
+from harness.languages import Language, ParsedModel, build_models, get_language, languages_of
+from harness.languages import languages as registered_languages
 from harness.prompt import PromptRequirements
 from harness.terraform.model import Configuration
 from harness.vocabulary import (
@@ -26,6 +27,12 @@ from harness.vocabulary import (
 )
 
 
+def _held(tree: FileTree, registered: tuple[Language, ...]) -> frozenset[str]:
+    """The names of the ``registered`` languages ``tree`` holds a file in (``languages_of``
+    of several trees is the union of these, or the fallback language when it is empty)."""
+    return frozenset(language.name for language in registered if language.holds(tree))
+
+
 @dataclass(frozen=True)
 class ReferenceContext:
     """The ideal implementation, parsed, for checks that compare against it. ``comparison``
@@ -37,6 +44,10 @@ class ReferenceContext:
     #: Models of the reference in other languages, built on first use and shared by the
     #: copies ``dataclasses.replace`` makes for each response of the task.
     built: dict[str, ParsedModel] = field(default_factory=dict, compare=False, repr=False)
+    #: The languages the reference holds, shared the same way (see ``held_languages``).
+    held: dict[str, tuple[FileTree, tuple[Language, ...], frozenset[str]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     #: Evidence already made from the reference, shared the same way (see ``evidence``).
     shown: dict[tuple[Span, str], tuple[FileTree, Evidence]] = field(
         default_factory=dict, compare=False, repr=False
@@ -49,6 +60,18 @@ class ReferenceContext:
         if language not in self.built:
             self.built.update(build_models(self.tree, (language,)))
         return self.built[language]
+
+    def held_languages(self) -> frozenset[str]:
+        """The registered languages the reference holds a file in (no fallback), found once
+        per task: every response's context asks (``CheckContext.languages``). Kept with the
+        tree and the registered languages it was found for."""
+        registered = registered_languages()
+        found = self.held.get("")
+        if found is not None and found[0] is self.tree and found[1] == registered:
+            return found[2]
+        names = _held(self.tree, registered)
+        self.held[""] = (self.tree, registered, names)
+        return names
 
     def evidence(self, span: Span, note: str = "") -> Evidence:
         """Evidence of what the ideal does (``source`` "reference"). Every response of a task
@@ -94,7 +117,10 @@ class CheckContext:
     def languages(self) -> frozenset[str]:
         """The IaC languages the response or its reference holds files in: a check of
         another language has nothing to judge here."""
-        return languages_of(self.tree, self.reference.tree if self.reference else None)
+        if self.reference is None:
+            return languages_of(self.tree)
+        held = _held(self.tree, registered_languages()) | self.reference.held_languages()
+        return held or languages_of()  # none held: the fallback language, as languages_of
 
     @cached_property
     def graded(self) -> bool:
