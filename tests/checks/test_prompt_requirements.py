@@ -8,6 +8,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from harness.checks.common.text import Searched
 from harness.checks.complete import prompt_requirements as module
 from harness.checks.registry import get_check
 from harness.checks.types import CheckContext
@@ -80,10 +81,10 @@ def test_skip_and_kinds_narrow_what_is_judged() -> None:
     assert [f.status for f in none] == [Status.NA]
 
 
-def _searched(value: str) -> module._TextPattern:
+def _searched(value: str) -> Searched:
     """A region or instance class as ``_region`` and ``_instance_class`` search for it."""
     pattern = re.compile(rf"(?<![\w.-]){re.escape(value)}(?![\w-])", re.IGNORECASE)
-    return module._TextPattern(pattern, (value.lower(),))
+    return Searched(pattern, (value.lower(),))
 
 
 #: Every pattern the module searches the code with: its own, a region (ignoring case, its
@@ -99,8 +100,8 @@ _SEARCHED = [
     _searched("us-east-1"),
     _searched("eu-west-3"),
     _searched("u\u017f-east-1"),
-    module._TextPattern(re.compile("us-east-1", re.IGNORECASE), ("US-EAST-1",)),
-    module._TextPattern(
+    Searched(re.compile("us-east-1", re.IGNORECASE), ("US-EAST-1",)),
+    Searched(
         re.compile(r"\b(?:encrypted|multi_az)[\"']?\s*[:=]\s*[\"']?true\b"),
         ("encrypted", "multi_az"),
     ),
@@ -108,7 +109,7 @@ _SEARCHED = [
 _COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*)")
 
 
-def _plain_hits(ctx: CheckContext, pattern: module._TextPattern) -> list[tuple[object, int, str]]:
+def _plain_hits(ctx: CheckContext, pattern: Searched) -> list[tuple[object, int, str]]:
     """What ``_text_hits`` must find: every match in every line of every IaC file, comment
     lines left out, searched without literals."""
     return [
@@ -185,7 +186,7 @@ def test_the_literal_search_finds_what_a_search_of_every_line_finds(contents: li
         ]
     ).flatmap(lambda p: st.tuples(st.just(p), st.from_regex(p.regex, fullmatch=True)))
 )
-def test_every_match_holds_a_literal(case: tuple[module._TextPattern, str]) -> None:
+def test_every_match_holds_a_literal(case: tuple[Searched, str]) -> None:
     """The literals are complete: a match of the pattern holds one of them (lower-cased, for
     a pattern that ignores case, when ASCII). An alternative added to a pattern without its
     literal fails here."""
@@ -200,8 +201,23 @@ def test_every_match_holds_a_literal(case: tuple[module._TextPattern, str]) -> N
 
 def test_comment_lines_are_left_out() -> None:
     ctx = _context_of(["a = 1\n  # b\n// c\n /* d\n * e\nf = 2"])
-    every_line = module._TextPattern(re.compile(".+"))
+    every_line = Searched(re.compile(".+"))
     assert [(n, text) for _, n, text in module._text_hits(ctx, every_line)] == [
         (1, "a = 1"),
         (6, "f = 2"),
     ]
+
+
+def test_the_index_by_type_lists_what_each_model_lists_per_type() -> None:
+    """``_of_types`` (one index per context) gives what asking each model per type gives, in
+    the same order, for types present, absent or repeated."""
+    for fixture in sorted(FOLDER.iterdir()):
+        if fixture.name == "PROMPT.md":
+            continue
+        ctx = context_for(fixture)
+        present = sorted({r.type for model in ctx.models.values() for r in model.resources()})
+        assert present, fixture
+        for types in (tuple(present), tuple(reversed(present)), ("aws_nothing", *present[:1]) * 2):
+            assert module._of_types(ctx, types) == [
+                r for model in ctx.models.values() for t in types for r in model.resources(t)
+            ]

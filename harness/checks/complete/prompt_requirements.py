@@ -9,8 +9,6 @@ text for values), so it is registered once for any language.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from pydantic import Field
 from harness.checks.common.files import code_files
 from harness.checks.common.memo import per_context
 from harness.checks.common.suites import find_tests
+from harness.checks.common.text import Lines, Searched
 from harness.checks.complete import CATEGORY
 from harness.checks.registry import ANY_LANGUAGE, Params, check
 from harness.checks.types import CheckContext, Evidence, Finding, failed, not_applicable, passed
@@ -34,34 +33,7 @@ _IAC_LANGUAGES = frozenset({"hcl", "tfvars", "terraform", "yaml", "yml", "json"}
 _REGISTRY_MODULE = re.compile(r"^(?:registry\.terraform\.io/)?terraform-aws-modules/([\w-]+)/aws")
 
 
-@dataclass(frozen=True)
-class _TextPattern:
-    """A pattern searched for in the code's lines, with literals one of which every match
-    holds (lower case when the pattern ignores case; none: every line is searched). The
-    literals are found with ``str.find`` and the pattern runs only on the lines that hold
-    one: a regex scan of every line costs far more than the pattern on the few lines that
-    can match."""
-
-    regex: re.Pattern[str]
-    literals: tuple[str, ...] = ()
-
-    @property
-    def ignores_case(self) -> bool:
-        return bool(self.regex.flags & re.IGNORECASE)
-
-    @property
-    def guides(self) -> bool:
-        """Whether the literals can pick the lines: each is a non-empty piece of one line,
-        and, when the pattern ignores case, ASCII in lower case (a non-ASCII letter such as
-        the long s matches an ASCII "s" when case is ignored: lower-casing would miss it)."""
-        return bool(self.literals) and all(
-            literal.splitlines() == [literal]
-            and (not self.ignores_case or (literal.isascii() and literal == literal.lower()))
-            for literal in self.literals
-        )
-
-
-_ENCRYPTION_SETTING = _TextPattern(
+_ENCRYPTION_SETTING = Searched(
     re.compile(
         r"(?:storage_encrypted|\bencrypted|at_rest_encryption_enabled|StorageEncrypted|Encrypted"
         r"|AtRestEncryptionEnabled|SSEEnabled|enable_key_rotation)[\"']?\s*[:=]\s*[\"']?true"
@@ -72,14 +44,14 @@ _ENCRYPTION_SETTING = _TextPattern(
     ),
     ("ncrypt", "SSE", "sse_algorithm", "enable_key_rotation", "kms_", "Kms", "KMS", "Secure"),
 )
-_DB_MULTI_AZ = _TextPattern(
+_DB_MULTI_AZ = Searched(
     re.compile(
         r"\bmulti_az\s*=\s*(?:true|var\.|local\.)|MultiAZ[\"']?\s*:\s*(?:[\"']?true|!Ref|\{)"
     ),
     ("multi_az", "MultiAZ"),
 )
-_AZ_NAME = _TextPattern(re.compile(r"(?<![\w-])([a-z]{2}(?:-gov)?-[a-z]+-\d[a-f])(?![\w-])"))
-_AZ_LOOKUP = _TextPattern(
+_AZ_NAME = Searched(re.compile(r"(?<![\w-])([a-z]{2}(?:-gov)?-[a-z]+-\d[a-f])(?![\w-])"))
+_AZ_LOOKUP = Searched(
     re.compile(
         r"aws_availability_zones|Fn::GetAZs|!GetAZs|\bavailability_zones\s*=|\bazs\s*="
         r"|multi_az\s*=\s*true"
@@ -123,78 +95,34 @@ def _iac_files(ctx: CheckContext) -> list[ExtractedFile]:
     ]
 
 
-@dataclass(frozen=True)
-class _CodeFile:
-    """One IaC file split for searching: its lines (as ``str.splitlines`` numbers them),
-    where each begins in ``content`` (``starts[i]``; one more entry: the end), and the
-    content in lower case when it is ASCII (lower-casing then keeps every offset and holds
-    a literal where ignoring case matches it), else None."""
-
-    file: ExtractedFile
-    lines: list[str]
-    starts: list[int]
-    lowered: str | None
-
-    @classmethod
-    def of(cls, file: ExtractedFile) -> _CodeFile:
-        content = file.content
-        ends = content.splitlines(keepends=True)
-        starts = list(itertools.accumulate(map(len, ends), initial=0))
-        return cls(
-            file, content.splitlines(), starts, content.lower() if content.isascii() else None
-        )
-
-    def candidates(self, pattern: _TextPattern) -> Iterator[int]:
-        """Indices of the lines that may hold a match, in order: those holding one of the
-        pattern's literals (the nearest occurrence of each is kept, and found again only
-        once passed), or every line."""
-        text = self.lowered if pattern.ignores_case else self.file.content
-        if text is None or not pattern.guides:
-            yield from range(len(self.lines))
-            return
-        literals = pattern.literals
-        upcoming = [text.find(literal) for literal in literals]
-        while True:
-            found = [at for at in upcoming if at >= 0]
-            if not found:
-                return
-            index = bisect.bisect_right(self.starts, min(found)) - 1
-            yield index
-            after = self.starts[index + 1]
-            upcoming = [
-                text.find(literal, after) if 0 <= at < after else at
-                for literal, at in zip(literals, upcoming, strict=True)
-            ]
-
-
 #: How a comment line opens (after its indentation): comment lines are not searched.
 _COMMENT_OPENERS = ("#", "//", "/*", "*")
 
 
 @per_context
-def _code_files(ctx: CheckContext) -> tuple[_CodeFile, ...]:
+def _code_files(ctx: CheckContext) -> tuple[tuple[ExtractedFile, Lines], ...]:
     """Split once per context, however many requirements search the files."""
-    return tuple(_CodeFile.of(file) for file in _iac_files(ctx))
+    return tuple((file, Lines.of(file.content)) for file in _iac_files(ctx))
 
 
-def _hits(ctx: CheckContext, pattern: _TextPattern) -> Iterator[tuple[ExtractedFile, int, str]]:
+def _hits(ctx: CheckContext, pattern: Searched) -> Iterator[tuple[ExtractedFile, int, str]]:
     """Each match of the pattern in the IaC files' lines that are not comments, in order:
     (file, line number from 1, the matched text); lazily, so the first costs the least."""
     finditer = pattern.regex.finditer
-    for code in _code_files(ctx):
+    for file, code in _code_files(ctx):
         for index in code.candidates(pattern):
             line = code.lines[index]
             if not line.lstrip().startswith(_COMMENT_OPENERS):
                 for match in finditer(line):
-                    yield code.file, index + 1, match.group(0)
+                    yield file, index + 1, match.group(0)
 
 
-def _text_hits(ctx: CheckContext, pattern: _TextPattern) -> list[tuple[ExtractedFile, int, str]]:
+def _text_hits(ctx: CheckContext, pattern: Searched) -> list[tuple[ExtractedFile, int, str]]:
     """Lines of the IaC files (comments left out) where ``pattern`` matches, with the match."""
     return list(_hits(ctx, pattern))
 
 
-def _first_hit(ctx: CheckContext, pattern: _TextPattern) -> tuple[ExtractedFile, int, str] | None:
+def _first_hit(ctx: CheckContext, pattern: Searched) -> tuple[ExtractedFile, int, str] | None:
     """The first of ``_text_hits(ctx, pattern)``, reading no further than its line."""
     return next(_hits(ctx, pattern), None)
 
@@ -208,11 +136,27 @@ def _has_terraform(ctx: CheckContext) -> bool:
     return any(f.language in ("hcl", "tfvars") or f.path.endswith(".tf") for f in ctx.tree.files)
 
 
-def _service(ctx: CheckContext, requirement: Requirement) -> _Verdict:
-    found: list[ParsedResource] = []
+@per_context
+def _by_type(ctx: CheckContext) -> tuple[dict[str, list[ParsedResource]], ...]:
+    """Each model's resources by type (``ctx.models`` order; in each list, the model's own
+    order, as ``model.resources(type)`` yields them): every requirement names several types,
+    and asking each model per type walks all its resources each time."""
+    index: list[dict[str, list[ParsedResource]]] = []
     for model in ctx.models.values():
-        for resource_type in requirement.resource_types:
-            found.extend(model.resources(resource_type))
+        of_model: dict[str, list[ParsedResource]] = {}
+        for resource in model.resources():
+            of_model.setdefault(resource.type, []).append(resource)
+        index.append(of_model)
+    return tuple(index)
+
+
+def _of_types(ctx: CheckContext, types: tuple[str, ...]) -> list[ParsedResource]:
+    """The resources of ``types``, model by model and type by type."""
+    return [r for of_model in _by_type(ctx) for t in types for r in of_model.get(t, ())]
+
+
+def _service(ctx: CheckContext, requirement: Requirement) -> _Verdict:
+    found = _of_types(ctx, requirement.resource_types)
     if found:
         shown = ", ".join(f"{r.type}.{r.address}" if "." not in r.address else r.address
                           for r in found[:3])  # fmt: skip
@@ -228,7 +172,7 @@ def _service(ctx: CheckContext, requirement: Requirement) -> _Verdict:
     if requirement.settings:
         names = "|".join(re.escape(name) for name in requirement.settings)
         setting = re.compile(rf"\b(?:{names})[\"']?\s*[:=]\s*[\"']?true\b")
-        searched = _TextPattern(setting, requirement.settings)
+        searched = Searched(setting, requirement.settings)
         verdict = _found_text(ctx, searched, "the code sets", "")
         if verdict.met:
             return verdict
@@ -245,7 +189,7 @@ def _present_types(ctx: CheckContext, requirement: Requirement) -> list[str]:
     return list(requirement.terraform_types)
 
 
-def _found_text(ctx: CheckContext, pattern: _TextPattern, what: str, missing: str) -> _Verdict:
+def _found_text(ctx: CheckContext, pattern: Searched, what: str, missing: str) -> _Verdict:
     hit = _first_hit(ctx, pattern)
     if hit is None:
         return _Verdict(False, missing)
@@ -255,7 +199,7 @@ def _found_text(ctx: CheckContext, pattern: _TextPattern, what: str, missing: st
     )
 
 
-_ANY_REGION = _TextPattern(
+_ANY_REGION = Searched(
     re.compile(
         r"(?<![\w.-])(?:us|eu|ap|sa|ca|me|af|il|mx)(?:-gov|-iso)?-(?:north|south|east|west"
         r"|central|northeast|northwest|southeast|southwest)-\d(?![\w-])"
@@ -270,7 +214,7 @@ def _region(ctx: CheckContext, requirement: Requirement) -> _Verdict:
     environment, or a CloudFormation stack's deployment)."""
     pattern = re.compile(rf"(?<![\w.-]){re.escape(requirement.value)}(?![\w-])", re.IGNORECASE)
     verdict = _found_text(
-        ctx, _TextPattern(pattern, (requirement.value.lower(),)), "the code names", ""
+        ctx, Searched(pattern, (requirement.value.lower(),)), "the code names", ""
     )
     if verdict.met:
         return verdict
@@ -284,7 +228,7 @@ def _instance_class(ctx: CheckContext, requirement: Requirement) -> _Verdict:
     pattern = re.compile(rf"(?<![\w.-]){re.escape(requirement.value)}(?![\w.-])", re.IGNORECASE)
     return _found_text(
         ctx,
-        _TextPattern(pattern, (requirement.value.lower(),)),
+        Searched(pattern, (requirement.value.lower(),)),
         "the code uses",
         f"the code never uses {requirement.value}",
     )
@@ -329,12 +273,7 @@ def _named(ctx: CheckContext, requirement: Requirement) -> _Verdict:
 
 
 def _multi_az(ctx: CheckContext, requirement: Requirement) -> _Verdict:
-    clusters = [
-        r
-        for model in ctx.models.values()
-        for t in ("aws_rds_cluster", "AWS::RDS::DBCluster")
-        for r in model.resources(t)
-    ]
+    clusters = _of_types(ctx, ("aws_rds_cluster", "AWS::RDS::DBCluster"))
     if clusters:
         return _Verdict(True, f"an Aurora cluster ({clusters[0].address}) spans AZs",
                         (ctx.evidence(clusters[0].span),))  # fmt: skip
