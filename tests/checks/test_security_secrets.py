@@ -159,3 +159,14 @@ def test_sensitive_username_default_is_not_a_secret(tmp_path: Any) -> None:
 def test_code_without_anything_secret_passes(tmp_path: Any) -> None:
     findings = _run_text(tmp_path, SECRETS, 'resource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n')
     assert [f.status for f in findings] == [Status.PASS]
+
+
+def test_the_name_memo_answers_as_the_pattern() -> None:
+    from harness.checks.security import no_hardcoded_secrets as secrets
+
+    names = ["password", "master_password", "Password", "passwords", "db_token", "token_ttl"]
+    names += ["api_key", "apikey_x", "client_secret", "credentials", "name", "tags", ""]
+    for _ in range(2):  # asked again: answered from the memo, the same
+        for name in names:
+            assert secrets._sensitive(name) is (secrets._SENSITIVE.search(name) is not None)
+    assert secrets._sensitive("master_password") and not secrets._sensitive("passwords")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from harness.checks.common import (
     resources_of,
@@ -23,6 +24,16 @@ _SENSITIVE = re.compile(
     r"token|auth_token|private_key|client_secret|secret_string|credentials?)$",
     re.IGNORECASE,
 )
+
+
+@functools.lru_cache(maxsize=4096)
+def _sensitive(name: str) -> bool:
+    """Whether an attribute or key name is secret-like (``_SENSITIVE``). Asked of every
+    attribute and object key of every response (64k times a corpus run) about a few
+    hundred distinct names: a pure function of the name, so kept per name."""
+    return _SENSITIVE.search(name) is not None
+
+
 _SENSITIVE_NAME = re.compile(r"password|passwd|secret|token|api_?key|private_key|credential", re.I)
 _ACCESS_KEY = re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")
 _TFVARS_LINE = re.compile(r'^\s*([A-Za-z_][\w-]*)\s*=\s*"([^"]*)"')
@@ -71,14 +82,14 @@ def no_hardcoded_secrets(ctx: CheckContext, params: NoParams) -> Iterator[Findin
     findings: list[Finding] = []
     for module, block, owner in _blocks(ctx):
         for attribute, path in _sensitive_attributes(block):
-            finding = _judge_value(ctx, attribute, module, f"{owner}.{path}", reported)
+            finding = _judge_value(ctx, attribute, module, f"{owner()}.{path}", reported)
             findings += [finding] if finding is not None else []
     for resource in resources_of(ctx.config, ("aws_ssm_parameter",)):
         value = resource.block.attr("value")
         name = " ".join(strings_of(ctx.config, resource.get("name"), resource.module) or ())
         if value is not None and _SENSITIVE_NAME.search(f"{resource.name} {name}"):
-            owner = subject_of(ctx.config, resource)
-            finding = _judge_value(ctx, value, resource.module, f"{owner}.value", reported)
+            subject = f"{subject_of(ctx.config, resource)}.value"
+            finding = _judge_value(ctx, value, resource.module, subject, reported)
             findings += [finding] if finding is not None else []
     findings += _variable_findings(ctx, reported)
     findings += _text_findings(ctx, {(s.path, line) for s in reported for line in _lines(s)})
@@ -93,16 +104,23 @@ def no_hardcoded_secrets(ctx: CheckContext, params: NoParams) -> Iterator[Findin
     yield from findings
 
 
-def _blocks(ctx: CheckContext) -> Iterator[tuple[str, Block, str]]:
+def _blocks(ctx: CheckContext) -> Iterator[tuple[str, Block, Callable[[], str]]]:
+    """Every resource, provider and module call block with its module and its owner's name
+    (asked only of the few blocks with a secret-like attribute: a resource's address in a
+    child module walks the module calls)."""
     for resource in (*ctx.config.resources(),):
-        yield resource.module, resource.block, subject_of(ctx.config, resource)
+        yield resource.module, resource.block, functools.partial(subject_of, ctx.config, resource)
     for path in sorted(ctx.config.modules):
         module = ctx.config.modules[path]
         prefix = "" if path == ctx.config.root else f"{path}/"
         for provider in module.providers:
-            yield path, provider.block, f"{prefix}provider.{provider.name}"
+            yield path, provider.block, _named(f"{prefix}provider.{provider.name}")
         for call in module.calls:
-            yield path, call.block, f"{prefix}module.{call.name}"
+            yield path, call.block, _named(f"{prefix}module.{call.name}")
+
+
+def _named(name: str) -> Callable[[], str]:
+    return lambda: name
 
 
 def _sensitive_attributes(block: Block, prefix: str = "") -> Iterator[tuple[Attribute, str]]:
@@ -117,7 +135,7 @@ def _sensitive_attributes(block: Block, prefix: str = "") -> Iterator[tuple[Attr
         inner = list(_sensitive_keys(expr, path)) if keyed else []
         if inner:
             yield from inner
-        elif _SENSITIVE.search(attribute.name):
+        elif _sensitive(attribute.name):
             yield attribute, path
     for child in block.blocks:
         if child.kind not in ("lifecycle", "provisioner", "connection"):
@@ -131,7 +149,7 @@ def _sensitive_keys(expr: Expr, path: str) -> Iterator[tuple[Attribute, str]]:
     for obj in objects:
         for key, item in obj.object().items():
             clean = key.strip('"')
-            if _SENSITIVE.search(clean):
+            if _sensitive(clean):
                 yield Attribute(clean, item, item.span), f"{path}.{clean}"
 
 
