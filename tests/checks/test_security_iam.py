@@ -3,10 +3,14 @@ files and aws_iam_policy_document, with each statement's own span."""
 
 from __future__ import annotations
 
+import fnmatch
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from harness.checks.security import iam
 from harness.checks.security.iam import NO_RESOURCE_ACTIONS, is_wildcard_resource, takes_arn
 from harness.checks.types import Finding, Status
 from tests.checks.fixtures import run_fixture, subjects
@@ -121,3 +125,34 @@ def test_is_wildcard_resource(resource: str, wildcard: bool) -> None:
 )
 def test_takes_arn(action: str, scoped: bool) -> None:
     assert takes_arn(action, NO_RESOURCE_ACTIONS) is scoped
+
+
+#: Action pieces: services, verbs and the shell-pattern characters fnmatch reads.
+_ACTION_PIECES = (
+    "ec2:",
+    "s3:",
+    "describe",
+    "Describe",
+    "get",
+    "*",
+    "?",
+    "[",
+    "]",
+    "!",
+    "x",
+    ":",
+    "-",
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_ACTION_PIECES), max_size=6).map("".join),
+    st.lists(st.lists(st.sampled_from(_ACTION_PIECES), max_size=4).map("".join), max_size=3),
+)
+def test_takes_arn_answers_as_fnmatch_does(action: str, extra: list[str]) -> None:
+    """The joined pattern list matches an action exactly when one of its patterns does."""
+    for patterns in ((*iam.NO_RESOURCE_ACTIONS, *extra), tuple(extra), ()):
+        lowered = tuple(p.lower() for p in patterns)
+        expected = not any(fnmatch.fnmatchcase(action.lower(), p) for p in lowered)
+        assert iam.takes_arn(action, lowered) is expected

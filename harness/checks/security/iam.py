@@ -4,6 +4,7 @@ scoped, no broad AWS managed policies."""
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Iterator
 
@@ -214,8 +215,15 @@ def is_wildcard_resource(resource: str) -> bool:
 
 def takes_arn(action: str, no_resource: tuple[str, ...]) -> bool:
     """False when the action has no resource-level permissions (``Resource "*"`` is right)."""
-    lowered = action.lower()
-    return not any(fnmatch.fnmatchcase(lowered, pattern) for pattern in no_resource)
+    return not no_resource or _any_of(no_resource).match(action.lower()) is None
+
+
+@functools.lru_cache(maxsize=64)
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex that matches a name exactly when ``fnmatch.fnmatchcase`` matches it with
+    one of ``patterns`` (each is ``fnmatch.translate``'s whole-name regex): one match per
+    action instead of one per pattern (65 by default), built once per pattern list."""
+    return re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns))
 
 
 def statement_problems(
