@@ -50,6 +50,7 @@ sys.path.insert(0, str(REPO))
 from harness.report.formats import (  # noqa: E402
     ReportOptions,
     building_with,
+    collector_sparing_run,
     select_formats,
     sharing_model,
 )
@@ -160,7 +161,7 @@ def main() -> None:
             run = load_run(run_dir)
             times["load"].append(clock() - start)
             total = times["load"][-1]
-            with sharing_model(run), building_with(ReportOptions()):
+            with sharing_model(run), building_with(ReportOptions()), collector_sparing_run():
                 for fmt in select_formats(FORMATS):
                     start = clock()
                     fmt.build(run, run_dir)

@@ -20,6 +20,7 @@ from harness.report.formats import (
     ReportOptions,
     UnknownFormatError,
     building_with,
+    collector_sparing_run,
     format_names,
     load_formats,
     select_formats,
@@ -84,7 +85,7 @@ def build_reports(
     if run is None:
         run = load_run(run_dir)
     written: dict[str, list[Path]] = {}
-    with sharing_model(run), building_with(ReportOptions(full=full)):
+    with sharing_model(run), building_with(ReportOptions(full=full)), collector_sparing_run():
         for fmt in chosen:
             written[fmt.name] = fmt.build(run, run_dir)
     return ReportPaths(written)
