@@ -21,8 +21,6 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +28,7 @@ from typing import Any
 
 from harness.cache import DiskCache, StageCache, code_fingerprint, digest
 from harness.checks.types import ReferenceContext
+from harness.collector import paused_collector
 from harness.compare import Comparison
 from harness.extract.types import FileTree
 from harness.grading.score import score
@@ -413,31 +412,6 @@ class WorkerState:
             timings=dict(clock.timings),
             comparison=facts.comparison,
         )
-
-
-@contextmanager
-def paused_collector(freeze: bool = False) -> Iterator[None]:
-    """The cyclic garbage collector off while one unit is graded. A unit allocates a few
-    hundred thousand small, mostly acyclic objects (freed by reference counting); with the
-    collector on, the passes its allocations trigger walk everything alive in the process
-    (earlier models, cached stages, kept results) again and again: about a sixth of a
-    corpus run. The previous state is restored; concurrent units end with it enabled if it
-    was.
-
-    ``freeze``: before the collector is on again, what is alive goes to the permanent
-    generation (``gc.freeze``). Otherwise the pass that re-enabling sets off walks every
-    object the unit allocated and kept (cached trees and models, its result), and later
-    passes walk them again as they age: about 5 % of a corpus run, to find a few hundred
-    objects in cycles in all. A caller that freezes unfreezes (``WorkerState.thaw``)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if freeze:
-                gc.freeze()
-            gc.enable()
 
 
 _STATES: dict[str, WorkerState] = {}

@@ -15,7 +15,6 @@ from harness.cli import app
 from harness.report import ReportPaths, UnknownFormatError, build_reports
 from harness.report.formats import (
     builtin_modules,
-    collector_sparing_run,
     load_formats,
     parse_format_list,
     report_format,
@@ -135,16 +134,3 @@ def test_formats_are_built_with_the_run_frozen_and_everything_thawed_after(
     build_reports(run_dir, [toy_format])
     assert seen and seen[0] > 0
     assert gc.get_freeze_count() == 0
-
-
-def test_what_someone_else_froze_stays_frozen() -> None:
-    """With objects already frozen by another owner (a worker's units), the block neither
-    freezes more nor thaws theirs."""
-    gc.freeze()
-    try:
-        before = gc.get_freeze_count()
-        with collector_sparing_run():
-            assert gc.get_freeze_count() == before
-        assert gc.get_freeze_count() == before
-    finally:
-        gc.unfreeze()

@@ -20,7 +20,6 @@ The rule for adding a format (the engine, ``build_reports`` and the CLI do not c
 
 from __future__ import annotations
 
-import gc
 import importlib
 import pkgutil
 import re
@@ -173,25 +172,6 @@ def sharing_model(run: RunData) -> Iterator[None]:
         _shared = previous
 
 
-@contextmanager
-def collector_sparing_run() -> Iterator[None]:
-    """Within the block, what was alive when it began (the run: every tree, finding and
-    result) sits in the collector's permanent generation (``gc.freeze``). Building reports
-    allocates millions of short-lived objects; each full collection they set off would
-    otherwise walk the whole run again (about a tenth of the XLSX and SARIF time on the
-    corpus run). Nothing is kept from collection: it is all unfrozen at the end. Skipped when
-    something else in the process froze objects (unfreezing would thaw those too) or the
-    collector is off."""
-    if gc.get_freeze_count() or not gc.isenabled():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def report_model(run: RunData) -> ReportModel:
     """The derived view of ``run`` (shared within one ``build_reports`` call)."""
     if _shared is not None and _shared.run is run:
@@ -205,7 +185,6 @@ __all__ = [
     "ReportOptions",
     "UnknownFormatError",
     "building_with",
-    "collector_sparing_run",
     "current_options",
     "format_names",
     "load_formats",
