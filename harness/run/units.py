@@ -137,16 +137,43 @@ def tree_digest(tree: FileTree) -> str:
     return digest(code_fingerprint(), "tree", repr(tree))
 
 
+class _TreeDigests:
+    """``tree_digest`` remembered for the last few tree objects: a task's reference tree
+    keys every one of its responses' comparisons, and a unit's tree keys its model and its
+    comparison. By identity, holding the tree (an id is only reused after its object dies;
+    trees are frozen, so the value of a held one never changes)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._known: OrderedDict[int, tuple[FileTree, str]] = OrderedDict()
+        self._lock = threading.Lock()  # a process may grade units on several threads
+
+    def __call__(self, tree: FileTree) -> str:
+        with self._lock:
+            known = self._known.get(id(tree))
+            if known is not None and known[0] is tree:
+                self._known.move_to_end(id(tree))
+                return known[1]
+        value = tree_digest(tree)
+        with self._lock:
+            self._known[id(tree)] = (tree, value)
+            while len(self._known) > self.size:
+                self._known.popitem(last=False)
+        return value
+
+
 def cached_builders(cache: StageCache) -> Builders:
     """``Builders`` whose models and comparisons come from ``cache`` when it knows them."""
 
+    digests = _TreeDigests()
+
     def model(tree: FileTree) -> Configuration:
-        return cache.fetch("model", tree_digest(tree), lambda: pipeline.build_model(tree))
+        return cache.fetch("model", digests(tree), lambda: pipeline.build_model(tree))
 
     def comparison(
         tree: FileTree, config: Configuration, reference: ReferenceContext
     ) -> tuple[Comparison, dict[str, Any]]:
-        key = digest(tree_digest(tree), tree_digest(reference.tree))
+        key = digest(digests(tree), digests(reference.tree))
         return cache.fetch("compare", key, lambda: pipeline.compare_with(tree, config, reference))
 
     return Builders(model=model, comparison=comparison)
