@@ -58,7 +58,8 @@ class _HandOff:
     trees, so a stored tree is the tree a new parse would give. A user takes a tree out
     (``take`` removes it) and offers it back when done, so no two threads ever read one tree at
     once. Bounded: the oldest trees go beyond ``max_entries`` files or ``max_bytes`` of source
-    (a corpus run splits a file at most 42 parses and 100 KB after the model read it)."""
+    (a corpus run splits a file at most 42 parses and 100 KB after the model read it; a tree
+    takes about 65 times its source in memory, so 256 KB of source is ~17 MB)."""
 
     def __init__(self, max_entries: int, max_bytes: int) -> None:
         self.max_entries = max_entries
@@ -87,7 +88,7 @@ class _HandOff:
             return tree
 
 
-_HANDED = _HandOff(max_entries=64, max_bytes=1_000_000)
+_HANDED = _HandOff(max_entries=48, max_bytes=256_000)
 
 
 def take_tree(data: bytes) -> Tree | None:
