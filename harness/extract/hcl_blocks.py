@@ -6,17 +6,22 @@ top-level block's address (``resource.aws_s3_bucket.logs``, ``variable.region``,
 and the whole lines it spans, from tree-sitter's HCL grammar. A file that does not split
 cleanly (syntax errors at the top level, two blocks on one line, one address twice) gives
 None, and the overlay falls back to replacing the whole file.
+
+Every file this splits was parsed by the Terraform model a moment earlier (a follow-up's
+overlay merges files of turns whose own responses were just scored), so the two share trees
+(:func:`take_tree`, :func:`offer_tree`) instead of parsing the same bytes twice.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 
 import tree_sitter_hcl
-from tree_sitter import Language, Node, Parser
+from tree_sitter import Language, Node, Parser, Tree
 
 _local = threading.local()
 #: Distinct file contents whose split is kept (a task's follow-up chain holds a few dozen).
@@ -42,6 +47,60 @@ def _parser() -> Parser:
         cached = Parser(Language(tree_sitter_hcl.language()))
         _local.parser = cached
     return cached
+
+
+class _HandOff:
+    """Recently parsed trees, keyed by the exact bytes parsed, each held by one user at a time.
+
+    Why: in a corpus run every file the overlay splits was parsed by the model a few files
+    earlier, from the same bytes. Why it is safe: tree-sitter's parse is a pure function of the
+    bytes (one grammar, no timeout, no old tree, no included ranges) and nothing edits these
+    trees, so a stored tree is the tree a new parse would give. A user takes a tree out
+    (``take`` removes it) and offers it back when done, so no two threads ever read one tree at
+    once. Bounded: the oldest trees go beyond ``max_entries`` files or ``max_bytes`` of source
+    (a corpus run splits a file at most 42 parses and 100 KB after the model read it; a tree
+    takes about 65 times its source in memory, so 256 KB of source is ~17 MB)."""
+
+    def __init__(self, max_entries: int, max_bytes: int) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._held = 0
+        self._trees: OrderedDict[bytes, Tree] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, data: bytes, tree: Tree) -> None:
+        if len(data) > self.max_bytes:
+            return
+        with self._lock:
+            if data in self._trees:
+                return
+            self._trees[data] = tree
+            self._held += len(data)
+            while len(self._trees) > self.max_entries or self._held > self.max_bytes:
+                old, _ = self._trees.popitem(last=False)
+                self._held -= len(old)
+
+    def take(self, data: bytes) -> Tree | None:
+        with self._lock:
+            tree = self._trees.pop(data, None)
+            if tree is not None:
+                self._held -= len(data)
+            return tree
+
+
+_HANDED = _HandOff(max_entries=48, max_bytes=256_000)
+
+
+def take_tree(data: bytes) -> Tree | None:
+    """The tree of exactly ``data`` if one was offered and is still held (it is removed: give
+    it back with :func:`offer_tree` when done), else None: the caller parses."""
+    return _HANDED.take(data)
+
+
+def offer_tree(data: bytes, tree: Tree) -> None:
+    """Keep ``tree`` (the parse of exactly ``data``, no longer in use) for the next parse of
+    the same bytes."""
+    _HANDED.put(data, tree)
 
 
 def _labels(block: Node) -> list[str]:
@@ -79,7 +138,17 @@ def top_level_blocks(content: str) -> tuple[TopBlock, ...] | None:
 
     Kept for the last ``KEPT_FILES`` contents: the overlay of turn N merges the files of
     turns 1..N again for every N, so the same earlier file is split once per later turn."""
-    tree = _parser().parse(content.encode("utf-8", errors="replace"))
+    data = content.encode("utf-8", errors="replace")
+    tree = take_tree(data)
+    if tree is None:
+        tree = _parser().parse(data)
+    try:
+        return _split(tree)
+    finally:
+        offer_tree(data, tree)
+
+
+def _split(tree: Tree) -> tuple[TopBlock, ...] | None:
     root = tree.root_node
     body = next((c for c in root.children if c.type == "body"), None)
     if body is None:

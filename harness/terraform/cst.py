@@ -8,11 +8,14 @@ is the only module-level state of the package.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import tree_sitter_hcl
 from tree_sitter import Language, Node, Parser, Tree
 
+from harness.extract.hcl_blocks import offer_tree, take_tree
 from harness.terraform.fast import make_span
 from harness.vocabulary import Span
 
@@ -34,7 +37,22 @@ def parser() -> Parser:
 
 
 def parse_bytes(data: bytes) -> Tree:
+    """A fresh parse (the benchmarks' floor: never reuses a tree)."""
     return parser().parse(data)
+
+
+@contextmanager
+def file_tree(data: bytes) -> Iterator[Tree]:
+    """The tree of a whole file, shared with extraction's overlay split: a tree it (or an
+    earlier read) parsed from exactly these bytes when one is held, else a fresh parse; offered
+    back afterwards (see :func:`harness.extract.hcl_blocks.take_tree` for why that is safe)."""
+    tree = take_tree(data)
+    if tree is None:
+        tree = parse_bytes(data)
+    try:
+        yield tree
+    finally:
+        offer_tree(data, tree)
 
 
 class Source:

