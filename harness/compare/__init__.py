@@ -61,12 +61,15 @@ def compare(
     )
     var_names = {(p.response.module, p.response.key): p.reference.key for p in variables.pairs}
 
+    # the response is the reference (its ideal scored as a response): read the kept values
+    loose_resp = prepared.loose if prepared.loose_as_reference(resp_side) else None
     managed = match_resources(
         _sorted(reference_config.resources()),
         _sorted(response_config.resources()),
         ref_side,
         resp_side,
         prepared.loose,
+        loose_resp,
     )
     data = match_resources(
         _sorted(reference_config.data_sources()),
@@ -74,6 +77,7 @@ def compare(
         ref_side,
         resp_side,
         prepared.loose,
+        loose_resp,
     )
     addresses = {(b.module, b.address): (a.module, a.address) for a, b, _, _ in (*managed, *data)}
 
@@ -84,11 +88,15 @@ def compare(
         return ("res", found[0], found[1], path)
 
     ref_resolver = prepared.exact
-    resp_resolver = Resolver(
-        response_config,
-        resp_key,
-        resp_side.ref_module,
-        lambda module, name: var_names.get((module, name), "?" + name),
+    resp_resolver = (
+        prepared.exact
+        if prepared.resolves_as_reference(resp_side, addresses, var_names)
+        else Resolver(
+            response_config,
+            resp_key,
+            resp_side.ref_module,
+            lambda module, name: var_names.get((module, name), "?" + name),
+        )
     )
     resources = resource_comparison(
         "resources",
