@@ -47,6 +47,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from harness.collector import sparing_what_is_alive  # noqa: E402
 from harness.report.formats import (  # noqa: E402
     ReportOptions,
     building_with,
@@ -160,7 +161,7 @@ def main() -> None:
             run = load_run(run_dir)
             times["load"].append(clock() - start)
             total = times["load"][-1]
-            with sharing_model(run), building_with(ReportOptions()):
+            with sharing_model(run), building_with(ReportOptions()), sparing_what_is_alive():
                 for fmt in select_formats(FORMATS):
                     start = clock()
                     fmt.build(run, run_dir)

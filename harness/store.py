@@ -26,6 +26,7 @@ from typing import IO, Any
 
 from pydantic import TypeAdapter
 
+from harness.collector import paused_collector
 from harness.results import CriterionStatus, ResponseResult, RunData, RunInfo
 
 RUN_JSON = "run.json"
@@ -357,7 +358,8 @@ def load_run(run_dir: Path) -> RunData:
     info = read_run_info(run_dir)
     responses = []
     path = run_dir / RESPONSES_JSONL
-    with path.open(encoding="utf-8") as handle:
+    # every object read lives as long as the run: no collection pass can free one
+    with paused_collector(), path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue

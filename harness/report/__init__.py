@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from harness.collector import sparing_what_is_alive
 from harness.report.formats import (
     ReportOptions,
     UnknownFormatError,
@@ -84,7 +85,7 @@ def build_reports(
     if run is None:
         run = load_run(run_dir)
     written: dict[str, list[Path]] = {}
-    with sharing_model(run), building_with(ReportOptions(full=full)):
+    with sharing_model(run), building_with(ReportOptions(full=full)), sparing_what_is_alive():
         for fmt in chosen:
             written[fmt.name] = fmt.build(run, run_dir)
     return ReportPaths(written)

@@ -14,7 +14,6 @@ from harness.report.model import ResponseRow
 
 #: Above this many lines the rebuilt text stops (a hostile response must not blow up a page).
 MAX_TEXT_LINES = 20_000
-_NOT_SHOWN = Markup("")
 
 
 @dataclass(frozen=True)
@@ -35,11 +34,20 @@ class Mark:
 class TextLine:
     number: int
     kind: str  # prose, reasoning, fence, code
-    #: the escaped line; empty for an unmarked code line (the text view folds those into one
-    #: row opening the file view, and escaping every line of every file cost a tenth of a page)
+    #: the escaped line, with marks (unmarked code lines come as a ``CodeRun`` instead)
     html: Markup
     marks: tuple[Mark, ...] = ()
     file_link: str | None = None  # code lines: the same line in the extracted file's view
+
+
+@dataclass
+class CodeRun:
+    """Consecutive unmarked code lines of the response (``first``..``last``), shown as one
+    row opening the file view of the first (``page``)."""
+
+    first: int
+    last: int
+    page: str | None
 
 
 @dataclass(frozen=True)
@@ -108,19 +116,22 @@ def prose_lines(row: ResponseRow) -> dict[int, str]:
     return out
 
 
-def response_lines(row: ResponseRow) -> list[TextLine | Gap]:
-    """Every kept line of the response in order, with gaps where nothing was kept."""
+def response_lines(row: ResponseRow) -> list[TextLine | Gap | CodeRun]:
+    """Every kept line of the response in order, with gaps where nothing was kept; a
+    stretch of unmarked code lines comes as one ``CodeRun`` (the text view folds it into a
+    row opening the file view, so a line object per code line was most of a page's cost)."""
     tree = row.result.tree
     if tree is None:
         return []
-    kept: dict[int, tuple[str, str, str | None]] = {}  # line -> (kind, text, file link)
+    # line -> (kind, text, file link); a code line's text is its file's lines and its index
+    kept: dict[int, tuple[str, str | list[str], str | None, int]] = {}
     for kind, spans in (("prose", tree.prose), ("reasoning", tree.reasoning)):
         for span in spans:
             for i, text in enumerate(span.text.split("\n")):
                 number = span.start_line + i
                 if span.end_line and number > span.end_line:
                     break
-                kept.setdefault(number, (kind, text, None))
+                kept.setdefault(number, (kind, text, None, 0))
     for ref in row.files:
         origin = ref.file.origin
         if origin.carried_over:  # lines of an earlier turn's response, not this one
@@ -133,28 +144,37 @@ def response_lines(row: ResponseRow) -> list[TextLine | Gap]:
         fenced = origin.assembly is not Assembly.MERGED_BLOCKS  # merged pieces are blocks
         for piece in pieces:
             if fenced:
-                kept.setdefault(piece.fence_line, ("fence", f"```{origin.info_string}", ref.page))
+                fence = ("fence", f"```{origin.info_string}", ref.page, 0)
+                kept.setdefault(piece.fence_line, fence)
             last = min(len(content), piece.first_line + piece.line_count - 1)
+            shift = piece.fence_line + 1 - piece.first_line
             for i in range(piece.first_line, last + 1):
-                number = piece.fence_line + 1 + i - piece.first_line
-                kept.setdefault(number, ("code", content[i - 1], f"{ref.page}#L{i}"))
+                kept.setdefault(shift + i, ("code", content, ref.page, i))
             close = piece.fence_line + piece.line_count + 1
             if fenced and piece.end_line >= close:
-                kept.setdefault(piece.end_line, ("fence", "```", None))
+                kept.setdefault(piece.end_line, ("fence", "```", None, 0))
     marks = line_marks(row)
-    out: list[TextLine | Gap] = []
+    out: list[TextLine | Gap | CodeRun] = []
     previous = 0
+    run: CodeRun | None = None  # the stretch of unmarked code lines being folded
     for number in sorted(n for n in kept if n > 0)[:MAX_TEXT_LINES]:
         if number > previous + 1:
+            run = None
             out.append(Gap(previous + 1, number - 1))
-        kind, text, link = kept[number]
-        here = tuple(marks.get(number, ()))
-        if here:
-            html = mark_in_line(text, tuple(m.snippet for m in here))
-        elif kind == "code":  # folded into its file's row by the text view: never shown
-            html = _NOT_SHOWN
-        else:
-            html = escape(text)
-        out.append(TextLine(number, kind, html, here, link))
         previous = number
+        kind, source, page, index = kept[number]
+        here = tuple(marks.get(number, ()))
+        if kind == "code" and not here:
+            if run is None:
+                run = CodeRun(number, number, page)
+                out.append(run)
+            else:
+                run.last = number
+            continue
+        run = None
+        line = source[index - 1] if isinstance(source, list) else source
+        if kind == "code":
+            page = f"{page}#L{index}"
+        html = mark_in_line(line, tuple(m.snippet for m in here)) if here else escape(line)
+        out.append(TextLine(number, kind, html, here, page))
     return out

@@ -9,16 +9,15 @@ from collections.abc import Sequence
 from markupsafe import Markup
 
 from harness.report.highlight import esc
-from harness.report.responsetext import Gap, TextLine
+from harness.report.responsetext import CodeRun, Gap, TextLine
 
 
-def _code_run(run: Sequence[TextLine]) -> str:
+def _code_run(run: CodeRun) -> str:
     """A fenced file's lines folded into one row: the file view shows them highlighted. The
     row names its range (``data-from``/``data-to``); a link to ``#R<n>`` inside it is brought
     to this row by report.js (an empty anchor per line was two thirds of a text page)."""
-    first, last = run[0].number, run[-1].number
-    page = (run[0].file_link or "").split("#", 1)[0]
-    count = len(run)
+    first, last, page = run.first, run.last, run.page
+    count = last - first + 1
     where = f'<a class="to-file" href="{esc(page)}#L1">open the file ↗</a>' if page else ""
     return (
         f'<div class="line k-code folded" id="R{first}" data-from="{first}" data-to="{last}">'
@@ -28,22 +27,14 @@ def _code_run(run: Sequence[TextLine]) -> str:
     )
 
 
-def text_view(lines: Sequence[TextLine | Gap]) -> Markup:
+def text_view(lines: Sequence[TextLine | Gap | CodeRun]) -> Markup:
     """The response text: ``<div id="R<n>">`` per kept line, gaps for lines not kept; a fenced
     file's unmarked lines fold into one row linking to its file view."""
-    out: list[str] = []
-    run: list[TextLine] = []
-    for line in lines:
-        if isinstance(line, TextLine) and line.kind == "code" and not line.marks:
-            run.append(line)
-            continue
-        if run:
-            out.append(_code_run(run))
-            run = []
-        out.append(_text_line(line))
-    if run:
-        out.append(_code_run(run))
-    return Markup("".join(out))
+    return Markup(
+        "".join(
+            _code_run(line) if isinstance(line, CodeRun) else _text_line(line) for line in lines
+        )
+    )
 
 
 def _text_line(line: TextLine | Gap) -> str:

@@ -21,8 +21,6 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +28,7 @@ from typing import Any
 
 from harness.cache import DiskCache, StageCache, code_fingerprint, digest
 from harness.checks.types import ReferenceContext
+from harness.collector import paused_collector
 from harness.compare import Comparison
 from harness.extract.types import FileTree
 from harness.grading.score import score
@@ -138,16 +137,43 @@ def tree_digest(tree: FileTree) -> str:
     return digest(code_fingerprint(), "tree", repr(tree))
 
 
+class _TreeDigests:
+    """``tree_digest`` remembered for the last few tree objects: a task's reference tree
+    keys every one of its responses' comparisons, and a unit's tree keys its model and its
+    comparison. By identity, holding the tree (an id is only reused after its object dies;
+    trees are frozen, so the value of a held one never changes)."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._known: OrderedDict[int, tuple[FileTree, str]] = OrderedDict()
+        self._lock = threading.Lock()  # a process may grade units on several threads
+
+    def __call__(self, tree: FileTree) -> str:
+        with self._lock:
+            known = self._known.get(id(tree))
+            if known is not None and known[0] is tree:
+                self._known.move_to_end(id(tree))
+                return known[1]
+        value = tree_digest(tree)
+        with self._lock:
+            self._known[id(tree)] = (tree, value)
+            while len(self._known) > self.size:
+                self._known.popitem(last=False)
+        return value
+
+
 def cached_builders(cache: StageCache) -> Builders:
     """``Builders`` whose models and comparisons come from ``cache`` when it knows them."""
 
+    digests = _TreeDigests()
+
     def model(tree: FileTree) -> Configuration:
-        return cache.fetch("model", tree_digest(tree), lambda: pipeline.build_model(tree))
+        return cache.fetch("model", digests(tree), lambda: pipeline.build_model(tree))
 
     def comparison(
         tree: FileTree, config: Configuration, reference: ReferenceContext
     ) -> tuple[Comparison, dict[str, Any]]:
-        key = digest(tree_digest(tree), tree_digest(reference.tree))
+        key = digest(digests(tree), digests(reference.tree))
         return cache.fetch("compare", key, lambda: pipeline.compare_with(tree, config, reference))
 
     return Builders(model=model, comparison=comparison)
@@ -413,31 +439,6 @@ class WorkerState:
             timings=dict(clock.timings),
             comparison=facts.comparison,
         )
-
-
-@contextmanager
-def paused_collector(freeze: bool = False) -> Iterator[None]:
-    """The cyclic garbage collector off while one unit is graded. A unit allocates a few
-    hundred thousand small, mostly acyclic objects (freed by reference counting); with the
-    collector on, the passes its allocations trigger walk everything alive in the process
-    (earlier models, cached stages, kept results) again and again: about a sixth of a
-    corpus run. The previous state is restored; concurrent units end with it enabled if it
-    was.
-
-    ``freeze``: before the collector is on again, what is alive goes to the permanent
-    generation (``gc.freeze``). Otherwise the pass that re-enabling sets off walks every
-    object the unit allocated and kept (cached trees and models, its result), and later
-    passes walk them again as they age: about 5 % of a corpus run, to find a few hundred
-    objects in cycles in all. A caller that freezes unfreezes (``WorkerState.thaw``)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if freeze:
-                gc.freeze()
-            gc.enable()
 
 
 _STATES: dict[str, WorkerState] = {}

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -112,3 +113,24 @@ def test_report_paths_name_only_known_formats() -> None:
     assert paths.html == Path("report/index.html") and paths.sarif is None
     with pytest.raises(AttributeError):
         paths.htlm  # noqa: B018 - a typo is not silently None
+
+
+def test_formats_are_built_with_the_run_frozen_and_everything_thawed_after(
+    tmp_path: Path, toy_format: str
+) -> None:
+    """The run alive when reports start is out of the collector's walks while formats build
+    (``gc.freeze``), and nothing stays frozen afterwards."""
+    seen: list[int] = []
+
+    def counting(run: RunData, run_dir: Path) -> list[Path]:
+        seen.append(gc.get_freeze_count())
+        return toy(run, run_dir)
+
+    unregister(toy_format)
+    report_format(toy_format, "a line per response", "toy.txt")(counting)
+    run_dir = tmp_path / "run"
+    write_run(run_dir, synthetic_run())
+    assert gc.get_freeze_count() == 0
+    build_reports(run_dir, [toy_format])
+    assert seen and seen[0] > 0
+    assert gc.get_freeze_count() == 0

@@ -414,3 +414,40 @@ def test_criterion_fragments_escape_every_piece() -> None:
     assert '<div class="side-by-side">' in body and "Reference (10)" in body
     assert "2 more failing findings, one line each" in body and "… and 20 more" in body
     assert sections.count("<article") == 1 and '<p class="human-label" data-label' in sections
+
+
+def test_a_marked_code_line_splits_its_files_fold_and_links_to_its_line() -> None:
+    """A failing finding on a line inside a fenced file shows that line on its own (marked,
+    linking to the same line of the file view) between two folded stretches."""
+    from dataclasses import replace
+
+    from harness.checks.types import Evidence, Finding, Status
+    from harness.report.formats import report_model
+    from harness.report.responsetext import CodeRun, TextLine, response_lines
+
+    run = synthetic_run()
+    target = next(r for r in run.responses if r.task_id == "tf-100" and r.tree is not None)
+    assert target.tree is not None
+    file = next(f for f in target.tree.files if not f.origin.carried_over)
+    first = file.origin.start_line + 1
+    last = first + file.content.rstrip("\n").count("\n")
+    assert last - first >= 2, "the file needs a line with code on both sides"
+    middle = first + 1
+    code = file.content.split("\n")[1]
+    finding = Finding(
+        Status.FAIL, "a marked line", (Evidence(None, None, None, middle, code.strip()),)
+    )
+    crit = target.criteria[0]
+    marked = replace(
+        target,
+        criteria=(replace(crit, findings=(*crit.findings, finding)), *target.criteria[1:]),
+    )
+    run = replace(run, responses=[marked if r is target else r for r in run.responses])
+    row = next(r for r in report_model(run).rows if r.result is marked)
+    items = response_lines(row)
+    at = next(i for i, item in enumerate(items) if getattr(item, "number", None) == middle)
+    before, line, after = items[at - 1], items[at], items[at + 1]
+    assert isinstance(line, TextLine) and line.kind == "code" and line.marks
+    assert line.file_link is not None and line.file_link.endswith("#L2")
+    assert isinstance(before, CodeRun) and (before.first, before.last) == (first, first)
+    assert isinstance(after, CodeRun) and (after.first, after.last) == (middle + 1, last)

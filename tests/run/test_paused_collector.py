@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from harness.collector import paused_collector
 from harness.rubric import load_rubric
 from harness.run import score_paths, units
 from harness.run.plan import discover
-from harness.run.units import paused_collector
 from tests.conftest import SAMPLE_TASK
 
 
