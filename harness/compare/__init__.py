@@ -61,19 +61,23 @@ def compare(
     )
     var_names = {(p.response.module, p.response.key): p.reference.key for p in variables.pairs}
 
+    ref_resources = _sorted(reference_config.resources())
+    resp_resources = _sorted(response_config.resources())
+    ref_data = _sorted(reference_config.data_sources())
+    resp_data = _sorted(response_config.data_sources())
     # the response is the reference (its ideal scored as a response): read the kept values
     loose_resp = prepared.loose if prepared.loose_as_reference(resp_side) else None
     managed = match_resources(
-        _sorted(reference_config.resources()),
-        _sorted(response_config.resources()),
+        ref_resources,
+        resp_resources,
         ref_side,
         resp_side,
         prepared.loose,
         loose_resp,
     )
     data = match_resources(
-        _sorted(reference_config.data_sources()),
-        _sorted(response_config.data_sources()),
+        ref_data,
+        resp_data,
         ref_side,
         resp_side,
         prepared.loose,
@@ -100,16 +104,16 @@ def compare(
     )
     resources = resource_comparison(
         "resources",
-        _sorted(reference_config.resources()),
-        _sorted(response_config.resources()),
+        ref_resources,
+        resp_resources,
         managed,
         ref_resolver,
         resp_resolver,
     )
     data_sources = resource_comparison(
         "data_sources",
-        _sorted(reference_config.data_sources()),
-        _sorted(response_config.data_sources()),
+        ref_data,
+        resp_data,
         data,
         ref_resolver,
         resp_resolver,
