@@ -61,19 +61,27 @@ def compare(
     )
     var_names = {(p.response.module, p.response.key): p.reference.key for p in variables.pairs}
 
+    ref_resources = _sorted(reference_config.resources())
+    resp_resources = _sorted(response_config.resources())
+    ref_data = _sorted(reference_config.data_sources())
+    resp_data = _sorted(response_config.data_sources())
+    # the response is the reference (its ideal scored as a response): read the kept values
+    loose_resp = prepared.loose if prepared.loose_as_reference(resp_side) else None
     managed = match_resources(
-        _sorted(reference_config.resources()),
-        _sorted(response_config.resources()),
+        ref_resources,
+        resp_resources,
         ref_side,
         resp_side,
         prepared.loose,
+        loose_resp,
     )
     data = match_resources(
-        _sorted(reference_config.data_sources()),
-        _sorted(response_config.data_sources()),
+        ref_data,
+        resp_data,
         ref_side,
         resp_side,
         prepared.loose,
+        loose_resp,
     )
     addresses = {(b.module, b.address): (a.module, a.address) for a, b, _, _ in (*managed, *data)}
 
@@ -84,24 +92,28 @@ def compare(
         return ("res", found[0], found[1], path)
 
     ref_resolver = prepared.exact
-    resp_resolver = Resolver(
-        response_config,
-        resp_key,
-        resp_side.ref_module,
-        lambda module, name: var_names.get((module, name), "?" + name),
+    resp_resolver = (
+        prepared.exact
+        if prepared.resolves_as_reference(resp_side, addresses, var_names)
+        else Resolver(
+            response_config,
+            resp_key,
+            resp_side.ref_module,
+            lambda module, name: var_names.get((module, name), "?" + name),
+        )
     )
     resources = resource_comparison(
         "resources",
-        _sorted(reference_config.resources()),
-        _sorted(response_config.resources()),
+        ref_resources,
+        resp_resources,
         managed,
         ref_resolver,
         resp_resolver,
     )
     data_sources = resource_comparison(
         "data_sources",
-        _sorted(reference_config.data_sources()),
-        _sorted(response_config.data_sources()),
+        ref_data,
+        resp_data,
         data,
         ref_resolver,
         resp_resolver,

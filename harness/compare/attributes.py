@@ -84,48 +84,54 @@ def _kind_of(block: Block) -> str:
     return block.kind
 
 
-def leaves(
-    block: Block, resolver: Resolver, module: str, prefix: str = ""
-) -> Iterator[tuple[str, Canon]]:
-    """Every (dotted path, canonical value) under a block; nested blocks as ``kind.attr``
-    (no indices: used for similarity, where position must not matter)."""
-    for attribute in block.attributes:
-        if not prefix and attribute.name in IGNORED_ARGUMENTS:
-            continue
-        yield prefix + attribute.name, resolver.canon(attribute.expr, module)
-    for child in block.blocks:
-        kind = _kind_of(child)
-        yield prefix + kind, ("block",)
-        yield from leaves(child, resolver, module, f"{prefix}{kind}.")
-
-
 def similarity(ref: Mapping[str, list[Canon]], resp: Mapping[str, list[Canon]]) -> float:
     """How alike two blocks are, in [0, 1]: shared paths (Jaccard) and, on shared paths,
     the share of equal values."""
     if not ref and not resp:
         return 1.0
     shared = ref.keys() & resp.keys()
-    union = ref.keys() | resp.keys()
-    path_score = len(shared) / len(union)
+    path_score = len(shared) / (len(ref) + len(resp) - len(shared))  # over the union
     if not shared:
         return 0.5 * path_score
-    equal = sum(1 for p in shared if any(v in resp[p] for v in ref[p]))
+    equal = 0
+    for path in shared:
+        values = resp[path]
+        if any(v in values for v in ref[path]):
+            equal += 1
     return 0.5 * path_score + 0.5 * equal / len(shared)
 
 
 def leaf_index(block: Block, resolver: Resolver, module: str) -> Mapping[str, list[Canon]]:
-    """Dotted path -> its canonical values (``leaves``), computed once per block and resolver
-    (the resolver keeps it: its values never change, and a block is indexed again for every
-    candidate pairing). Read only: the index is shared."""
+    """Dotted path -> its canonical values, for every attribute under a block; nested blocks
+    as ``kind`` (value ``("block",)``) and their attributes as ``kind.attr`` (no indices:
+    used for similarity, where position must not matter). Computed once per block and
+    resolver (the resolver keeps it: its values never change, and a block is indexed again
+    for every candidate pairing). Read only: the index is shared."""
     key = (id(block), module)
     known = resolver.leaf_indexes.get(key)
     if known is not None and known[0] is block:
         return known[1]
     index: dict[str, list[Canon]] = {}
-    for path, value in leaves(block, resolver, module):
-        index.setdefault(path, []).append(value)
+    _add_leaves(index, block, resolver, module, "")
     resolver.leaf_indexes[key] = (block, index)
     return index
+
+
+def _add_leaves(
+    index: dict[str, list[Canon]], block: Block, resolver: Resolver, module: str, prefix: str
+) -> None:
+    for attribute in block.attributes:
+        if not prefix and attribute.name in IGNORED_ARGUMENTS:
+            continue
+        index.setdefault(prefix + attribute.name, []).append(resolver.canon(attribute.expr, module))
+    for child in block.blocks:
+        kind = _kind_of(child)
+        index.setdefault(prefix + kind, []).append(_BLOCK)
+        _add_leaves(index, child, resolver, module, f"{prefix}{kind}.")
+
+
+#: The value of a nested block's own path in a leaf index.
+_BLOCK: Canon = ("block",)
 
 
 def compare_blocks(

@@ -49,16 +49,19 @@ def match_resources(
     ref_side: Side,
     resp_side: Side,
     loose_ref: Resolver | None = None,
+    loose_resp: Resolver | None = None,
 ) -> list[tuple[Resource, Resource, MatchHow, float]]:
     """Pairs (reference, response, how, attribute similarity), one to one, same type.
 
     Attribute similarity is computed for at most ``MAX_SIMILARITY`` candidate pairs (a hostile
     response with thousands of resources of one type must not make this quadratic in time);
     past that, candidates are ranked by name and module only. ``loose_ref``: the reference's
-    ``loose_resolver``, when one serves many comparisons (``harness.compare.reference``)."""
+    ``loose_resolver``, when one serves many comparisons (``harness.compare.reference``);
+    ``loose_resp`` likewise for the response (a new one for each call otherwise)."""
     if loose_ref is None:
         loose_ref = loose_resolver(ref_side)
-    loose_resp = loose_resolver(resp_side)
+    if loose_resp is None:
+        loose_resp = loose_resolver(resp_side)
     ref_index: dict[int, Mapping[str, list[Canon]]] = {}
     resp_index: dict[int, Mapping[str, list[Canon]]] = {}
     by_type: dict[tuple[str, str], list[tuple[int, Resource]]] = {}

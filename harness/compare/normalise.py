@@ -55,6 +55,10 @@ def may_be_similar(a: str, b: str, minimum: float) -> bool:
     a, b = a.lower().replace("-", "_"), b.lower().replace("-", "_")
     if a.startswith(b) or b.startswith(a):
         return True
+    # difflib's ``real_quick_ratio`` (twice the shorter length over both), an upper bound of
+    # ``quick_ratio`` computed the same way, spares building a matcher for most pairs
+    if 2.0 * min(len(a), len(b)) / (len(a) + len(b)) < minimum:
+        return False
     return SequenceMatcher(None, a, b).quick_ratio() >= minimum
 
 

@@ -10,17 +10,24 @@ reuse the reference's canonical values instead of recomputing them.
 Sharing is exact only where a resolver's values do not depend on the order of its calls
 (``Resolver.never_truncates``); a reference where references are followed down to the depth
 limit, or round a cycle, gets new resolvers for every comparison, as before.
+
+A kept side also serves as the *response* side when the response is the reference itself (a
+task's ideal is scored like any response) and its resolvers would key every reference exactly
+as the reference's do (``resolves_as_reference``): the comparison then reads the values the
+reference side holds instead of computing the same ones a second time.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from harness.compare.match import Side, loose_resolver
 from harness.compare.values import Canon, Resolver
-from harness.terraform.model import Configuration
+from harness.terraform.model import Configuration, Expr
 
 #: Reference configurations whose sides are kept (a batch scores one task after another; a
 #: worker keeps a few tasks' references alive, see ``harness.run.units.WorkerState``).
@@ -36,6 +43,84 @@ class ReferenceSide:
     side: Side
     loose: Resolver
     exact: Resolver
+    #: kept for many comparisons: its values do not depend on the order they are asked in
+    shared: bool = field(default=False)
+
+    @cached_property
+    def key_queries(self) -> KeyQueries:
+        """What a resolver of this configuration may ask its key functions
+        (``key_queries``), worked out once when first needed."""
+        return key_queries(self.side.config)
+
+    def resolves_as_reference(
+        self,
+        response: Side,
+        addresses: Mapping[tuple[str, str], tuple[str, str]],
+        variable_names: Mapping[tuple[str, str], str],
+    ) -> bool:
+        """Whether the response's resolvers (``harness.compare.compare``) give every value
+        the kept ones give, so the kept ones may stand in for them: the response is this
+        configuration, modules map alike, and every resource reference and variable name the
+        configuration holds maps to itself (``addresses``: response resource -> paired
+        reference resource; ``variable_names``: response variable -> paired name). Needs a
+        shared side: two roles of one resolver must not depend on the order of its calls."""
+        if not self.shared or response.config is not self.side.config:
+            return False
+        if response.to_reference_module != self.side.to_reference_module:
+            return False
+        queries = self.key_queries
+        return all(addresses.get(k) == k for k in queries.resources) and all(
+            variable_names.get(k) == k[1] for k in queries.variables
+        )
+
+    def loose_as_reference(self, response: Side) -> bool:
+        """``resolves_as_reference`` for the loose resolvers, which key resources by type
+        alone and variables by name on both sides: the same configuration and module map."""
+        return (
+            self.shared
+            and response.config is self.side.config
+            and response.to_reference_module == self.side.to_reference_module
+        )
+
+
+@dataclass(frozen=True)
+class KeyQueries:
+    """Every (module, address) of a resource or data source reference and every (module,
+    name) of a variable reference in a configuration, by the module it is evaluated in."""
+
+    resources: frozenset[tuple[str, str]]
+    variables: frozenset[tuple[str, str]]
+
+
+def key_queries(config: Configuration) -> KeyQueries:
+    """What ``Resolver.reference`` may pass to ``resource_key`` and ``variable_key``, or a
+    superset: the references of every expression a resolver can reach. Those are the
+    attributes of every block, nested blocks included (module call arguments, variable
+    defaults and output values among them, where ``Resolver.follow`` goes), and locals."""
+    roots: list[tuple[Expr, str]] = [
+        (attribute.expr, module.path)
+        for module, top in config.blocks()
+        for block in top.walk()
+        for attribute in block.attributes
+    ]
+    roots += [
+        (local.expr, module.path)
+        for module in config.modules.values()
+        for local in module.locals.values()
+    ]
+    resources: set[tuple[str, str]] = set()
+    variables: set[tuple[str, str]] = set()
+    for expr, module_path in roots:
+        for sub in expr.walk():
+            ref = sub.reference
+            if ref is None:
+                continue
+            kind = ref.kind
+            if kind in ("resource", "data"):
+                resources.add((module_path, ref.address))
+            elif kind == "variable" and len(ref.parts) > 1:
+                variables.add((module_path, ref.parts[1]))
+    return KeyQueries(frozenset(resources), frozenset(variables))
 
 
 def reference_key(module: str, address: str, path: tuple[str, ...]) -> Canon:
@@ -64,6 +149,8 @@ def reference_side(config: Configuration) -> ReferenceSide:
             return shared if shared is not None else new_reference_side(config)
     prepared = new_reference_side(config)
     shareable = prepared.exact.never_truncates()
+    if shareable:
+        prepared = replace(prepared, shared=True)
     with _lock:
         _kept[key] = (config, prepared if shareable else None)
         _kept.move_to_end(key)

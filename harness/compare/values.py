@@ -239,8 +239,9 @@ class Resolver:
     def reference(self, ref: Reference, module: str, depth: int) -> Canon:
         kind = ref.kind
         if kind in ("resource", "data"):
-            return self.resource_key(module, ref.address, ref.attribute_path)
-        target = self.follow(ref, module)
+            address = ref.address  # ``ref.attribute_path`` without working out the address again
+            return self.resource_key(module, address, ref.parts[address.count(".") + 1 :])
+        target = self._follow(ref, kind, module)
         if target is not None:
             expr, where, rest = target
             return _suffix(self.canon(expr, where, depth + 1), rest)
@@ -256,7 +257,12 @@ class Resolver:
         module, the steps left after it) for a local, a module variable set by its one caller
         (or its default), a local module's output; None when it stays a reference. The one
         rule ``reference`` and ``never_truncates`` both follow."""
-        kind = ref.kind
+        return self._follow(ref, ref.kind, module)
+
+    def _follow(
+        self, ref: Reference, kind: str, module: str
+    ) -> tuple[Expr, str, tuple[str, ...]] | None:
+        """``follow`` of a reference whose ``kind`` the caller knows."""
         parts = ref.parts
         mod = self.config.modules.get(module)
         if kind == "local" and mod is not None and len(parts) > 1:

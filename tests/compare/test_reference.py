@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from harness.compare import compare, summarise
 from harness.compare import values as values_module
-from harness.compare.reference import new_reference_side, reference_key, reference_side
+from harness.compare.match import Side
+from harness.compare.reference import (
+    ReferenceSide,
+    key_queries,
+    new_reference_side,
+    reference_key,
+    reference_side,
+)
 from harness.compare.values import Canon, Resolver
 from harness.extract import tree_from_directory
 from harness.terraform import build
@@ -131,3 +141,149 @@ def test_a_copied_reference_is_not_confused_with_the_original() -> None:
     twin = copy.deepcopy(config)
     assert reference_side(twin) is not reference_side(config)
     assert reference_side(twin).side.config is twin
+
+
+# --- the response that is the reference reads the kept side's values ----------------------
+
+_TYPES = ("aws_s3_bucket", "aws_iam_role")
+_NAMES = ("a", "b", "c")
+_VARIABLES = ("x", "y", "z")
+
+
+def _expressions() -> st.SearchStrategy[str]:
+    """HCL expressions that mix literals with every kind of reference a resolver keys or
+    follows: declared and undeclared resources, data sources, variables and locals."""
+    leaf = st.one_of(
+        st.sampled_from(['"literal"', "5432", "true", '"5432"']),
+        st.sampled_from(_VARIABLES).map(lambda v: f"var.{v}"),
+        st.sampled_from(("l1", "l2", "nope")).map(lambda n: f"local.{n}"),
+        st.tuples(st.sampled_from(_TYPES), st.sampled_from(_NAMES)).map(
+            lambda tn: f"{tn[0]}.{tn[1]}.arn"
+        ),
+        st.just("data.aws_caller_identity.current.account_id"),
+    )
+    return st.recursive(
+        leaf,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3).map(lambda xs: "[" + ", ".join(xs) + "]"),
+            st.lists(inner, min_size=1, max_size=3).map(
+                lambda xs: "{ " + " ".join(f"k{i} = {x}" for i, x in enumerate(xs)) + " }"
+            ),
+            inner.map(lambda x: f'"${{{x}}}-suffix"'),
+        ),
+        max_leaves=4,
+    )
+
+
+@st.composite
+def _configurations(draw: st.DrawFn) -> dict[str, str]:
+    expr = _expressions()
+    text = ""
+    for variable in draw(st.lists(st.sampled_from(_VARIABLES), unique=True)):
+        default = draw(st.one_of(st.none(), expr))
+        text += f'variable "{variable}" {{\n' + (f"  default = {default}\n" if default else "")
+        text += "}\n"
+    text += f"locals {{\n  l1 = {draw(expr)}\n  l2 = local.l1\n}}\n"
+    if draw(st.booleans()):
+        text += 'data "aws_caller_identity" "current" {}\n'
+    declared = draw(
+        st.lists(st.tuples(st.sampled_from(_TYPES), st.sampled_from(_NAMES)), unique=True)
+    )
+    for kind, name in declared:
+        body = "".join(f"  {k} = {draw(expr)}\n" for k in ("name", "policy"))
+        if draw(st.booleans()):
+            body += f"  tags {{\n    Name = {draw(expr)}\n  }}\n"
+        text += f'resource "{kind}" "{name}" {{\n{body}}}\n'
+    text += f'output "o" {{\n  value = {draw(expr)}\n}}\n'
+    return {"main.tf": text}
+
+
+def _compare_self(files: dict[str, str], kept: bool) -> tuple[object, object]:
+    """A configuration compared with itself, with the kept side standing in for the
+    response where it may (``kept``) or never."""
+    tree = tree_of(files)
+    config = build(tree)  # new: its reference side is new too
+    with pytest.MonkeyPatch.context() as patch:
+        if not kept:
+            patch.setattr(ReferenceSide, "loose_as_reference", lambda self, response: False)
+            patch.setattr(ReferenceSide, "resolves_as_reference", lambda self, *args: False)
+        comparison = compare(tree, config, tree, config)
+    return comparison, summarise(comparison)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_configurations())
+def test_the_reference_as_its_own_response_compares_as_with_new_resolvers(
+    files: dict[str, str],
+) -> None:
+    """Reading the kept side's values for the response changes no result."""
+    assert _compare_self(files, kept=True) == _compare_self(files, kept=False)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_kept_side_stands_in_for_the_response_that_is_the_reference(case: str) -> None:
+    tree = tree_from_directory(FIXTURES / case / "reference")
+    config = build(tree)
+    prepared = reference_side(config)
+    assert prepared.shared
+    assert prepared.loose_as_reference(prepared.side)
+    renamed = {p: "?" + p for p in prepared.side.to_reference_module}
+    assert not prepared.loose_as_reference(Side(config, renamed))
+    other = build(tree)  # equal, but another object: its resolvers are its own
+    assert not prepared.loose_as_reference(Side(other, prepared.side.to_reference_module))
+
+
+def test_a_self_contained_reference_stands_in_for_both_response_resolvers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every variable and resource it refers to is declared: each maps to itself."""
+    answers: list[bool] = []
+    stands_in = ReferenceSide.resolves_as_reference
+
+    def spy(self: ReferenceSide, *args: Any) -> bool:
+        answers.append(stands_in(self, *args))
+        return answers[-1]
+
+    monkeypatch.setattr(ReferenceSide, "resolves_as_reference", spy)
+    files = {
+        "main.tf": (
+            'variable "name" {\n  default = "n"\n}\n'
+            'resource "aws_iam_role" "r" {\n  name = var.name\n}\n'
+            'resource "aws_s3_bucket" "b" {\n  bucket = "${var.name}-${aws_iam_role.r.id}"\n}\n'
+        )
+    }
+    assert _compare_self(files, kept=True) == _compare_self(files, kept=False)
+    assert answers == [True]
+
+
+def test_an_undeclared_variable_keeps_the_response_resolver_its_own() -> None:
+    """``var.missing`` is keyed ``?missing`` on the response side, ``missing`` on the
+    reference side: the kept resolver cannot stand in."""
+    config = build(tree_of({"main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = var.m\n}\n'}))
+    prepared = reference_side(config)
+    queries = prepared.key_queries
+    assert queries.variables == frozenset({("", "m")})
+    assert queries.resources == frozenset()
+    assert not prepared.resolves_as_reference(prepared.side, {}, {})
+    assert prepared.resolves_as_reference(prepared.side, {}, {("", "m"): "m"})
+    assert not prepared.resolves_as_reference(prepared.side, {}, {("", "m"): "?m"})
+
+
+def test_key_queries_find_references_in_every_reachable_expression() -> None:
+    files = {
+        "main.tf": (
+            "locals {\n  l = aws_vpc.v.id\n}\n"
+            'variable "a" {\n  default = var.b\n}\n'
+            'module "m" {\n  source = "./m"\n  n = data.aws_region.r.name\n}\n'
+            'resource "aws_subnet" "s" {\n  tags {\n    Name = aws_vpc.w.id\n  }\n}\n'
+        ),
+        "m/main.tf": 'variable "n" {}\noutput "o" {\n  value = aws_iam_role.r.arn\n}\n',
+    }
+    queries = key_queries(build(tree_of(files)))
+    assert queries.resources == {
+        ("", "aws_vpc.v"),
+        ("", "aws_vpc.w"),
+        ("", "data.aws_region.r"),
+        ("m", "aws_iam_role.r"),
+    }
+    assert queries.variables == {("", "b")}
