@@ -10,7 +10,7 @@ import typer
 
 from harness.cli.agree import LabelsOption, labels_or_fail
 from harness.cli.common import console, err_console, fail
-from harness.report import ReportPaths, UnknownFormatError, build_reports
+from harness.report import ReportPaths, UnknownFormatError, UnknownResponseError, build_reports
 from harness.report.formats import load_formats, parse_format_list
 from harness.store import RUN_JSON, RunFolderError
 from harness.trust.labels import write_run_labels
@@ -26,8 +26,10 @@ HELP = (
     "  iac-harness report reports/aws-prod-stack --reports html,sarif\n\n"
     "  iac-harness report reports/run-1 --labels tests/data/labels\n\n"
     "  iac-harness report runs/100k --full            # every response's page\n\n"
+    "  iac-harness report runs/100k --reports html --response tf-42/MODEL_RESPONSE\n"
+    "                                     # one more page in a large run's site\n\n"
     "Exit status: 0 on success, 2 when RUN_DIR is not a run folder, a --reports name is "
-    "unknown or a label file has problems."
+    "unknown, a --response names no response of the run or a label file has problems."
 )
 
 
@@ -65,6 +67,19 @@ FullOption = Annotated[
 ]
 
 
+ResponseOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--response",
+        metavar="TASK/RESPONSE",
+        help="Also write this response's page (TASK_ID/RESPONSE_ID, as the index lists it) "
+        "when a large run's site leaves it out; repeat for more. The site is rebuilt, so "
+        "name every page you want at once, or use --full for all of them.",
+        show_default=False,
+    ),
+]
+
+
 def print_paths(paths: ReportPaths) -> None:
     """One line per report written, the HTML index first (what a reviewer opens)."""
     for label, written in paths.items():
@@ -84,6 +99,7 @@ def report(
     ] = None,
     reports: ReportsOption = None,
     full: FullOption = False,
+    response: ResponseOption = None,
     labels: LabelsOption = None,
     # the flags before --reports, kept for old scripts: --xlsx is --reports xlsx
     html: Annotated[bool, typer.Option("--html", hidden=True)] = False,
@@ -109,8 +125,8 @@ def report(
     if flagged:
         formats = (*(formats or ()), *flagged)
     try:
-        paths = build_reports(run_dir, formats, full=full or None)
-    except RunFolderError as exc:
+        paths = build_reports(run_dir, formats, full=full or None, pages=response or ())
+    except (RunFolderError, UnknownResponseError) as exc:
         fail(str(exc))
     except OSError as exc:  # a missing responses.jsonl, a read-only folder, a full disk
         fail(f"{exc.filename or run_dir}: {exc.strerror or exc}")

@@ -13,7 +13,7 @@ registered formats, all of them by default. The built-in ones write, inside the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from harness.collector import sparing_what_is_alive
@@ -61,22 +61,41 @@ class ReportPaths(Mapping[str, tuple[Path, ...]]):
         return [path for paths in self._by_format.values() for path in paths]
 
 
+class UnknownResponseError(ValueError):
+    """A requested page names no response of the run (the message is one line)."""
+
+
+def _check_pages(run: RunData, run_dir: Path, pages: Sequence[str]) -> None:
+    keys = {result.key for result in run.responses}
+    unknown = [key for key in pages if key not in keys]
+    if unknown:
+        example = next(iter(sorted(keys)), "TASK_ID/RESPONSE_ID")
+        raise UnknownResponseError(
+            f"{run_dir}: no response {', '.join(unknown)} in this run "
+            f"({len(keys):,} responses; a key looks like {example})"
+        )
+
+
 def build_reports(
     run_dir: Path,
     formats: Iterable[str] | None = None,
     *,
     full: bool | None = None,
+    pages: Iterable[str] = (),
     run: RunData | None = None,
 ) -> ReportPaths:
     """Build the named report formats (all registered ones for ``None``) from the run
     folder ``run_dir``; what each wrote. ``full`` True writes every HTML page; None (the
     default) does up to 1,000 responses and, above, the index, the task pages and the
-    failing responses' pages. ``run``: the folder's whole run, already in memory (as
-    ``iac-harness score`` has it), so the folder is not read again.
+    failing responses' pages. ``pages``: keys (``TASK_ID/RESPONSE_ID``) of responses whose
+    HTML pages are written whatever ``full`` says (one response of a large run, on demand).
+    ``run``: the folder's whole run, already in memory (as ``iac-harness score`` has it), so
+    the folder is not read again.
 
     Raises ``UnknownFormatError`` (one line, listing the known names) before reading
-    anything, and ``harness.store.RunFolderError`` (one line, naming the file) when
-    ``run_dir`` is not a readable run folder.
+    anything, ``harness.store.RunFolderError`` (one line, naming the file) when ``run_dir``
+    is not a readable run folder, and ``UnknownResponseError`` (one line) when a key of
+    ``pages`` names no response of the run.
     """
     if isinstance(formats, str):
         formats = (formats,)
@@ -84,11 +103,21 @@ def build_reports(
     run_dir = Path(run_dir)
     if run is None:
         run = load_run(run_dir)
+    pages = tuple(dict.fromkeys(pages))
+    if pages:
+        _check_pages(run, run_dir, pages)
+    options = ReportOptions(full=full, pages=pages)
     written: dict[str, list[Path]] = {}
-    with sharing_model(run), building_with(ReportOptions(full=full)), sparing_what_is_alive():
+    with sharing_model(run), building_with(options), sparing_what_is_alive():
         for fmt in chosen:
             written[fmt.name] = fmt.build(run, run_dir)
     return ReportPaths(written)
 
 
-__all__ = ["ReportPaths", "UnknownFormatError", "build_reports", "format_names"]
+__all__ = [
+    "ReportPaths",
+    "UnknownFormatError",
+    "UnknownResponseError",
+    "build_reports",
+    "format_names",
+]

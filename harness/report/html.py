@@ -25,7 +25,7 @@ the folder only, so even a missed escape could not run a script.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -190,14 +190,19 @@ class HtmlBuilder:
         out_dir: Path,
         labels: LabelSet | None = None,
         full: bool | None = None,
+        also: Collection[str] = (),
     ) -> None:
-        """``full`` None: every page up to ``LARGE_RUN`` responses, the failing ones above."""
+        """``full`` None: every page up to ``LARGE_RUN`` responses, the failing ones above;
+        ``also``: keys (``TASK_ID/RESPONSE_ID``) of responses whose pages are written anyway."""
         self.model = model
         if full is None:
             full = len(model.rows) <= LARGE_RUN
         self.full = full
+        wanted = set(also)
         #: ids of the rows whose pages are written (the others are listed, not linked)
-        self._paged = {id(row) for row in model.rows if full or needs_page(row)}
+        self._paged = {
+            id(row) for row in model.rows if full or needs_page(row) or row.result.key in wanted
+        }
         self.out_dir = out_dir
         self.labels = labels
         #: with human labels: the agreement page's figures, and per response key the
@@ -418,16 +423,23 @@ class HtmlBuilder:
 
 
 def build_html(
-    model: ReportModel, out_dir: Path, labels: LabelSet | None = None, full: bool | None = None
+    model: ReportModel,
+    out_dir: Path,
+    labels: LabelSet | None = None,
+    full: bool | None = None,
+    *,
+    also: Collection[str] = (),
 ) -> Path:
     """Build the site into a sibling temporary folder, then swap it in, so a failed build
-    never leaves a half-written report in place of a good one."""
+    never leaves a half-written report in place of a good one. ``also``: keys
+    (``TASK_ID/RESPONSE_ID``) of responses whose pages are written even where a large run's
+    site leaves them out."""
     tmp = out_dir.with_name(f".{out_dir.name}.building")
     old = out_dir.with_name(f".{out_dir.name}.old")
     for stale in (tmp, old):
         if stale.exists():
             shutil.rmtree(stale)
-    HtmlBuilder(model, tmp, labels, full).build()
+    HtmlBuilder(model, tmp, labels, full, also).build()
     if out_dir.exists():
         out_dir.rename(old)
     tmp.rename(out_dir)

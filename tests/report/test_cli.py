@@ -137,3 +137,40 @@ def test_a_large_run_gets_the_failing_pages_and_full_writes_them_all(
     assert result.exit_code == 0, result.output
     assert _response_pages(tmp_path) == {r.folder for r in model.rows}
     assert 'id="partial-site"' not in page_text(site / "index.html")
+
+
+def test_response_adds_a_left_out_page_to_a_large_runs_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--response TASK/RESPONSE writes that response's page (and links it from the index)
+    where a large run's site leaves it out; the other left-out pages stay out."""
+    from harness.report import html
+    from harness.report.model import ReportModel
+
+    run = synthetic_run()
+    write_run(tmp_path, run)
+    monkeypatch.setattr(html, "LARGE_RUN", 2)
+    model = ReportModel(run)
+    left_out = [row for row in model.rows if not html.needs_page(row)]
+    assert len(left_out) >= 2, "the fixture needs two responses a large run leaves out"
+    chosen = left_out[0]
+    args = ["report", str(tmp_path), "--reports", "html", "--response", chosen.result.key]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    pages = _response_pages(tmp_path)
+    assert chosen.folder in pages and left_out[1].folder not in pages
+    assert (tmp_path / "report" / chosen.text_page).is_file()
+    index = page_text(tmp_path / "report" / "index.html")
+    assert f'href="{chosen.page}"' in index and "--response TASK/RESPONSE" in index
+
+
+def test_an_unknown_response_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    write_run(tmp_path, synthetic_run())
+    result = runner.invoke(
+        app, ["report", str(tmp_path), "--reports", "html", "--response", "tf-100/NOPE"]
+    )
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "no response tf-100/NOPE" in lines[0], result.output
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "report").exists()  # nothing built before the check

@@ -140,6 +140,9 @@ class ReportOptions:
 
     #: every page of the HTML site; None: all up to a large run, the failing ones above
     full: bool | None = None
+    #: keys (``TASK_ID/RESPONSE_ID``) of responses whose pages are written whatever
+    #: ``full`` says
+    pages: tuple[str, ...] = ()
 
 
 _options = ReportOptions()

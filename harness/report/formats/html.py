@@ -15,5 +15,6 @@ def html(run: RunData, run_dir: Path) -> list[Path]:
     from harness.trust.labels import read_run_labels
 
     site = run_dir / "report"
-    full = current_options().full
-    return [build_html(report_model(run), site, read_run_labels(run_dir), full)]
+    options = current_options()
+    labels = read_run_labels(run_dir)
+    return [build_html(report_model(run), site, labels, options.full, also=options.pages)]
