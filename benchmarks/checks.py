@@ -20,11 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
-import sys
-import tarfile
 import tempfile
 import time
 from collections import defaultdict
@@ -32,7 +28,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
+from baseline import (
+    REPO,
+    add_corpus,
+    add_emit,
+    emitted,
+    emitted_round,
+    export_commit,
+    parse_with_corpus,
+)
+
 ENGINE = "(engine: evaluate)"
 
 
@@ -72,25 +77,8 @@ def measure(corpus: Path) -> dict[str, float]:
 def _round(code: Path, corpus: Path) -> dict[str, float]:
     """One round in a fresh process running the harness found in ``code``."""
     with tempfile.TemporaryDirectory() as tmp:
-        output = Path(tmp) / "round.json"
-        script = str(Path(__file__).resolve())
-        env = dict(os.environ, PYTHONPATH=str(code))
-        command = [sys.executable, script, "--corpus", str(corpus), "--emit", str(output)]
-        subprocess.run(command, check=True, env=env, cwd=tmp)
-        found: dict[str, float] = json.loads(output.read_text())
+        found: dict[str, float] = emitted_round(Path(__file__), code, corpus, Path(tmp))
         return found
-
-
-def _export(commit: str, into: Path) -> Path:
-    archive = into / "src.tar"
-    subprocess.run(
-        ["git", "-C", str(REPO), "archive", "--format=tar", "-o", str(archive), commit],
-        check=True,
-    )
-    code = into / "src"
-    with tarfile.open(archive) as tar:
-        tar.extractall(code, filter="data")
-    return code
 
 
 def _medians(rounds: Iterable[dict[str, float]]) -> dict[str, float]:
@@ -111,24 +99,18 @@ def _summary(medians: dict[str, float]) -> dict[str, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    default = Path(os.environ.get("IAC_HARNESS_CORPUS", REPO.parent / "shared" / "corpus"))
-    parser.add_argument("--corpus", type=Path, default=default)
+    add_corpus(parser)
     parser.add_argument("--runs", type=int, default=3, help="rounds per side (median)")
     parser.add_argument("--commit", help="git commit whose code is the baseline (e.g. main)")
     parser.add_argument("--top", type=int, default=15, help="checks listed (slowest first)")
-    parser.add_argument("--emit", type=Path, help=argparse.SUPPRESS)  # one round, to a file
-    args = parser.parse_args()
-    corpus = args.corpus.resolve()
-    if not (corpus / "terraform").is_dir():
-        print(f"corpus not found at {corpus}", file=sys.stderr)
-        return 2
-    if args.emit:
-        args.emit.write_text(json.dumps(measure(corpus)))
+    add_emit(parser)
+    args, corpus = parse_with_corpus(parser)
+    if emitted(args.emit, lambda: measure(corpus)):
         return 0
     ours_rounds: list[dict[str, float]] = []
     base_rounds: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        base_code = _export(args.commit, Path(tmp)) if args.commit else None
+        base_code = export_commit(args.commit, Path(tmp)) if args.commit else None
         for _ in range(args.runs):
             ours_rounds.append(_round(REPO, corpus))
             if base_code is not None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from baseline import add_corpus  # noqa: E402
 
 from harness.compare import compare  # noqa: E402
 from harness.extract import extract  # noqa: E402
@@ -59,8 +60,7 @@ def timed(run: object, runs: int) -> list[float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    default_corpus = Path(os.environ.get("IAC_HARNESS_CORPUS", REPO.parent / "shared" / "corpus"))
-    parser.add_argument("--corpus", type=Path, default=default_corpus)
+    add_corpus(parser)
     args = parser.parse_args()
     pairs, trees = load_pairs(args.corpus)
     if not pairs:

@@ -19,13 +19,14 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from baseline import add_corpus
 
 from harness.compare import Comparison, compare
 from harness.compare import reference as reference_sides
@@ -34,8 +35,6 @@ from harness.rubric import load_rubric
 from harness.run import pipeline, score_paths
 from harness.terraform import build
 from harness.terraform.model import Configuration
-
-REPO = Path(__file__).resolve().parents[1]
 
 Call = tuple[FileTree, Configuration, FileTree, Configuration]
 
@@ -81,8 +80,7 @@ def cpu_seconds(run: Callable[[], None]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    default_corpus = Path(os.environ.get("IAC_HARNESS_CORPUS", REPO.parent / "shared" / "corpus"))
-    parser.add_argument("--corpus", type=Path, default=default_corpus)
+    add_corpus(parser)
     args = parser.parse_args()
     calls = recorded_calls(args.corpus)
     if not calls:

@@ -25,15 +25,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
-import subprocess
-import sys
-import tarfile
 import tempfile
 from pathlib import Path
 from typing import TypedDict
 
-REPO = Path(__file__).resolve().parents[1]
+from baseline import add_corpus, add_emit, emitted, emitted_round, export_commit, parse_with_corpus
+
 FILES = ("results.jsonl", "scores.csv", "responses.jsonl", "run.json")
 
 
@@ -99,24 +96,8 @@ def digest_run(corpus: Path) -> RunDigest:
 def _baseline_from_commit(commit: str, corpus: Path) -> RunDigest:
     """Run this script's ``--emit`` on ``commit``'s code (git archive into a temporary folder)."""
     with tempfile.TemporaryDirectory() as tmp:
-        archive = Path(tmp) / "src.tar"
-        subprocess.run(
-            ["git", "-C", str(REPO), "archive", "--format=tar", "-o", str(archive), commit],
-            check=True,
-        )
-        code = Path(tmp) / "src"
-        with tarfile.open(archive) as tar:
-            tar.extractall(code, filter="data")
-        output = Path(tmp) / "digest.json"
-        env = dict(os.environ, PYTHONPATH=str(code))
-        script = str(Path(__file__).resolve())
-        subprocess.run(
-            [sys.executable, script, "--corpus", str(corpus), "--emit", str(output)],
-            check=True,
-            env=env,
-            cwd=tmp,
-        )
-        baseline: RunDigest = json.loads(output.read_text())
+        code = export_commit(commit, Path(tmp))
+        baseline: RunDigest = emitted_round(Path(__file__), code, corpus, Path(tmp))
         if not baseline["code"].startswith(str(code)):
             raise SystemExit(f"baseline ran {baseline['code']}, not {code}: PYTHONPATH ignored")
         return baseline
@@ -139,20 +120,14 @@ def _differences(ours: RunDigest, base: RunDigest, shown: int = 5) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    default = Path(os.environ.get("IAC_HARNESS_CORPUS", REPO.parent / "shared" / "corpus"))
-    parser.add_argument("--corpus", type=Path, default=default)
+    add_corpus(parser)
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--commit", help="git commit whose code makes the baseline (e.g. main)")
     group.add_argument("--baseline", type=Path, help="a digest file written by --write")
     group.add_argument("--write", type=Path, help="only write this code's digest to a file")
-    group.add_argument("--emit", type=Path, help=argparse.SUPPRESS)  # used by --commit
-    args = parser.parse_args()
-    corpus = args.corpus.resolve()
-    if not (corpus / "terraform").is_dir():
-        print(f"corpus not found at {corpus}", file=sys.stderr)
-        return 2
-    if args.emit:
-        args.emit.write_text(json.dumps(digest_run(corpus)))
+    add_emit(group)
+    args, corpus = parse_with_corpus(parser)
+    if emitted(args.emit, lambda: digest_run(corpus)):
         return 0
     ours = digest_run(corpus)
     if args.write:

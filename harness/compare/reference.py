@@ -92,11 +92,10 @@ class KeyQueries:
     variables: frozenset[tuple[str, str]]
 
 
-def key_queries(config: Configuration) -> KeyQueries:
-    """What ``Resolver.reference`` may pass to ``resource_key`` and ``variable_key``, or a
-    superset: the references of every expression a resolver can reach. Those are the
-    attributes of every block, nested blocks included (module call arguments, variable
-    defaults and output values among them, where ``Resolver.follow`` goes), and locals."""
+def reachable_expressions(config: Configuration) -> list[tuple[Expr, str]]:
+    """Every expression a resolver can reach, with its module path: the attributes of every
+    block, nested blocks included (module call arguments, variable defaults and output values
+    among them, where ``Resolver.follow`` goes), and locals."""
     roots: list[tuple[Expr, str]] = [
         (attribute.expr, module.path)
         for module, top in config.blocks()
@@ -108,6 +107,14 @@ def key_queries(config: Configuration) -> KeyQueries:
         for module in config.modules.values()
         for local in module.locals.values()
     ]
+    return roots
+
+
+def key_queries(config: Configuration) -> KeyQueries:
+    """What ``Resolver.reference`` may pass to ``resource_key`` and ``variable_key``, or a
+    superset: the references of every expression a resolver can reach
+    (``reachable_expressions``)."""
+    roots = reachable_expressions(config)
     resources: set[tuple[str, str]] = set()
     variables: set[tuple[str, str]] = set()
     for expr, module_path in roots:

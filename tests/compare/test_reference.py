@@ -17,13 +17,14 @@ from harness.compare.reference import (
     ReferenceSide,
     key_queries,
     new_reference_side,
+    reachable_expressions,
     reference_key,
     reference_side,
 )
 from harness.compare.values import Canon, Resolver
 from harness.extract import tree_from_directory
 from harness.terraform import build
-from harness.terraform.model import Configuration, Expr
+from harness.terraform.model import Configuration
 from tests.compare.test_compare import FIXTURES
 from tests.terraform.helpers import tree_of
 
@@ -56,28 +57,13 @@ def _modules(n: int) -> dict[str, str]:
     return files
 
 
-def _roots(config: Configuration) -> list[tuple[Expr, str]]:
-    found: list[tuple[Expr, str]] = [
-        (attribute.expr, module.path)
-        for module, top in config.blocks()
-        for block in top.walk()
-        for attribute in block.attributes
-    ]
-    found += [
-        (local.expr, module.path)
-        for module in config.modules.values()
-        for local in module.locals.values()
-    ]
-    return found
-
-
 def _truncates(config: Configuration, monkeypatch: pytest.MonkeyPatch) -> bool:
     """Whether canonicalising some expression of ``config`` on its own reaches the depth limit:
     its value then differs from the one computed without a limit."""
 
     def all_values() -> list[Canon]:
         out = []
-        for expr, module in _roots(config):
+        for expr, module in reachable_expressions(config):
             resolver = Resolver(config, reference_key)  # a new one: nothing cached before
             out.append(resolver.canon(expr, module))
         return out
