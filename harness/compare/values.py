@@ -239,8 +239,7 @@ class Resolver:
     def reference(self, ref: Reference, module: str, depth: int) -> Canon:
         kind = ref.kind
         if kind in ("resource", "data"):
-            address = ref.address  # ``ref.attribute_path`` without working out the address again
-            return self.resource_key(module, address, ref.parts[address.count(".") + 1 :])
+            return self.resource_key(module, *ref.address_and_path())
         target = self._follow(ref, kind, module)
         if target is not None:
             expr, where, rest = target

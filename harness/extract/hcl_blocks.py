@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -103,6 +105,20 @@ def offer_tree(data: bytes, tree: Tree) -> None:
     _HANDED.put(data, tree)
 
 
+@contextmanager
+def shared_tree(data: bytes, parse: Callable[[bytes], Tree]) -> Iterator[Tree]:
+    """The tree of exactly ``data``: one held (taken out while in use), else ``parse(data)``;
+    offered back afterwards for the next reader of the same bytes (the model and the overlay
+    split each read through this)."""
+    tree = take_tree(data)
+    if tree is None:
+        tree = parse(data)
+    try:
+        yield tree
+    finally:
+        offer_tree(data, tree)
+
+
 def _labels(block: Node) -> list[str]:
     labels = []
     for child in block.children:
@@ -139,13 +155,8 @@ def top_level_blocks(content: str) -> tuple[TopBlock, ...] | None:
     Kept for the last ``KEPT_FILES`` contents: the overlay of turn N merges the files of
     turns 1..N again for every N, so the same earlier file is split once per later turn."""
     data = content.encode("utf-8", errors="replace")
-    tree = take_tree(data)
-    if tree is None:
-        tree = _parser().parse(data)
-    try:
+    with shared_tree(data, _parser().parse) as tree:
         return _split(tree)
-    finally:
-        offer_tree(data, tree)
 
 
 def _split(tree: Tree) -> tuple[TopBlock, ...] | None:

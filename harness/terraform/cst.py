@@ -15,7 +15,7 @@ from functools import cache
 import tree_sitter_hcl
 from tree_sitter import Language, Node, Parser, Tree
 
-from harness.extract.hcl_blocks import offer_tree, take_tree
+from harness.extract.hcl_blocks import shared_tree
 from harness.terraform.fast import make_span
 from harness.vocabulary import Span
 
@@ -46,13 +46,8 @@ def file_tree(data: bytes) -> Iterator[Tree]:
     """The tree of a whole file, shared with extraction's overlay split: a tree it (or an
     earlier read) parsed from exactly these bytes when one is held, else a fresh parse; offered
     back afterwards (see :func:`harness.extract.hcl_blocks.take_tree` for why that is safe)."""
-    tree = take_tree(data)
-    if tree is None:
-        tree = parse_bytes(data)
-    try:
+    with shared_tree(data, parse_bytes) as tree:
         yield tree
-    finally:
-        offer_tree(data, tree)
 
 
 class Source:

@@ -81,8 +81,12 @@ class Reference:
     @property
     def attribute_path(self) -> tuple[str, ...]:
         """The steps after the address: ``("hex",)`` for ``random_id.suffix.hex``."""
-        n = len(self.address.split("."))
-        return self.parts[n:]
+        return self.address_and_path()[1]
+
+    def address_and_path(self) -> tuple[str, tuple[str, ...]]:
+        """``(address, attribute_path)``, the address worked out once for both."""
+        address = self.address
+        return address, self.parts[address.count(".") + 1 :]
 
 
 @dataclass(frozen=True, slots=True)
