@@ -7,7 +7,7 @@ by ``harness.store``), so a report can be rebuilt, or a run rescored, without re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from harness.extract.types import FileTree
 from harness.vocabulary import CriterionStatus, Diagnostic, Finding
@@ -74,6 +74,11 @@ class CategoryScore:
 class ResponseResult:
     """One graded response. ``overall`` is 0-100 (None when nothing could be judged or the
     response could not be processed, in which case ``error`` says why)."""
+
+    #: read by pydantic when the run folder stores a result as JSON: a NaN or infinite number
+    #: is written as ``NaN`` / ``Infinity`` (as Python's json module does), not as ``null``,
+    #: which a float field could not read back
+    __pydantic_config__: ClassVar[dict[str, str]] = {"ser_json_inf_nan": "constants"}
 
     task_id: str
     response_id: str  # file stem, "+overlay" suffix for the overlaid multi-turn tree

@@ -10,14 +10,13 @@ candidate (counted).
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.results import ResponseResult, RunInfo
-from harness.store import RESPONSES_JSONL, RunFolderError, read_run_info, response_from_json
+from harness.store import RESPONSES_JSONL, RunFolderError, read_run_info, response_from_line
 from harness.tasks import IDEAL_ID, OVERLAY_SUFFIX, ResponseSource, Task, TaskError, load_task
 
 #: diagnostics that keep a response out of SFT (a cut or unfinished answer is no example)
@@ -88,7 +87,7 @@ def _results(run_dir: Path) -> Iterator[ResponseResult]:
         for number, line in enumerate(handle, start=1):
             if line.strip():
                 try:
-                    yield response_from_json(json.loads(line))
+                    yield response_from_line(line)
                 except (ValueError, TypeError) as exc:
                     raise RunFolderError(f"{path}:{number}: {str(exc).splitlines()[0]}") from exc
 

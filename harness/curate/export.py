@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from harness.results import ResponseResult
 from harness.shipped import data_dir
-from harness.store import RESPONSES_JSONL, csv_safe_row, read_run_info, response_from_json
+from harness.store import RESPONSES_JSONL, csv_safe_row, read_run_info, response_from_line
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -118,7 +118,7 @@ def _results(run_dir: Path) -> Iterator[ResponseResult]:
     with (run_dir / RESPONSES_JSONL).open(encoding="utf-8") as handle:
         for line in handle:
             if line.strip():
-                yield response_from_json(json.loads(line))
+                yield response_from_line(line)
 
 
 def _csv_cell(value: object) -> str:

@@ -10,7 +10,6 @@ without starting a worker.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from harness.store import (
     RunWriter,
     ScoredLines,
     read_run_info,
-    response_from_json,
+    response_from_line,
     write_run_info,
 )
 from harness.tasks import IDEAL_ID, OVERLAY_SUFFIX
@@ -193,7 +192,7 @@ def score_paths(
             tally.cached += cached
             if options.keep_results is None or len(tally.kept) < options.keep_results:
                 if result is None:  # graded elsewhere (a worker) or read from the cache
-                    result = response_from_json(json.loads(lines.response_line))
+                    result = response_from_line(lines.response_line)
                 tally.kept.append(result)
             if progress is not None:
                 progress.advance(lines)

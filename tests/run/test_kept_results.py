@@ -7,13 +7,12 @@ type, or the library's callers would see something the run folder does not say."
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 
 import pytest
 
 from harness.run import BatchOptions, score_paths
-from harness.store import response_from_json
+from harness.store import response_from_line
 from tests.conftest import CFN_SAMPLE_TASK, SAMPLE_REFERENCE, SAMPLE_TASK
 
 
@@ -57,7 +56,7 @@ def test_kept_results_equal_the_run_folder(
     lines = (tmp_path / "run" / "responses.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(run.responses) == len(lines) >= 3
     for kept, line in zip(run.responses, lines, strict=True):
-        back = response_from_json(json.loads(line))
+        back = response_from_line(line)
         assert kept.input_sha256  # filled, as the line has it
         assert _differences(kept, back) == [], kept.key
 
