@@ -263,10 +263,9 @@ def criterion_body(
         else:
             items = "".join(finding_item(f) for f in c.full_problems)
             out.append(f'      <ul class="findings">{items}</ul>{_more_problems(c, True)}\n')
-    others = c.others
-    if others:
+    if c.other_count:
         lines = "".join(finding_line(f, with_reference=not side) for f in c.listed_others)
-        n = len(others)
+        n = c.other_count
         out.append(
             "    <details>\n"
             f"      <summary>{n} other finding{'' if n == 1 else 's'} "

@@ -25,8 +25,9 @@ the folder only, so even a missed escape could not run a script.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -219,6 +220,9 @@ class HtmlBuilder:
             for ref in row.files:
                 self._appearances.setdefault(ref.key, []).append((row, ref))
         self._written_sources: set[str] = set()
+        #: pages rendered ahead to prime the packer (rel -> template, markup), written when
+        #: their turn comes instead of being rendered twice
+        self._rendered: dict[str, tuple[str, str]] = {}
         #: task slug -> the ideal's file pages (reference evidence links to them)
         self._reference_pages = {
             g.slug: row.file_pages for g in model.tasks for row in g.rows if row.result.is_ideal
@@ -240,15 +244,26 @@ class HtmlBuilder:
         return label is not None and {"partial": "fail"}.get(status, status) != label.label
 
     def _write(self, rel: str, template: str, root: str, **context: Any) -> None:
+        self._store(rel, template, self._render(template, root, **context))
+
+    def _store(self, rel: str, template: str, html: str) -> None:
         path = self.out_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.packer.write(path, self._render(template, root, **context), PAGE_KINDS.get(template))
+        self.packer.write(path, html, PAGE_KINDS.get(template))
 
-    def _render_page(self, page: _Page) -> str:
-        return self._render(page.template, page.root, **page.context)
+    def _render_ahead(self, page: _Page) -> str:
+        """``page`` rendered now and kept until ``_write_page`` writes it."""
+        html = self._render(page.template, page.root, **page.context)
+        self._rendered[page.rel] = (page.template, html)
+        return html
 
-    def _write_page(self, page: _Page) -> None:
-        self._write(page.rel, page.template, page.root, **page.context)
+    def _write_page(self, rel: str, make: Callable[[], _Page]) -> None:
+        """Write the page at ``rel``: as rendered ahead, else ``make`` it and render it."""
+        ahead = self._rendered.pop(rel, None)
+        if ahead is None:
+            page = make()
+            ahead = (page.template, self._render(page.template, page.root, **page.context))
+        self._store(rel, *ahead)
 
     def _render(self, template: str, root: str, **context: Any) -> str:
         return self.env.get_template(template).render(
@@ -263,7 +278,7 @@ class HtmlBuilder:
     def _prime_dictionaries(self) -> None:
         """Each kind's packing dictionary from a few of its pages spread over the run (the
         first pages of a run are one task's, often in a language the rest do not use);
-        rendered for the purpose, then again when their turn comes."""
+        rendered ahead and kept until their turn comes."""
         paged = [row for row in self.model.rows if self.has_page(row)]
         refs = {ref.key: ref for row in paged for ref in row.files}  # the site's file pages
 
@@ -274,17 +289,17 @@ class HtmlBuilder:
         # back to the last part of a dictionary only), text and file pages are short
         self.packer.prime(
             "response",
-            [self._render_page(self._response_page(row)) for row in spread(paged, 2)],
+            [self._render_ahead(self._response_page(row)) for row in spread(paged, 2)],
             16 * 1024,
         )
         self.packer.prime(
             "text",
-            [self._render_page(self._text_page(row)) for row in spread(paged, 8)],
+            [self._render_ahead(self._text_page(row)) for row in spread(paged, 8)],
             24 * 1024,
         )
         self.packer.prime(
             "file",
-            [self._render_page(self._source_page(ref)) for ref in spread(list(refs.values()), 16)],
+            [self._render_ahead(self._source_page(ref)) for ref in spread(list(refs.values()), 16)],
             WINDOW,
         )
 
@@ -374,12 +389,12 @@ class HtmlBuilder:
         )
 
     def _response(self, row: ResponseRow) -> None:
-        self._write_page(self._response_page(row))
-        self._write_page(self._text_page(row))
+        self._write_page(row.page, partial(self._response_page, row))
+        self._write_page(row.text_page, partial(self._text_page, row))
         for ref in row.files:
             if ref.key not in self._written_sources:
                 self._written_sources.add(ref.key)
-                self._write_page(self._source_page(ref))
+                self._write_page(source_page(ref.key), partial(self._source_page, ref))
 
     def _response_page(self, row: ResponseRow) -> _Page:
         context = dict(

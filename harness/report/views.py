@@ -93,7 +93,14 @@ class CriterionView:
     result: CriterionResult
     anchor: str
     problems: tuple[FindingView, ...]  # error and fail findings
-    others: tuple[FindingView, ...]  # pass and na findings
+    #: the first ``MAX_OTHER_FINDINGS`` pass and na findings (the rest are counted, and only
+    #: their reference evidence is kept: a view per finding nobody sees was a third of them)
+    listed_others: tuple[FindingView, ...]
+    unlisted_others: int = 0
+    #: the reference's evidence in the unlisted pass and na findings
+    unlisted_reference: tuple[EvidenceView, ...] = ()
+    #: the statuses of every pass and na finding, in order of first appearance
+    other_statuses: str = ""
 
     @property
     def status(self) -> str:
@@ -114,23 +121,15 @@ class CriterionView:
         return self.problems[MAX_FULL_PROBLEMS:]
 
     @property
-    def other_statuses(self) -> str:
-        """The statuses of the passing and na findings, in order of first appearance."""
-        return ", ".join(dict.fromkeys(f.status for f in self.others))
-
-    @property
-    def listed_others(self) -> tuple[FindingView, ...]:
-        return self.others[:MAX_OTHER_FINDINGS]
-
-    @property
-    def unlisted_others(self) -> int:
-        """Passing and na findings counted, not listed."""
-        return max(0, len(self.others) - MAX_OTHER_FINDINGS)
+    def other_count(self) -> int:
+        """Pass and na findings, listed or not."""
+        return len(self.listed_others) + self.unlisted_others
 
     @property
     def reference(self) -> tuple[EvidenceView, ...]:
         """The reference's evidence (shown beside the response's for failed criteria)."""
-        return tuple(e for f in (*self.problems, *self.others) for e in f.evidence if e.reference)
+        listed = (*self.problems, *self.listed_others)
+        return (*(e for f in listed for e in f.evidence if e.reference), *self.unlisted_reference)
 
 
 @dataclass(frozen=True)
@@ -156,6 +155,11 @@ def _language(row: ResponseRow, path: str | None) -> str:
     return "text"
 
 
+def _is_reference(ev: Evidence) -> bool:
+    # the ideal's evidence is marked "reference"; the prompt's names its file (PROMPT.md:3)
+    return ev.source not in ("response", PROMPT_SOURCE)
+
+
 def evidence_view(
     row: ResponseRow,
     ev: Evidence,
@@ -169,8 +173,7 @@ def evidence_view(
     the location only; a snippet is cut at ``MAX_SNIPPET_LINES``. Reference evidence links to
     the ideal's file view through ``reference_pages`` (its path -> page). A note that the
     finding's ``message`` already says is not repeated."""
-    # the ideal's evidence is marked "reference"; the prompt's names its file (PROMPT.md:3)
-    reference = ev.source not in ("response", PROMPT_SOURCE)
+    reference = _is_reference(ev)
     snippet = ev.snippet.rstrip("\n")
     lines: tuple[tuple[int | None, Markup], ...] = ()
     code = ""
@@ -243,6 +246,52 @@ def finding_view(
     )
 
 
+def _criterion_view(
+    row: ResponseRow,
+    info: CriterionInfo,
+    result: CriterionResult,
+    anchor: str,
+    prose: Mapping[int, str],
+    reference_pages: Mapping[str, str] | None,
+) -> CriterionView:
+    """A criterion's findings in view order (errors, failures, then the rest); failing ones
+    share ``MAX_SNIPPETS_PER_CRITERION`` snippets, the others keep their links only."""
+    ordered = sorted(result.findings, key=lambda f: _FINDING_ORDER.get(f.status, 9))
+    problems = []
+    budget = MAX_SNIPPETS_PER_CRITERION
+    for finding in ordered:
+        if finding.status in (Status.FAIL, Status.ERROR):
+            view = finding_view(row, finding, prose, reference_pages, budget)
+            budget -= sum(1 for e in view.evidence if e.has_snippet)
+            problems.append(view)
+    others = [f for f in ordered if f.status not in (Status.FAIL, Status.ERROR)]
+    unlisted = others[MAX_OTHER_FINDINGS:]
+    return CriterionView(
+        info=info,
+        result=result,
+        anchor=anchor,
+        problems=tuple(problems),
+        listed_others=tuple(
+            finding_view(row, f, prose, reference_pages) for f in others[:MAX_OTHER_FINDINGS]
+        ),
+        unlisted_others=len(unlisted),
+        unlisted_reference=tuple(
+            evidence_view(
+                row,
+                ev,
+                prose,
+                with_snippet=False,
+                reference_pages=reference_pages,
+                message=f.message,
+            )
+            for f in unlisted
+            for ev in f.evidence
+            if _is_reference(ev)
+        ),
+        other_statuses=", ".join(dict.fromkeys(f.status.value for f in others)),
+    )
+
+
 def category_views(
     model: ReportModel,
     row: ResponseRow,
@@ -259,21 +308,8 @@ def category_views(
             result = row.criteria_by_id.get(info.id)
             if result is None:
                 continue
-            ordered = sorted(result.findings, key=lambda f: _FINDING_ORDER.get(f.status, 9))
-            findings = []
-            budget = MAX_SNIPPETS_PER_CRITERION
-            for finding in ordered:
-                view = finding_view(row, finding, prose, reference_pages, budget)
-                budget -= sum(1 for e in view.evidence if e.has_snippet)
-                findings.append(view)
             views.append(
-                CriterionView(
-                    info=info,
-                    result=result,
-                    anchor=anchors[info.id],
-                    problems=tuple(f for f in findings if f.status in ("fail", "error")),
-                    others=tuple(f for f in findings if f.status not in ("fail", "error")),
-                )
+                _criterion_view(row, info, result, anchors[info.id], prose, reference_pages)
             )
         views.sort(key=lambda v: not v.is_problem)
         if views:

@@ -318,8 +318,11 @@ def test_many_failing_findings_fold_into_one_line_each_and_none_is_lost(tmp_path
         for i in range(MAX_FULL_PROBLEMS + 12)
     )
     passing = tuple(
-        Finding(Status.PASS, f"p{i} is fine", (), f"p{i}") for i in range(MAX_OTHER_FINDINGS + 5)
+        Finding(Status.PASS, f"p{i} is fine", (), f"p{i}") for i in range(MAX_OTHER_FINDINGS + 4)
     )
+    # a finding past the listed ones still brings the reference's evidence beside the failure
+    beyond = Evidence("ideal.tf", 7, 9, None, "x = 1", source="reference", note="the ideal's way")
+    passing += (Finding(Status.PASS, "p-last is fine", (beyond,), "p-last"),)
     changed = replace(
         target,
         criteria=tuple(
@@ -342,6 +345,8 @@ def test_many_failing_findings_fold_into_one_line_each_and_none_is_lost(tmp_path
     assert "12 more failing findings, one line each" in text
     assert text.count('class="finding f-fail compact"') == 12
     assert "and 5 more (every finding is in report.xlsx" in text
+    assert f"{MAX_OTHER_FINDINGS + 5} other findings (pass)" in text
+    assert "Reference (1)" in text and "ideal.tf:7-9" in text and "the ideal&#39;s way" in text
     assert '<span class="note">resource r0</span>' not in text  # the message says it
 
 
@@ -397,7 +402,9 @@ def test_criterion_fragments_escape_every_piece() -> None:
     ref = EvidenceView(f"ref{XSS_IMG}.tf:1", None, None, None, (), f"n{XSS_SCRIPT}", True)
     failing = FindingView("fail", f"bad {XSS_SCRIPT}", f"s{XSS_IMG}", (ref,))
     passing = FindingView(f"pass{XSS_IMG}", f"ok {XSS_SCRIPT}", "", ())
-    criterion = CriterionView(info, result, "crit-1", (failing,) * 10, (passing,) * 30)
+    criterion = CriterionView(
+        info, result, "crit-1", (failing,) * 10, (passing,) * 10, 20, (), f"pass{XSS_IMG}"
+    )
     label = Label("t", "r", info.id, "pass", f"pass{XSS_IMG}", XSS_SCRIPT, f"{XSS_IMG}:3")
     head = criterion_head(criterion)
     body = criterion_body(criterion, label, lambda lab, status: True)
