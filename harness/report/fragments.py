@@ -247,7 +247,7 @@ def criterion_body(
         out.append(_human_label(label, disagrees(label, status)))
     if c.info.why and c.is_problem:
         out.append(f'<p class="why muted">Why: {esc(c.info.why)}</p>')
-    reference = c.reference if status in ("fail", "partial") else ()
+    reference = c.reference
     side = bool(reference)
     if c.problems:
         if side:

@@ -14,7 +14,7 @@ from harness.report.model import ReportModel, ResponseRow
 from harness.report.naming import Slugger
 from harness.report.responsetext import mark_in_line, prose_lines
 from harness.results import CategoryInfo, CriterionInfo, CriterionResult
-from harness.vocabulary import PROMPT_SOURCE
+from harness.vocabulary import PROMPT_SOURCE, CriterionStatus
 
 # file extension -> extraction language, for snippets whose file is not in this tree
 # (reference evidence)
@@ -39,6 +39,8 @@ MAX_SNIPPET_LINES = 12
 #: missing the same setting read as well from a list of places).
 MAX_SNIPPETS_PER_CRITERION = 4
 _PROBLEMS = frozenset({"fail", "partial", "error"})
+#: criterion statuses that show the reference's evidence beside the response's
+_BESIDE_REFERENCE = frozenset({CriterionStatus.FAIL, CriterionStatus.PARTIAL})
 #: Failing findings of one criterion shown in full (message, evidence, snippets); the rest
 #: are one line each (message and location links), folded: a module declaring 150 resources
 #: twice fails 150 times, and a reviewer reads the pattern from the first few.
@@ -97,10 +99,11 @@ class CriterionView:
     #: their reference evidence is kept: a view per finding nobody sees was a third of them)
     listed_others: tuple[FindingView, ...]
     unlisted_others: int = 0
-    #: the reference's evidence in the unlisted pass and na findings
-    unlisted_reference: tuple[EvidenceView, ...] = ()
     #: the statuses of every pass and na finding, in order of first appearance
     other_statuses: str = ""
+    #: the reference's evidence, every finding's, shown beside the response's when the
+    #: criterion failed or is partial (empty otherwise)
+    reference: tuple[EvidenceView, ...] = ()
 
     @property
     def status(self) -> str:
@@ -124,12 +127,6 @@ class CriterionView:
     def other_count(self) -> int:
         """Pass and na findings, listed or not."""
         return len(self.listed_others) + self.unlisted_others
-
-    @property
-    def reference(self) -> tuple[EvidenceView, ...]:
-        """The reference's evidence (shown beside the response's for failed criteria)."""
-        listed = (*self.problems, *self.listed_others)
-        return (*(e for f in listed for e in f.evidence if e.reference), *self.unlisted_reference)
 
 
 @dataclass(frozen=True)
@@ -265,17 +262,12 @@ def _criterion_view(
             budget -= sum(1 for e in view.evidence if e.has_snippet)
             problems.append(view)
     others = [f for f in ordered if f.status not in (Status.FAIL, Status.ERROR)]
-    unlisted = others[MAX_OTHER_FINDINGS:]
-    return CriterionView(
-        info=info,
-        result=result,
-        anchor=anchor,
-        problems=tuple(problems),
-        listed_others=tuple(
-            finding_view(row, f, prose, reference_pages) for f in others[:MAX_OTHER_FINDINGS]
-        ),
-        unlisted_others=len(unlisted),
-        unlisted_reference=tuple(
+    listed = tuple(
+        finding_view(row, f, prose, reference_pages) for f in others[:MAX_OTHER_FINDINGS]
+    )
+    reference: tuple[EvidenceView, ...] = ()
+    if result.status in _BESIDE_REFERENCE:
+        unlisted = (
             evidence_view(
                 row,
                 ev,
@@ -284,11 +276,21 @@ def _criterion_view(
                 reference_pages=reference_pages,
                 message=f.message,
             )
-            for f in unlisted
+            for f in others[MAX_OTHER_FINDINGS:]
             for ev in f.evidence
             if _is_reference(ev)
-        ),
+        )
+        shown = (e for f in (*problems, *listed) for e in f.evidence if e.reference)
+        reference = (*shown, *unlisted)
+    return CriterionView(
+        info=info,
+        result=result,
+        anchor=anchor,
+        problems=tuple(problems),
+        listed_others=listed,
+        unlisted_others=max(0, len(others) - MAX_OTHER_FINDINGS),
         other_statuses=", ".join(dict.fromkeys(f.status.value for f in others)),
+        reference=reference,
     )
 
 

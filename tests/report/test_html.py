@@ -403,7 +403,7 @@ def test_criterion_fragments_escape_every_piece() -> None:
     failing = FindingView("fail", f"bad {XSS_SCRIPT}", f"s{XSS_IMG}", (ref,))
     passing = FindingView(f"pass{XSS_IMG}", f"ok {XSS_SCRIPT}", "", ())
     criterion = CriterionView(
-        info, result, "crit-1", (failing,) * 10, (passing,) * 10, 20, (), f"pass{XSS_IMG}"
+        info, result, "crit-1", (failing,) * 10, (passing,) * 10, 20, f"pass{XSS_IMG}", (ref,) * 10
     )
     label = Label("t", "r", info.id, "pass", f"pass{XSS_IMG}", XSS_SCRIPT, f"{XSS_IMG}:3")
     head = criterion_head(criterion)
