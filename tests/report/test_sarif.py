@@ -173,3 +173,18 @@ def test_identical_files_are_extracted_once(log: dict[str, Any], synthetic_dir: 
     copies = [(root / rel).read_text(encoding="utf-8") for rel in written]
     assert len(set(copies)) == len(copies)  # and no content twice
     assert set(copies) <= {f.content for f in files}
+
+
+def test_the_log_is_written_as_json_dumps_writes_it_and_never_fails_on_odd_text() -> None:
+    """pydantic-core encodes the log: the same document as the json module's compact UTF-8
+    (non-ASCII kept, control characters escaped); a lone surrogate, which UTF-8 cannot
+    carry, is written escaped rather than failing the report."""
+    from harness.report.sarif import log_json
+
+    log = {
+        "runs": [{"results": [{"message": {"text": "é 😀 \u2028 \x1f \x7f \"q\" \\ </script>"}}]}],
+        "n": [1, 2.5, 0.0001, 66.66666666666667, True, None],
+    }
+    assert log_json(log) == json.dumps(log, separators=(",", ":"), ensure_ascii=False).encode()
+    odd = {"text": "half \ud800 a pair"}
+    assert json.loads(log_json(odd)) == odd
