@@ -223,6 +223,7 @@ class HtmlBuilder:
         #: pages rendered ahead to prime the packer (rel -> template, markup), written when
         #: their turn comes instead of being rendered twice
         self._rendered: dict[str, tuple[str, str]] = {}
+        self._folders: set[Path] = set()  # folders made so far
         #: task slug -> the ideal's file pages (reference evidence links to them)
         self._reference_pages = {
             g.slug: row.file_pages for g in model.tasks for row in g.rows if row.result.is_ideal
@@ -248,7 +249,9 @@ class HtmlBuilder:
 
     def _store(self, rel: str, template: str, html: str) -> None:
         path = self.out_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self._folders:  # a mkdir per page was a sixtieth of the build
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
         self.packer.write(path, html, PAGE_KINDS.get(template))
 
     def _render_ahead(self, page: _Page) -> str:
