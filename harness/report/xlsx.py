@@ -4,9 +4,9 @@ Frames are assembled with pandas (``harness.report.sheets``) and written with Xl
 workbook of up to ``STREAM_ABOVE_CELLS`` cells is built in memory, with a shared-string table
 (each repeated task id, criterion id or status stored once: a quarter smaller and a sixth faster
 on the corpus run), and its parts are assembled in memory too (no temporary file per part,
-re-read to be zipped: ~2% of the workbook's time); a larger one is streamed in constant-memory mode, each row going to a
-temporary file as soon as the next one starts, so memory does not grow with the run (strings
-are then inline).
+re-read to be zipped: ~2% of the workbook's time); a larger one is streamed in constant-memory
+mode, each row going to a temporary file as soon as the next one starts, so memory does not
+grow with the run (strings are then inline).
 XlsxWriter owns the package (content types, styles, frozen panes, column widths,
 auto-filters, conditional formats); this module decides what each cell is.
 

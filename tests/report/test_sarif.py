@@ -182,7 +182,7 @@ def test_the_log_is_written_as_json_dumps_writes_it_and_never_fails_on_odd_text(
     from harness.report.sarif import log_json
 
     log = {
-        "runs": [{"results": [{"message": {"text": "é 😀 \u2028 \x1f \x7f \"q\" \\ </script>"}}]}],
+        "runs": [{"results": [{"message": {"text": 'é 😀 \u2028 \x1f \x7f "q" \\ </script>'}}]}],
         "n": [1, 2.5, 0.0001, 66.66666666666667, True, None],
     }
     assert log_json(log) == json.dumps(log, separators=(",", ":"), ensure_ascii=False).encode()
