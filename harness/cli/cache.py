@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from harness.cli.common import console, fail
@@ -49,7 +50,7 @@ def info(cache: CacheDirOption = None) -> None:
 
     folder = _folder(cache)
     spaces = DiskCache(folder).namespaces()
-    table = Table(title=f"cache {folder}", title_justify="left")
+    table = Table(title=f"cache {escape(str(folder))}", title_justify="left")
     table.add_column("kind")
     table.add_column("entries", justify="right")
     table.add_column("size", justify="right")
@@ -83,7 +84,9 @@ def clear(
     folder = _folder(cache)
     removed = DiskCache(folder).clear(older_than)
     when = "" if older_than is None else f" older than {older_than:g} days"
-    console.print(f"removed {removed:,} cache entries{when} from {folder}", highlight=False)
+    console.print(
+        f"removed {removed:,} cache entries{when} from {folder}", markup=False, highlight=False
+    )
 
 
 def register(app: typer.Typer) -> None:

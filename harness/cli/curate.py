@@ -61,7 +61,7 @@ def curate(
         typer.Option(
             "--pair-with",
             metavar="ideal|all",
-            help="Pair any two answers, or each with the ideal [all].",
+            help="Pair any two answers, or each with the ideal \\[all].",
             show_default=False,
         ),
     ] = None,
@@ -69,7 +69,7 @@ def curate(
         bool | None,
         typer.Option(
             "--exclude-fragments/--keep-fragments",
-            help="Leave out follow-ups that only patch earlier files [keep].",
+            help="Leave out follow-ups that only patch earlier files \\[keep].",
             show_default=False,
         ),
     ] = None,
@@ -77,7 +77,7 @@ def curate(
         bool | None,
         typer.Option(
             "--require-gates/--allow-gate-failures",
-            help="Chosen, SFT and desirable KTO answers pass every gate [require].",
+            help="Chosen, SFT and desirable KTO answers pass every gate \\[require].",
             show_default=False,
         ),
     ] = None,
@@ -172,7 +172,9 @@ def curate(
     )
     if summary.dropped:
         console.print(f"{summary.dropped:,} responses left out (see the card)", highlight=False)
-    console.print(f"dataset card: {out / 'README.md'}", highlight=False, soft_wrap=True)
+    console.print(
+        f"dataset card: {out / 'README.md'}", markup=False, highlight=False, soft_wrap=True
+    )
 
 
 EXPORT_HELP = (
@@ -214,7 +216,7 @@ def export(
     except (RunFolderError, OSError, ValueError) as exc:
         fail(str(exc))
     for path in written:
-        console.print(str(path), highlight=False, soft_wrap=True)
+        console.print(str(path), markup=False, highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

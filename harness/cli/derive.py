@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from harness.cli.common import console, err_console, fail, output_file
 
@@ -80,13 +81,14 @@ def derive_command(
     except RubricError as exc:
         fail(f"the derived rubric does not load: {exc}")
     for problem in problems:
-        err_console.print(f"[yellow]warning:[/yellow] the reference fails {problem}")
+        err_console.print(f"[yellow]warning:[/yellow] the reference fails {escape(problem)}")
     added = sum(1 for d in derived.decisions if d.new is not None)
     changed = sum(1 for d in derived.decisions if d.new is None and d.params is not None)
     disabled = ", ".join(derived.disabled) or "none"
     console.print(
         f"wrote {out}: {rubric.id}, {len(rubric.criteria)} criteria ({added} added, {changed} "
         f"with task params); disabled because the reference fails them: {disabled}",
+        markup=False,
         highlight=False,
     )
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from harness.cli.common import console, err_console, fail, output_folder
@@ -115,11 +116,12 @@ def extract_command(
     else:
         fail(f"{source}: no such file or directory")
     _summary(outcomes, verbose)
-    console.print(f"Wrote {len(outcomes)} extraction(s) under {out}", highlight=False)
+    console.print(f"Wrote {len(outcomes)} extraction(s) under {out}", markup=False, highlight=False)
     failed = [o for o in outcomes if o.write_error]
     for outcome in failed:
         err_console.print(
-            f"[bold red]iac-harness: error:[/bold red] {outcome.out_dir}: {outcome.write_error}",
+            f"[bold red]iac-harness: error:[/bold red] {escape(str(outcome.out_dir))}: "
+            f"{escape(str(outcome.write_error))}",
             highlight=False,
         )
     if failed:
@@ -220,7 +222,7 @@ def _summary(outcomes: list[Outcome], verbose: bool) -> None:
             f"[yellow]{counts[Severity.WARNING]}[/yellow]/{counts[Severity.INFO]}"
         )
         table.add_row(
-            outcome.label,
+            escape(outcome.label),
             outcome.view,
             str(len(tree.files)),
             str(inferred),
@@ -241,22 +243,23 @@ def _details(outcome: Outcome, verbose: bool) -> None:
     if not verbose and not notable:
         return
     console.print(
-        f"[bold]{outcome.label}[/bold] ({outcome.view}) -> {outcome.out_dir}", highlight=False
+        f"[bold]{escape(outcome.label)}[/bold] ({outcome.view}) -> {escape(str(outcome.out_dir))}",
+        highlight=False,
     )
     if verbose:
         for file in tree.files:
             origin = file.origin
             carried = " (carried over)" if origin.carried_over else ""
             console.print(
-                f"  {file.path}  [dim]{file.language}, lines {origin.start_line}-"
+                f"  {escape(file.path)}  [dim]{file.language}, lines {origin.start_line}-"
                 f"{origin.end_line}, {origin.naming.convention}{carried}[/dim]",
                 highlight=False,
             )
     for diagnostic in notable[: None if verbose else _SHOWN]:
         colour = {"error": "red", "warning": "yellow"}.get(str(diagnostic.severity), "dim")
         console.print(
-            f"  [{colour}]{diagnostic.severity}[/{colour}] {diagnostic.code} "
-            f"({diagnostic.location()}): {diagnostic.message}",
+            f"  [{colour}]{diagnostic.severity}[/{colour}] {escape(diagnostic.code)} "
+            f"({escape(diagnostic.location())}): {escape(diagnostic.message)}",
             highlight=False,
         )
     if not verbose and len(notable) > _SHOWN:

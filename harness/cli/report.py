@@ -84,7 +84,7 @@ def print_paths(paths: ReportPaths) -> None:
     """One line per report written, the HTML index first (what a reviewer opens)."""
     for label, written in paths.items():
         for path in written:
-            console.print(f"{label:5} {path}", highlight=False, soft_wrap=True)
+            console.print(f"{label:5} {path}", markup=False, highlight=False, soft_wrap=True)
 
 
 def report(

@@ -41,8 +41,8 @@ def check(
     except RubricError as exc:
         fail(str(exc))
     console.print(
-        f"[bold]{loaded.id}[/bold] {escape(loaded.version)}: {escape(loaded.title)}\n"
-        f"source: {' -> '.join(str(p) for p in loaded.sources)}\n"
+        f"[bold]{escape(loaded.id)}[/bold] {escape(loaded.version)}: {escape(loaded.title)}\n"
+        f"source: {escape(' -> '.join(str(p) for p in loaded.sources))}\n"
         f"sha256: {loaded.sha256}\n"
         f"gate cap: {loaded.gate_cap:g}",
         highlight=False,
@@ -54,15 +54,15 @@ def check(
     for category in loaded.categories:
         gates = [c.id for c in loaded.criteria if c.category == category.id and c.gate]
         table.add_row(
-            category.id,
+            escape(category.id),
             escape(category.title),
             f"{category.weight:g}",
             str(per_category.get(category.id, 0)),
-            ", ".join(gates),
+            escape(", ".join(gates)),
         )
     console.print(table)
     disabled = f"; disabled: {', '.join(loaded.disabled)}" if loaded.disabled else ""
-    console.print(f"OK: {len(loaded.criteria)} criteria{disabled}", highlight=False)
+    console.print(f"OK: {len(loaded.criteria)} criteria{disabled}", markup=False, highlight=False)
 
 
 def register(app: typer.Typer) -> None:

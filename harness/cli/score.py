@@ -134,7 +134,7 @@ ExecutorOption = Annotated[
     typer.Option(
         "--executor",
         help="local: a process pool on this machine (kills and replaces a worker that passes "
-        "a limit); dask: a Dask cluster (pip install 'iac-harness[dask]').",
+        "a limit); dask: a Dask cluster (pip install 'iac-harness\\[dask]').",
         metavar="local|dask",
     ),
 ]
@@ -415,6 +415,7 @@ def run_batch(
         + (f"{', '.join(reused)}; " if reused else "")
         + f"{counts.get('errors', 0)} could not be scored, "
         f"{counts.get('criterion_errors', 0)} check errors → {out}",
+        markup=False,
         highlight=False,
         soft_wrap=True,
     )
@@ -441,17 +442,18 @@ def _reports(
     except Exception as exc:  # the run is saved; say so and fail loudly
         err_console.print(
             f"[bold red]iac-harness: error:[/bold red] report failed: {type(exc).__name__}: "
-            f"{escape(str(exc))}; the run is saved in {out}; retry with: iac-harness report "
+            f"{escape(str(exc))}; the run is saved in {escape(str(out))}; retry with: "
+            "iac-harness report "
             f"{escape(shlex.quote(str(out)))}",
             highlight=False,
             soft_wrap=True,
         )
         raise typer.Exit(1) from None
     if written:
-        console.print(f"report: {written[0]}", highlight=False, soft_wrap=True)
+        console.print(f"report: {written[0]}", markup=False, highlight=False, soft_wrap=True)
         if len(written) > 1:
             also = ", ".join(str(p) for p in written[1:])
-            console.print(f"also: {also}", highlight=False, soft_wrap=True)
+            console.print(f"also: {also}", markup=False, highlight=False, soft_wrap=True)
     return time.perf_counter() - started
 
 

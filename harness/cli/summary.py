@@ -105,9 +105,9 @@ def _summary_table(
     the width all columns need, for the note on dropped ones."""
     categories = [c.id for c in run.info.rubric.categories]
     total = _total(run)
-    title = f"{run.info.rubric.id} · {total} responses"
+    title = f"{escape(run.info.rubric.id)} · {total} responses"
     if len(tasks) == 1:
-        title += f" · task {tasks[0]}"
+        title += f" · task {escape(tasks[0])}"
     table = Table(
         title=title,
         title_justify="left",

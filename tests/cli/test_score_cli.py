@@ -189,3 +189,23 @@ def test_the_batch_keeps_every_result_when_reports_or_labels_follow() -> None:
 
     assert keep(keep_all=True) is None
     assert keep() == MAX_TABLE_ROWS
+
+
+def test_names_with_brackets_print_as_they_are(tmp_path: Path) -> None:
+    """The terminal output is rich markup: a task folder or an output folder named with
+    brackets (``demo[draft]``) is printed as it is, not read as a style tag and dropped (a
+    report path the user copies must exist)."""
+    task = tmp_path / "demo[draft]"
+    shutil.copytree(SAMPLE_TASK, task)
+    out = tmp_path / "run[bold]"
+    result = invoke(
+        "score", str(task), "--rubric", str(REPO_ROOT / "rubrics" / "aws-prod-stack.yaml"),
+        "--out", str(out), "--reports", "sarif",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "task demo[draft]" in text
+    assert f"report: {out / 'findings.sarif'}" in text and f"→ {out}" in text
+    extracted = invoke("extract", str(task / "MODEL_RESPONSE.md"), "-o", str(tmp_path / "x[y]"))
+    assert extracted.exit_code == 0, extracted.output
+    assert f"under {tmp_path / 'x[y]'}" in " ".join(extracted.output.split())

@@ -1,0 +1,58 @@
+"""Every command's --help shows its text as written: Typer renders help as rich markup, where
+a bracketed word (``[all]``, ``iac-harness[dask]``) is a style tag and silently vanishes
+unless escaped (``\\[all]``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import typer
+from rich.text import Text
+from typer.testing import CliRunner
+
+from harness.cli import app
+
+#: the style tags the help texts use on purpose
+_STYLE = re.compile(r"\[/?(?:bold|dim|italic|underline|b|i|u)\]")
+
+
+def _commands(command: object, path: tuple[str, ...] = ()) -> Iterator[tuple[str, object]]:
+    """Every command under ``command`` (Typer's group is click-like, not a click.Group)."""
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, (*path, name))
+
+
+def _texts(command: object) -> Iterator[tuple[str, str]]:
+    for label in ("help", "epilog"):
+        text = getattr(command, label, None)
+        if text:
+            yield label, text
+    for param in getattr(command, "params", ()):
+        text = getattr(param, "help", None)
+        if text:
+            yield f"option {param.name}", text
+
+
+def test_no_help_text_loses_a_bracketed_word_to_rich_markup() -> None:
+    root = typer.main.get_command(app)
+    lost = []
+    commands = list(_commands(root))
+    assert len(commands) > 12  # every command and group was walked
+    for path, command in commands:
+        for label, text in _texts(command):
+            meant = _STYLE.sub("", text).replace("\\[", "[")
+            shown = Text.from_markup(text).plain
+            if shown != meant:
+                lost.append(f"iac-harness {' '.join(path)} ({label}): {text!r}")
+    assert not lost, "escape the brackets (\\\\[word]):\n" + "\n".join(lost)
+
+
+def test_the_help_shows_the_extras_and_defaults_it_names() -> None:
+    runner = CliRunner()
+    score = runner.invoke(app, ["score", "--help"], env={"COLUMNS": "240"})
+    assert score.exit_code == 0 and "'iac-harness[dask]'" in score.output
+    curate = runner.invoke(app, ["curate", "--help"], env={"COLUMNS": "240"})
+    assert curate.exit_code == 0
+    assert "each with the ideal [all]." in curate.output and "gate [require]." in curate.output
