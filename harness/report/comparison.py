@@ -28,7 +28,8 @@ _KIND_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+#: per-page views (see ``harness.report.views``: slotted, not frozen, to build fast)
+@dataclass(slots=True)
 class Place:
     """A block in the reference or in this response's extracted files."""
 
@@ -43,7 +44,7 @@ class Place:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CompareItem:
     kind: str
     key: str
@@ -51,7 +52,7 @@ class CompareItem:
     place: Place | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class AttributeDiff:
     kind: str
     reference_key: str

@@ -16,7 +16,8 @@ from harness.report.model import ResponseRow
 MAX_TEXT_LINES = 20_000
 
 
-@dataclass(frozen=True)
+#: per-page views (see ``harness.report.views``: slotted, not frozen, to build fast)
+@dataclass(slots=True)
 class Mark:
     """A finding about a line of the response text."""
 
@@ -30,7 +31,7 @@ class Mark:
         return self.category == "tone"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TextLine:
     number: int
     kind: str  # prose, reasoning, fence, code
@@ -50,7 +51,7 @@ class CodeRun:
     page: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Gap:
     """Response lines extraction did not keep (blank lines, headings it dropped...)."""
 
