@@ -103,26 +103,29 @@ class _Styles:
         return (self.wrap, self.quoted_wrap) if wrap else (None, self.quoted)
 
 
-def _write_text(
-    worksheet: Worksheet, row: int, col: int, value: str, formats: tuple[Format | None, Format]
-) -> None:
+#: a text cell as written: (cleaned text, its format); None: no cell ("" without a format)
+_TextCell = tuple[str, Format | None] | None
+#: distinct texts remembered per column before its memo starts over (a bound on memory when a
+#: streamed sheet's column is all distinct messages)
+_MEMO_LIMIT = 50_000
+
+
+def _text_cell(value: str, formats: tuple[Format | None, Format]) -> _TextCell:
+    """How a text cell is written: cleaned, and quote-prefixed when it starts a formula."""
+    if not value and formats[0] is None:  # "" unformatted is no cell at all
+        return None
     text = safe_text(value)
-    worksheet.write_string(
-        row, col, text, formats[1] if text.startswith(FORMULA_TRIGGERS) else formats[0]
-    )
+    return text, formats[1] if text.startswith(FORMULA_TRIGGERS) else formats[0]
 
 
-def _write_cell(
+def _write_value(
     worksheet: Worksheet, row: int, col: int, value: object, formats: tuple[Format | None, Format]
 ) -> None:
-    """Text as a string, numbers and booleans as such, nothing (None, NA, NaN, infinity) as an
-    empty cell, any other type as its text."""
-    if type(value) is str:  # most cells are text: that check first
-        if value or formats[0] is not None:  # "" unformatted is no cell at all
-            _write_text(worksheet, row, col, value, formats)
-    elif value is None or value is pd.NA:
+    """A cell that is not text: numbers and booleans as such, nothing (None, NA, NaN,
+    infinity) as an empty cell, any other type as its text."""
+    if value is None or value is pd.NA:
         return
-    elif type(value) is int:  # exact types before the (slower) abstract ones
+    if type(value) is int:  # exact types before the (slower) abstract ones
         worksheet.write_number(row, col, value)
     elif type(value) is float:
         if not (math.isnan(value) or math.isinf(value)):
@@ -136,7 +139,35 @@ def _write_cell(
         if not (math.isnan(number) or math.isinf(number)):
             worksheet.write_number(row, col, number)
     else:
-        _write_text(worksheet, row, col, str(value), formats)
+        cell = _text_cell(str(value), formats)
+        if cell is not None:
+            worksheet.write_string(row, col, *cell)
+
+
+def _write_rows(
+    worksheet: Worksheet,
+    values_by_column: Sequence[list[object]],
+    formats: Sequence[tuple[Format | None, Format]],
+) -> None:
+    """The cells, row by row from row 1 (constant-memory mode needs row order). Most cells
+    are text that repeats down a column (task, response, criterion, status): each distinct
+    text is cleaned and given its format once per column, not once per cell."""
+    write_string = worksheet.write_string
+    memos: list[dict[str, _TextCell]] = [{} for _ in values_by_column]
+    for row, values in enumerate(zip(*values_by_column, strict=True), start=1):
+        for col, value in enumerate(values):
+            if type(value) is str:  # most cells are text: that check first
+                memo = memos[col]
+                if value in memo:
+                    cell = memo[value]
+                else:
+                    if len(memo) >= _MEMO_LIMIT:
+                        memo.clear()
+                    cell = memo[value] = _text_cell(value, formats[col])
+                if cell is not None:
+                    write_string(row, col, cell[0], cell[1])
+            else:
+                _write_value(worksheet, row, col, value, formats[col])
 
 
 def _width(frame: pd.DataFrame, column: str) -> float:
@@ -184,13 +215,11 @@ def _write_sheet(worksheet: Worksheet, sheet: Sheet, styles: _Styles) -> None:
     _layout(worksheet, sheet, frame, styles)
     header = (styles.header, styles.quoted_header)
     for col, name in enumerate(columns):
-        _write_text(worksheet, 0, col, name, header)
+        # a header cell always has its format: _text_cell never says "no cell" here
+        worksheet.write_string(0, col, *(_text_cell(name, header) or ("", header[0])))
     formats = [styles.text(c in sheet.wrap_columns) for c in columns]
-    # column lists, zipped: iterating pandas' Arrow-backed string columns row by row is slow
-    values_by_column = [frame[column].tolist() for column in frame.columns]
-    for row, values in enumerate(zip(*values_by_column, strict=True), start=1):
-        for col, value in enumerate(values):
-            _write_cell(worksheet, row, col, value, formats[col])
+    # column lists, zipped: iterating a frame row by row is slow
+    _write_rows(worksheet, [frame[column].tolist() for column in frame.columns], formats)
     if left_out:
         note = (
             f"… {left_out:,} more rows not shown: a sheet holds {MAX_ROWS:,} rows; "
