@@ -288,3 +288,30 @@ def test_the_same_run_gives_the_same_workbook(tmp_path: Path) -> None:
     created = openpyxl.load_workbook(tmp_path / "a.xlsx").properties.created
     started = datetime.fromisoformat(model.info.started).replace(tzinfo=None)
     assert created == started
+
+
+def test_repeated_texts_are_written_right_past_the_column_memo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each distinct text of a column is cleaned and formatted once and remembered; when the
+    memo is full it starts over, and every cell still holds its own text, formula triggers
+    quoted, "" left empty, each column with its own format."""
+    import harness.report.xlsx as xlsx
+    from harness.report.sheets import Sheet
+
+    monkeypatch.setattr(xlsx, "_MEMO_LIMIT", 2)
+    values = ["a", "=b", "a", "", "c\x07", "=b", "d", "a", "c\x07", "e"]
+    frame = pd.DataFrame({"First": values, "Second": list(reversed(values))}, dtype=object)
+    sheet = Sheet("Memo", frame, wrap_columns=["Second"])  # a format of its own
+    path = xlsx.write_workbook([sheet], tmp_path / "memo.xlsx")
+    rows = list(openpyxl.load_workbook(path)["Memo"].iter_rows(min_row=2))
+
+    def shown(value: str, wrapped: bool) -> str | None:
+        # "" is no cell, unless the column has a format: then an empty formatted cell
+        return value.replace("\x07", "\ufffd") or ("" if wrapped else None)
+
+    for column, written in enumerate((values, list(reversed(values)))):
+        cells = [row[column] for row in rows]
+        assert [c.value for c in cells] == [shown(v, column == 1) for v in written]
+        assert [bool(c.quotePrefix) for c in cells] == [v.startswith("=") for v in written]
+        assert all(bool(c.alignment.wrap_text) == (column == 1) for c in cells if c.value)
