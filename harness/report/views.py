@@ -32,6 +32,8 @@ _EXT_LANGUAGE = {
     "sh": "bash",
 }
 _FINDING_ORDER = {Status.ERROR: 0, Status.FAIL: 1, Status.PASS: 2, Status.NA: 3}
+#: finding statuses shown in full (with snippets); the others are one line each
+_FAILING = (Status.FAIL, Status.ERROR)
 #: A snippet on a response page shows at most this many lines; the rest is one click away in
 #: the file view (a whole 90-line resource per finding made pages of half a megabyte).
 MAX_SNIPPET_LINES = 12
@@ -226,7 +228,7 @@ def finding_view(
 ) -> FindingView:
     """Snippets for the first ``max_snippets`` pieces of evidence of a failed or errored
     finding; a passing finding keeps its links only."""
-    if finding.status not in (Status.FAIL, Status.ERROR):
+    if finding.status not in _FAILING:
         max_snippets = 0
     return FindingView(
         status=finding.status.value,
@@ -257,14 +259,13 @@ def _criterion_view(
     """A criterion's findings in view order (errors, failures, then the rest); failing ones
     share ``MAX_SNIPPETS_PER_CRITERION`` snippets, the others keep their links only."""
     ordered = sorted(result.findings, key=lambda f: _FINDING_ORDER.get(f.status, 9))
+    others = [f for f in ordered if f.status not in _FAILING]
     problems = []
     budget = MAX_SNIPPETS_PER_CRITERION
-    for finding in ordered:
-        if finding.status in (Status.FAIL, Status.ERROR):
-            view = finding_view(row, finding, prose, reference_pages, budget)
-            budget -= sum(1 for e in view.evidence if e.has_snippet)
-            problems.append(view)
-    others = [f for f in ordered if f.status not in (Status.FAIL, Status.ERROR)]
+    for finding in (f for f in ordered if f.status in _FAILING):
+        view = finding_view(row, finding, prose, reference_pages, budget)
+        budget -= sum(1 for e in view.evidence if e.has_snippet)
+        problems.append(view)
     listed = tuple(
         finding_view(row, f, prose, reference_pages) for f in others[:MAX_OTHER_FINDINGS]
     )
