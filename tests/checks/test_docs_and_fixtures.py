@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 import yaml
-from typer.main import get_command
 from typer.testing import CliRunner
 
 from harness.checks.registry import DOC_SECTIONS, load_checks, run_check
@@ -26,6 +25,7 @@ from harness.extract import tree_from_directory
 from harness.prompt import read_prompts
 from harness.terraform import build
 from tests.checks.fixtures import FIXTURES, context_for, fixtures_of
+from tests.cli.commands import walk_commands
 
 REGISTRY = load_checks()
 CHECK_IDS = sorted(REGISTRY)
@@ -99,20 +99,8 @@ def test_fixture_verdict(check_id: str, fixture: Path) -> None:
 
 
 def _commands() -> list[tuple[str, str]]:
-    """Every command path and its help text, walked through typer's own API.
-
-    ``typer.main.get_command`` gives the command tree; a group is whatever has ``commands``
-    (no isinstance against the click classes typer happens to vendor or depend on).
-    """
-    found: list[tuple[str, str]] = []
-
-    def walk(prefix: str, command: object) -> None:
-        found.append((prefix, str(getattr(command, "help", None) or "")))
-        for name, sub in sorted(getattr(command, "commands", {}).items()):
-            walk(f"{prefix} {name}".strip(), sub)
-
-    walk("", get_command(app))
-    return found
+    """Every command path and its help text."""
+    return [(path, str(getattr(command, "help", None) or "")) for path, command in walk_commands()]
 
 
 @pytest.mark.parametrize("path", [p for p, _ in _commands()], ids=lambda p: p or "root")

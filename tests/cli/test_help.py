@@ -7,21 +7,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import typer
 from rich.text import Text
 from typer.testing import CliRunner
 
 from harness.cli import app
+from tests.cli.commands import walk_commands
 
 #: the style tags the help texts use on purpose
 _STYLE = re.compile(r"\[/?(?:bold|dim|italic|underline|b|i|u)\]")
-
-
-def _commands(command: object, path: tuple[str, ...] = ()) -> Iterator[tuple[str, object]]:
-    """Every command under ``command`` (Typer's group is click-like, not a click.Group)."""
-    yield path, command
-    for name, sub in getattr(command, "commands", {}).items():
-        yield from _commands(sub, (*path, name))
 
 
 def _texts(command: object) -> Iterator[tuple[str, str]]:
@@ -36,16 +29,15 @@ def _texts(command: object) -> Iterator[tuple[str, str]]:
 
 
 def test_no_help_text_loses_a_bracketed_word_to_rich_markup() -> None:
-    root = typer.main.get_command(app)
     lost = []
-    commands = list(_commands(root))
+    commands = walk_commands()
     assert len(commands) > 12  # every command and group was walked
     for path, command in commands:
         for label, text in _texts(command):
             meant = _STYLE.sub("", text).replace("\\[", "[")
             shown = Text.from_markup(text).plain
             if shown != meant:
-                lost.append(f"iac-harness {' '.join(path)} ({label}): {text!r}")
+                lost.append(f"iac-harness {path} ({label}): {text!r}")
     assert not lost, "escape the brackets (\\\\[word]):\n" + "\n".join(lost)
 
 
