@@ -5,7 +5,9 @@ The run folder is the corpus scored once with this code (serial, no disk cache),
 ``--run-dir``. Each side builds the formats into its own copy of the folder (``run.json``,
 ``responses.jsonl``, ``results.jsonl``, ``scores.csv``) in a fresh process with its code
 first on ``PYTHONPATH`` (the commit's tree exported with ``git archive``), so both read the
-same run. Compared, byte for byte: every file of the HTML site, every part of
+same run. Compared, byte for byte: every file of the HTML site (its pages as the browser
+shows them, packed regions inflated, and the pack dictionaries inflated: how the deflater
+spelled them does not count, what they inflate to does), every part of
 ``report.xlsx`` (not the zip container's own metadata, which varies with how XlsxWriter
 assembles it), ``findings.sarif`` (with the copy's folder, which the log names, replaced by a
 placeholder) and every file under ``extracted/``.
@@ -27,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 from baseline import REPO, add_corpus, export_commit
@@ -56,8 +59,34 @@ def _side(run_dir: Path, code: Path, into: Path, formats: list[str]) -> Path:
     return into
 
 
+def _as_shown(rel: str, data: bytes, dictionaries: dict[str, bytes]) -> bytes:
+    """A site file as the browser ends up with it: a page with its packed regions inflated,
+    report.js with its dictionaries inflated; any other file as it is."""
+    from harness.report.pack import DICTIONARIES_JS, unpack_html
+
+    if rel.endswith(".html"):
+        return unpack_html(data.decode("utf-8"), dictionaries).encode("utf-8")
+    if rel.endswith("assets/report.js"):
+        inflated = {k: zlib.decompressobj().decompress(v).hex() for k, v in dictionaries.items()}
+        lines = data.decode("utf-8").splitlines(keepends=True)
+        shown = [
+            json.dumps(inflated, sort_keys=True) + "\n"
+            if line.startswith(DICTIONARIES_JS)
+            else line
+            for line in lines
+        ]
+        return "".join(shown).encode("utf-8")
+    return data
+
+
 def digest(side: Path) -> dict[str, str]:
-    """What the reports of ``side`` hold: a sha256 per file (per part of the workbook)."""
+    """What the reports of ``side`` hold: a sha256 per file (per part of the workbook; per
+    site file as the browser ends up with it)."""
+    from harness.report.pack import site_dictionaries
+
+    site = side / "report"
+    has_assets = (site / "assets" / "report.js").is_file()
+    dictionaries = site_dictionaries(site) if has_assets else {}
     out: dict[str, str] = {}
     for path in sorted(side.rglob("*")):
         rel = path.relative_to(side).as_posix()
@@ -71,6 +100,8 @@ def digest(side: Path) -> dict[str, str]:
         data = path.read_bytes()
         if rel.endswith(".sarif"):  # the log names its extracted/ folder by absolute uri
             data = data.replace(side.resolve().as_uri().encode(), FOLDER_MARK)
+        elif rel.startswith("report/"):
+            data = _as_shown(rel, data, dictionaries)
         out[rel] = hashlib.sha256(data).hexdigest()
     return out
 
