@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from itertools import groupby, islice
 
 from harness.run.pipeline import failed_result
@@ -147,37 +147,38 @@ def run_dask(
             "--executor dask needs the dask extra: pip install 'iac-harness[dask]'"
         ) from exc
 
-    cluster = None
-    if scheduler is None:
-        with worker_environment():  # a nanny restarting a worker keeps the environment it had
+    # a LocalCluster's nannies live in this process and start (and restart) its workers here
+    with worker_environment() if scheduler is None else nullcontext():
+        cluster = None
+        if scheduler is None:
             cluster = LocalCluster(
                 n_workers=max(1, workers),
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
             )
-        client = Client(cluster)
-    else:
-        client = Client(scheduler)
-    try:
-        shared = client.scatter(settings, broadcast=True)
-        chunks: dict[object, Work] = {}
-        for _, by_task in groupby(work, key=lambda item: item[1].unit.task_id):
-            units = list(by_task)
-            for start in range(0, len(units), DASK_CHUNK):
-                chunk = units[start : start + DASK_CHUNK]
-                future = client.submit(score_chunk, chunk, shared, pure=False)
-                chunks[future] = chunk
-        for future in as_completed(list(chunks)):
-            chunk = chunks.pop(future)
-            try:
-                yield from future.result()
-            except Exception as exc:  # the whole chunk failed (a worker died): say so per unit
-                why = f"{type(exc).__name__}: {exc}"
-                for index, job, _ in chunk:
-                    yield index, failure(job, settings, "worker", why)
-            future.release()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+            client = Client(cluster)
+        else:
+            client = Client(scheduler)
+        try:
+            shared = client.scatter(settings, broadcast=True)
+            chunks: dict[object, Work] = {}
+            for _, by_task in groupby(work, key=lambda item: item[1].unit.task_id):
+                units = list(by_task)
+                for start in range(0, len(units), DASK_CHUNK):
+                    chunk = units[start : start + DASK_CHUNK]
+                    future = client.submit(score_chunk, chunk, shared, pure=False)
+                    chunks[future] = chunk
+            for future in as_completed(list(chunks)):
+                chunk = chunks.pop(future)
+                try:
+                    yield from future.result()
+                except Exception as exc:  # the whole chunk failed (a worker died): say so per unit
+                    why = f"{type(exc).__name__}: {exc}"
+                    for index, job, _ in chunk:
+                        yield index, failure(job, settings, "worker", why)
+                future.release()
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()

@@ -49,3 +49,26 @@ def test_the_environment_is_restored_when_the_block_fails(
         assert os.environ["GOGC"] == WORKER_GOGC
         raise RuntimeError("a unit failed")
     assert "GOGC" not in os.environ
+
+
+def _gogc() -> str | None:
+    return os.environ.get("GOGC")
+
+
+def test_local_dask_workers_start_and_restart_with_the_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A LocalCluster's nannies live in this process and start each worker process from it,
+    a restarted one too: the setting must hold for as long as the cluster runs."""
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.delenv("GOGC", raising=False)
+    with (
+        worker_environment(),
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        assert set(client.run(_gogc).values()) == {WORKER_GOGC}
+        client.restart()
+        assert set(client.run(_gogc).values()) == {WORKER_GOGC}
