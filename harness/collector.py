@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def paused_collector(freeze: bool = False) -> Iterator[None]:
+def paused_collector(freeze: bool = False, settle: bool = False) -> Iterator[None]:
     """The cyclic garbage collector off for the block: a unit being graded, a run folder
     being read. A unit allocates a few hundred thousand small, mostly acyclic objects (freed
     by reference counting); with the collector on, the passes its allocations trigger walk
@@ -28,7 +28,14 @@ def paused_collector(freeze: bool = False) -> Iterator[None]:
     generation (``gc.freeze``). Otherwise the pass that re-enabling sets off walks every
     object the unit allocated and kept (cached trees and models, its result), and later
     passes walk them again as they age: about 5 % of a corpus run, to find a few hundred
-    objects in cycles in all. A caller that freezes unfreezes (``WorkerState.thaw``)."""
+    objects in cycles in all. A caller that freezes unfreezes (``WorkerState.thaw``).
+
+    ``settle``: what is alive at the end goes straight to the collector's oldest generation
+    (``gc.freeze`` then ``gc.unfreeze``, which moves lists, not objects), where it would land
+    anyway after two passes that walk all of it: for what lives as long as the run (a run
+    folder just read, 0.1 s per pass on the corpus run). Cyclic garbage left in the block
+    then waits for a full collection. Skipped when something else froze objects, as
+    unfreezing would thaw those too."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -37,6 +44,9 @@ def paused_collector(freeze: bool = False) -> Iterator[None]:
         if enabled:
             if freeze:
                 gc.freeze()
+            elif settle and not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 

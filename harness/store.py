@@ -367,8 +367,9 @@ def load_run(run_dir: Path) -> RunData:
     info = read_run_info(run_dir)
     responses = []
     path = run_dir / RESPONSES_JSONL
-    # every object read lives as long as the run: no collection pass can free one
-    with paused_collector(), path.open(encoding="utf-8") as handle:
+    # every object read lives as long as the run: no collection pass can free one, so none
+    # walks them while they are read, nor on their way to the oldest generation after
+    with paused_collector(settle=True), path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
