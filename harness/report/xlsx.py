@@ -110,12 +110,17 @@ _TextCell = tuple[str, Format | None] | None
 _MEMO_LIMIT = 50_000
 
 
-def _text_cell(value: str, formats: tuple[Format | None, Format]) -> _TextCell:
-    """How a text cell is written: cleaned, and quote-prefixed when it starts a formula."""
-    if not value and formats[0] is None:  # "" unformatted is no cell at all
-        return None
+def _cleaned(value: str, formats: tuple[Format | None, Format]) -> tuple[str, Format | None]:
+    """The text as written: cleaned, and quote-prefixed when it starts a formula."""
     text = safe_text(value)
     return text, formats[1] if text.startswith(FORMULA_TRIGGERS) else formats[0]
+
+
+def _text_cell(value: str, formats: tuple[Format | None, Format]) -> _TextCell:
+    """How a text cell is written (``_cleaned``); "" without a format is no cell at all."""
+    if not value and formats[0] is None:
+        return None
+    return _cleaned(value, formats)
 
 
 def _write_value(
@@ -215,8 +220,7 @@ def _write_sheet(worksheet: Worksheet, sheet: Sheet, styles: _Styles) -> None:
     _layout(worksheet, sheet, frame, styles)
     header = (styles.header, styles.quoted_header)
     for col, name in enumerate(columns):
-        # a header cell always has its format: _text_cell never says "no cell" here
-        worksheet.write_string(0, col, *(_text_cell(name, header) or ("", header[0])))
+        worksheet.write_string(0, col, *_cleaned(name, header))
     formats = [styles.text(c in sheet.wrap_columns) for c in columns]
     # column lists, zipped: iterating a frame row by row is slow
     _write_rows(worksheet, [frame[column].tolist() for column in frame.columns], formats)
