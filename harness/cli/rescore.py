@@ -48,13 +48,17 @@ EPILOG = "\n\n".join(
 def rescore(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `iac-harness score`.")],
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="The new run folder (RUN is never changed).")
+        Path,
+        typer.Option(
+            "--out", "-o", metavar="DIR", help="The new run folder (RUN is never changed)."
+        ),
     ],
     rubric: Annotated[
         str | None,
         typer.Option(
             "--rubric",
             "-r",
+            metavar="RUBRIC",
             help="Rubric file or shipped rubric id. Default: the run's own rubric, read again "
             "from where the run found it.",
             show_default=False,

@@ -126,6 +126,7 @@ JobsOption = Annotated[
         "--jobs",
         "-j",
         min=1,
+        metavar="N",
         help="Worker processes (local) or Dask workers for a LocalCluster.",
     ),
 ]
@@ -142,6 +143,7 @@ SchedulerOption = Annotated[
     str | None,
     typer.Option(
         "--scheduler",
+        metavar="ADDRESS",
         help="Address of a running Dask scheduler (tcp://host:8786); default: a "
         "LocalCluster with --jobs workers.",
         show_default=False,
@@ -151,6 +153,7 @@ CacheOption = Annotated[
     Path | None,
     typer.Option(
         "--cache",
+        metavar="DIR",
         help="Cache folder shared by runs (extractions, models, results). Default: "
         "$IAC_HARNESS_CACHE_DIR or the user cache dir.",
         show_default=False,
@@ -164,6 +167,7 @@ TimeLimitOption = Annotated[
     typer.Option(
         "--time-limit",
         min=0,
+        metavar="SECONDS",
         help="Seconds one response may take; over it, an error result (stage timeout). "
         "0: no limit.",
     ),
@@ -173,6 +177,7 @@ MemoryLimitOption = Annotated[
     typer.Option(
         "--memory-limit",
         min=0,
+        metavar="MB",
         help="MB of memory a worker may hold; over it, an error result (stage memory). "
         "0: no limit.",
     ),
@@ -242,6 +247,7 @@ def score(
         typer.Option(
             "--rubric",
             "-r",
+            metavar="RUBRIC",
             help="Rubric file or shipped rubric id. Default: terraform-aws-production "
             "(aws-prod-stack for the bundled sample).",
             show_default=False,
@@ -251,6 +257,7 @@ def score(
         Path | None,
         typer.Option(
             "--reference",
+            metavar="DIR",
             help="A Terraform directory used as the reference for every task, instead of "
             "each task's IDEAL_RESPONSE.md.",
             show_default=False,
@@ -258,7 +265,12 @@ def score(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="Run folder to write. Default: reports/run-<timestamp>."),
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="DIR",
+            help="Run folder to write. Default: reports/run-<timestamp>.",
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an earlier run in the --out folder.")

@@ -48,3 +48,14 @@ def test_the_help_shows_the_extras_and_defaults_it_names() -> None:
     curate = runner.invoke(app, ["curate", "--help"], env={"COLUMNS": "240"})
     assert curate.exit_code == 0
     assert "each with the ideal [all]." in curate.output and "gate [require]." in curate.output
+
+
+def test_score_help_fits_an_80_column_terminal_without_cutting_a_word() -> None:
+    """rich cuts a word too long for its column with an ellipsis: at 80 columns the options'
+    types once took the room of ``terraform-aws-production`` and ``reports/run-<timestamp>``.
+    Short metavars (``SECONDS``, ``DIR``) leave it to the help text."""
+    shown = CliRunner().invoke(app, ["score", "--help"], env={"COLUMNS": "80"})
+    assert shown.exit_code == 0
+    assert "terraform-aws-production" in shown.output
+    assert "reports/run-<timestamp>" in shown.output
+    assert "…" not in shown.output, shown.output
