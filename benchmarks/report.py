@@ -11,7 +11,10 @@ written and its bytes per response (HTML site, XLSX and SARIF together; target <
 ``scoring_ratio`` = the time to build all three reports / the time to score (target <= 0.5;
 the read of the run folder included, as ``iac-harness report`` pays it),
 ``scoring_ratio_in_score`` = the same without the read (``iac-harness score`` builds its
-reports from the run it holds in memory), and ``baseline_ratio`` = the report time / the
+reports from the run it holds in memory), ``round_ratios`` = each alternating round's own two
+ratios and their medians (a report round against the scoring round just before it: on a
+machine whose speed drifts, each pair sees the same speed, where the medians of the two sides
+may come from different moments), and ``baseline_ratio`` = the report time / the
 time to just read the run folder (``load_run``), all measured in the same process. Scoring
 and report rounds alternate (score, reports, score, reports, ...) so a busy neighbour weighs
 on both sides of the ratio alike.
@@ -179,6 +182,18 @@ def main() -> None:
             scoring.append(load_run(run_dir).info.duration_s)
         responses = len(load_run(run_dir).responses)
         median = {k: statistics.median(v) for k, v in times.items()}
+        # rounds that scored (the corpus) and then built the reports, in that order
+        rounds = zip(scoring, times["total"], times["load"], strict=False)
+        paired = list(rounds) if source == "corpus" else []
+        with_read = [round(total / score, 3) for score, total, _ in paired if score]
+        without_read = [round((total - load) / score, 3) for score, total, load in paired if score]
+        if with_read:
+            print(
+                f"each round's own ratio: {', '.join(map(str, with_read))} (median "
+                f"{statistics.median(with_read):.3f}); without the read: "
+                f"{', '.join(map(str, without_read))} (median "
+                f"{statistics.median(without_read):.3f})"
+            )
         pages = sum(1 for _ in (run_dir / "report").rglob("*.html"))
         score_s = statistics.median(scoring)
         sizes = {name: _size(run_dir / name) for names in OUTPUTS.values() for name in names}
@@ -222,6 +237,12 @@ def main() -> None:
             "scoring_ratio_in_score": (
                 round((median["total"] - median["load"]) / score_s, 3) if score_s else None
             ),
+            "round_ratios": {
+                "with_read": with_read,
+                "without_read": without_read,
+                "median_with_read": statistics.median(with_read) if with_read else None,
+                "median_without_read": statistics.median(without_read) if without_read else None,
+            },
             "bytes_per_response": round(written / per_response),
             "bytes_per_response_by_format": {
                 fmt: round(size / per_response) for fmt, size in by_format.items()

@@ -11,7 +11,8 @@ runs (one of each per round), over the same HCL: every Terraform file of every t
 scored (each unit's tree, as its result stores it):
 
 - ``tree-sitter parse``: ``Parser.parse`` of each file and nothing else (the floor);
-  ``x_floor`` = scoring time / floor time (the issue's target: <= 4),
+  ``x_floor`` = scoring time / floor time (the issue's target: <= 4), ``x_floor_by_round``
+  = each round's own ratio (its scoring run against the floor timed right after it),
 - ``python-hcl2 loads``: what a design card would pick to read HCL (errors caught; slow, so
   ``--hcl2-runs`` of the rounds only); ``x_hcl2`` = scoring time / hcl2 time (below 1: the
   whole pipeline costs less than python-hcl2's parse alone).
@@ -175,6 +176,9 @@ def main() -> int:
             print(f"run {index + 1} (--jobs {args.jobs}): {seconds:.1f}s", flush=True)
     responses = len(run.responses)
     scoring_s, floor_s = statistics.median(serial), statistics.median(floor)
+    # each round's own ratio: its scoring run against the floor timed right after it, so a
+    # machine whose speed drifts weighs on both sides of each ratio alike
+    round_x_floor = [round(s / f, 2) for s, f in zip(serial, floor, strict=True) if f]
     rate = responses / scoring_s
     stage_total = sum(run.info.timings.values()) or 1.0
     shares = {k: round(v / stage_total, 3) for k, v in run.info.timings.items()}
@@ -196,6 +200,11 @@ def main() -> int:
             else ""
         )
     )
+    if round_x_floor:
+        print(
+            f"each round's own ratio to the floor: {', '.join(map(str, round_x_floor))} "
+            f"(median {statistics.median(round_x_floor):.2f})"
+        )
     print(
         f"ideal scores higher in {wins} of {pairs} (ideal, response) pairs of multi-response "
         f"tasks ({ties} ties); own files only: {own_wins} of {own_pairs}; Terraform tasks "
@@ -212,6 +221,7 @@ def main() -> int:
         "floor": "tree-sitter parse",
         "floor_responses_per_s": round(responses / floor_s, 1),
         "x_floor": round(scoring_s / floor_s, 2),
+        "x_floor_by_round": round_x_floor,
         "stage_share": shares,
         "errors": run.info.counts.get("errors", 0),
         "criterion_errors": run.info.counts.get("criterion_errors", 0),
