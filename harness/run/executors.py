@@ -84,54 +84,62 @@ def run_pool(
     memory_limit_mb: int | None,
 ) -> Iterator[tuple[int, ScoredLines]]:
     """Units in a pebble process pool: each with its own timeout, each worker watched for
-    memory; a worker that is killed is replaced by the pool."""
+    memory; a worker that is killed is replaced by the pool (started, as the first ones,
+    with ``worker_environment``)."""
+    with worker_environment():
+        yield from _pooled(work, settings, workers, time_limit_s, memory_limit_mb)
+
+
+def _pooled(
+    work: Work,
+    settings: BatchSettings,
+    workers: int,
+    time_limit_s: float | None,
+    memory_limit_mb: int | None,
+) -> Iterator[tuple[int, ScoredLines]]:
     from pebble import ProcessExpired, ProcessPool
 
     # spawn, not fork: the Go runtime inside pygohcl is not fork-safe (a forked worker that
     # parses HCL deadlocks on a futex inherited from the parent's Go threads)
     context = multiprocessing.get_context("spawn")
-    with worker_environment():
-        pool = ProcessPool(
-            max_workers=max(1, workers),
-            initializer=init_worker,
-            initargs=(settings, memory_limit_mb),
-            context=context,
-        )
-        queue = iter(work)
-        running: dict[Future[ScoredLines], tuple[int, UnitJob]] = {}
+    pool = ProcessPool(
+        max_workers=max(1, workers),
+        initializer=init_worker,
+        initargs=(settings, memory_limit_mb),
+        context=context,
+    )
+    queue = iter(work)
+    running: dict[Future[ScoredLines], tuple[int, UnitJob]] = {}
 
-        def submit(count: int) -> None:
-            for index, job, key in islice(queue, count):
-                future = pool.schedule(score_in_worker, args=(job, key), timeout=time_limit_s)
-                running[future] = (index, job)
+    def submit(count: int) -> None:
+        for index, job, key in islice(queue, count):
+            future = pool.schedule(score_in_worker, args=(job, key), timeout=time_limit_s)
+            running[future] = (index, job)
 
-        try:
-            submit(max(1, workers) * QUEUED_PER_WORKER)
-            while running:
-                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
-                for future in finished:
-                    index, job = running.pop(future)
-                    try:
-                        yield index, future.result()
-                    except FutureTimeout:
-                        why = f"over the time limit of {time_limit_s:g} s; its worker was replaced"
-                        yield index, failure(job, settings, "timeout", why)
-                    except ProcessExpired as expired:
-                        if expired.exitcode == MEMORY_EXIT:
-                            why = f"over the memory limit of {memory_limit_mb} MB; worker replaced"
-                            yield index, failure(job, settings, "memory", why)
-                        else:
-                            why = f"its worker died (exit status {expired.exitcode}); replaced"
-                            yield index, failure(job, settings, "worker", why)
-                    except Exception as exc:  # the worker could not even start the unit
-                        yield (
-                            index,
-                            failure(job, settings, "worker", f"{type(exc).__name__}: {exc}"),
-                        )
-                    submit(1)
-        finally:
-            pool.stop()
-            pool.join()
+    try:
+        submit(max(1, workers) * QUEUED_PER_WORKER)
+        while running:
+            finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+            for future in finished:
+                index, job = running.pop(future)
+                try:
+                    yield index, future.result()
+                except FutureTimeout:
+                    why = f"over the time limit of {time_limit_s:g} s; its worker was replaced"
+                    yield index, failure(job, settings, "timeout", why)
+                except ProcessExpired as expired:
+                    if expired.exitcode == MEMORY_EXIT:
+                        why = f"over the memory limit of {memory_limit_mb} MB; worker replaced"
+                        yield index, failure(job, settings, "memory", why)
+                    else:
+                        why = f"its worker died (exit status {expired.exitcode}); replaced"
+                        yield index, failure(job, settings, "worker", why)
+                except Exception as exc:  # the worker could not even start the unit
+                    yield index, failure(job, settings, "worker", f"{type(exc).__name__}: {exc}")
+                submit(1)
+    finally:
+        pool.stop()
+        pool.join()
 
 
 def run_dask(
@@ -140,6 +148,14 @@ def run_dask(
     """Units on a Dask cluster (``scheduler``'s, or a LocalCluster of ``workers`` processes):
     chunks of one task's units, the settings scattered once, results streamed back as they
     complete. A chunk that fails as a whole yields an error result per unit."""
+    # a LocalCluster's nannies live in this process and start (and restart) its workers here
+    with worker_environment() if scheduler is None else nullcontext():
+        yield from _on_dask(work, settings, workers, scheduler)
+
+
+def _on_dask(
+    work: Work, settings: BatchSettings, workers: int, scheduler: str | None
+) -> Iterator[tuple[int, ScoredLines]]:
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError as exc:  # the optional extra is not installed
@@ -147,38 +163,36 @@ def run_dask(
             "--executor dask needs the dask extra: pip install 'iac-harness[dask]'"
         ) from exc
 
-    # a LocalCluster's nannies live in this process and start (and restart) its workers here
-    with worker_environment() if scheduler is None else nullcontext():
-        cluster = None
-        if scheduler is None:
-            cluster = LocalCluster(
-                n_workers=max(1, workers),
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-            )
-            client = Client(cluster)
-        else:
-            client = Client(scheduler)
-        try:
-            shared = client.scatter(settings, broadcast=True)
-            chunks: dict[object, Work] = {}
-            for _, by_task in groupby(work, key=lambda item: item[1].unit.task_id):
-                units = list(by_task)
-                for start in range(0, len(units), DASK_CHUNK):
-                    chunk = units[start : start + DASK_CHUNK]
-                    future = client.submit(score_chunk, chunk, shared, pure=False)
-                    chunks[future] = chunk
-            for future in as_completed(list(chunks)):
-                chunk = chunks.pop(future)
-                try:
-                    yield from future.result()
-                except Exception as exc:  # the whole chunk failed (a worker died): say so per unit
-                    why = f"{type(exc).__name__}: {exc}"
-                    for index, job, _ in chunk:
-                        yield index, failure(job, settings, "worker", why)
-                future.release()
-        finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=max(1, workers),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        shared = client.scatter(settings, broadcast=True)
+        chunks: dict[object, Work] = {}
+        for _, by_task in groupby(work, key=lambda item: item[1].unit.task_id):
+            units = list(by_task)
+            for start in range(0, len(units), DASK_CHUNK):
+                chunk = units[start : start + DASK_CHUNK]
+                future = client.submit(score_chunk, chunk, shared, pure=False)
+                chunks[future] = chunk
+        for future in as_completed(list(chunks)):
+            chunk = chunks.pop(future)
+            try:
+                yield from future.result()
+            except Exception as exc:  # the whole chunk failed (a worker died): say so per unit
+                why = f"{type(exc).__name__}: {exc}"
+                for index, job, _ in chunk:
+                    yield index, failure(job, settings, "worker", why)
+            future.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
