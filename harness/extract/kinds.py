@@ -31,10 +31,13 @@ _CFN_JSON_RESOURCES = re.compile(r"\"Resources\"\s*:\s*\{")
 _CFN_JSON_TYPE = re.compile(r"\"Type\"\s*:\s*\"(AWS|Custom|Alexa)::\w")
 
 # Imports that identify a framework (checked in this order: CDKTF programs also import
-# ``constructs``, and Pulumi programs never import CDK).
-_PROGRAM_IMPORTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+# ``constructs``, and Pulumi programs never import CDK), each with a word every match of its
+# pattern contains (the patterns ignore no case): most code blocks hold none of the three, and
+# a substring test says so without scanning the block once per pattern.
+_PROGRAM_IMPORTS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         CDKTF,
+        "cdktf",
         re.compile(
             r"""(from\s+['"](cdktf|@cdktf/[\w./-]+)['"]|require\(\s*['"](cdktf|@cdktf/)"""
             r"""|^[ \t]*(from\s+cdktf(_cdktf_provider_\w+)?\b|import\s+cdktf\b))""",
@@ -43,6 +46,7 @@ _PROGRAM_IMPORTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         CDK,
+        "cdk",
         re.compile(
             r"""(from\s+['"](aws-cdk-lib|@aws-cdk/[\w./-]+)['"]"""
             r"""|require\(\s*['"](aws-cdk-lib|@aws-cdk/)"""
@@ -52,6 +56,7 @@ _PROGRAM_IMPORTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         PULUMI,
+        "pulumi",
         re.compile(
             r"""(from\s+['"]@pulumi/[\w./-]+['"]|require\(\s*['"]@pulumi/"""
             r"""|^[ \t]*(from\s+pulumi(_\w+)?\b|import\s+pulumi(_\w+)?\b)"""
@@ -82,8 +87,8 @@ def program_kind(language: str, content: str) -> str:
     """``cdk``, ``cdktf`` or ``pulumi`` for a program that imports the framework, else ""."""
     if language not in _PROGRAM_LANGUAGES:
         return ""
-    for kind, imports in _PROGRAM_IMPORTS:
-        if imports.search(content):
+    for kind, word, imports in _PROGRAM_IMPORTS:
+        if word in content and imports.search(content):
             return kind
     return ""
 

@@ -11,7 +11,7 @@ import pytest
 
 import harness
 from harness.extract import extract
-from harness.extract.kinds import detect_kind, inferred_name
+from harness.extract.kinds import _PROGRAM_IMPORTS, detect_kind, inferred_name
 from harness.extract.serialize import tree_to_dict
 from harness.vocabulary import CriterionStatus
 
@@ -82,3 +82,33 @@ def test_a_template_is_graded_in_cloudformation_terms(tmp_path: Path) -> None:
     backend = by_id["reliability.backend"]
     assert backend.status is CriterionStatus.NA
     assert "has no CloudFormation meaning" in backend.message
+
+
+#: One program per way each framework's import is recognised (each alternative of its pattern).
+PROGRAMS_BY_IMPORT = [
+    ("typescript", "import { App } from 'cdktf';\n", "cdktf"),
+    ("typescript", 'import { AwsProvider } from "@cdktf/provider-aws";\n', "cdktf"),
+    ("javascript", "const { App } = require('cdktf');\n", "cdktf"),
+    ("javascript", "const aws = require( '@cdktf/provider-aws');\n", "cdktf"),
+    ("python", "from cdktf import App\n", "cdktf"),
+    ("python", "  from cdktf_cdktf_provider_aws import provider\n", "cdktf"),
+    ("python", "import cdktf\n", "cdktf"),
+    ("typescript", "import * as s3 from '@aws-cdk/aws-s3';\n", "cdk"),
+    ("javascript", "const cdk = require('aws-cdk-lib');\n", "cdk"),
+    ("javascript", 'const s3 = require("@aws-cdk/aws-s3");\n', "cdk"),
+    ("python", "import aws_cdk as cdk\n", "cdk"),
+    ("typescript", "import * as aws from '@pulumi/aws';\n", "pulumi"),
+    ("javascript", "const aws = require('@pulumi/aws');\n", "pulumi"),
+    ("python", "from pulumi_aws import s3\n", "pulumi"),
+    ("python", "import pulumi_aws as aws\n", "pulumi"),
+    ("typescript", "pulumi.export('url', bucket.url);\n", "pulumi"),
+]
+
+
+@pytest.mark.parametrize(("language", "content", "kind"), PROGRAMS_BY_IMPORT)
+def test_each_import_form_names_its_framework(language: str, content: str, kind: str) -> None:
+    assert detect_kind(language, content) == kind
+    # the substring test before each pattern never hides a match: every match holds its word
+    for _, word, pattern in _PROGRAM_IMPORTS:
+        for match in pattern.finditer(content):
+            assert word in match.group(0)
