@@ -110,16 +110,16 @@ def main(argv: list[str] | None = None) -> int:
         changed.write_text(CHANGED_RUBRIC)
         reweighted = tmp / "reweighted.yaml"
         reweighted.write_text(REWEIGHTED_RUBRIC)
-        cache = ("--cache", tmp / "cache")
+        one_worker = ("--cache", tmp / "cache", "-j", "1")  # the baseline: one worker
         measured: dict[str, Measured] = {}
         print(f"synthetic set: {args.n} responses in {tmp / 'set'}", flush=True)
-        measured["cold"] = run("score", tmp / "set", "-r", RUBRIC, *cache, "-o", tmp / "cold")
-        measured["warm"] = run("score", tmp / "set", "-r", RUBRIC, *cache, "-o", tmp / "warm")
+        measured["cold"] = run("score", tmp / "set", "-r", RUBRIC, *one_worker, "-o", tmp / "cold")
+        measured["warm"] = run("score", tmp / "set", "-r", RUBRIC, *one_worker, "-o", tmp / "warm")
         measured["rescore_weights"] = run(
-            "rescore", tmp / "cold", "-r", reweighted, *cache, "-o", tmp / "rw"
+            "rescore", tmp / "cold", "-r", reweighted, *one_worker, "-o", tmp / "rw"
         )
         measured["rescore_params"] = run(
-            "rescore", tmp / "cold", "-r", changed, *cache, "-o", tmp / "re"
+            "rescore", tmp / "cold", "-r", changed, *one_worker, "-o", tmp / "re"
         )
         measured["jobs2"] = run(
             "score", tmp / "set", "-r", RUBRIC, "--cache", tmp / "c2", "-j", "2", "-o", tmp / "j2"

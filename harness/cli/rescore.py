@@ -67,7 +67,7 @@ def rescore(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an earlier run in the --out folder.")
     ] = False,
-    jobs: JobsOption = 1,
+    jobs: JobsOption = None,
     executor: ExecutorOption = "local",
     scheduler: SchedulerOption = None,
     cache: CacheOption = None,

@@ -121,13 +121,16 @@ def _build_reports(
 
 
 JobsOption = Annotated[
-    int,
+    int | None,
     typer.Option(
         "--jobs",
         "-j",
         min=1,
         metavar="N",
-        help="Worker processes (local) or Dask workers for a LocalCluster.",
+        help="Worker processes (local) or Dask workers for a LocalCluster. Default: one per "
+        "CPU core this process may use, at most one per 16 responses to grade (a small run "
+        "stays in one worker) and as many as --memory-limit fits in the machine's memory.",
+        show_default=False,
     ),
 ]
 ExecutorOption = Annotated[
@@ -196,7 +199,7 @@ VerboseOption = Annotated[
 
 def batch_options(
     *,
-    jobs: int,
+    jobs: int | None,
     executor: str,
     scheduler: str | None,
     cache: Path | None,
@@ -283,7 +286,7 @@ def score(
             "is missing (same rubric).",
         ),
     ] = False,
-    jobs: JobsOption = 1,
+    jobs: JobsOption = None,
     executor: ExecutorOption = "local",
     scheduler: SchedulerOption = None,
     cache: CacheOption = None,

@@ -59,7 +59,7 @@ class Executor(StrEnum):
 class BatchOptions:
     """How a batch runs (none of it changes a result)."""
 
-    jobs: int = 1
+    jobs: int | None = 1  # None: chosen by the number of units to grade (``auto_workers``)
     executor: Executor = Executor.LOCAL
     scheduler: str | None = None  # a Dask scheduler address; None: a LocalCluster
     cache_dir: Path | None = None  # None: no disk cache
@@ -290,16 +290,21 @@ def _run(
     """Each job's index, lines and (graded in this process) result, as they finish."""
     if not work:
         return iter(())
+    workers = options.jobs
+    if workers is None:
+        from harness.run.executors import auto_workers
+
+        workers = auto_workers(len(work), options.memory_limit_mb)
     if options.executor is Executor.DASK:
         from harness.run.executors import run_dask
 
-        dask = run_dask(work, settings, options.jobs, options.scheduler)
+        dask = run_dask(work, settings, workers, options.scheduler)
         return ((index, lines, None) for index, lines in dask)
-    if options.jobs <= 1 and options.time_limit_s is None and options.memory_limit_mb is None:
+    if workers <= 1 and options.time_limit_s is None and options.memory_limit_mb is None:
         return _run_here(work, settings)
     from harness.run.executors import run_pool
 
-    pool = run_pool(work, settings, options.jobs, options.time_limit_s, options.memory_limit_mb)
+    pool = run_pool(work, settings, workers, options.time_limit_s, options.memory_limit_mb)
     return ((index, lines, None) for index, lines in pool)
 
 

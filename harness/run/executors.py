@@ -35,6 +35,31 @@ QUEUED_PER_WORKER = 4
 DASK_CHUNK = 8
 
 
+#: Units a worker must have before one more is started when the user names no number: a
+#: spawned worker imports the harness and its parsers (about 0.45 s of CPU), a unit takes
+#: 20-100 ms, so a worker pays for its start within a dozen units.
+UNITS_PER_WORKER = 16
+
+
+def auto_workers(units: int, memory_limit_mb: int | None) -> int:
+    """How many workers grade ``units`` units when ``--jobs`` is not given: one per CPU this
+    process may run on, but at most one per ``UNITS_PER_WORKER`` units (a small run stays in
+    one worker) and no more than the machine's memory holds at ``memory_limit_mb`` each."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux: every CPU of the machine
+        cpus = os.cpu_count() or 1
+    workers = min(cpus, -(-units // UNITS_PER_WORKER))
+    if memory_limit_mb:
+        try:
+            memory_mb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2**20
+        except (AttributeError, OSError, ValueError):  # no sysconf: no cap from memory
+            memory_mb = 0
+        if memory_mb > 0:
+            workers = min(workers, memory_mb // memory_limit_mb)
+    return max(1, workers)
+
+
 #: The Go runtime's collector setting for the worker processes started here, unless the
 #: user set ``GOGC``. pygohcl's Go parser renders each file to JSON; at Go's default (100) its
 #: collector runs every few MB allocated, a third of the verdict's CPU. At 400 the verdicts of
