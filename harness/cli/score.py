@@ -417,7 +417,9 @@ def run_batch(
         console.print(summary_line(agree(run, labels)), highlight=False, soft_wrap=True)
     report_s = None if formats is None else _reports(out, formats, full=full, run=run)
     counts = run.info.counts
-    timing = f"scored in {run.info.duration_s:.1f}s, " + (
+    workers = counts.get("workers", 0)
+    by = f" by {workers} workers" if workers > 1 else ""
+    timing = f"scored in {run.info.duration_s:.1f}s{by}, " + (
         "reports skipped" if report_s is None else f"reports written in {report_s:.1f}s"
     )
     reused = [

@@ -103,6 +103,7 @@ class _Tally:
     scored: list[ScoredLines] = field(default_factory=list)
     kept: list[ResponseResult] = field(default_factory=list)
     cached: int = 0
+    workers: int = 0  # worker processes started (0: graded in this process, or nothing to grade)
 
 
 def score_paths(
@@ -186,7 +187,7 @@ def score_paths(
     try:
         if progress is not None:
             progress.start(len(todo))
-        for lines, cached, result in _execute(todo, settings, options):
+        for lines, cached, result in _execute(todo, settings, options, tally):
             writer.add_lines(lines)
             tally.scored.append(lines)
             tally.cached += cached
@@ -202,7 +203,7 @@ def score_paths(
     finally:
         if progress is not None:
             progress.stop()
-        extra = {"cached": tally.cached, "resumed": len(done)}
+        extra = {"cached": tally.cached, "resumed": len(done), "workers": tally.workers}
         if interrupted:
             extra["interrupted"] = 1
         run_info = info(_now(), extra)
@@ -228,7 +229,7 @@ def _check_resumable(out_dir: Path, rubric: Rubric) -> None:
 
 
 def _execute(
-    jobs: Sequence[UnitJob], settings: BatchSettings, options: BatchOptions
+    jobs: Sequence[UnitJob], settings: BatchSettings, options: BatchOptions, tally: _Tally
 ) -> Iterator[tuple[ScoredLines, bool, ResponseResult | None]]:
     """Each job's result in job order, whether it came from the cache, and the result itself
     when it was graded in this process (else None: its line is all there is). Results known
@@ -254,7 +255,7 @@ def _execute(
                 known.add(index)
     missing = [(i, jobs[i], keys[i]) for i in range(len(jobs)) if i not in cached | known]
     try:
-        produced = _run(missing, settings, options)
+        tally.workers, produced = _run(missing, settings, options)
         pending: dict[int, tuple[ScoredLines, ResponseResult | None]] = {}
         for index in range(len(jobs)):
             if index in cached or index in known:
@@ -286,10 +287,11 @@ def _execute(
 
 def _run(
     work: list[tuple[int, UnitJob, str | None]], settings: BatchSettings, options: BatchOptions
-) -> Iterator[tuple[int, ScoredLines, ResponseResult | None]]:
-    """Each job's index, lines and (graded in this process) result, as they finish."""
+) -> tuple[int, Iterator[tuple[int, ScoredLines, ResponseResult | None]]]:
+    """The number of worker processes (0: this process grades), and each job's index, lines
+    and (graded in this process) result, as they finish."""
     if not work:
-        return iter(())
+        return 0, iter(())
     workers = options.jobs
     if workers is None:
         from harness.run.executors import auto_workers
@@ -299,13 +301,14 @@ def _run(
         from harness.run.executors import run_dask
 
         dask = run_dask(work, settings, workers, options.scheduler)
-        return ((index, lines, None) for index, lines in dask)
+        started = workers if options.scheduler is None else 0  # a scheduler's are its own
+        return started, ((index, lines, None) for index, lines in dask)
     if workers <= 1 and options.time_limit_s is None and options.memory_limit_mb is None:
-        return _run_here(work, settings)
+        return 0, _run_here(work, settings)
     from harness.run.executors import run_pool
 
     pool = run_pool(work, settings, workers, options.time_limit_s, options.memory_limit_mb)
-    return ((index, lines, None) for index, lines in pool)
+    return workers, ((index, lines, None) for index, lines in pool)
 
 
 def _run_here(

@@ -48,6 +48,17 @@ def test_score_sample_into_a_folder(tmp_path: Path) -> None:
     assert info["rubric"]["id"] == "aws-prod-stack" and len(info["rubric"]["sha256"]) == 64
     assert info["inputs"] == [str(SAMPLE_TASK)] and info["harness_version"]
     assert info["counts"]["errors"] == 0
+    assert info["counts"]["workers"] == 1  # six units: one worker (the limits need one)
+    assert " workers," not in result.output
+
+
+def test_the_summary_says_how_many_workers_graded(tmp_path: Path) -> None:
+    result = invoke(
+        "score", str(SAMPLE_TASK), "--reference", str(SAMPLE_REFERENCE), "-q",
+        "--out", str(tmp_path / "run"), "--no-report", "--no-cache", "--jobs", "2",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "scored in" in result.output and " by 2 workers, reports skipped" in result.output
 
 
 def test_score_builds_reports_when_available(tmp_path: Path) -> None:

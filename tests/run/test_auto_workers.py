@@ -67,7 +67,8 @@ def _pool_size(monkeypatch: pytest.MonkeyPatch, options: BatchOptions, units: in
 
     monkeypatch.setattr(executors, "run_pool", fake_pool)
     work = cast(Any, [(index, None, None) for index in range(units)])
-    list(batch._run(work, cast(BatchSettings, None), options))
+    started, produced = batch._run(work, cast(BatchSettings, None), options)
+    assert list(produced) == [] and started == asked[0]
     return asked[0]
 
 

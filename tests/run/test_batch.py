@@ -92,6 +92,13 @@ def uninterrupted(tasks: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     return out
 
 
+def test_without_jobs_the_run_takes_the_workers_its_size_calls_for(uninterrupted: Path) -> None:
+    from harness.run.executors import auto_workers
+
+    counts = json.loads((uninterrupted / "run.json").read_text())["counts"]
+    assert counts["workers"] == auto_workers(30, 2048)  # the command line's memory limit
+
+
 @pytest.mark.parametrize("after", [1, 9, 20])
 def test_kill_9_during_scoring_then_resume(
     tasks: Path, uninterrupted: Path, tmp_path: Path, after: int
