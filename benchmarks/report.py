@@ -19,6 +19,10 @@ time to just read the run folder (``load_run``), all measured in the same proces
 and report rounds alternate (score, reports, score, reports, ...) so a busy neighbour weighs
 on both sides of the ratio alike.
 
+The corpus is scored in the environment the command line's workers start with
+(``benchmarks/workerenv.py``: ``GOGC=400`` for pygohcl's Go runtime, which reads it only at a
+process's start), as ``benchmarks/score.py`` scores it; ``--caller-env`` keeps yours.
+
 Seconds are this process's CPU clock by default, as in ``benchmarks/score.py`` (the machine is
 shared, and wall time mostly measures the neighbours); ``--wall`` times wall-clock instead.
 With ``--run-dir`` the scoring time is the run's recorded (wall) duration.
@@ -30,6 +34,7 @@ the sarif format writes), their sum ``bytes_per_response`` (target <= 100 KB) an
 comparison with earlier figures that left it out, the sum without ``extracted/``.
 
     python benchmarks/report.py [--runs 3] [--score-runs 2] [--run-dir RUN] [--corpus DIR] [--wall]
+                                [--caller-env]
 
 Without a corpus the synthetic test run (tests/report/synthetic.py), repeated, stands in and
 the summary says so. The last line of output is a JSON summary.
@@ -58,6 +63,9 @@ from harness.report.formats import (  # noqa: E402
     sharing_model,
 )
 from harness.store import load_run, write_run  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from workerenv import described, restart_as_workers_start  # noqa: E402
 
 FORMATS = ("html", "xlsx", "sarif")
 
@@ -135,7 +143,13 @@ def main() -> None:
         default=Path(os.environ.get("IAC_HARNESS_CORPUS", REPO.parent / "shared" / "corpus")),
     )
     parser.add_argument("--wall", action="store_true", help="wall-clock instead of CPU time")
+    parser.add_argument(
+        "--caller-env",
+        action="store_true",
+        help="score in this environment, not the command line's workers' (GOGC)",
+    )
     args = parser.parse_args()
+    restart_as_workers_start(args.caller_env)
     global clock
     if args.wall:
         clock = time.perf_counter
@@ -225,6 +239,7 @@ def main() -> None:
             "responses": responses,
             "runs": args.runs,
             "clock": "wall" if args.wall else "cpu",
+            "gogc": described(),
             "total_s": round(median["total"], 3),
             "html_s": round(median["html"], 3),
             "xlsx_s": round(median["xlsx"], 3),

@@ -17,6 +17,12 @@ scored (each unit's tree, as its result stores it):
   ``--hcl2-runs`` of the rounds only); ``x_hcl2`` = scoring time / hcl2 time (below 1: the
   whole pipeline costs less than python-hcl2's parse alone).
 
+Scoring runs in the environment the command line's workers get (``benchmarks/workerenv.py``:
+Go's collector at ``GOGC=400`` for pygohcl, which Go reads only when a process starts): the
+benchmark starts itself again with it when ``GOGC`` is unset. ``--caller-env`` times it in
+the environment you started it with instead (or set ``GOGC`` yourself); the summary's
+``gogc`` says which. The floors do not call Go.
+
 No checkov-style baseline is measured: checkov is not a dependency of the project.
 Seconds are the process CPU clock by default (the machine is shared and wall time mostly
 measures the neighbours; a serial run uses one core); ``--wall`` times wall-clock instead.
@@ -27,7 +33,7 @@ ideal scores higher (a follow-up counts by its overlaid tree, the project as it 
 that turn; ``own_files`` counts each response's own files instead).
 
     python benchmarks/score.py [--runs 3] [--hcl2-runs 1] [--jobs 2] [--limit N] [--wall]
-                               [--corpus ../shared/corpus]
+                               [--caller-env] [--corpus ../shared/corpus]
 
 The last line of output is a JSON summary.
 """
@@ -50,6 +56,9 @@ from harness.rubric import load_rubric
 from harness.run import OVERLAY_SUFFIX, discover, score_paths
 from harness.terraform import is_terraform_file
 from harness.terraform.cst import parse_bytes
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from workerenv import described, restart_as_workers_start
 
 REPO = Path(__file__).resolve().parents[1]
 STATUSES = ("pass", "partial", "fail", "na", "error")
@@ -133,7 +142,13 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=0, help="only the first N tasks")
     default = Path(os.environ.get("IAC_HARNESS_CORPUS", REPO.parent / "shared" / "corpus"))
     parser.add_argument("--corpus", type=Path, default=default)
+    parser.add_argument(
+        "--caller-env",
+        action="store_true",
+        help="score in this environment, not the command line's workers' (GOGC)",
+    )
     args = parser.parse_args()
+    restart_as_workers_start(args.caller_env)
     if not (args.corpus / "terraform").is_dir():
         print(f"corpus not found at {args.corpus}", file=sys.stderr)
         return 2
@@ -189,7 +204,7 @@ def main() -> int:
     print(f"\n{'category':14s}" + "".join(f"{s:>9s}" for s in STATUSES))
     for category, counts in statuses.items():
         print(f"{category:14s}" + "".join(f"{counts[s]:9d}" for s in STATUSES))
-    print(f"\nstage share: {shares}")
+    print(f"\nstage share: {shares}; GOGC: {described()}")
     clock_name = "wall" if args.wall else "cpu"
     print(
         f"scoring {rate:.1f} responses/s ({clock_name}); tree-sitter floor "
@@ -215,6 +230,7 @@ def main() -> int:
         "responses": responses,
         "responses_per_s": round(rate, 2),
         "clock": clock_name,
+        "gogc": described(),
         "runs": args.runs,
         "median_s": round(scoring_s, 3),
         "tf_files": len(blobs),
