@@ -104,13 +104,24 @@ def curate(
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing dataset folder.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace the dataset an earlier curate wrote in --out (never a folder "
+            "holding anything else).",
+        ),
     ] = False,
 ) -> None:
     """Turn scored runs into training data: a Hugging Face style dataset folder."""
     from pydantic import ValidationError
 
-    from harness.curate import CurateConfig, CurateConfigError, load_config
+    from harness.curate import (
+        CurateConfig,
+        CurateConfigError,
+        DatasetFolderError,
+        load_config,
+        replaceable,
+    )
     from harness.curate import curate as build
     from harness.store import RunFolderError
 
@@ -145,8 +156,12 @@ def curate(
     for run in runs:
         if not (run / "run.json").is_file():
             fail(f"{run}: not a run folder (no run.json)")
-    if out.exists() and any(out.iterdir()) and not force:
-        fail(f"{out}: not empty; use --force to replace it")
+    if out.is_dir() and any(out.iterdir()):
+        if not force:
+            fail(f"{out}: not empty; use --force to replace the dataset it holds")
+        refused = replaceable(out)
+        if refused is not None:
+            fail(refused)
     output_folder(out, what="dataset folder")
     given = [f"--{k.replace('_', '-')} {v}" for k, v in flags.items() if v is not None]
     command = " ".join(
@@ -160,7 +175,7 @@ def curate(
     )
     try:
         summary = build(runs, out, rules, command=command)
-    except (RunFolderError, OSError) as exc:
+    except (RunFolderError, DatasetFolderError, OSError) as exc:
         fail(str(exc))
     for written in summary.written:
         console.print(f"{written.subset:12} {written.rows:8,} rows", highlight=False)

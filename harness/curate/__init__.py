@@ -35,11 +35,51 @@ class CurateSummary:
         return next(w.rows for w in self.written if w.subset == subset)
 
 
+#: What ``curate`` writes into a dataset folder, and the line its card (README.md) opens with.
+DATASET_ENTRIES = frozenset({"README.md", "data", "jsonl"})
+_CARD_OPENING = "---\nconfigs:\n"
+
+
+class DatasetFolderError(ValueError):
+    """The folder holds something ``curate`` did not write: replacing it would delete it."""
+
+
+def replaceable(out: Path) -> str | None:
+    """Why ``out`` must not be replaced by a new dataset (None: it may be). A folder may be
+    replaced when it is empty or is a dataset this command wrote: nothing but README.md,
+    data/ and jsonl/, the README being a dataset card. Anything else (a run folder, a
+    folder of runs, a home folder) is refused: replacing it would delete what it holds."""
+    if not out.is_dir():
+        return None if not out.exists() else f"{out}: exists and is not a folder"
+    entries = sorted(entry.name for entry in out.iterdir())
+    if not entries:
+        return None
+    foreign = [name for name in entries if name not in DATASET_ENTRIES]
+    if foreign:
+        return (
+            f"{out}: holds {foreign[0]}, which curate did not write; only a dataset folder "
+            "(README.md, data/, jsonl/) is replaced"
+        )
+    card_path = out / "README.md"
+    try:
+        with card_path.open(encoding="utf-8", errors="replace") as handle:
+            opening = handle.read(len(_CARD_OPENING))
+    except OSError:
+        opening = ""
+    if opening != _CARD_OPENING:
+        return f"{out}: its README.md is not a dataset card; only a dataset folder is replaced"
+    return None
+
+
 def curate(
     run_dirs: list[Path], out: Path, config: CurateConfig | None = None, command: str = ""
 ) -> CurateSummary:
-    """Write the dataset folder ``out`` (replaced) from ``run_dirs``."""
+    """Write the dataset folder ``out`` from ``run_dirs``, replacing the dataset it held
+    (``DatasetFolderError`` when it holds anything else: see ``replaceable``)."""
     config = config or CurateConfig()
+    refused = replaceable(out)
+    if refused is not None:
+        raise DatasetFolderError(refused)
     collected = collect(run_dirs)
     selection = select(collected, config)
     if out.exists():
@@ -79,7 +119,9 @@ __all__ = [
     "CurateConfig",
     "CurateConfigError",
     "CurateSummary",
+    "DatasetFolderError",
     "curate",
     "export_run",
     "load_config",
+    "replaceable",
 ]

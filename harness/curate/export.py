@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING
 
 from harness.results import ResponseResult
 from harness.shipped import data_dir
-from harness.store import RESPONSES_JSONL, csv_safe_row, read_run_info, response_from_line
+from harness.store import (
+    RESPONSES_JSONL,
+    RUN_JSON,
+    csv_safe_row,
+    read_run_info,
+    response_from_line,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -132,10 +138,16 @@ def _csv_cell(value: object) -> str:
 
 
 def export_run(run_dir: Path, out: Path, fmt: str) -> list[Path]:
-    """Write ``out/<table>.<fmt>`` for the three tables; the paths written."""
+    """Write ``out/<table>.<fmt>`` for the three tables; the paths written. ``out`` must not
+    be a run folder (ValueError): the tables' names (``responses.jsonl``) are a run's own."""
     read_run_info(run_dir)  # a clear error when it is not a run folder
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(EXPORT_FORMATS)})")
+    if (out / RUN_JSON).exists():
+        raise ValueError(
+            f"{out}: is a run folder; its files would be overwritten (export into a folder "
+            "of its own: the default is RUN/export)"
+        )
     out.mkdir(parents=True, exist_ok=True)
     tables: dict[str, list[dict[str, object]]] = {name: [] for name in TABLES}
     for result in _results(run_dir):

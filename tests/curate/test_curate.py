@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from harness.cli import app
-from harness.curate import CurateConfig, curate
+from harness.curate import CurateConfig, DatasetFolderError, curate
 from harness.curate.write import schemas
 from harness.run import score_paths
 from tests.conftest import SAMPLE_REFERENCE, SAMPLE_TASK
@@ -162,6 +162,36 @@ def test_cli_curate_and_errors(sample_run: Path, tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "not a run folder" in missing.output
     bad = RUNNER.invoke(app, ["curate", str(sample_run), "-o", str(out), "--pair-with", "best"])
     assert bad.exit_code == 2 and "--pair-with" in bad.output
+
+
+def test_force_replaces_a_dataset_and_nothing_else(sample_run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ds"
+    assert RUNNER.invoke(app, ["curate", str(sample_run), "-o", str(out)]).exit_code == 0
+    replaced = RUNNER.invoke(app, ["curate", str(sample_run), "-o", str(out), "--force"])
+    assert replaced.exit_code == 0, replaced.output  # the dataset an earlier curate wrote
+    kept = tmp_path / "mine"
+    (kept / "sub").mkdir(parents=True)
+    (kept / "notes.txt").write_text("important")
+    mine = RUNNER.invoke(app, ["curate", str(sample_run), "-o", str(kept), "--force"])
+    assert mine.exit_code == 2 and "holds notes.txt, which curate did not write" in mine.output
+    assert (kept / "notes.txt").read_text() == "important" and (kept / "sub").is_dir()
+    # the run being curated, given as the output by mistake, is left whole
+    into_run = RUNNER.invoke(app, ["curate", str(sample_run), "-o", str(sample_run), "--force"])
+    assert into_run.exit_code == 2 and "curate did not write" in into_run.output
+    assert (sample_run / "responses.jsonl").is_file() and (sample_run / "run.json").is_file()
+    (out / "README.md").write_text("# my own notes\n")  # a README that is not a card
+    notes = RUNNER.invoke(app, ["curate", str(sample_run), "-o", str(out), "--force"])
+    assert notes.exit_code == 2 and "not a dataset card" in notes.output
+    assert (out / "README.md").read_text() == "# my own notes\n"
+
+
+def test_the_library_refuses_to_replace_what_it_did_not_write(
+    sample_run: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "notes.txt").write_text("important")
+    with pytest.raises(DatasetFolderError, match=r"notes\.txt"):
+        curate([sample_run], tmp_path)
+    assert (tmp_path / "notes.txt").read_text() == "important"
 
 
 def test_config_file_errors_name_file_and_line(sample_run: Path, tmp_path: Path) -> None:

@@ -100,3 +100,18 @@ def test_export_errors_are_one_line(tmp_path: Path) -> None:
     result = RUNNER.invoke(app, ["export", str(tmp_path / "nope")])
     assert result.exit_code == 2 and "run.json" in result.output
     assert not (tmp_path / "nope").exists()  # nothing written for a bad run
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_run_folder_is_never_the_export_folder(run: Path, tmp_path: Path, fmt: str) -> None:
+    """``responses.jsonl`` is both a run's record and an export table: exporting into the run
+    (or into another run) would overwrite it."""
+    copy = tmp_path / "run"
+    shutil.copytree(run, copy)
+    before = {p.name: p.read_bytes() for p in copy.iterdir() if p.is_file()}
+    for target in (copy, run):
+        result = RUNNER.invoke(app, ["export", str(copy), "-o", str(target), "-f", fmt])
+        assert result.exit_code == 2 and "is a run folder" in result.output
+    assert {p.name: p.read_bytes() for p in copy.iterdir() if p.is_file()} == before
+    assert RUNNER.invoke(app, ["export", str(copy), "-f", fmt]).exit_code == 0  # RUN/export
+    assert (copy / "export" / f"responses.{fmt}").is_file()
