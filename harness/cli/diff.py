@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from harness.cli.common import console, err_console, load_run_folder, output_folder
+from harness.cli.common import console, err_console, fail, load_run_folder, output_folder
 from harness.trust.diff import RunDiff, diff_runs, diff_to_json
 
 HELP = (
@@ -154,6 +154,9 @@ def diff(
     """Compare two runs (see the command's help)."""
     a, b = load_run_folder(run_a), load_run_folder(run_b)
     if out is not None:
+        if (out / "index.html").exists() and not (out / "diff.json").exists():
+            # a report site's index (or any other page): diff's would replace it
+            fail(f"{out}: holds an index.html that diff did not write; choose another --out")
         output_folder(out, what="diff folder")
     result = diff_runs(a, b, a_name=str(run_a), b_name=str(run_b))
     document = diff_to_json(result)

@@ -72,6 +72,18 @@ def test_diff_writes_json_and_page(run_a: Path, run_b: Path, tmp_path: Path) -> 
     assert DISABLED in page and (out / "assets" / "report.css").is_file()
 
 
+def test_diff_never_replaces_a_page_it_did_not_write(run_a: Path, tmp_path: Path) -> None:
+    site = tmp_path / "report"  # e.g. a run's report site, given as --out by mistake
+    site.mkdir()
+    (site / "index.html").write_text("<p>the run's index</p>")
+    result = invoke("diff", run_a, run_a, "-o", site)
+    assert result.exit_code == 2 and "index.html that diff did not write" in result.output
+    assert (site / "index.html").read_text() == "<p>the run's index</p>"
+    out = tmp_path / "diff"
+    assert invoke("diff", run_a, run_a, "-o", out).exit_code == 0
+    assert invoke("diff", run_a, run_a, "-o", out).exit_code == 0  # its own page: replaced
+
+
 def test_fail_on_regression(run_a: Path, tmp_path: Path) -> None:
     # B: the same run with one response's overall lowered by 3 points
     worse = tmp_path / "worse"
