@@ -83,9 +83,10 @@ def test_the_batch_sizes_its_pool_by_the_units_left_to_grade(
     assert _pool_size(monkeypatch, given, 10_000) == 2
 
 
-def test_the_command_line_leaves_the_number_to_the_batch() -> None:
+@pytest.mark.parametrize("jobs", [None, 3])
+def test_the_command_line_leaves_the_number_to_the_batch(jobs: int | None) -> None:
     options = batch_options(
-        jobs=None,
+        jobs=jobs,
         executor="local",
         scheduler=None,
         cache=None,
@@ -93,16 +94,4 @@ def test_the_command_line_leaves_the_number_to_the_batch() -> None:
         time_limit=60.0,
         memory_limit=2048,
     )
-    assert options.jobs is None
-    assert (
-        batch_options(
-            jobs=3,
-            executor="local",
-            scheduler=None,
-            cache=None,
-            no_cache=True,
-            time_limit=60.0,
-            memory_limit=2048,
-        ).jobs
-        == 3
-    )
+    assert options.jobs == jobs  # None: the batch sizes its pool (auto_workers)
