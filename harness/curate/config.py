@@ -43,8 +43,10 @@ def load_config(path: Path) -> CurateConfig:
     """Read and validate a curate YAML file; errors name ``file:line`` and the key."""
     try:
         document = load_yaml(path)
-    except (OSError, YamlDocError) as exc:
-        raise CurateConfigError(f"{path}: {exc}") from exc
+    except YamlDocError as exc:  # its message starts with file:line
+        raise CurateConfigError(str(exc)) from exc
+    except OSError as exc:
+        raise CurateConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     data = document.data if document.data is not None else {}
     if not isinstance(data, dict):
         raise CurateConfigError(f"{path}:1: expected a mapping of selection rules")

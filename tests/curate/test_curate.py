@@ -207,6 +207,13 @@ def test_config_file_errors_name_file_and_line(sample_run: Path, tmp_path: Path)
         app, ["curate", str(sample_run), "-o", str(tmp_path / "ds"), "--config", str(config)]
     )
     assert result.exit_code == 2 and f"{config}:1: min_margin" in result.output
+    config.write_text("min_margin: [unclosed\n")
+    result = RUNNER.invoke(
+        app, ["curate", str(sample_run), "-o", str(tmp_path / "ds"), "--config", str(config)]
+    )
+    message = " ".join(result.output.split())
+    assert result.exit_code == 2 and f"error: {config}:2: invalid YAML" in message
+    assert message.count(str(config)) == 1  # named once, with its line
 
 
 def test_flags_override_the_config_file(sample_run: Path, tmp_path: Path) -> None:
