@@ -427,8 +427,10 @@ def run_batch(
         for name, label in (("resumed", "kept from the interrupted run"), ("cached", "from cache"))
         if counts.get(name)
     ]
+    responses, tasks = counts.get("responses", 0), counts.get("tasks", 0)
     console.print(
-        f"{counts.get('responses', 0)} responses from {counts.get('tasks', 0)} tasks {timing}; "
+        f"{responses} response{'s' * (responses != 1)} from {tasks} task{'s' * (tasks != 1)} "
+        f"{timing}; "
         + (f"{', '.join(reused)}; " if reused else "")
         + f"{counts.get('errors', 0)} could not be scored, "
         f"{counts.get('criterion_errors', 0)} check errors → {out}",

@@ -23,7 +23,7 @@ from harness.results import ResponseResult, RunData, RunInfo
 from harness.rubric import Rubric, load_rubric
 from harness.run import pipeline
 from harness.run.pipeline import STAGES
-from harness.run.plan import InputError, discover, with_reference_ideal
+from harness.run.plan import InputError, discover, planned_units, with_reference_ideal
 from harness.run.units import BatchSettings, UnitJob, reference_key, result_key, state_for
 from harness.store import (
     RESPONSES_JSONL,
@@ -148,8 +148,7 @@ def score_paths(
         plans = with_reference_ideal(plans, ideal)
     all_jobs = [
         UnitJob(unit, plan.ideal_source, bool(plan.responses), plan.task.prompts)
-        for plan in plans
-        for unit in plan.units()
+        for plan, unit in planned_units(plans)
     ]
     if not all_jobs:
         raise InputError(f"{', '.join(map(str, inputs))}: no responses to score")
@@ -176,7 +175,7 @@ def score_paths(
             inputs=tuple(str(p) for p in inputs),
             rubric=rubric.info(),
             timings={k: round(v, 4) for k, v in timings.items()},
-            counts=_counts(tally.scored, len(plans)) | extra,
+            counts=_counts(tally.scored, len({plan.task_id for plan in plans})) | extra,
             tasks_without_reference=tasks_without_reference(tally.scored),
             reference=None if reference_dir is None else str(reference_dir),
             ideal=None if ideal is None else str(ideal),

@@ -155,6 +155,31 @@ def discover(paths: Sequence[Path]) -> list[TaskPlan]:
     return plans
 
 
+def planned_units(plans: Sequence[TaskPlan]) -> list[tuple[TaskPlan, Unit]]:
+    """Every plan's units in order, each result key (task id, response id) once. A unit that
+    two inputs name by the same file (a task folder and one of its files) is graded once;
+    two different files behind one key (two input folders each holding a task folder of the
+    same name) are an ``InputError``: their results, pages and resume state would overwrite
+    each other."""
+    seen: dict[tuple[str, str], Path] = {}
+    kept: list[tuple[TaskPlan, Unit]] = []
+    for plan in plans:
+        for unit in plan.units():
+            key = (unit.task_id, unit.response_id)
+            source = unit.source.resolve()
+            other = seen.get(key)
+            if other is None:
+                seen[key] = source
+                kept.append((plan, unit))
+            elif other != source:
+                raise InputError(
+                    f"{unit.source}: response {unit.response_id} of task {unit.task_id} is "
+                    f"also {other}: two inputs hold a task of the same name; score them into "
+                    "separate runs, or rename one task folder"
+                )
+    return kept
+
+
 def with_reference_ideal(plans: list[TaskPlan], ideal: Path) -> list[TaskPlan]:
     """Score ``ideal`` (a reference folder's IDEAL_RESPONSE.md) in tasks that have none."""
     return [replace(p, ideal=ideal) if p.ideal is None and p.scored is None else p for p in plans]
