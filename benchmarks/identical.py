@@ -3,9 +3,9 @@ folder with its timings removed, and compare with a baseline.
 
 What is digested (everything a result holds; nothing that measures time or names the code's
 location): every line of ``results.jsonl`` and ``scores.csv`` as written, every line of
-``responses.jsonl`` without its ``timings``, and ``run.json``'s ``counts`` and
-``tasks_without_reference``. The run is serial (``--jobs 1``) with no disk cache, so every
-stage runs for every unit.
+``responses.jsonl`` without its ``timings``, and ``run.json``'s ``counts`` (but ``workers``:
+how the run was executed, like its timings) and ``tasks_without_reference``. The run is
+serial (``--jobs 1``) with no disk cache, so every stage runs for every unit.
 
 The baseline is either a digest file written earlier (``--write`` then ``--baseline``), or a
 git commit (``--commit main``): its tree is exported with ``git archive`` into a temporary
@@ -57,6 +57,8 @@ def _lines(run_dir: Path, name: str) -> list[str]:
     if name == "run.json":
         info = json.loads(text)
         kept = {k: info.get(k) for k in ("counts", "tasks_without_reference")}
+        if isinstance(kept["counts"], dict):  # workers: how it ran, not what it found
+            kept["counts"] = {k: v for k, v in kept["counts"].items() if k != "workers"}
         return [json.dumps(kept, sort_keys=True)]
     return text.splitlines()
 
