@@ -183,17 +183,67 @@ class ResumeState:
         return {s.key for s in self.scored}
 
 
+#: The file a run folder's writer holds an exclusive lock on while it writes.
+RUN_LOCK = ".lock"
+
+
+class RunFolderBusy(RunFolderError):
+    """Another process is writing the run folder (it holds its lock)."""
+
+
+def _lock(out_dir: Path) -> IO[bytes]:
+    """An open handle holding ``out_dir``'s exclusive lock (released when it is closed, or
+    when the process ends however it ends); ``RunFolderBusy`` when another process holds it.
+    Without ``fcntl`` (not POSIX) the handle holds no lock."""
+    handle = (out_dir / RUN_LOCK).open("ab")
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return handle
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:  # BlockingIOError: held elsewhere
+        handle.close()
+        raise RunFolderBusy(
+            f"{out_dir}: another iac-harness process is writing this run; wait for it to "
+            "finish (or stop it), or choose another --out"
+        ) from error
+    return handle
+
+
+def run_folder_busy(out_dir: Path) -> bool:
+    """Whether another process is writing ``out_dir`` now (holds its lock)."""
+    if not (out_dir / RUN_LOCK).is_file():
+        return False
+    try:
+        _lock(out_dir).close()
+    except RunFolderBusy:
+        return True
+    return False
+
+
 class RunWriter:
     """Appends responses to a run folder as they are scored; ``close`` writes the summary.
 
     Each response is written rows first (results.jsonl, scores.csv) and its responses.jsonl
     line last, each flushed: that line commits it. ``resume=True`` first repairs the folder
-    (``repair``) and appends after what it holds."""
+    (``repair``) and appends after what it holds. The writer holds the folder's lock from
+    before the repair to ``close``: a second writer (a ``--resume`` started while the first
+    still runs) raises ``RunFolderBusy`` instead of interleaving its lines."""
 
     def __init__(self, out_dir: Path, category_ids: Iterable[str], *, resume: bool = False) -> None:
         self.out_dir = out_dir
         out_dir.mkdir(parents=True, exist_ok=True)
         self.category_ids = list(category_ids)
+        self._lock = _lock(out_dir)
+        try:
+            self._open(resume)
+        except BaseException:
+            self._lock.close()
+            raise
+
+    def _open(self, resume: bool) -> None:
+        out_dir = self.out_dir
         self.resumed = repair(out_dir) if resume else ResumeState((), 0)
         mode = "a" if resume else "w"
         self._responses: IO[str] = (out_dir / RESPONSES_JSONL).open(mode, encoding="utf-8")
@@ -216,9 +266,12 @@ class RunWriter:
         self._responses.flush()
 
     def close(self, info: RunInfo) -> None:
-        for handle in (self._responses, self._results, self._scores):
-            handle.close()
-        write_run_info(self.out_dir, info)
+        try:
+            for handle in (self._responses, self._results, self._scores):
+                handle.close()
+            write_run_info(self.out_dir, info)
+        finally:
+            self._lock.close()
 
 
 def csv_safe_row(row: Sequence[str]) -> list[str]:

@@ -25,7 +25,7 @@ from harness.cli.agree import LabelsOption, labels_or_fail, summary_line
 from harness.cli.common import console, err_console, fail, output_folder
 from harness.cli.report import FullOption, ReportsOption, chosen_formats
 from harness.cli.summary import MAX_TABLE_ROWS, summary_notes, summary_table
-from harness.store import RESPONSES_JSONL, RESULTS_JSONL, RUN_JSON, SCORES_CSV
+from harness.store import RESPONSES_JSONL, RESULTS_JSONL, RUN_JSON, SCORES_CSV, run_folder_busy
 from harness.trust.agree import agree
 from harness.trust.labels import LabelSet, write_run_labels
 
@@ -93,6 +93,11 @@ def _set_aside(out: Path, force: bool) -> Path | None:
         )
     if not any((out / name).exists() for name in RUN_FILES):
         fail(f"{out}: not empty and not a run folder (no {RUN_JSON}); --force only replaces runs")
+    if run_folder_busy(out):
+        fail(
+            f"{out}: another iac-harness process is writing this run; wait for it to finish "
+            "(or stop it) before replacing it"
+        )
     aside = out.with_name(f".{out.name}.replaced-{os.getpid()}")
     try:
         out.rename(aside)

@@ -27,6 +27,7 @@ from harness.run.plan import InputError, discover, planned_units, with_reference
 from harness.run.units import BatchSettings, UnitJob, reference_key, result_key, state_for
 from harness.store import (
     RESPONSES_JSONL,
+    RunFolderBusy,
     RunFolderError,
     RunWriter,
     ScoredLines,
@@ -156,7 +157,10 @@ def score_paths(
     if options.resume:
         _check_resumable(out_dir, rubric)
     started, clock_start = _now(), time.perf_counter()
-    writer = RunWriter(out_dir, rubric.category_ids, resume=options.resume)
+    try:
+        writer = RunWriter(out_dir, rubric.category_ids, resume=options.resume)
+    except RunFolderBusy as exc:  # another process writes it: touch nothing
+        raise InputError(str(exc)) from exc
     done = writer.resumed.keys
     todo = [job for job in all_jobs if (job.unit.task_id, job.unit.response_id) not in done]
     tally = _Tally(scored=list(writer.resumed.scored))
