@@ -115,13 +115,7 @@ def curate(
     """Turn scored runs into training data: a Hugging Face style dataset folder."""
     from pydantic import ValidationError
 
-    from harness.curate import (
-        CurateConfig,
-        CurateConfigError,
-        DatasetFolderError,
-        load_config,
-        replaceable,
-    )
+    from harness.curate import CurateConfig, CurateConfigError, DatasetFolderError, load_config
     from harness.curate import curate as build
     from harness.store import RunFolderError
 
@@ -156,12 +150,8 @@ def curate(
     for run in runs:
         if not (run / "run.json").is_file():
             fail(f"{run}: not a run folder (no run.json)")
-    if out.is_dir() and any(out.iterdir()):
-        if not force:
-            fail(f"{out}: not empty; use --force to replace the dataset it holds")
-        refused = replaceable(out)
-        if refused is not None:
-            fail(refused)
+    if out.is_dir() and any(out.iterdir()) and not force:
+        fail(f"{out}: not empty; use --force to replace the dataset it holds")
     output_folder(out, what="dataset folder")
     given = [f"--{k.replace('_', '-')} {v}" for k, v in flags.items() if v is not None]
     command = " ".join(
