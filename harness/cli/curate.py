@@ -203,6 +203,7 @@ def export(
 ) -> None:
     """Write a run's results as three plain tables: responses, criteria, findings."""
     from harness.curate import EXPORT_FORMATS, export_run
+    from harness.curate.export import DEFAULT_FOLDER
     from harness.store import RunFolderError
 
     if fmt not in EXPORT_FORMATS:
@@ -214,7 +215,7 @@ def export(
             fail("--format parquet needs pyarrow: pip install 'iac-harness[parquet]'")
     if not (run / "run.json").is_file():
         fail(f"{run / 'run.json'}: not found (is {run} a run folder?)")
-    target = out or run / "export"
+    target = out or run / DEFAULT_FOLDER
     output_folder(target, what="export folder")
     try:
         written = export_run(run, target, fmt)

@@ -25,9 +25,16 @@ from harness.cli.agree import LabelsOption, labels_or_fail, summary_line
 from harness.cli.common import console, err_console, fail, output_folder
 from harness.cli.report import FullOption, ReportsOption, chosen_formats
 from harness.cli.summary import MAX_TABLE_ROWS, summary_notes, summary_table
-from harness.store import RESPONSES_JSONL, RESULTS_JSONL, RUN_JSON, SCORES_CSV, run_folder_busy
+from harness.store import (
+    RESPONSES_JSONL,
+    RESULTS_JSONL,
+    RUN_JSON,
+    RUN_LOCK,
+    SCORES_CSV,
+    run_folder_busy,
+)
 from harness.trust.agree import agree
-from harness.trust.labels import LabelSet, write_run_labels
+from harness.trust.labels import RUN_LABELS, LabelSet, write_run_labels
 
 DEFAULT_RUBRIC = "terraform-aws-production"
 
@@ -81,6 +88,16 @@ def _default_out() -> Path:
 RUN_FILES = (RUN_JSON, RESULTS_JSONL, SCORES_CSV, RESPONSES_JSONL)
 
 
+def _run_entries() -> frozenset[str]:
+    """What a run folder holds when only iac-harness wrote it: the run's files, its lock and
+    labels, every report format's outputs (as registered) and ``export``'s default folder."""
+    from harness.curate.export import DEFAULT_FOLDER
+    from harness.report.formats import load_formats
+
+    outputs = {path.split("/")[0] for f in load_formats().values() for path in f.outputs}
+    return frozenset({*RUN_FILES, RUN_LOCK, RUN_LABELS, DEFAULT_FOLDER, *outputs})
+
+
 def _set_aside(out: Path, force: bool) -> Path | None:
     """Refuse to write into a folder that already holds something; with ``force``, move an
     earlier run out of the way (returned) so it can be restored if the inputs are unusable."""
@@ -93,6 +110,12 @@ def _set_aside(out: Path, force: bool) -> Path | None:
         )
     if not any((out / name).exists() for name in RUN_FILES):
         fail(f"{out}: not empty and not a run folder (no {RUN_JSON}); --force only replaces runs")
+    foreign = sorted(entry.name for entry in out.iterdir() if entry.name not in _run_entries())
+    if foreign:
+        fail(
+            f"{out}: holds {foreign[0]}, which no iac-harness command writes into a run "
+            "folder; --force only replaces a run (move it out first)"
+        )
     if run_folder_busy(out):
         fail(
             f"{out}: another iac-harness process is writing this run; wait for it to finish "

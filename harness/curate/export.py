@@ -137,6 +137,10 @@ def _csv_cell(value: object) -> str:
     return str(value)
 
 
+#: Where ``iac-harness export RUN`` writes without ``--out``: a folder of the run's own.
+DEFAULT_FOLDER = "export"
+
+
 def export_run(run_dir: Path, out: Path, fmt: str) -> list[Path]:
     """Write ``out/<table>.<fmt>`` for the three tables; the paths written. ``out`` must not
     be a run folder (ValueError): the tables' names (``responses.jsonl``) are a run's own."""

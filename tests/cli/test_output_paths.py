@@ -121,15 +121,25 @@ def test_no_traceback_from_python_m_harness(tmp_path: Path) -> None:
 def test_earlier_run_is_refused_then_replaced_with_force(tmp_path: Path) -> None:
     out = tmp_path / "run"
     assert invoke(*COMMANDS["score"](out)).exit_code == 0
-    (out / "stale.txt").write_text("from the earlier run\n")
+    (out / "export").mkdir()  # what iac-harness itself adds to a run: replaced with it
+    (out / "export" / "responses.csv").write_text("task_id\n")
     again = invoke(*COMMANDS["score"](out))
     assert_one_line_error(again, out)
     assert "--force" in again.output and "--resume" in again.output
-    assert (out / "stale.txt").exists()
     forced = invoke(*COMMANDS["score"](out), "--force")
     assert forced.exit_code == 0, forced.output
-    assert (out / "run.json").is_file() and not (out / "stale.txt").exists()
+    assert (out / "run.json").is_file() and not (out / "export").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["run"]  # nothing left aside
+
+
+def test_force_keeps_a_run_that_holds_files_of_the_users(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    assert invoke(*COMMANDS["score"](out)).exit_code == 0
+    (out / "notes.txt").write_text("my review notes\n")
+    forced = invoke(*COMMANDS["score"](out), "--force")
+    assert_one_line_error(forced, out)
+    assert "holds notes.txt" in forced.output
+    assert (out / "notes.txt").read_text() == "my review notes\n" and (out / "run.json").is_file()
 
 
 def test_force_keeps_the_earlier_run_when_inputs_are_unusable(tmp_path: Path) -> None:
