@@ -145,6 +145,11 @@ def discover(paths: Sequence[Path]) -> list[TaskPlan]:
                 raise InputError(f"{path}: not a markdown response (.md)")
             plans.append(_file_plan(path))
             continue
+        if (path / "run.json").is_file():  # a run folder given where responses belong
+            raise InputError(
+                f"{path}: is a run folder, not responses; `iac-harness rescore {path}` grades "
+                f"it again, `iac-harness report {path}` rebuilds its reports"
+            )
         try:
             tasks = discover_tasks(path)
         except TaskError as exc:

@@ -38,3 +38,11 @@ def test_two_tasks_of_one_name_are_refused(tmp_path: Path) -> None:
     assert message.startswith(f"iac-harness: error: {tmp_path / 'b' / SAMPLE_TASK.name}")
     assert f"is also {(tmp_path / 'a' / SAMPLE_TASK.name).resolve()}" in message
     assert not (out / "responses.jsonl").exists()  # nothing graded, nothing written
+
+
+def test_a_run_folder_given_as_input_points_to_rescore_and_report(tmp_path: Path) -> None:
+    run = tmp_path / "run"
+    (run / "report").mkdir(parents=True)
+    (run / "run.json").write_text("{}")
+    with pytest.raises(InputError, match="is a run folder, not responses; `iac-harness rescore"):
+        discover([run])
