@@ -38,8 +38,16 @@ def derive_command(
         typer.Option("--out", "-o", help="Write the rubric here (default: print it)."),
     ] = None,
     base: Annotated[
-        str, typer.Option("--base", help="Rubric id or file the derived rubric extends.")
-    ] = "terraform-aws-production",
+        str | None,
+        typer.Option(
+            "--base",
+            metavar="RUBRIC",
+            help="Rubric id or file the derived rubric extends. Default: the shipped rubric "
+            "of the reference's language (cloudformation-aws-production for a template, "
+            "else terraform-aws-production).",
+            show_default=False,
+        ),
+    ] = None,
     rubric_id: Annotated[
         str | None,
         typer.Option("--id", help="Rubric id (default: the output file name, else TASK-derived)."),

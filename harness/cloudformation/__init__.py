@@ -34,7 +34,11 @@ from harness.languages import Language
 
 #: CloudFormation's registration with the language seam (entry point in pyproject.toml).
 LANGUAGE = Language(
-    "cloudformation", claims=is_template, build=build, display_name="CloudFormation"
+    "cloudformation",
+    claims=is_template,
+    build=build,
+    display_name="CloudFormation",
+    rubric="cloudformation-aws-production",
 )
 
 __all__ = [

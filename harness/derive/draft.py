@@ -27,6 +27,7 @@ from harness.derive.facts import NewCriterion, Proposal
 from harness.derive.render import render
 from harness.derive.types import Decision, DerivedRubric
 from harness.extract.types import FileTree
+from harness.languages import rubric_for
 from harness.prompt import PromptRequirements, read_prompts
 from harness.rubric.loader import load_rubric
 from harness.rubric.model import Rubric
@@ -101,9 +102,13 @@ def reference_context(ref: ReferenceInput) -> CheckContext:
 
 
 def derive(
-    ref: ReferenceInput, *, base: str | Path = DEFAULT_BASE, rubric_id: str | None = None
+    ref: ReferenceInput, *, base: str | Path | None = None, rubric_id: str | None = None
 ) -> DerivedRubric:
-    """Derive a rubric for ``ref``'s task; pure apart from reading the base rubric."""
+    """Derive a rubric for ``ref``'s task; pure apart from reading the base rubric. ``base``
+    None: the shipped rubric written for the reference's language (a template's criteria in
+    CloudFormation terms), else ``DEFAULT_BASE``."""
+    if base is None:
+        base = rubric_for(ref.tree, DEFAULT_BASE)
     base_rubric = load_rubric(base)
     registry = load_checks()
     ctx = reference_context(ref)

@@ -69,6 +69,9 @@ class Language:
     #: False for code the harness recognises but does not grade (AWS CDK, Pulumi, ...): a
     #: response holding only such code has every criterion ``na`` ("detected, not graded").
     graded: bool = True
+    #: The shipped rubric written for this language (its criteria worded in its terms):
+    #: what ``derive`` extends for a reference in it. "": none of its own.
+    rubric: str = ""
 
     @property
     def title(self) -> str:
@@ -122,6 +125,15 @@ def languages_of(*trees: FileTree | None) -> frozenset[str]:
     present: Iterable[FileTree] = [t for t in trees if t is not None]
     held = frozenset(lang.name for lang in languages() if any(lang.holds(t) for t in present))
     return held or frozenset(lang.name for lang in languages() if lang.fallback)
+
+
+def rubric_for(tree: FileTree, default: str) -> str:
+    """The shipped rubric written for the graded language ``tree`` holds (``Language.rubric``);
+    ``default`` when it holds none with a rubric of its own, or several with different ones."""
+    found = {
+        lang.rubric for lang in languages() if lang.graded and lang.rubric and lang.holds(tree)
+    }
+    return found.pop() if len(found) == 1 else default
 
 
 def build_models(tree: FileTree, names: Iterable[str]) -> dict[str, ParsedModel]:

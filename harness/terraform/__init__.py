@@ -52,7 +52,12 @@ def _claims(file: ExtractedFile) -> bool:
 
 #: Terraform's registration with the language seam (entry point in pyproject.toml).
 LANGUAGE = Language(
-    "terraform", claims=_claims, build=build, fallback=True, display_name="Terraform"
+    "terraform",
+    claims=_claims,
+    build=build,
+    fallback=True,
+    display_name="Terraform",
+    rubric="terraform-aws-production",
 )
 
 __all__ = [

@@ -75,3 +75,8 @@ def test_the_cli_derives_from_a_task_folder(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "lifecycle.deletion_policy" in out.read_text(encoding="utf-8")
     assert "CloudFormation templates" in out.read_text(encoding="utf-8")
+
+
+def test_a_template_extends_the_rubric_written_for_templates(reference: ReferenceInput) -> None:
+    assert derive(reference).base == "cloudformation-aws-production"
+    assert derive(reference, base="terraform-aws-production").base == "terraform-aws-production"

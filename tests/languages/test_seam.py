@@ -21,6 +21,7 @@ from harness.languages import (
     get_language,
     languages_of,
     register_language,
+    rubric_for,
     unregister_language,
 )
 from harness.vocabulary import CriterionStatus, Diagnostic, Span
@@ -168,3 +169,20 @@ def test_a_check_runs_when_only_the_reference_holds_its_language(toy: None) -> N
     )
     by_id = {c.criterion_id: c for c in result.criteria}
     assert by_id["reference.resource_coverage"].status is CriterionStatus.FAIL
+
+
+def test_each_language_names_the_rubric_written_for_it(tmp_path: Path) -> None:
+    """``derive`` extends the rubric of the reference's language: a template's criteria in
+    CloudFormation terms; a tree of both languages, or of none, gets the default."""
+    template = (
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  B:\n    Type: AWS::S3::Bucket\n"
+    )
+    (tmp_path / "cfn").mkdir()
+    (tmp_path / "cfn" / "template.yaml").write_text(template, encoding="utf-8")
+    (tmp_path / "both").mkdir()
+    (tmp_path / "both" / "template.yaml").write_text(template, encoding="utf-8")
+    (tmp_path / "both" / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
+    assert rubric_for(tree_from_directory(SAMPLE_REFERENCE), "x") == "terraform-aws-production"
+    assert rubric_for(tree_from_directory(tmp_path / "cfn"), "x") == "cloudformation-aws-production"
+    assert rubric_for(tree_from_directory(tmp_path / "both"), "x") == "x"
+    assert rubric_for(FileTree(files=()), "x") == "x"
