@@ -12,7 +12,7 @@ from harness.curate.candidates import collect
 from harness.curate.card import card
 from harness.curate.config import CurateConfig, CurateConfigError, load_config
 from harness.curate.export import EXPORT_FORMATS, export_run
-from harness.curate.subsets import desirable, select
+from harness.curate.subsets import select
 from harness.curate.write import SUBSETS, Written, write_subset
 
 
@@ -86,7 +86,7 @@ def curate(
         shutil.rmtree(out)
     out.mkdir(parents=True)
     written = tuple(write_subset(out, s, selection.rows[s]) for s in SUBSETS)
-    labels = [desirable(c, config) for c in collected.candidates]
+    labels = [bool(row["label"]) for row in selection.rows["kto"]]
     scores = {
         "all candidates": [c.overall for c in collected.candidates],
         "sft": [float(r["score"]) for r in selection.rows["sft"]],  # type: ignore[arg-type]

@@ -102,7 +102,11 @@ def _read_text(path: Path) -> str | None:
 def collect(run_dirs: list[Path]) -> Collected:
     """Every candidate of ``run_dirs`` (in run, then file order)."""
     collected = Collected()
+    read: set[Path] = set()
     for run_dir in run_dirs:
+        if run_dir.resolve() in read:  # the same folder given twice: read once
+            continue
+        read.add(run_dir.resolve())
         info = read_run_info(run_dir)
         run = str(run_dir)
         collected.runs.append((run, info))

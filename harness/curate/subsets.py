@@ -225,14 +225,35 @@ def ideal_audit_rows(collected: Collected) -> list[dict[str, object]]:
     return rows
 
 
+#: Why a KTO or SFT example that repeats an earlier one is left out.
+REPEATED = "the same prompt and answer as an earlier candidate (another run scored it too)"
+
+
+def examples_once(candidates: list[Candidate]) -> tuple[list[Candidate], int]:
+    """The candidates whose example (task, prompt and earlier turns, answer) no earlier one
+    gives, and how many repeated one: the ideal of a task that several runs scored is one
+    SFT example, not one per run. Pairs keep every run's copy (they pair within a run)."""
+    seen: set[tuple[str, tuple[Message, ...], str]] = set()
+    kept: list[Candidate] = []
+    for c in candidates:
+        example = (c.task_id, c.conversation, c.text)
+        if example not in seen:
+            seen.add(example)
+            kept.append(c)
+    return kept, len(candidates) - len(kept)
+
+
 def select(collected: Collected, config: CurateConfig) -> Selection:
     """Every subset's rows, in a deterministic order."""
     selection = Selection()
     pairs, skipped = preference_rows(collected.candidates, config)
     selection.rows["preference"] = pairs
     selection.skipped.update({f"preference: {k}": v for k, v in skipped.items()})
-    selection.rows["kto"] = kto_rows(collected.candidates, config)
-    sft, skipped = sft_rows(collected.candidates, config)
+    examples, repeated = examples_once(collected.candidates)
+    if repeated:
+        selection.skipped.update({f"kto: {REPEATED}": repeated, f"sft: {REPEATED}": repeated})
+    selection.rows["kto"] = kto_rows(examples, config)
+    sft, skipped = sft_rows(examples, config)
     selection.rows["sft"] = sft
     selection.skipped.update({f"sft: {k}": v for k, v in skipped.items()})
     selection.rows["ideal_audit"] = ideal_audit_rows(collected)

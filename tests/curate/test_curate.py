@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 from harness.cli import app
 from harness.curate import CurateConfig, DatasetFolderError, curate
+from harness.curate.subsets import REPEATED
 from harness.curate.write import schemas
 from harness.run import score_paths
 from tests.conftest import SAMPLE_REFERENCE, SAMPLE_TASK
@@ -119,6 +121,24 @@ def test_two_runs_write_byte_identical_files(sample_run: Path, tmp_path: Path) -
     assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
     for name in files:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_each_example_once_across_runs(sample_run: Path, tmp_path: Path) -> None:
+    """Two runs that scored the same answers (or one run given twice) give each KTO and SFT
+    example once; preference pairs stay within each run."""
+    again = tmp_path / "again"
+    shutil.copytree(sample_run, again)
+    config = CurateConfig(min_score=55)
+    one = curate([sample_run], tmp_path / "one", config)
+    same = curate([sample_run, sample_run], tmp_path / "same", config)
+    both = curate([sample_run, again], tmp_path / "both", config)
+    for subset in ("kto", "sft"):
+        assert same.rows(subset) == both.rows(subset) == one.rows(subset) > 0
+    assert same.rows("preference") == one.rows("preference") > 0
+    assert both.rows("preference") == 2 * one.rows("preference")  # each run's own pairs
+    assert (both.desirable, both.undesirable) == (one.desirable, one.undesirable)
+    card = (tmp_path / "both" / "README.md").read_text("utf-8")
+    assert f"kto: {REPEATED}: {one.rows('kto')}" in card
 
 
 def test_card_names_configs_sources_and_rules(dataset: Path) -> None:
