@@ -99,12 +99,37 @@ def test_without_jobs_the_run_takes_the_workers_its_size_calls_for(uninterrupted
     assert counts["workers"] == auto_workers(30, 2048)  # the command line's memory limit
 
 
+PACED = """
+import time
+import harness.run.pipeline as pipeline
+
+_evaluate = pipeline.evaluate
+
+def evaluate(rubric, ctx):
+    time.sleep(0.1)
+    return _evaluate(rubric, ctx)
+
+pipeline.evaluate = evaluate
+"""
+
+
+@pytest.fixture(scope="module")
+def paced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of a run whose every unit takes 0.1 s more: a kill after the n-th line
+    lands before the last one on any machine (a fast one finished all 30 between two polls)."""
+    patch = tmp_path_factory.mktemp("paced")
+    (patch / "sitecustomize.py").write_text(PACED)
+    return {"PYTHONPATH": f"{patch}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+
+
 @pytest.mark.parametrize("after", [1, 9, 20])
 def test_kill_9_during_scoring_then_resume(
-    tasks: Path, uninterrupted: Path, tmp_path: Path, after: int
+    tasks: Path, uninterrupted: Path, paced: dict[str, str], tmp_path: Path, after: int
 ) -> None:
     out = tmp_path / "run"
-    process = harness("score", tasks, "-r", RUBRIC, "-q", "--no-reports", "--no-cache", "-o", out)
+    process = harness(
+        "score", tasks, "-r", RUBRIC, "-q", "--no-reports", "--no-cache", "-o", out, env=paced
+    )
     wait_for(lambda: len(lines(out / "responses.jsonl")) >= after)
     process.send_signal(signal.SIGKILL)
     process.wait()
@@ -121,10 +146,12 @@ def test_kill_9_during_scoring_then_resume(
 
 
 def test_torn_lines_in_every_file_are_dropped_on_resume(
-    tasks: Path, uninterrupted: Path, tmp_path: Path
+    tasks: Path, uninterrupted: Path, paced: dict[str, str], tmp_path: Path
 ) -> None:
     out = tmp_path / "run"
-    process = harness("score", tasks, "-r", RUBRIC, "-q", "--no-reports", "--no-cache", "-o", out)
+    process = harness(
+        "score", tasks, "-r", RUBRIC, "-q", "--no-reports", "--no-cache", "-o", out, env=paced
+    )
     wait_for(lambda: len(lines(out / "responses.jsonl")) >= 5)
     process.send_signal(signal.SIGKILL)
     process.wait()
