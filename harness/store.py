@@ -142,6 +142,11 @@ class ScoredLines:
 EMPTY_REFERENCE_CODE = "empty_reference"
 
 
+#: ``json.dumps(row, ensure_ascii=False)`` without building an encoder per row (the same
+#: class and options, so the same bytes).
+_encode_row = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def scored_lines(result: ResponseResult, category_ids: Sequence[str]) -> ScoredLines:
     """``result`` serialised for a run folder whose score columns are ``category_ids``
     (with ``input_sha256`` filled from its source markdown when not already set)."""
@@ -160,9 +165,7 @@ def scored_lines(result: ResponseResult, category_ids: Sequence[str]) -> ScoredL
         overall=result.overall,
         error=result.error,
         response_line=response_line(result),
-        result_lines="".join(
-            json.dumps(row, ensure_ascii=False) + "\n" for row in result_rows(result)
-        ),
+        result_lines="".join(_encode_row(row) + "\n" for row in result_rows(result)),
         score_row=row,
         criterion_errors=sum(c.status is CriterionStatus.ERROR for c in result.criteria),
         empty_reference=any(d.code == EMPTY_REFERENCE_CODE for d in result.diagnostics),
