@@ -2,7 +2,8 @@
 
 Codes (stage ``validate``): ``undeclared_variable``, ``undeclared_local``, ``unknown_module``,
 ``unknown_module_output``, ``undefined_resource``, ``unknown_module_argument``,
-``missing_module_argument``, ``missing_module_source`` (plus ``duplicate_address`` and
+``missing_module_argument``, ``missing_module_source``, ``invalid_provider_reference``,
+``invalid_depends_on``, ``count_and_for_each`` (plus ``duplicate_address`` and
 ``malformed_block`` from module assembly). One diagnostic per module and missing name, at its
 first use, with the number of uses. When a module has a file with syntax errors the declaration
 may sit in the unread part, so its findings are warnings rather than errors.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from harness.terraform.model import Block, Configuration, Module, Reference
+from harness.terraform.model import Block, Configuration, Expr, ExprKind, Module, Reference
 from harness.terraform.modules import is_local_source, resolve_source
 from harness.vocabulary import Diagnostic, Severity, Span
 
@@ -83,6 +84,7 @@ def validate(config: Configuration, tree_paths: Sequence[str] = ()) -> list[Diag
         if not module.files:
             continue
         _check_references(config, module, complete, found)
+        _check_meta_arguments(module, found)
         _check_calls(config, module, complete, tree_paths, found)
     return found.diagnostics()
 
@@ -232,3 +234,109 @@ def _check_calls(
                     f"{target!r} (declared at {variable.block.span})" + _hedge(ok),
                     span,
                 )
+
+
+def is_provider_reference(expr: Expr) -> bool:
+    """What Terraform takes after ``provider =`` (and as a value of a module's ``providers``):
+    a provider name, optionally a period and a configuration alias (``aws``, ``aws.west``),
+    never in quotes or computed; OpenTofu also takes an instance key on the alias
+    (``aws.by_region[each.key]``)."""
+    if expr.kind is not ExprKind.REFERENCE:
+        return False
+    steps = expr.keys
+    if not 1 <= len(steps) <= 3 or any(step.startswith("[") for step in steps[:2]):
+        return False
+    return len(steps) < 3 or steps[2].startswith("[")
+
+
+def _meta_argument_blocks(module: Module) -> Iterator[tuple[str, Block]]:
+    """(address, block) of every block that takes ``provider``, ``depends_on``, ``count``
+    or ``for_each``."""
+    for item in (*module.resources, *module.data):
+        yield item.address, item.block
+    for call in module.calls:
+        yield f"module.{call.name}", call.block
+
+
+def _check_meta_arguments(module: Module, found: _Collector) -> None:
+    """Meta-arguments Terraform reads before it evaluates anything, so they must be static:
+    a provider reference that is computed or quoted, ``depends_on`` that is not a list of
+    references, ``count`` beside ``for_each``. Syntax errors elsewhere in the module do not
+    change these, so they are errors whatever the module's state (an expression the reader
+    could not recover, ``unknown``, is left alone)."""
+    for address, block in _meta_argument_blocks(module):
+        provider = block.attr("provider")
+        if (
+            provider is not None
+            and _judged(provider.expr)
+            and not is_provider_reference(provider.expr)
+        ):
+            found.add(
+                module.path,
+                "invalid_provider_reference",
+                address,
+                Severity.ERROR,
+                f"{address}: provider = {_shown(provider.expr)} is not a provider reference "
+                "(a provider name, optionally .alias, unquoted and not computed)",
+                provider.expr.span,
+            )
+        providers = block.attr("providers") if block.kind == "module" else None
+        if providers is not None:
+            values = providers.expr.items if providers.expr.kind is ExprKind.OBJECT else ()
+            wrong = [v for v in values if _judged(v) and not is_provider_reference(v)]
+            if (providers.expr.kind is not ExprKind.OBJECT and _judged(providers.expr)) or wrong:
+                shown = _shown(wrong[0] if wrong else providers.expr)
+                found.add(
+                    module.path,
+                    "invalid_provider_reference",
+                    address,
+                    Severity.ERROR,
+                    f"{address}: providers maps each name to a provider reference; "
+                    f"{shown} is not one",
+                    (wrong[0] if wrong else providers.expr).span,
+                )
+        depends_on = block.attr("depends_on")
+        if depends_on is not None:
+            expr = depends_on.expr
+            items = expr.items if expr.kind is ExprKind.TUPLE else (expr,)
+            for item in items:
+                if not _judged(item) or (
+                    item.kind is ExprKind.REFERENCE and expr.kind is ExprKind.TUPLE
+                ):
+                    continue
+                why = (
+                    "a list of references, not a computed value"
+                    if expr.kind is not ExprKind.TUPLE
+                    else "references, never in quotes"
+                    if item.kind in (ExprKind.LITERAL, ExprKind.TEMPLATE)
+                    else "references, not computed values"
+                )
+                found.add(
+                    module.path,
+                    "invalid_depends_on",
+                    address,
+                    Severity.ERROR,
+                    f"{address}: depends_on takes {why} ({_shown(item)})",
+                    item.span,
+                )
+                break
+        count, for_each = block.attr("count"), block.attr("for_each")
+        if count is not None and for_each is not None:
+            found.add(
+                module.path,
+                "count_and_for_each",
+                address,
+                Severity.ERROR,
+                f"{address} sets both count and for_each; a block may use only one",
+                count.span,
+            )
+
+
+def _judged(expr: Expr) -> bool:
+    """Not an expression the reader gave up on (error recovery, the depth limit)."""
+    return expr.kind is not ExprKind.UNKNOWN
+
+
+def _shown(expr: Expr, limit: int = 60) -> str:
+    text = " ".join(expr.text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

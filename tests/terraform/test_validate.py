@@ -82,3 +82,79 @@ check "health" {
 """
     config = build(tree_of({"main.tf": text}))
     assert [d.code for d in config.diagnostics] == []
+
+
+META_ARGUMENTS = """
+provider "aws" {
+  alias = "eu-central-1"
+}
+resource "aws_s3_bucket" "fine" {
+  provider   = aws.eu-central-1
+  depends_on = [aws_s3_bucket.plain, module.m]
+}
+resource "aws_s3_bucket" "plain" {
+  provider   = aws
+  count      = 2
+  depends_on = []
+}
+resource "aws_s3_bucket" "by_region" {
+  provider = aws.by_region[each.key]
+  for_each = toset(["a"])
+}
+resource "aws_s3_bucket" "chosen" {
+  provider = var.east ? aws : aws.eu-central-1
+}
+resource "aws_s3_bucket" "quoted" {
+  provider   = "aws.eu-central-1"
+  depends_on = ["aws_s3_bucket.plain"]
+}
+data "aws_caller_identity" "both" {
+  count      = 1
+  for_each   = toset([])
+  depends_on = local.ordering
+}
+module "m" {
+  source    = "./m"
+  providers = { aws = aws.eu-central-1, "aws.dst" = "aws.eu-central-1" }
+}
+variable "east" {
+  default = true
+}
+locals {
+  ordering = []
+}
+"""
+
+
+def test_meta_arguments_must_be_static() -> None:
+    config = build(tree_of({"main.tf": META_ARGUMENTS, "m/main.tf": "# empty module\n"}))
+    found = sorted(
+        (d.code, str(d.span), d.severity)
+        for d in config.diagnostics
+        if d.stage == "validate" and d.code != "missing_module_source"
+    )
+    assert found == sorted(
+        [
+            ("invalid_provider_reference", "main.tf:19", Severity.ERROR),  # a conditional
+            ("invalid_provider_reference", "main.tf:22", Severity.ERROR),  # in quotes
+            ("invalid_depends_on", "main.tf:23", Severity.ERROR),  # a quoted address
+            ("count_and_for_each", "main.tf:26", Severity.ERROR),
+            ("invalid_depends_on", "main.tf:28", Severity.ERROR),  # not a list
+            ("invalid_provider_reference", "main.tf:32", Severity.ERROR),  # a quoted value
+        ]
+    )
+    messages = {d.message for d in config.diagnostics if d.stage == "validate"}
+    assert (
+        "aws_s3_bucket.chosen: provider = var.east ? aws : aws.eu-central-1 is not a provider "
+        "reference (a provider name, optionally .alias, unquoted and not computed)"
+    ) in messages
+    assert (
+        'aws_s3_bucket.quoted: depends_on takes references, never in quotes ("aws_s3_bucket.plain")'
+        in messages
+    )
+
+
+def test_a_meta_argument_the_reader_could_not_recover_is_not_judged() -> None:
+    broken = 'resource "aws_s3_bucket" "b" {\n  provider = aws.\n  bucket = "x"\n}\n'
+    config = build(tree_of({"main.tf": broken}))
+    assert not [d for d in config.diagnostics if d.code == "invalid_provider_reference"]

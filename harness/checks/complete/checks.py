@@ -154,10 +154,12 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     What it checks:
         Reads the Terraform model's static validation (stage ``validate``): undeclared
         variables, locals, resources or module outputs, module calls whose local source does
-        not exist, arguments a module does not declare, required inputs left unset. A module
-        directory without a validation error passes; one with errors fails once per error
-        (each is a separate fix), as does each unresolved local module call. na when there
-        is no Terraform.
+        not exist, arguments a module does not declare, required inputs left unset, and the
+        meta-arguments Terraform reads before it evaluates anything: a computed or quoted
+        ``provider`` reference, ``depends_on`` that is not a list of references, ``count``
+        beside ``for_each``. A module directory without a validation error passes; one with
+        errors fails once per error (each is a separate fix), as does each unresolved local
+        module call. na when there is no Terraform.
 
     Why it matters:
         ``terraform validate`` would reject these before any plan; a reference to something
