@@ -146,6 +146,13 @@ class FileTree:
     def paths(self) -> tuple[str, ...]:
         return tuple(f.path for f in self.files)
 
+    @property
+    def has_code(self) -> bool:
+        """The response has code: an extracted file, or a code block that names no file
+        (reported ``unnamed_block`` and not extracted, e.g. a CDK answer's unnamed TypeScript
+        block)."""
+        return len(self.files) > 0 or any(d.code == "unnamed_block" for d in self.diagnostics)
+
     def of_language(self, *languages: str) -> tuple[ExtractedFile, ...]:
         return tuple(f for f in self.files if f.language in languages)
 

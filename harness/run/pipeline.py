@@ -129,9 +129,8 @@ EMPTY_REFERENCE = EMPTY_REFERENCE_CODE
 
 
 def has_code(tree: FileTree) -> bool:
-    """The response has code: an extracted file, or a code block that names no file (reported
-    ``unnamed_block`` and not extracted, e.g. a CDK answer's unnamed TypeScript block)."""
-    return len(tree) > 0 or any(d.code == "unnamed_block" for d in tree.diagnostics)
+    """The response has code (``FileTree.has_code``); no code scores 0 overall."""
+    return tree.has_code
 
 
 def scoring_diagnostics(

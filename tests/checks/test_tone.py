@@ -92,3 +92,22 @@ def test_claims_of_addressing_everything_and_of_validating_are_judged() -> None:
     assert set(by_claim) == {"addresses all the issues", "passes terraform validate"}
     assert by_claim["passes terraform validate"].status.value == "fail"
     assert "does not validate" in by_claim["passes terraform validate"].message
+
+
+def test_a_claim_in_a_response_without_code_fails() -> None:
+    """Nothing delivered backs "production-ready, passes terraform validate"; a CDK answer
+    whose only block names no file has code, so its claim is judged on the rest."""
+    spec = get_check("tone.no_overclaim")
+
+    def statuses(text: str) -> dict[str, str]:
+        tree = extract(text, response_id="r")
+        findings = spec.func(CheckContext("t", "r", tree, build(tree)), spec.parse_params({}))
+        return {f.subject.split("'")[1]: f.status.value for f in findings}
+
+    prose = "This production-ready stack passes terraform validate.\n\nDeploy it as usual.\n"
+    assert statuses(prose) == {"production-ready": "fail", "passes terraform validate": "fail"}
+    tree = extract(prose, response_id="r")
+    findings = list(spec.func(CheckContext("t", "r", tree, build(tree)), spec.parse_params({})))
+    assert all("no code" in f.message for f in findings)
+    unnamed = prose + "\n```typescript\nnew s3.Bucket(this, 'B');\n```\n"
+    assert statuses(unnamed) == {"production-ready": "pass", "passes terraform validate": "pass"}

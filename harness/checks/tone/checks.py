@@ -252,9 +252,12 @@ def _invalid(ctx: CheckContext) -> list[Evidence]:
 
 
 def _shortfalls(ctx: CheckContext) -> list[Evidence]:
-    """What contradicts a claim of completeness: truncation, placeholders, missing files."""
+    """What contradicts a claim of completeness: no code at all, truncation, placeholders,
+    missing files."""
     found: list[Evidence] = []
     tree = ctx.tree
+    if not tree.has_code:
+        found.append(Evidence.from_response(None, "the response has no code", note="no code"))
     for diagnostic in truncation_diagnostics(tree):
         found.append(Evidence.from_response(diagnostic.line, diagnostic.message, note="truncated"))
     if tree.truncated and not found:
@@ -280,10 +283,10 @@ def no_overclaim(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
 
     What it checks:
         Finds claims in the prose such as "production-ready", "complete configuration",
-        "fully tested", "ready to deploy". Each claim fails when the response is truncated,
-        holds placeholders, or misses files its own directory drawing promised (and, for
-        claims about tests, when it has no test with an assertion; for "passes terraform
-        validate", when the code has a parse or validation error). Claims to address "all
+        "fully tested", "ready to deploy". Each claim fails when the response has no code,
+        is truncated, holds placeholders, or misses files its own directory drawing promised
+        (and, for claims about tests, when it has no test with an assertion; for "passes
+        terraform validate", when the code has a parse or validation error). Claims to address "all
         the issues" or "all 10 required controls" count too. Otherwise it passes.
         na when the prose makes no such claim.
 
