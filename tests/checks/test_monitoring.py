@@ -163,3 +163,18 @@ def test_sns_subscription(fixture: str, passing: set[str], failing: set[str]) ->
 def test_sns_subscription_na_without_topics() -> None:
     findings = run("monitoring.sns_subscription", "na_no_topic.tf")
     assert [f.status for f in findings] == [Status.NA]
+
+
+def test_a_database_cluster_instance_alone_needs_an_alarm() -> None:
+    from harness.checks.registry import get_check
+    from harness.checks.types import CheckContext
+    from harness.terraform import build
+    from tests.terraform.helpers import tree_of
+
+    tree = tree_of(
+        {"main.tf": 'resource "aws_rds_cluster_instance" "db" {\n  engine = "aurora"\n}\n'}
+    )
+    spec = get_check("monitoring.alarms")
+    (finding,) = spec.func(CheckContext("t", "r", tree, build(tree)), spec.parse_params({}))
+    assert finding.status is Status.FAIL
+    assert "aws_rds_cluster_instance.db" in finding.message

@@ -120,3 +120,32 @@ def test_types_param_widens_the_subjects() -> None:
 def test_min_bytes_param() -> None:
     findings = run(RANDOM, "pass_suffixes.tf", min_bytes=5)
     assert "random_id.pass_hex" in subjects(findings, Status.FAIL)
+
+
+@pytest.mark.parametrize(
+    ("kind", "attribute"),
+    [
+        ("aws_rds_cluster_instance", "identifier"),
+        ("aws_docdb_cluster", "cluster_identifier"),
+        ("aws_docdb_cluster_instance", "identifier"),
+        ("aws_neptune_cluster", "cluster_identifier"),
+        ("aws_neptune_cluster_instance", "identifier"),
+    ],
+)
+def test_cluster_and_instance_identifiers_are_account_unique(kind: str, attribute: str) -> None:
+    """A database cluster's or instance's identifier is unique in the account and region, so
+    a fixed one collides on a second deploy; left out, the provider generates a unique one."""
+    from harness.checks.registry import get_check
+    from harness.checks.types import CheckContext
+    from harness.terraform import build
+    from tests.terraform.helpers import tree_of
+
+    def findings(check_id: str, body: str) -> list[Status]:
+        tree = tree_of({"main.tf": f'resource "{kind}" "db" {{\n{body}}}\n'})
+        spec = get_check(check_id)
+        ctx = CheckContext("t", "r", tree, build(tree))
+        return [f.status for f in spec.func(ctx, spec.parse_params({}))]
+
+    assert findings(RANDOM, f'  {attribute} = "orders-db"\n') == [Status.FAIL]
+    assert findings(APPLIED, f'  {attribute} = "orders-db"\n') == [Status.FAIL]
+    assert findings(APPLIED, '  engine = "aurora"\n') == [Status.PASS]  # generated name
