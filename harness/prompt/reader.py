@@ -376,8 +376,13 @@ def _read_line(
     heading = bool(_HEADING_LINE.match(line))
     whole = _whole_line(line)
     _read_names(out, number, line, whole, list_context)
-    for sentence in _sentences(line):
-        for service, said in [] if heading else _services(sentence, services, starts):
+    sentences = list(_sentences(line))
+    for index, sentence in enumerate(sentences):
+        # a label ("**Compute Resources**: EC2 instances (if needed)") is hedged by its text
+        hedged = sentence.text.rstrip(" *").endswith(":") and any(
+            _HEDGE.search(after.text) for after in sentences[index + 1 :]
+        )
+        for service, said in [] if heading or hedged else _services(sentence, services, starts):
             out.add(RequirementKind.SERVICE, service.id, service.title, number, line, said, service)
         _read_regions(out, number, line, sentence)
         _read_instance_classes(out, number, line, sentence)

@@ -57,6 +57,7 @@ def test_longer_word_wins_on_overlap() -> None:
         "**Root Cause**: the Lambda function has no handler.",
         "│ Error: creating RDS DB Instance in us-west-2",
         "Encryption at rest for everything that stores data (RDS, S3, EBS).",
+        "- **Compute Resources**: EC2 instances (if needed) with hardening",
     ],
 )
 def test_taken_back_or_not_a_request(text: str) -> None:
@@ -167,6 +168,10 @@ def test_missing_list_asks_for_what_follows_no() -> None:
     )
     assert keys(text) == ["service:load_balancer"]
     assert keys("No load balancer\n") == []
+    # "compute resources" asks for any of them; the parenthesis only gives examples
+    compute = "Missing key components:\n\nNo compute resources (EC2, ECS, etc.)\n"
+    assert keys(compute) == ["service:compute"]
+    assert keys("- **Compute Resources**: EC2 instances\n") == ["service:compute", "service:ec2"]
 
 
 def test_replaced_instance_class_is_not_asked_for() -> None:
