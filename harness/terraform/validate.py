@@ -3,10 +3,11 @@
 Codes (stage ``validate``): ``undeclared_variable``, ``undeclared_local``, ``unknown_module``,
 ``unknown_module_output``, ``undefined_resource``, ``unknown_module_argument``,
 ``missing_module_argument``, ``missing_module_source``, ``invalid_provider_reference``,
-``invalid_depends_on``, ``count_and_for_each`` (plus ``duplicate_address`` and
-``malformed_block`` from module assembly). One diagnostic per module and missing name, at its
-first use, with the number of uses. When a module has a file with syntax errors the declaration
-may sit in the unread part, so its findings are warnings rather than errors.
+``invalid_depends_on``, ``count_and_for_each``, ``undefined_provider_alias`` (plus
+``duplicate_address`` and ``malformed_block`` from module assembly). One diagnostic per
+module and missing name, at its first use, with the number of uses. When a module has a file
+with syntax errors the declaration may sit in the unread part, so its findings are warnings
+rather than errors.
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ def validate(config: Configuration, tree_paths: Sequence[str] = ()) -> list[Diag
             continue
         _check_references(config, module, complete, found)
         _check_meta_arguments(module, found)
+        _check_provider_aliases(config, module, complete, found)
         _check_calls(config, module, complete, tree_paths, found)
     return found.diagnostics()
 
@@ -340,3 +342,66 @@ def _judged(expr: Expr) -> bool:
 def _shown(expr: Expr, limit: int = 60) -> str:
     text = " ".join(expr.text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def declared_aliases(config: Configuration, module: Module) -> set[str]:
+    """The aliased provider configurations (``aws.west``) a module's blocks may name: its own
+    ``provider`` blocks with an ``alias``, its ``configuration_aliases``, and the keys of the
+    ``providers`` map of every module call that calls it."""
+    found = {f"{p.name}.{p.alias}" for p in module.providers if p.alias}
+    for requirement in module.required_providers.values():
+        if requirement.kind is ExprKind.OBJECT:
+            for key, item in zip(requirement.keys, requirement.items, strict=False):
+                if key == "configuration_aliases" and item.kind is ExprKind.TUPLE:
+                    found |= {".".join(alias.keys[:2]) for alias in item.items if alias.keys}
+    for caller in config.modules.values():
+        for call in caller.calls:
+            providers = call.block.attr("providers")
+            if call.resolved == module.path and providers is not None:
+                found |= set(providers.expr.keys)
+    return found
+
+
+def _check_provider_aliases(
+    config: Configuration, module: Module, complete: dict[str, bool], found: _Collector
+) -> None:
+    """A block that names an aliased provider configuration (``provider = aws.west``, a
+    module's ``providers = { aws = aws.west }``) needs it declared where Terraform looks:
+    ``terraform validate`` stops with "Provider configuration not present" otherwise.
+
+    Only for a provider the module configures itself (a ``provider`` block or
+    ``configuration_aliases`` of that name): many tasks supply the provider configuration in a
+    file the response must not write ("no provider block; providers are handled
+    elsewhere"), and a response that configures none cannot be judged on its aliases."""
+    ok = complete[module.path]
+    where = f"module {module.path!r}" if module.path else "the top-level module"
+    declared: set[str] | None = None
+    configured: set[str] | None = None
+    for address, block in _meta_argument_blocks(module):
+        provider = block.attr("provider")
+        exprs = [provider.expr] if provider is not None else []
+        providers = block.attr("providers") if block.kind == "module" else None
+        if providers is not None and providers.expr.kind is ExprKind.OBJECT:
+            exprs += providers.expr.items
+        for expr in exprs:
+            if not is_provider_reference(expr) or len(expr.keys) < 2:
+                continue  # a default configuration is implied; a bad reference is reported
+            alias = ".".join(expr.keys[:2])
+            declared = declared_aliases(config, module) if declared is None else declared
+            if configured is None:
+                configured = {p.name for p in module.providers}
+                configured |= {name.partition(".")[0] for name in declared}
+            if expr.keys[0] in configured and alias not in declared:
+                name, _, short = alias.partition(".")
+                found.add(
+                    module.path,
+                    "undefined_provider_alias",
+                    alias,
+                    _severity(ok),
+                    f"{address}: provider {alias} is not configured in {where} (no provider "
+                    f'"{name}" block with alias = "{short}"'
+                    + (", no configuration_aliases entry" if module.path else "")
+                    + ")"
+                    + _hedge(ok),
+                    expr.span,
+                )
