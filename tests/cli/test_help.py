@@ -59,3 +59,12 @@ def test_score_help_fits_an_80_column_terminal_without_cutting_a_word() -> None:
     assert "terraform-aws-production" in shown.output
     assert "reports/run-<timestamp>" in shown.output
     assert "…" not in shown.output, shown.output
+
+
+def test_a_flag_shows_no_value_type() -> None:
+    """A flag takes no value: a ``<bool>`` type beside ``--force`` or ``--help`` (as typer
+    0.29 prints) says it does, and takes the help text's room at 80 columns."""
+    for path, _ in walk_commands():
+        shown = CliRunner().invoke(app, [*path.split(), "--help"], env={"COLUMNS": "120"})
+        assert shown.exit_code == 0, path
+        assert "<bool>" not in shown.output, f"iac-harness {path} --help:\n{shown.output}"
