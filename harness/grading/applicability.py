@@ -14,6 +14,11 @@ prompt states gives the criteria of its lexicon entry's ``calls_for`` something 
 RDS database: ``security.rds_encrypted``, ...; tests: ``testing.unit_tests``), and a response
 with nothing to judge there fails, citing the prompt line. Where neither a reference nor the
 prompt says, na stays na.
+
+Where the first prompt says the task supplies what a check judges ("no provider block",
+"provider.tf already exists": ``PromptRequirements.supplies``, the check's
+``task_may_supply``), the check's na stands either way: the reference may show the supplied
+file, but the response was told not to write it.
 """
 
 from __future__ import annotations
@@ -72,11 +77,24 @@ def _failed_for_task(
     )
 
 
+def _can_be_called_for(result: CriterionResult, prompt: PromptRequirements | None) -> bool:
+    """An na the task may turn into a failure: of a task-judging check, and not of one that
+    judges what the prompt says the task supplies."""
+    spec = get_check(result.check_id)
+    if not spec.judges_task:
+        return False
+    return not (spec.task_may_supply and prompt and prompt.supplies(spec.task_may_supply))
+
+
 def applicable_from_task(
-    criteria: Sequence[CriterionResult], reference_criteria: Sequence[CriterionResult]
+    criteria: Sequence[CriterionResult],
+    reference_criteria: Sequence[CriterionResult],
+    prompt: PromptRequirements | None = None,
 ) -> tuple[CriterionResult, ...]:
     """``criteria`` with every ``na`` of a task-judging check failed where the reference
-    (``reference_criteria``: the same rubric on the reference) passes at least one finding."""
+    (``reference_criteria``: the same rubric on the reference) passes at least one finding;
+    ``prompt``: what the response's prompts say (a check of what the task supplies keeps its
+    na)."""
     by_id = {c.criterion_id: c for c in reference_criteria}
     out = []
     for result in criteria:
@@ -85,7 +103,7 @@ def applicable_from_task(
             result.status is CriterionStatus.NA
             and reference is not None
             and any(f.status is Status.PASS for f in reference.findings)
-            and get_check(result.check_id).judges_task
+            and _can_be_called_for(result, prompt)
         ):
             result = called_for(result, reference)
         out.append(result)
@@ -116,7 +134,7 @@ def applicable_from_prompt(
         if (
             result.status is CriterionStatus.NA
             and prompt.calling_for(result.check_id)
-            and get_check(result.check_id).judges_task
+            and _can_be_called_for(result, prompt)
         ):
             result = called_for_by_prompt(result, prompt)
         out.append(result)

@@ -9,9 +9,16 @@ from harness.prompt.reader import (
     read_prompts,
     read_requirements,
 )
-from harness.prompt.types import PromptPlace, PromptRequirements, Requirement, RequirementKind
+from harness.prompt.types import (
+    PROVIDER_SETUP,
+    PromptPlace,
+    PromptRequirements,
+    Requirement,
+    RequirementKind,
+)
 
 __all__ = [
+    "PROVIDER_SETUP",
     "LexiconError",
     "PromptError",
     "PromptPlace",

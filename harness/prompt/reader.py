@@ -36,7 +36,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.prompt.lexicon import Service, load_lexicon, service_starts_pattern
-from harness.prompt.types import PromptPlace, PromptRequirements, Requirement, RequirementKind
+from harness.prompt.types import (
+    PROVIDER_SETUP,
+    PromptPlace,
+    PromptRequirements,
+    Requirement,
+    RequirementKind,
+)
 
 _PLACE_TEXT_MAX = 200
 
@@ -375,6 +381,7 @@ def _read_line(
 ) -> None:
     heading = bool(_HEADING_LINE.match(line))
     whole = _whole_line(line)
+    _read_supplied(out, number, line)
     _read_names(out, number, line, whole, list_context)
     sentences = list(_sentences(line))
     for index, sentence in enumerate(sentences):
@@ -388,6 +395,39 @@ def _read_line(
         _read_instance_classes(out, number, line, sentence)
         _read_modules(out, number, line, sentence)
         _read_features(out, number, line, sentence)
+
+
+#: The prompt says the provider configuration comes from elsewhere: "(no provider block, no
+#: module references)", "assume AWS providers handled elsewhere", "I already have a
+#: provider.tf", "provider.tf (already present)", "Do not include any provider configuration",
+#: "I have provider block defined in a different provider.tf".
+_SUPPLIED_SETUP = re.compile(
+    r"\bno\s+providers?\s+(?:blocks?|configurations?)\b"
+    r"|\b(?:do\s+not|don'?t|dont|never)\s+(?:include|add|write|define|declare|create)\s+"
+    r"(?:any\s+|a\s+|the\s+)?providers?\s+(?:blocks?|configurations?|config)\b"
+    r"|\bproviders?(?:\s*/\s*backends?)?\s+(?:are|is)\s+(?:handled|configured|defined|managed)"
+    r"\s+(?:elsewhere|separately)"
+    r"|\bassume\s+(?:the\s+)?(?:aws\s+)?providers?\s+(?:are\s+)?(?:handled|configured|defined)"
+    r"\s+(?:elsewhere|separately)"
+    r"|\bprovider\.tf\b[^.\n]{0,60}?\balready\s+(?:exists?|present|defined)"
+    r"|\balready\s+(?:have|has|got)\s+(?:a\s+|an\s+|the\s+|my\s+)?[`*_]*provider\.tf"
+    r"|\bexisting\s+[`*_]*provider\.tf"
+    r"|\bproviders?\s+blocks?\s+(?:is\s+|are\s+)?defined\b[^.\n]{0,50}\bprovider\.tf\b",
+    re.IGNORECASE,
+)
+
+
+def _read_supplied(out: _Collector, number: int, line: str) -> None:
+    match = _SUPPLIED_SETUP.search(line)
+    if match is not None:
+        out.add(
+            RequirementKind.SUPPLIED,
+            PROVIDER_SETUP,
+            "the provider configuration (provider blocks, backend, version pins)",
+            number,
+            line,
+            match.group(0),
+        )
 
 
 def _read_regions(out: _Collector, number: int, line: str, sentence: _Sentence) -> None:
@@ -510,12 +550,28 @@ def read_prompt_file(path: Path, name: str | None = None) -> tuple[Requirement, 
 def read_prompts(
     paths: Sequence[Path],
     read_file: Callable[[Path], tuple[Requirement, ...]] = read_prompt_file,
+    earlier: Sequence[Path] = (),
 ) -> PromptRequirements:
     """The requirements of several prompts (a task's turns, in order), one per key: a
     requirement a later turn repeats keeps its first place. ``read_file``: one file's
-    requirements (``read_prompt_file``, or a caller's cache of it)."""
+    requirements (``read_prompt_file``, or a caller's cache of it). What the task supplies
+    (``RequirementKind.SUPPLIED``) is read from the task's first prompt only, which states
+    the task (a later turn's "no provider block" reports an error; it does not describe the
+    task): the first of ``earlier`` (the turns before ``paths``, a follow-up's) and
+    ``paths``."""
     found: dict[str, Requirement] = {}
+    supplied: dict[str, Requirement] = {}
+    first = next(iter((*earlier, *paths)), None)
+    for requirement in read_file(first) if first is not None and earlier else ():
+        if requirement.kind is RequirementKind.SUPPLIED:
+            supplied.setdefault(requirement.key, requirement)
     for path in paths:
         for requirement in read_file(path):
+            if requirement.kind is RequirementKind.SUPPLIED:
+                if path == first:
+                    supplied.setdefault(requirement.key, requirement)
+                continue
             found.setdefault(requirement.key, requirement)
-    return PromptRequirements(tuple(p.name for p in paths), tuple(found.values()))
+    return PromptRequirements(
+        tuple(p.name for p in paths), tuple(found.values()), tuple(supplied.values())
+    )

@@ -19,6 +19,15 @@ class RequirementKind(StrEnum):
     MULTI_AZ = "multi_az"  # value "database" (the database itself) or "network"
     ENCRYPTION_AT_REST = "encryption_at_rest"
     TESTS = "tests"  # value "unit", "integration" or "any"
+    #: not a request: something the prompt says the task provides, which the response need
+    #: not (or must not) write; value "provider_setup" (provider blocks, backend, versions).
+    #: ``read_prompts`` keeps these apart, in ``PromptRequirements.supplied``.
+    SUPPLIED = "supplied"
+
+
+#: ``RequirementKind.SUPPLIED`` value: the provider configuration (and with it the backend and
+#: the provider version pins) lives in a file the task supplies, such as its provider.tf.
+PROVIDER_SETUP = "provider_setup"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +77,8 @@ class PromptRequirements:
 
     prompts: tuple[str, ...]
     requirements: tuple[Requirement, ...]
+    #: What the task's first prompt says the task provides (``RequirementKind.SUPPLIED``).
+    supplied: tuple[Requirement, ...] = ()
 
     def __iter__(self) -> Iterator[Requirement]:
         return iter(self.requirements)
@@ -77,6 +88,10 @@ class PromptRequirements:
 
     def of_kind(self, kind: RequirementKind) -> tuple[Requirement, ...]:
         return tuple(r for r in self.requirements if r.kind is kind)
+
+    def supplies(self, value: str) -> Requirement | None:
+        """Where the prompt says the task provides ``value`` (``PROVIDER_SETUP``), if it does."""
+        return next((r for r in self.supplied if r.value == value), None)
 
     def calling_for(self, check_id: str) -> tuple[Requirement, ...]:
         """The requirements that give ``check_id`` something to judge (lexicon ``calls_for``)."""

@@ -197,7 +197,7 @@ def grade_tree(
         with clock.stage("checks"):
             if reference_criteria is None:
                 reference_criteria = evaluate_reference(rubric, context_reference, task_id, prompt)
-            criteria = applicable_from_task(criteria, reference_criteria)
+            criteria = applicable_from_task(criteria, reference_criteria, prompt)
             criteria = with_reference_evidence(
                 criteria, reference_criteria, context_reference.comparison
             )

@@ -51,6 +51,9 @@ class Unit:
     #: task calls for without a reference): its own turn's prompt on its own files, the prompts
     #: up to its turn on its overlay, every prompt for the ideal.
     prompts: tuple[Path, ...] = ()
+    #: The earlier turns' prompts of a follow-up's own tree: read only for what they say the
+    #: task supplies ("no provider block"), which holds for every turn.
+    earlier_prompts: tuple[Path, ...] = ()
 
     @property
     def source(self) -> Path:
@@ -96,7 +99,10 @@ class TaskPlan:
         prompts = self.task.prompts
         for response in self.responses:
             own = prompts[response.turn - 1 : response.turn]
-            units.append(Unit(self.task_id, response.response_id, UnitKind.OWN, (response,), own))
+            earlier = prompts[: response.turn - 1]
+            units.append(
+                Unit(self.task_id, response.response_id, UnitKind.OWN, (response,), own, earlier)
+            )
             if response.turn > 1:
                 units.append(
                     Unit(

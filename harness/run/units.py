@@ -244,12 +244,21 @@ class WorkerState:
             "tree", key, lambda: extract_response(source.path, source.response_id)
         )
 
-    def _read_prompts(self, paths: tuple[Path, ...]) -> PromptRequirements:
+    def _read_prompts(
+        self, paths: tuple[Path, ...], earlier: tuple[Path, ...] = ()
+    ) -> PromptRequirements:
         """A task's prompts read once per batch (every unit of the task is judged against
         them), through the stage cache by the files' bytes like a tree. Each file is read
-        once however many of the task's turns list it (``PROMPT.md`` is in every turn's)."""
-        keys = {path: f"{path}\0{file_digest(path)}" for path in paths}
-        key = digest(code_fingerprint(), "prompts", *keys.values())
+        once however many of the task's turns list it (``PROMPT.md`` is in every turn's).
+        ``earlier``: the turns before ``paths``, read for what the task supplies."""
+        keys = {path: f"{path}\0{file_digest(path)}" for path in (*earlier, *paths)}
+        key = digest(
+            code_fingerprint(),
+            "prompts",
+            *(keys[p] for p in paths),
+            "earlier",
+            *(keys[p] for p in earlier),
+        )
 
         def read_file(path: Path) -> tuple[Requirement, ...]:
             found = self._prompt_files.get(keys[path])
@@ -259,7 +268,9 @@ class WorkerState:
                     self._prompt_files.popitem(last=False)
             return found
 
-        return self.stages.fetch("prompts", key, lambda: read_prompts(paths, read_file))
+        return self.stages.fetch(
+            "prompts", key, lambda: read_prompts(paths, read_file, earlier=earlier)
+        )
 
     def given_reference(self) -> ReferenceContext | None:
         if self.settings.reference_dir is not None and self._given is None:

@@ -40,13 +40,14 @@ class TaskTrees:
     def __init__(
         self,
         extractor: Callable[[ResponseSource], FileTree] | None = None,
-        prompt_reader: Callable[[tuple[Path, ...]], PromptRequirements] | None = None,
+        prompt_reader: Callable[[tuple[Path, ...], tuple[Path, ...]], PromptRequirements]
+        | None = None,
     ) -> None:
         self._extract = extractor or _extract_source
-        self._read_prompts = prompt_reader or read_prompts
+        self._read_prompts = prompt_reader or _read_prompts
         self._trees: dict[str, FileTree] = {}
         self._seconds: dict[str, float] = {}
-        self._prompts: dict[tuple[Path, ...], PromptRequirements] = {}
+        self._prompts: dict[tuple[tuple[Path, ...], tuple[Path, ...]], PromptRequirements] = {}
 
     def own(self, source: ResponseSource, clock: Clock) -> FileTree:
         """The tree of one markdown file on its own."""
@@ -61,13 +62,17 @@ class TaskTrees:
         """How long ``source`` took to extract (0 before it was)."""
         return self._seconds.get(source.response_id, 0.0)
 
-    def prompt(self, prompts: tuple[Path, ...]) -> PromptRequirements | None:
-        """The requirements of ``prompts`` (read once per set); None when there are none."""
+    def prompt(
+        self, prompts: tuple[Path, ...], earlier: tuple[Path, ...] = ()
+    ) -> PromptRequirements | None:
+        """The requirements of ``prompts`` (read once per set; ``earlier``: the turns before,
+        read for what the task supplies); None when there are none."""
         if not prompts:
             return None
-        if prompts not in self._prompts:
-            self._prompts[prompts] = self._read_prompts(prompts)
-        return self._prompts[prompts]
+        key = (earlier, prompts)
+        if key not in self._prompts:
+            self._prompts[key] = self._read_prompts(prompts, earlier)
+        return self._prompts[key]
 
     def tree(self, unit: Unit, clock: Clock) -> FileTree:
         """The tree a unit is graded on: its own files, or the overlay of its chain."""
@@ -76,6 +81,10 @@ class TaskTrees:
             with clock.stage("extract"):
                 return overlay(trees)
         return trees[-1]
+
+
+def _read_prompts(paths: tuple[Path, ...], earlier: tuple[Path, ...]) -> PromptRequirements:
+    return read_prompts(paths, earlier=earlier)
 
 
 def grade_unit(
@@ -92,7 +101,7 @@ def grade_unit(
     try:
         tree = trees.tree(unit, clock)
         with clock.stage("extract"):  # the prompt is read with the response
-            prompt = trees.prompt(unit.prompts)
+            prompt = trees.prompt(unit.prompts, unit.earlier_prompts)
         return grade_tree(
             tree,
             rubric,

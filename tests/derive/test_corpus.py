@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.derive.draft import derive, load_reference, verify, write
+from harness.derive.draft import derive, load_reference, task_prompts, verify, write
 from harness.grading.score import NO_CODE_CEILING
 from harness.results import CriterionStatus
 from harness.rubric import load_rubric
@@ -28,7 +28,13 @@ def test_every_ideal_scores_100_against_its_derived_rubric(corpus: Path, tmp_pat
         path = write(derive(ref), tmp_path / f"{task.name}.yaml")
         rubric = load_rubric(path)
         _, problems = verify(path, ref)
-        result = grade(ideal, rubric, task_id=task.name, reference=ideal, is_ideal=True)
+        # graded as score grades the ideal: with the task's prompts, which may say what the
+        # task supplies (a provider.tf the ideal does not show)
+        prompts = task_prompts(task)
+        result = grade(
+            ideal, rubric, task_id=task.name, reference=ideal, is_ideal=True,
+            prompt=list(prompts) or None,
+        )  # fmt: skip
         if result.overall is None:
             judged = [c.criterion_id for c in result.criteria if c.status is not CriterionStatus.NA]
             if judged or result.error:

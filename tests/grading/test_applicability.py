@@ -3,6 +3,8 @@ failure that names the reference's place; checks of the response's own text keep
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import harness
 from harness.grading.applicability import applicable_from_task
 from harness.results import CriterionResult, ResponseResult
@@ -111,3 +113,66 @@ def test_the_ideal_graded_as_itself_is_untouched() -> None:
     reference = harness.extract(REFERENCE)
     ideal = harness.grade(reference, "terraform-aws-production", reference=reference, is_ideal=True)
     assert all("the task calls for it" not in c.message for c in ideal.criteria)
+
+
+SUPPLYING_PROMPT = (
+    "Create a single Terraform file named tap_stack.tf with all variables, locals, resources "
+    "and outputs (no provider block, no module references) with an S3 bucket for logs.\n"
+)
+REFERENCE_WITH_SETUP = """\
+# Stack
+
+```hcl
+# provider.tf
+terraform {
+  required_version = ">= 1.5"
+  required_providers {
+    aws = { source = "hashicorp/aws", version = "~> 5.0" }
+  }
+  backend "s3" {
+    bucket       = "state"
+    key          = "stack.tfstate"
+    region       = "us-east-1"
+    use_lockfile = true
+  }
+}
+```
+
+```hcl
+# tap_stack.tf
+resource "aws_s3_bucket" "logs" {
+  bucket_prefix = "logs"
+}
+```
+"""
+
+
+def test_what_the_prompt_says_the_task_supplies_is_not_owed(tmp_path: Path) -> None:
+    """Told to write no provider block, a response without backend or version pins is na on
+    both, though the ideal shows the task's provider.tf; a prompt that says nothing keeps the
+    reference's rule (the response fails both)."""
+    prompt = tmp_path / "PROMPT.md"
+    prompt.write_text(SUPPLYING_PROMPT)
+    reference = harness.extract(REFERENCE_WITH_SETUP)
+    told = _by_id(
+        harness.grade(
+            harness.extract(FRAGMENT), "terraform-aws-production", reference=reference,
+            prompt=prompt,
+        )
+    )  # fmt: skip
+    for criterion in ("reliability.backend", "reliability.version_pins"):
+        assert told[criterion].status is CriterionStatus.NA, told[criterion].message
+        assert (
+            "the task supplies the provider configuration (PROMPT.md:1" in told[criterion].message
+        )
+    silent = tmp_path / "other" / "PROMPT.md"
+    silent.parent.mkdir()
+    silent.write_text("Create an S3 bucket for logs.\n")
+    untold = _by_id(
+        harness.grade(
+            harness.extract(FRAGMENT), "terraform-aws-production", reference=reference,
+            prompt=silent,
+        )
+    )  # fmt: skip
+    assert untold["reliability.backend"].status is CriterionStatus.FAIL
+    assert untold["reliability.version_pins"].status is CriterionStatus.FAIL

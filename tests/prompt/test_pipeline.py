@@ -128,6 +128,9 @@ def test_units_are_judged_against_their_turns_prompts(tmp_path: Path) -> None:
         "MODEL_RESPONSE2+overlay": ("PROMPT.md", "PROMPT2.md"),
         "IDEAL_RESPONSE": ("PROMPT.md", "PROMPT2.md"),
     }
+    earlier = {u.response_id: tuple(p.name for p in u.earlier_prompts) for u in plan.units()}
+    assert earlier["MODEL_RESPONSE2"] == ("PROMPT.md",)  # read for what the task supplies
+    assert not {k: v for k, v in earlier.items() if k != "MODEL_RESPONSE2" and v}
     assert [u.kind for u in plan.units()][-1] is UnitKind.IDEAL
 
 

@@ -201,3 +201,43 @@ def test_the_any_service_pattern_matches_exactly_where_some_service_does(text: s
     assert any_service is not None
     expected = any(service.pattern.search(text) for service in services)
     assert (any_service.search(text) is not None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "supplied"),
+    [
+        ("Write tap_stack.tf with all resources (no provider block, no module references).", True),
+        ("Reference the region via a variable (assume AWS providers handled elsewhere).", True),
+        ("I already have a provider.tf file so dont include providers block in the stack.", True),
+        ("- provider.tf (already present)", True),
+        ("**Do not include any provider configuration** (a separate provider.tf exists).", True),
+        ("Keep it practical. The provider/backends are handled elsewhere.", True),
+        ("2. **`provider.tf`**: Provider configuration (already exists)", True),
+        ("1. The existing `provider.tf` contains the AWS provider and S3 backend.", True),
+        ("I have provider block defined as in different provider.tf file already.", True),
+        ("Could you generate the code for two files, `provider.tf` and `main.tf`?", False),
+        ("- `provider.tf` must contain the backend.", False),
+        ("1. provider.tf (Terraform providers, backend configuration)", False),
+        ("Use provider block with each resource to avoid conflicts.", False),
+    ],
+)
+def test_what_the_task_supplies(text: str, supplied: bool) -> None:
+    assert ("supplied:provider_setup" in keys(text)) is supplied
+
+
+def test_the_task_statement_says_what_is_supplied_for_every_turn(tmp_path: Path) -> None:
+    """Read from the first prompt only (a later turn's "no provider block" reports an error),
+    and given to a follow-up judged on its own prompt through ``earlier``."""
+    first, second = tmp_path / "PROMPT.md", tmp_path / "PROMPT2.md"
+    first.write_text("Write main.tf with an S3 bucket (no provider block).\n")
+    second.write_text("It failed: no provider block configured, add one with a VPC.\n")
+    assert read_prompts([first, second]).supplies("provider_setup") is not None
+    plain = tmp_path / "PLAIN.md"
+    plain.write_text("Write main.tf with an S3 bucket.\n")
+    assert read_prompts([plain, second]).supplies("provider_setup") is None
+    assert read_prompts([second], earlier=[plain]).supplies("provider_setup") is None
+    follow_up = read_prompts([second], earlier=[first])
+    assert [r.key for r in follow_up] == ["service:vpc"]
+    supplied = follow_up.supplies("provider_setup")
+    assert supplied is not None and str(supplied.place) == "PROMPT.md:1"
+    assert "supplied:provider_setup" not in [r.key for r in read_prompts([first])]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from harness.checks.common.setup import FRAGMENT, has_setup
+from harness.checks.common.setup import FRAGMENT, has_setup, supplied_setup
 from harness.checks.registry import Params, check
 from harness.checks.reliability import CATEGORY
 from harness.checks.types import (
@@ -18,6 +18,7 @@ from harness.checks.types import (
     not_applicable,
     passed,
 )
+from harness.prompt import PROVIDER_SETUP
 from harness.terraform.model import Block, Expr, ExprKind, Module
 
 # --------------------------------------------------------------------------- backend
@@ -113,7 +114,7 @@ REMOTE = "remote state"
 LOCKING = "state locking"
 
 
-@check("reliability.backend", CATEGORY, params=BackendParams)
+@check("reliability.backend", CATEGORY, params=BackendParams, task_may_supply=PROVIDER_SETUP)
 def backend(ctx: CheckContext, params: BackendParams) -> Iterator[Finding]:
     """State is kept in a remote backend that locks it.
 
@@ -125,9 +126,10 @@ def backend(ctx: CheckContext, params: BackendParams) -> Iterator[Finding]:
         configuration completed by ``-backend-config`` at init) passes both with a note. A
         ``local`` backend or none fails both (the message points at a commented-out
         backend), so it costs more than a remote backend without locking.
-        na when the response has no Terraform configuration, and with ``fragment_is_na``
-        (for tasks that supply ``provider.tf``) when it has no ``terraform {}`` or
-        ``provider`` block at all.
+        na when the response has no Terraform configuration; when it declares no backend
+        and the task's prompt says the task supplies the provider configuration ("no
+        provider block", "provider.tf already exists"); and with ``fragment_is_na`` when it
+        has no ``terraform {}`` or ``provider`` block at all.
 
     Why it matters:
         Local state lives on one laptop: teammates and CI overwrite each other, and a lost
@@ -158,6 +160,10 @@ def backend(ctx: CheckContext, params: BackendParams) -> Iterator[Finding]:
     found = _backend_of(ctx)
     if found is None and params.fragment_is_na and not has_setup(ctx):
         yield not_applicable(FRAGMENT)
+        return
+    supplied = supplied_setup(ctx) if found is None else None
+    if supplied is not None:
+        yield not_applicable(f"no backend here: {supplied}")
         return
     if found is None:
         commented = _commented_backend(ctx)

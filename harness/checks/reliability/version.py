@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from harness.checks.common.setup import FRAGMENT, has_setup
+from harness.checks.common.setup import FRAGMENT, has_setup, supplied_setup
 from harness.checks.registry import Params, check
 from harness.checks.reliability import CATEGORY
 from harness.checks.types import (
@@ -17,6 +17,7 @@ from harness.checks.types import (
     not_applicable,
     passed,
 )
+from harness.prompt import PROVIDER_SETUP
 from harness.terraform.model import Block, Expr, ExprKind
 
 # --------------------------------------------------------------------------- version pins
@@ -52,7 +53,9 @@ def _constraint(expr: Expr) -> tuple[str | None, Expr]:
     return text, expr
 
 
-@check("reliability.version_pins", CATEGORY, params=VersionPinsParams)
+@check(
+    "reliability.version_pins", CATEGORY, params=VersionPinsParams, task_may_supply=PROVIDER_SETUP
+)
 def version_pins(ctx: CheckContext, params: VersionPinsParams) -> Iterator[Finding]:
     """Terraform and every provider used are pinned to a version range.
 
@@ -62,9 +65,9 @@ def version_pins(ctx: CheckContext, params: VersionPinsParams) -> Iterator[Findi
         ``required_providers``): passes when some module's ``required_providers`` gives it a
         non-empty ``version`` constraint (with ``require_upper_bound``, one that has ``~>``,
         ``<`` or an exact version). A ``version`` inside a ``provider`` block is deprecated and
-        does not count. na when the response has no Terraform configuration, and with
-        ``fragment_is_na`` (for tasks that supply ``provider.tf``) when it has no
-        ``terraform {}`` or ``provider`` block at all.
+        does not count. na when the response has no Terraform configuration, and when it
+        has no ``terraform {}`` or ``provider`` block at all while the task's prompt says the
+        task supplies the provider configuration (or with ``fragment_is_na``).
 
     Why it matters:
         Unpinned providers upgrade on the next ``init``; a new major version renames
@@ -91,9 +94,13 @@ def version_pins(ctx: CheckContext, params: VersionPinsParams) -> Iterator[Findi
     ):
         yield not_applicable("no Terraform configuration")
         return
-    if params.fragment_is_na and not has_setup(ctx):
-        yield not_applicable(FRAGMENT)
-        return
+    if not has_setup(ctx):
+        supplied = supplied_setup(ctx)
+        if supplied is not None or params.fragment_is_na:
+            yield not_applicable(
+                f"no terraform {{}} block here: {supplied}" if supplied else FRAGMENT
+            )
+            return
     modules = [config.root_module] + [
         m for p, m in sorted(config.modules.items()) if p != config.root
     ]
