@@ -75,10 +75,10 @@ class CheckSpec:
     #: ``harness.grading.applicability``). False: it judges the response's own text (its
     #: truncation, syntax, promises, prose), and na stays na.
     judges_task: bool = True
-    #: What a prompt may say the task supplies (``harness.prompt.PROVIDER_SETUP``) that this
-    #: check judges: where the prompt says so, the check's na stands, even when the reference
-    #: shows the supplied file (the response was told not to write it).
-    task_may_supply: str = ""
+    #: What a prompt may waive (``harness.prompt.PROVIDER_SETUP``, ``RANDOM_NAMES``) that this
+    #: check judges: where the prompt does, the check's na stands, even when the reference
+    #: has it (the task's provider.tf; the response was told not to write it).
+    waivable: str = ""
 
     def applies_to(self, present: frozenset[str]) -> bool:
         """Whether the check has something to read among the languages ``present``."""
@@ -127,7 +127,7 @@ def check(
     *,
     languages: tuple[str, ...] | None = ("terraform",),
     judges_task: bool = True,
-    task_may_supply: str = "",
+    waivable: str = "",
 ) -> Callable[[Callable[[CheckContext, Any], Iterable[Finding]]], CheckFunc]:
     """Register a check function under ``id``. Registering an id twice for the same
     languages is a programming error; another language's implementation of an id must take
@@ -137,12 +137,12 @@ def check(
     ``ANY_LANGUAGE`` for checks of files and prose (tone, tests, truncation).
     ``judges_task=False`` for checks of the response's own text (truncation, syntax, promised
     files, tone): their na is never turned into a failure by the task's reference.
-    ``task_may_supply``: what the prompt may say the task provides (``PROVIDER_SETUP``), which
-    keeps the check's na when it does."""
+    ``waivable``: what a prompt may waive (``PROVIDER_SETUP``, ``RANDOM_NAMES``), which keeps
+    the check's na when it does."""
 
     def register(func: Callable[[CheckContext, Any], Iterable[Finding]]) -> CheckFunc:
         doc = inspect.cleandoc(func.__doc__ or "")
-        spec = CheckSpec(id, category, func, params, doc, languages, judges_task, task_may_supply)
+        spec = CheckSpec(id, category, func, params, doc, languages, judges_task, waivable)
         implementations = _IMPLEMENTATIONS.setdefault(id, {})
         taken = implementations.get(spec.language_key)
         if taken is not None and taken.func is not func:

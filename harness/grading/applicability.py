@@ -15,10 +15,10 @@ RDS database: ``security.rds_encrypted``, ...; tests: ``testing.unit_tests``), a
 with nothing to judge there fails, citing the prompt line. Where neither a reference nor the
 prompt says, na stays na.
 
-Where the first prompt says the task supplies what a check judges ("no provider block",
-"provider.tf already exists": ``PromptRequirements.supplies``, the check's
-``task_may_supply``), the check's na stands either way: the reference may show the supplied
-file, but the response was told not to write it.
+Where the task's first prompt waives what a check judges ("no provider block", "provider.tf
+already exists", "don't use random ids": ``PromptRequirements.waives``, the check's
+``waivable``), the check's na stands either way: the reference may have it (the task's
+provider.tf), but the response was told not to write it.
 """
 
 from __future__ import annotations
@@ -79,11 +79,11 @@ def _failed_for_task(
 
 def _can_be_called_for(result: CriterionResult, prompt: PromptRequirements | None) -> bool:
     """An na the task may turn into a failure: of a task-judging check, and not of one that
-    judges what the prompt says the task supplies."""
+    judges what the prompt waives."""
     spec = get_check(result.check_id)
     if not spec.judges_task:
         return False
-    return not (spec.task_may_supply and prompt and prompt.supplies(spec.task_may_supply))
+    return not (spec.waivable and prompt and prompt.waives(spec.waivable))
 
 
 def applicable_from_task(
@@ -93,8 +93,7 @@ def applicable_from_task(
 ) -> tuple[CriterionResult, ...]:
     """``criteria`` with every ``na`` of a task-judging check failed where the reference
     (``reference_criteria``: the same rubric on the reference) passes at least one finding;
-    ``prompt``: what the response's prompts say (a check of what the task supplies keeps its
-    na)."""
+    ``prompt``: what the response's prompts say (a check of what they waive keeps its na)."""
     by_id = {c.criterion_id: c for c in reference_criteria}
     out = []
     for result in criteria:

@@ -11,6 +11,7 @@ from harness.prompt.reader import (
 )
 from harness.prompt.types import (
     PROVIDER_SETUP,
+    RANDOM_NAMES,
     PromptPlace,
     PromptRequirements,
     Requirement,
@@ -19,6 +20,7 @@ from harness.prompt.types import (
 
 __all__ = [
     "PROVIDER_SETUP",
+    "RANDOM_NAMES",
     "LexiconError",
     "PromptError",
     "PromptPlace",

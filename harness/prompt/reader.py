@@ -38,6 +38,7 @@ from pathlib import Path
 from harness.prompt.lexicon import Service, load_lexicon, service_starts_pattern
 from harness.prompt.types import (
     PROVIDER_SETUP,
+    RANDOM_NAMES,
     PromptPlace,
     PromptRequirements,
     Requirement,
@@ -381,7 +382,7 @@ def _read_line(
 ) -> None:
     heading = bool(_HEADING_LINE.match(line))
     whole = _whole_line(line)
-    _read_supplied(out, number, line)
+    _read_waivers(out, number, line)
     _read_names(out, number, line, whole, list_context)
     sentences = list(_sentences(line))
     for index, sentence in enumerate(sentences):
@@ -417,17 +418,28 @@ _SUPPLIED_SETUP = re.compile(
 )
 
 
-def _read_supplied(out: _Collector, number: int, line: str) -> None:
-    match = _SUPPLIED_SETUP.search(line)
-    if match is not None:
-        out.add(
-            RequirementKind.SUPPLIED,
-            PROVIDER_SETUP,
-            "the provider configuration (provider blocks, backend, version pins)",
-            number,
-            line,
-            match.group(0),
-        )
+#: The prompt asks for names without random suffixes: "Dont use random id's", "no random
+#: suffixes", "avoid random_id" (a random *password* or user name is another matter).
+_NO_RANDOM_NAMES = re.compile(
+    r"\b(?:do\s+not|don'?t|dont|never|avoid|no|without)\s+(?:use\s+|using\s+|add\s+|adding\s+)?"
+    r"(?:any\s+)?random(?:[\s_-]+(?:ids?|id'?s|suffix(?:es)?|strings?|pets?|names?))\b",
+    re.IGNORECASE,
+)
+_WAIVERS = (
+    (
+        _SUPPLIED_SETUP,
+        PROVIDER_SETUP,
+        "the provider configuration (provider blocks, backend, version pins)",
+    ),
+    (_NO_RANDOM_NAMES, RANDOM_NAMES, "random name suffixes"),
+)
+
+
+def _read_waivers(out: _Collector, number: int, line: str) -> None:
+    for pattern, value, title in _WAIVERS:
+        match = pattern.search(line)
+        if match is not None:
+            out.add(RequirementKind.WAIVED, value, title, number, line, match.group(0))
 
 
 def _read_regions(out: _Collector, number: int, line: str, sentence: _Sentence) -> None:
@@ -554,24 +566,24 @@ def read_prompts(
 ) -> PromptRequirements:
     """The requirements of several prompts (a task's turns, in order), one per key: a
     requirement a later turn repeats keeps its first place. ``read_file``: one file's
-    requirements (``read_prompt_file``, or a caller's cache of it). What the task supplies
-    (``RequirementKind.SUPPLIED``) is read from the task's first prompt only, which states
-    the task (a later turn's "no provider block" reports an error; it does not describe the
+    requirements (``read_prompt_file``, or a caller's cache of it). What the prompt waives
+    (``RequirementKind.WAIVED``) is read from the task's first prompt only, which states the
+    task (a later turn's "no provider block" reports an error; it does not describe the
     task): the first of ``earlier`` (the turns before ``paths``, a follow-up's) and
     ``paths``."""
     found: dict[str, Requirement] = {}
-    supplied: dict[str, Requirement] = {}
+    waived: dict[str, Requirement] = {}
     first = next(iter((*earlier, *paths)), None)
     for requirement in read_file(first) if first is not None and earlier else ():
-        if requirement.kind is RequirementKind.SUPPLIED:
-            supplied.setdefault(requirement.key, requirement)
+        if requirement.kind is RequirementKind.WAIVED:
+            waived.setdefault(requirement.key, requirement)
     for path in paths:
         for requirement in read_file(path):
-            if requirement.kind is RequirementKind.SUPPLIED:
+            if requirement.kind is RequirementKind.WAIVED:
                 if path == first:
-                    supplied.setdefault(requirement.key, requirement)
+                    waived.setdefault(requirement.key, requirement)
                 continue
             found.setdefault(requirement.key, requirement)
     return PromptRequirements(
-        tuple(p.name for p in paths), tuple(found.values()), tuple(supplied.values())
+        tuple(p.name for p in paths), tuple(found.values()), tuple(waived.values())
     )

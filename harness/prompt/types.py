@@ -19,15 +19,18 @@ class RequirementKind(StrEnum):
     MULTI_AZ = "multi_az"  # value "database" (the database itself) or "network"
     ENCRYPTION_AT_REST = "encryption_at_rest"
     TESTS = "tests"  # value "unit", "integration" or "any"
-    #: not a request: something the prompt says the task provides, which the response need
-    #: not (or must not) write; value "provider_setup" (provider blocks, backend, versions).
-    #: ``read_prompts`` keeps these apart, in ``PromptRequirements.supplied``.
-    SUPPLIED = "supplied"
+    #: not a request: something the prompt says the response need not, or must not, do
+    #: (``PROVIDER_SETUP``, ``RANDOM_NAMES``), so the criteria judging it have nothing to
+    #: judge. ``read_prompts`` keeps these apart, in ``PromptRequirements.waived``.
+    WAIVED = "waived"
 
 
-#: ``RequirementKind.SUPPLIED`` value: the provider configuration (and with it the backend and
+#: ``RequirementKind.WAIVED`` value: the provider configuration (and with it the backend and
 #: the provider version pins) lives in a file the task supplies, such as its provider.tf.
 PROVIDER_SETUP = "provider_setup"
+#: ``RequirementKind.WAIVED`` value: names without random suffixes ("don't use random ids,
+#: use the prefix 274802").
+RANDOM_NAMES = "random_names"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +80,8 @@ class PromptRequirements:
 
     prompts: tuple[str, ...]
     requirements: tuple[Requirement, ...]
-    #: What the task's first prompt says the task provides (``RequirementKind.SUPPLIED``).
-    supplied: tuple[Requirement, ...] = ()
+    #: What the task's first prompt says the response need not do (``RequirementKind.WAIVED``).
+    waived: tuple[Requirement, ...] = ()
 
     def __iter__(self) -> Iterator[Requirement]:
         return iter(self.requirements)
@@ -89,9 +92,9 @@ class PromptRequirements:
     def of_kind(self, kind: RequirementKind) -> tuple[Requirement, ...]:
         return tuple(r for r in self.requirements if r.kind is kind)
 
-    def supplies(self, value: str) -> Requirement | None:
-        """Where the prompt says the task provides ``value`` (``PROVIDER_SETUP``), if it does."""
-        return next((r for r in self.supplied if r.value == value), None)
+    def waives(self, value: str) -> Requirement | None:
+        """Where the prompt waives ``value`` (``PROVIDER_SETUP``, ``RANDOM_NAMES``), if it does."""
+        return next((r for r in self.waived if r.value == value), None)
 
     def calling_for(self, check_id: str) -> tuple[Requirement, ...]:
         """The requirements that give ``check_id`` something to judge (lexicon ``calls_for``)."""

@@ -51,8 +51,8 @@ class Unit:
     #: task calls for without a reference): its own turn's prompt on its own files, the prompts
     #: up to its turn on its overlay, every prompt for the ideal.
     prompts: tuple[Path, ...] = ()
-    #: The earlier turns' prompts of a follow-up's own tree: read only for what they say the
-    #: task supplies ("no provider block"), which holds for every turn.
+    #: The earlier turns' prompts of a follow-up's own tree: read only for what the task's
+    #: first prompt waives ("no provider block"), which holds for every turn.
     earlier_prompts: tuple[Path, ...] = ()
 
     @property

@@ -250,7 +250,7 @@ class WorkerState:
         """A task's prompts read once per batch (every unit of the task is judged against
         them), through the stage cache by the files' bytes like a tree. Each file is read
         once however many of the task's turns list it (``PROMPT.md`` is in every turn's).
-        ``earlier``: the turns before ``paths``, read for what the task supplies."""
+        ``earlier``: the turns before ``paths``, read for what the prompt waives."""
         keys = {path: f"{path}\0{file_digest(path)}" for path in (*earlier, *paths)}
         key = digest(
             code_fingerprint(),

@@ -66,7 +66,7 @@ class TaskTrees:
         self, prompts: tuple[Path, ...], earlier: tuple[Path, ...] = ()
     ) -> PromptRequirements | None:
         """The requirements of ``prompts`` (read once per set; ``earlier``: the turns before,
-        read for what the task supplies); None when there are none."""
+        read for what the prompt waives); None when there are none."""
         if not prompts:
             return None
         key = (earlier, prompts)

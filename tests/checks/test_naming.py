@@ -3,6 +3,8 @@ subjects (checkov style), plus the evidence a reviewer reads."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from harness.checks.types import Status
@@ -149,3 +151,23 @@ def test_cluster_and_instance_identifiers_are_account_unique(kind: str, attribut
     assert findings(RANDOM, f'  {attribute} = "orders-db"\n') == [Status.FAIL]
     assert findings(APPLIED, f'  {attribute} = "orders-db"\n') == [Status.FAIL]
     assert findings(APPLIED, '  engine = "aurora"\n') == [Status.PASS]  # generated name
+
+
+def test_a_prompt_that_asks_for_fixed_names_waives_both_checks(tmp_path: Path) -> None:
+    from harness.checks.registry import get_check
+    from harness.checks.types import CheckContext
+    from harness.prompt import read_prompts
+    from harness.terraform import build
+    from tests.terraform.helpers import tree_of
+
+    prompt = tmp_path / "PROMPT.md"
+    prompt.write_text("Create an IAM role. Dont use random id's, use prefix 4711 for names.\n")
+    tree = tree_of({"main.tf": 'resource "aws_iam_role" "app" {\n  name = "4711-app"\n}\n'})
+    for check_id in (RANDOM, APPLIED):
+        spec = get_check(check_id)
+        waived = CheckContext("t", "r", tree, build(tree), prompt=read_prompts([prompt]))
+        (finding,) = spec.func(waived, spec.parse_params({}))
+        assert finding.status is Status.NA
+        assert "names without random suffixes (PROMPT.md:1" in finding.message
+        plain = CheckContext("t", "r", tree, build(tree))
+        assert [f.status for f in spec.func(plain, spec.parse_params({}))] == [Status.FAIL]

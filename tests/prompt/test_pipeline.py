@@ -129,7 +129,7 @@ def test_units_are_judged_against_their_turns_prompts(tmp_path: Path) -> None:
         "IDEAL_RESPONSE": ("PROMPT.md", "PROMPT2.md"),
     }
     earlier = {u.response_id: tuple(p.name for p in u.earlier_prompts) for u in plan.units()}
-    assert earlier["MODEL_RESPONSE2"] == ("PROMPT.md",)  # read for what the task supplies
+    assert earlier["MODEL_RESPONSE2"] == ("PROMPT.md",)  # read for what the prompt waives
     assert not {k: v for k, v in earlier.items() if k != "MODEL_RESPONSE2" and v}
     assert [u.kind for u in plan.units()][-1] is UnitKind.IDEAL
 

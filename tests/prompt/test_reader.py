@@ -222,7 +222,7 @@ def test_the_any_service_pattern_matches_exactly_where_some_service_does(text: s
     ],
 )
 def test_what_the_task_supplies(text: str, supplied: bool) -> None:
-    assert ("supplied:provider_setup" in keys(text)) is supplied
+    assert ("waived:provider_setup" in keys(text)) is supplied
 
 
 def test_the_task_statement_says_what_is_supplied_for_every_turn(tmp_path: Path) -> None:
@@ -231,13 +231,28 @@ def test_the_task_statement_says_what_is_supplied_for_every_turn(tmp_path: Path)
     first, second = tmp_path / "PROMPT.md", tmp_path / "PROMPT2.md"
     first.write_text("Write main.tf with an S3 bucket (no provider block).\n")
     second.write_text("It failed: no provider block configured, add one with a VPC.\n")
-    assert read_prompts([first, second]).supplies("provider_setup") is not None
+    assert read_prompts([first, second]).waives("provider_setup") is not None
     plain = tmp_path / "PLAIN.md"
     plain.write_text("Write main.tf with an S3 bucket.\n")
-    assert read_prompts([plain, second]).supplies("provider_setup") is None
-    assert read_prompts([second], earlier=[plain]).supplies("provider_setup") is None
+    assert read_prompts([plain, second]).waives("provider_setup") is None
+    assert read_prompts([second], earlier=[plain]).waives("provider_setup") is None
     follow_up = read_prompts([second], earlier=[first])
     assert [r.key for r in follow_up] == ["service:vpc"]
-    supplied = follow_up.supplies("provider_setup")
+    supplied = follow_up.waives("provider_setup")
     assert supplied is not None and str(supplied.place) == "PROMPT.md:1"
-    assert "supplied:provider_setup" not in [r.key for r in read_prompts([first])]
+    assert "waived:provider_setup" not in [r.key for r in read_prompts([first])]
+
+
+@pytest.mark.parametrize(
+    ("text", "waived"),
+    [
+        ("Dont use random id's use prefix 274802 for resource names", True),
+        ("Do not use random_id; prefix every name with the ticket number.", True),
+        ("Avoid random suffixes: names are fixed by the platform team.", True),
+        ("Use random suffixes where appropriate to avoid naming conflicts.", False),
+        ("Use a random master user name of 8 characters without special characters.", False),
+        ("The random password must not include '@'.", False),
+    ],
+)
+def test_names_without_random_suffixes(text: str, waived: bool) -> None:
+    assert ("waived:random_names" in keys(text)) is waived

@@ -16,8 +16,10 @@ from tests.conftest import REPO_ROOT
 
 LABELS = REPO_ROOT / "tests" / "data" / "labels"
 GENERIC = REPO_ROOT / "rubrics" / "terraform-aws-production.yaml"
-#: overall agreement the harness reached when the labels were written: 93.7% (328 of 350)
-AGREEMENT_FLOOR = 0.85
+#: overall agreement the harness reached when the labels were written: 93.7% (328 of 350);
+#: 97.2% (350 of 360) since the prompt's waivers, database cluster names and static
+#: meta-arguments: a drop of more than a dozen verdicts fails
+AGREEMENT_FLOOR = 0.93
 
 
 def test_every_response_is_labelled_on_every_generic_criterion() -> None:

@@ -20,7 +20,7 @@ def has_setup(ctx: CheckContext) -> bool:
 def supplied_setup(ctx: CheckContext) -> str | None:
     """Why the response owes no setup layer when its task's first prompt says the task
     supplies it ("no provider block", "provider.tf already exists"), else None."""
-    supplied = ctx.prompt.supplies(PROVIDER_SETUP) if ctx.prompt is not None else None
+    supplied = ctx.prompt.waives(PROVIDER_SETUP) if ctx.prompt is not None else None
     if supplied is None:
         return None
     return (

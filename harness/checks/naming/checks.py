@@ -24,6 +24,7 @@ from harness.checks.common.catalog import UNIQUE_NAME_TYPES
 from harness.checks.naming import CATEGORY
 from harness.checks.registry import Params, check
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
+from harness.prompt import RANDOM_NAMES
 from harness.terraform.model import Expr, Resource, TraceSource
 
 SUFFIX_TYPES: tuple[str, ...] = ("random_id", "random_string", "random_pet")
@@ -132,7 +133,18 @@ class SuffixAppliedParams(Params):
     )
 
 
-@check("naming.random_suffix_resource", CATEGORY, params=RandomSuffixParams)
+def _random_names_waived(ctx: CheckContext) -> Finding | None:
+    """na when the task's prompt asks for names without random suffixes ("don't use random
+    ids, use the prefix ..."): a response that obeys has nothing here to be judged on."""
+    waived = ctx.prompt.waives(RANDOM_NAMES) if ctx.prompt is not None else None
+    if waived is None:
+        return None
+    return not_applicable(
+        f"the prompt asks for names without random suffixes ({waived.place}: {waived.said!r})"
+    )
+
+
+@check("naming.random_suffix_resource", CATEGORY, params=RandomSuffixParams, waivable=RANDOM_NAMES)
 def random_suffix_resource(ctx: CheckContext, params: RandomSuffixParams) -> Iterator[Finding]:
     """A random suffix resource exists and is wide enough to keep names unique.
 
@@ -142,8 +154,9 @@ def random_suffix_resource(ctx: CheckContext, params: RandomSuffixParams) -> Ite
         ``byte_length >= min_bytes`` (4 bytes = 8 hex characters), ``random_string`` needs
         ``length >= min_length`` and ``special = false``; ``random_pet`` passes. One failing
         finding when the configuration has resources with account-unique names (IAM roles,
-        SSM parameters, buckets, key pairs...) but no such suffix at all; na when it has none.
-        Values are resolved through variables and locals.
+        SSM parameters, buckets, key pairs...) but no such suffix at all; na when it has none,
+        and when the task's prompt asks for names without random suffixes ("don't use random
+        ids"). Values are resolved through variables and locals.
 
     Why it matters:
         Fixed names (IAM roles, SSM parameters, subnet groups) collide with leftovers of an
@@ -164,6 +177,10 @@ def random_suffix_resource(ctx: CheckContext, params: RandomSuffixParams) -> Ite
               byte_length = 4
             }
     """
+    waived = _random_names_waived(ctx)
+    if waived is not None:
+        yield waived
+        return
     subjects = [
         r
         for r in resources_of(ctx.config, SUFFIX_TYPES)
@@ -234,7 +251,7 @@ def _judge_random(ctx: CheckContext, resource: Resource, params: RandomSuffixPar
     )
 
 
-@check("naming.suffix_applied", CATEGORY, params=SuffixAppliedParams)
+@check("naming.suffix_applied", CATEGORY, params=SuffixAppliedParams, waivable=RANDOM_NAMES)
 def suffix_applied(ctx: CheckContext, params: SuffixAppliedParams) -> Iterator[Finding]:
     """Names that must be unique per deploy carry the random suffix.
 
@@ -249,6 +266,7 @@ def suffix_applied(ctx: CheckContext, params: SuffixAppliedParams) -> Iterator[F
         the name's trace ends at), when the ``*_prefix`` form is used, or when the name is
         omitted and the provider generates one. Evidence: the name attribute and the hop that
         brought the suffix (``passed via main.tf:44 (name_suffix = random_id.suffix.hex)``).
+        na when the task's prompt asks for names without random suffixes.
 
     Why it matters:
         IAM role, SSM parameter, subnet group, topic and alarm names are unique per account
@@ -271,6 +289,10 @@ def suffix_applied(ctx: CheckContext, params: SuffixAppliedParams) -> Iterator[F
               name = "${var.project}-app-role-${random_id.suffix.hex}"
             }
     """
+    waived = _random_names_waived(ctx)
+    if waived is not None:
+        yield waived
+        return
     subjects = resources_of(ctx.config, params.types)
     if not subjects:
         yield not_applicable("no resource of the types whose names must be unique")

@@ -114,7 +114,7 @@ REMOTE = "remote state"
 LOCKING = "state locking"
 
 
-@check("reliability.backend", CATEGORY, params=BackendParams, task_may_supply=PROVIDER_SETUP)
+@check("reliability.backend", CATEGORY, params=BackendParams, waivable=PROVIDER_SETUP)
 def backend(ctx: CheckContext, params: BackendParams) -> Iterator[Finding]:
     """State is kept in a remote backend that locks it.
 

@@ -53,9 +53,7 @@ def _constraint(expr: Expr) -> tuple[str | None, Expr]:
     return text, expr
 
 
-@check(
-    "reliability.version_pins", CATEGORY, params=VersionPinsParams, task_may_supply=PROVIDER_SETUP
-)
+@check("reliability.version_pins", CATEGORY, params=VersionPinsParams, waivable=PROVIDER_SETUP)
 def version_pins(ctx: CheckContext, params: VersionPinsParams) -> Iterator[Finding]:
     """Terraform and every provider used are pinned to a version range.
 
