@@ -28,6 +28,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from harness.collector import paused_collector
 from harness.results import CriterionStatus, ResponseResult, RunData, RunInfo
+from harness.tasks import open_input
 
 RUN_JSON = "run.json"
 RESULTS_JSONL = "results.jsonl"
@@ -98,7 +99,7 @@ def input_sha256(source: str) -> str:
         return ""
     digest = hashlib.sha256()
     try:
-        with Path(source).open("rb") as handle:
+        with open_input(Path(source)) as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     except OSError:

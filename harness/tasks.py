@@ -13,11 +13,14 @@ turns are the positions of the prompts in order ``PROMPT.md``, ``PROMPT1.md``, `
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 _PROMPT = re.compile(r"^PROMPT(\d*)\.md$", re.IGNORECASE)
 _RESPONSE = re.compile(r"^MODEL_RESPONSE(\d*)\.md$", re.IGNORECASE)
@@ -32,6 +35,17 @@ _METADATA = "metadata.json"
 
 class TaskError(ValueError):
     """A folder that cannot be used as a task (or holds none); the message names the path."""
+
+
+def open_input(path: Path) -> BinaryIO:
+    """``path`` opened for reading in binary, when it is a regular file (a symlink is
+    followed). A folder, device, FIFO or socket raises ``OSError`` ("not a regular file")
+    before it is opened: reading one may never end (``/dev/zero``) or never start (a FIFO
+    blocks until a writer comes), and a response named so must not stall a batch."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
+    return path.open("rb")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,15 +105,19 @@ def load_task(task_dir: Path) -> Task:
     if not task_dir.is_dir():
         raise TaskError(f"{task_dir}: not a directory")
     try:
-        names = sorted(p.name for p in task_dir.iterdir() if p.is_file())
+        entries = list(task_dir.iterdir())
     except OSError as error:
         raise TaskError(f"{task_dir}: cannot list folder ({error.strerror})") from error
+    names = sorted(p.name for p in entries if p.is_file())
+    # a response or ideal that is not a regular file (a dangling symlink, a device, a folder)
+    # is kept: it becomes an error result that names the problem instead of vanishing
+    answers = sorted(p.name for p in entries if _RESPONSE.match(p.name) or p.name == _IDEAL)
     prompts = sorted(
         ((_number(m), name) for name in names if (m := _PROMPT.match(name))),
     )
     prompt_turn = {number: position for position, (number, _) in enumerate(prompts, start=1)}
     responses: list[ResponseSource] = []
-    for name in names:
+    for name in answers:
         match = _RESPONSE.match(name)
         if not match:
             continue
@@ -107,7 +125,7 @@ def load_task(task_dir: Path) -> Task:
         turn = 1 if number == 0 else prompt_turn.get(number, 1)
         responses.append(ResponseSource(Path(name).stem, task_dir / name, turn))
     responses.sort(key=lambda r: _response_number(r.path.name))
-    ideal = task_dir / _IDEAL if _IDEAL in names else None
+    ideal = task_dir / _IDEAL if _IDEAL in answers else None
     if not responses and ideal is None:
         raise TaskError(
             f"{task_dir}: no MODEL_RESPONSE*.md or IDEAL_RESPONSE.md; not a task folder"

@@ -114,7 +114,7 @@ def extract_command(
     elif source.is_file():
         outcomes.extend(_extract_files(source, previous, out, view))
     else:
-        fail(f"{source}: no such file or directory")
+        fail(f"{source}: not a regular file or a folder (a device, FIFO or socket)")
     _summary(outcomes, verbose)
     console.print(f"Wrote {len(outcomes)} extraction(s) under {out}", markup=False, highlight=False)
     failed = [o for o in outcomes if o.write_error]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.extract.limits import ExtractLimits
+from harness.tasks import open_input
 from harness.vocabulary import Diagnostic, Severity
 
 #: Share of undecodable/control characters above which a response is not text.
@@ -89,8 +90,9 @@ def normalise(text: str, limits: ExtractLimits) -> SourceText:
 
 
 def read(path: Path, limits: ExtractLimits) -> SourceText:
-    """Read a response file (at most ``max_response_bytes`` of it). OSError propagates."""
-    with path.open("rb") as handle:
+    """Read a response file (at most ``max_response_bytes`` of it). OSError propagates, also
+    for a path that is not a regular file (``open_input``)."""
+    with open_input(path) as handle:
         data = handle.read(limits.max_response_bytes + 1)
     return decode(data, limits)
 

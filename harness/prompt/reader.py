@@ -44,6 +44,7 @@ from harness.prompt.types import (
     Requirement,
     RequirementKind,
 )
+from harness.tasks import open_input
 
 _PLACE_TEXT_MAX = 200
 
@@ -549,10 +550,17 @@ def _read_features(out: _Collector, number: int, line: str, sentence: _Sentence)
                 line, tests.group(0))  # fmt: skip
 
 
+#: A prompt is read up to this size (a task statement is a few kilobytes; what follows a
+#: runaway paste is not read).
+MAX_PROMPT_BYTES = 4 * 1024 * 1024
+
+
 def read_prompt_file(path: Path, name: str | None = None) -> tuple[Requirement, ...]:
-    """One prompt file's requirements; ``name`` is how evidence names it (its file name)."""
+    """One prompt file's requirements; ``name`` is how evidence names it (its file name). At
+    most ``MAX_PROMPT_BYTES`` are read."""
     try:
-        data = path.read_bytes()
+        with open_input(path) as handle:
+            data = handle.read(MAX_PROMPT_BYTES)
     except OSError as error:
         raise PromptError(f"{path}: cannot read prompt ({error.strerror})") from error
     text = data.decode("utf-8-sig", errors="replace")

@@ -151,6 +151,8 @@ def discover(paths: Sequence[Path]) -> list[TaskPlan]:
                 raise InputError(f"{path}: not a markdown response (.md)")
             plans.append(_file_plan(path))
             continue
+        if not path.is_dir():
+            raise InputError(f"{path}: not a regular file or a folder (a device, FIFO or socket)")
         if (path / "run.json").is_file():  # a run folder given where responses belong
             raise InputError(
                 f"{path}: is a run folder, not responses; `iac-harness rescore {path}` grades "

@@ -14,7 +14,9 @@ a warm rerun (or a resume) never starts a worker for a response it already knows
 
 from __future__ import annotations
 
+import errno
 import gc
+import hashlib
 import json
 import os
 import threading
@@ -48,7 +50,7 @@ from harness.run.pipeline import (
 from harness.run.plan import Unit
 from harness.run.walk import TaskTrees, grade_unit, ideal_reference
 from harness.store import ScoredLines, scored_lines, with_input_hash
-from harness.tasks import ResponseSource
+from harness.tasks import ResponseSource, open_input
 from harness.terraform.model import Configuration
 from harness.vocabulary import Diagnostic
 
@@ -87,7 +89,18 @@ class UnitJob:
 
 
 def file_digest(path: Path) -> str:
-    return digest(path.read_bytes())
+    """``digest`` of the file's bytes, read in blocks (a response of gigabytes is hashed, not
+    held); ``OSError`` for what is not a regular file (``open_input``) or changed while read."""
+    with open_input(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        hasher = hashlib.sha256(size.to_bytes(8, "little"))
+        read = 0
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            hasher.update(block)
+            read += len(block)
+    if read != size:
+        raise OSError(errno.EIO, "changed while it was read", str(path))
+    return hasher.hexdigest()
 
 
 def _reference_dir_digest(path: Path) -> str:
