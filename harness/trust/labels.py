@@ -31,8 +31,18 @@ from typing import Any, Literal
 from harness.rubric.yamldoc import PathKey, YamlDoc, YamlDocError, load_yaml
 
 Judgement = Literal["pass", "fail", "na"]
-#: what a label may say, and what it counts as
-LABEL_VALUES: dict[str, Judgement] = {"pass": "pass", "fail": "fail", "na": "na", "partial": "fail"}
+#: what a label may say (any case), and what it counts as; the spellings reviewers' sheets
+#: use for the same three verdicts ("N/A", "passed") are read as them
+LABEL_VALUES: dict[str, Judgement] = {
+    "pass": "pass",
+    "fail": "fail",
+    "na": "na",
+    "partial": "fail",
+    "n/a": "na",
+    "not applicable": "na",
+    "passed": "pass",
+    "failed": "fail",
+}
 MAX_PROBLEMS = 20
 _ID = re.compile(r"^[A-Za-z0-9_.+\-]+$")
 _TOP_KEYS = ("task", "ranking", "responses")

@@ -130,3 +130,17 @@ def test_run_folder_keeps_labels(tmp_path: Path) -> None:
     assert read_run_labels(tmp_path) == labels
     (tmp_path / "labels.json").write_text("{not json", encoding="utf-8")
     assert read_run_labels(tmp_path) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "counted"),
+    [("N/A", "na"), ("n/a", "na"), ("Not applicable", "na"), ("PASS", "pass"),
+     ("Passed", "pass"), ("failed", "fail"), ("Partial", "fail")],
+)  # fmt: skip
+def test_the_spellings_of_a_reviewers_sheet_are_read(
+    tmp_path: Path, written: str, counted: str
+) -> None:
+    text = f'task: tf-1\nresponses:\n  MODEL_RESPONSE:\n    tone.professional: "{written}"\n'
+    write(tmp_path, "tf-1.yaml", text)
+    (label,) = load_labels(tmp_path)
+    assert label.label == counted
