@@ -83,7 +83,8 @@ def _can_be_called_for(result: CriterionResult, prompt: PromptRequirements | Non
     spec = get_check(result.check_id)
     if not spec.judges_task:
         return False
-    return not (spec.waivable and prompt and prompt.waives(spec.waivable))
+    # not ``prompt and``: a prompt that asks for nothing the reader knows may still waive
+    return not (spec.waivable and prompt is not None and prompt.waives(spec.waivable))
 
 
 def applicable_from_task(

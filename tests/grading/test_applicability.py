@@ -115,9 +115,9 @@ def test_the_ideal_graded_as_itself_is_untouched() -> None:
     assert all("the task calls for it" not in c.message for c in ideal.criteria)
 
 
-SUPPLYING_PROMPT = (
+SUPPLYING_PROMPT = (  # asks for no service the reader knows: the waiver alone
     "Create a single Terraform file named tap_stack.tf with all variables, locals, resources "
-    "and outputs (no provider block, no module references) with an S3 bucket for logs.\n"
+    "and outputs (no provider block, no module references).\n"
 )
 REFERENCE_WITH_SETUP = """\
 # Stack
