@@ -149,8 +149,8 @@ resource "aws_s3_bucket" "logs" {
 
 def test_what_the_prompt_says_the_task_supplies_is_not_owed(tmp_path: Path) -> None:
     """Told to write no provider block, a response without backend or version pins is na on
-    both, though the ideal shows the task's provider.tf; a prompt that says nothing keeps the
-    reference's rule (the response fails both)."""
+    both, though the ideal shows the task's provider.tf, and so is one that shows the setup;
+    a prompt that says nothing keeps the reference's rule (the response fails both)."""
     prompt = tmp_path / "PROMPT.md"
     prompt.write_text(SUPPLYING_PROMPT)
     reference = harness.extract(REFERENCE_WITH_SETUP)
@@ -165,6 +165,13 @@ def test_what_the_prompt_says_the_task_supplies_is_not_owed(tmp_path: Path) -> N
         assert (
             "the task supplies the provider configuration (PROMPT.md:1" in told[criterion].message
         )
+    # the same for a response that writes the setup anyway (the ideal showing the task's own
+    # provider.tf): the task does not ask for it
+    shown = _by_id(
+        harness.grade(reference, "terraform-aws-production", reference=reference, prompt=prompt)
+    )
+    assert shown["reliability.backend"].status is CriterionStatus.NA
+    assert shown["reliability.version_pins"].status is CriterionStatus.NA
     silent = tmp_path / "other" / "PROMPT.md"
     silent.parent.mkdir()
     silent.write_text("Create an S3 bucket for logs.\n")

@@ -126,10 +126,11 @@ def backend(ctx: CheckContext, params: BackendParams) -> Iterator[Finding]:
         configuration completed by ``-backend-config`` at init) passes both with a note. A
         ``local`` backend or none fails both (the message points at a commented-out
         backend), so it costs more than a remote backend without locking.
-        na when the response has no Terraform configuration; when it declares no backend
-        and the task's prompt says the task supplies the provider configuration ("no
-        provider block", "provider.tf already exists"); and with ``fragment_is_na`` when it
-        has no ``terraform {}`` or ``provider`` block at all.
+        na when the response has no Terraform configuration; for every response of a task
+        whose prompt says the task supplies the provider configuration ("no provider block",
+        "provider.tf already exists"), the ideal too (which may show the task's own
+        provider.tf): the task does not ask for it; and with ``fragment_is_na`` when the
+        response has no ``terraform {}`` or ``provider`` block at all.
 
     Why it matters:
         Local state lives on one laptop: teammates and CI overwrite each other, and a lost
@@ -161,9 +162,9 @@ def backend(ctx: CheckContext, params: BackendParams) -> Iterator[Finding]:
     if found is None and params.fragment_is_na and not has_setup(ctx):
         yield not_applicable(FRAGMENT)
         return
-    supplied = supplied_setup(ctx) if found is None else None
+    supplied = supplied_setup(ctx)
     if supplied is not None:
-        yield not_applicable(f"no backend here: {supplied}")
+        yield not_applicable(supplied)
         return
     if found is None:
         commented = _commented_backend(ctx)

@@ -63,9 +63,10 @@ def version_pins(ctx: CheckContext, params: VersionPinsParams) -> Iterator[Findi
         ``required_providers``): passes when some module's ``required_providers`` gives it a
         non-empty ``version`` constraint (with ``require_upper_bound``, one that has ``~>``,
         ``<`` or an exact version). A ``version`` inside a ``provider`` block is deprecated and
-        does not count. na when the response has no Terraform configuration, and when it
-        has no ``terraform {}`` or ``provider`` block at all while the task's prompt says the
-        task supplies the provider configuration (or with ``fragment_is_na``).
+        does not count. na when the response has no Terraform configuration; for every
+        response of a task whose prompt says the task supplies the provider configuration
+        (the ideal too, which may show the task's own provider.tf); and with
+        ``fragment_is_na`` when it has no ``terraform {}`` or ``provider`` block at all.
 
     Why it matters:
         Unpinned providers upgrade on the next ``init``; a new major version renames
@@ -92,13 +93,13 @@ def version_pins(ctx: CheckContext, params: VersionPinsParams) -> Iterator[Findi
     ):
         yield not_applicable("no Terraform configuration")
         return
-    if not has_setup(ctx):
-        supplied = supplied_setup(ctx)
-        if supplied is not None or params.fragment_is_na:
-            yield not_applicable(
-                f"no terraform {{}} block here: {supplied}" if supplied else FRAGMENT
-            )
-            return
+    supplied = supplied_setup(ctx)
+    if supplied is not None:
+        yield not_applicable(supplied)
+        return
+    if params.fragment_is_na and not has_setup(ctx):
+        yield not_applicable(FRAGMENT)
+        return
     modules = [config.root_module] + [
         m for p, m in sorted(config.modules.items()) if p != config.root
     ]
