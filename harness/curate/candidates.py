@@ -17,7 +17,15 @@ from pathlib import Path
 
 from harness.results import ResponseResult, RunInfo
 from harness.store import RESPONSES_JSONL, RunFolderError, read_run_info, response_from_line
-from harness.tasks import IDEAL_ID, OVERLAY_SUFFIX, ResponseSource, Task, TaskError, load_task
+from harness.tasks import (
+    IDEAL_ID,
+    OVERLAY_SUFFIX,
+    ResponseSource,
+    Task,
+    TaskError,
+    load_task,
+    open_input,
+)
 
 #: diagnostics that keep a response out of SFT (a cut or unfinished answer is no example)
 UNFINISHED_CODES = frozenset({"truncated", "placeholder", "placeholder_only"})
@@ -93,8 +101,11 @@ def _results(run_dir: Path) -> Iterator[ResponseResult]:
 
 
 def _read_text(path: Path) -> str | None:
+    """A prompt's or answer's text; None when unreadable, not UTF-8, or not a regular file
+    (an earlier turn that is a FIFO would block the reader: ``open_input``)."""
     try:
-        return path.read_bytes().decode("utf-8")
+        with open_input(path) as handle:
+            return handle.read().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
 
