@@ -79,6 +79,12 @@ class CheckSpec:
     #: check judges: where the prompt does, the check's na stands, even when the reference
     #: has it (the task's provider.tf; the response was told not to write it).
     waivable: str = ""
+    #: True: the check reads the reference (``ctx.reference``, ``ctx.comparison``), so its
+    #: result on the ideal graded as a response (compared with itself) differs from the one
+    #: on the reference alone; False: the ideal's result is the reference's, made once per
+    #: task (``harness.grading.engine.evaluate``'s ``known``). tests/checks/test_registry.py
+    #: holds every check module that reads the reference to it.
+    reads_reference: bool = False
 
     def applies_to(self, present: frozenset[str]) -> bool:
         """Whether the check has something to read among the languages ``present``."""
@@ -128,6 +134,7 @@ def check(
     languages: tuple[str, ...] | None = ("terraform",),
     judges_task: bool = True,
     waivable: str = "",
+    reads_reference: bool = False,
 ) -> Callable[[Callable[[CheckContext, Any], Iterable[Finding]]], CheckFunc]:
     """Register a check function under ``id``. Registering an id twice for the same
     languages is a programming error; another language's implementation of an id must take
@@ -138,11 +145,14 @@ def check(
     ``judges_task=False`` for checks of the response's own text (truncation, syntax, promised
     files, tone): their na is never turned into a failure by the task's reference.
     ``waivable``: what a prompt may waive (``PROVIDER_SETUP``, ``RANDOM_NAMES``), which keeps
-    the check's na when it does."""
+    the check's na when it does. ``reads_reference``: the check reads ``ctx.reference`` or
+    ``ctx.comparison`` (the reference checks)."""
 
     def register(func: Callable[[CheckContext, Any], Iterable[Finding]]) -> CheckFunc:
         doc = inspect.cleandoc(func.__doc__ or "")
-        spec = CheckSpec(id, category, func, params, doc, languages, judges_task, waivable)
+        spec = CheckSpec(
+            id, category, func, params, doc, languages, judges_task, waivable, reads_reference
+        )
         implementations = _IMPLEMENTATIONS.setdefault(id, {})
         taken = implementations.get(spec.language_key)
         if taken is not None and taken.func is not func:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from harness.checks.registry import run_criterion_checks
+from harness.checks.registry import implementations, run_criterion_checks
 from harness.checks.types import CheckContext, Finding, Status
 from harness.results import CriterionResult, CriterionStatus
 from harness.rubric.model import Criterion, Rubric
@@ -123,6 +123,22 @@ def evaluate_criterion(criterion: Criterion, ctx: CheckContext) -> CriterionResu
     return aggregate(criterion, run_criterion_checks(criterion.check, ctx, criterion.params))
 
 
-def evaluate(rubric: Rubric, ctx: CheckContext) -> tuple[CriterionResult, ...]:
-    """Every enabled criterion of ``rubric`` on ``ctx``, in rubric order."""
-    return tuple(evaluate_criterion(criterion, ctx) for criterion in rubric.criteria)
+def evaluate(
+    rubric: Rubric,
+    ctx: CheckContext,
+    known: Sequence[CriterionResult] | None = None,
+) -> tuple[CriterionResult, ...]:
+    """Every enabled criterion of ``rubric`` on ``ctx``, in rubric order. ``known``: the
+    rubric's results on the same tree without a reference (the ideal's, made once per task
+    by ``evaluate_reference``): a criterion whose check does not read the reference
+    (``reads_reference``) takes its known result instead of running again."""
+    if not known:
+        return tuple(evaluate_criterion(criterion, ctx) for criterion in rubric.criteria)
+    by_id = {result.criterion_id: result for result in known}
+    return tuple(
+        found
+        if (found := by_id.get(criterion.id)) is not None
+        and not any(spec.reads_reference for spec in implementations(criterion.check))
+        else evaluate_criterion(criterion, ctx)
+        for criterion in rubric.criteria
+    )

@@ -177,7 +177,9 @@ def grade_tree(
     """Grade one extracted tree. With a reference, the comparison feeds the reference.*
     checks, an na where the reference has something to judge fails (the task calls for it),
     and failing criteria get the ideal's evidence (``reference_criteria``: the rubric's
-    results on the reference itself, computed here when not given). ``prompt``: what the
+    results on the reference itself with the task's prompts, computed here when not given;
+    the ideal graded as a response on the reference's own tree takes them for every
+    criterion whose check does not read the reference). ``prompt``: what the
     prompts this response answers ask for (``complete.prompt_requirements``); without a
     reference it decides what the task calls for."""
     with clock.stage("model"):
@@ -189,8 +191,12 @@ def grade_tree(
             comparison, comparison_summary = builders.comparison(tree, config, reference)
         context_reference = replace(reference, comparison=comparison)
     ctx = CheckContext(task_id, response_id, tree, config, context_reference, prompt)
+    # the ideal graded as a response: what does not read the reference is what the rubric
+    # found on the reference itself (the same tree and prompts), made once per task
+    same_tree = reference is not None and (reference.tree is tree or reference.tree == tree)
+    known = reference_criteria if is_ideal and same_tree else None
     with clock.stage("checks"):
-        criteria = evaluate(rubric, ctx)
+        criteria = evaluate(rubric, ctx, known)
     if context_reference is None and prompt is not None and not is_ideal:
         criteria = applicable_from_prompt(criteria, prompt)
     if context_reference is not None and not is_ideal:

@@ -111,7 +111,7 @@ def grade_unit(
             source=str(unit.source),
             reference=reference,
             is_ideal=unit.is_ideal,
-            reference_criteria=None if unit.is_ideal else reference_criteria,
+            reference_criteria=reference_criteria,
             builders=builders,
             prompt=prompt,
         )

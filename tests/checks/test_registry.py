@@ -197,3 +197,31 @@ def test_registering_an_id_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="registered twice"):
         check("complete.syntax_valid", "completeness")(lambda ctx, params: iter(()))
     assert get_check("complete.syntax_valid") is spec
+
+
+#: What a check reads to see the reference: the context's reference or comparison, or the
+#: reference checks' helpers over them.
+_READS_REFERENCE = ("ctx.reference", "ctx.comparison", "comparison_for(", "comparison_of(")
+
+
+def test_a_check_that_reads_the_reference_says_so() -> None:
+    """The ideal graded as a response takes the reference's own result for every check
+    registered without ``reads_reference`` (engine.evaluate's ``known``): a check that read
+    the reference unregistered would give the ideal a result made without it. Read by module
+    (a helper of the module counts), and no shared helper of checks/common may read it."""
+    load_checks()
+    unflagged = []
+    for spec in all_implementations():
+        module = importlib.import_module(spec.func.__module__)
+        source = Path(module.__file__ or "").read_text(encoding="utf-8")
+        if any(token in source for token in _READS_REFERENCE) and not spec.reads_reference:
+            unflagged.append(f"{spec.id} ({spec.func.__module__})")
+    assert not unflagged, unflagged
+    common = Path(importlib.import_module("harness.checks.common").__file__ or "").parent
+    for path in sorted(common.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert not [t for t in _READS_REFERENCE if t in text], path.name
+    assert {s.id for s in all_implementations() if s.reads_reference} >= {
+        "reference.resource_coverage",
+        "reference.attribute_agreement",
+    }

@@ -8,6 +8,7 @@ from pathlib import Path
 import harness
 from harness.grading.applicability import applicable_from_task
 from harness.results import CriterionResult, ResponseResult
+from harness.run.pipeline import Clock, evaluate_reference, grade_tree, reference_from
 from harness.vocabulary import CriterionStatus, Evidence, Finding, Status
 
 REFERENCE = """\
@@ -183,3 +184,19 @@ def test_what_the_prompt_says_the_task_supplies_is_not_owed(tmp_path: Path) -> N
     )  # fmt: skip
     assert untold["reliability.backend"].status is CriterionStatus.FAIL
     assert untold["reliability.version_pins"].status is CriterionStatus.FAIL
+
+
+def test_the_ideal_takes_the_reference_s_own_results_where_no_check_reads_the_reference() -> None:
+    """grade_tree reuses ``reference_criteria`` for the ideal graded on the reference's own
+    tree (engine.evaluate's ``known``): the same results as running every check again."""
+    rubric = harness.load_rubric("terraform-aws-production")
+    reference = reference_from(harness.extract(REFERENCE))
+    known = evaluate_reference(rubric, reference, "t")
+
+    def graded(given: tuple[CriterionResult, ...] | None) -> ResponseResult:
+        return grade_tree(
+            reference.tree, rubric, Clock(), task_id="t", response_id="IDEAL_RESPONSE",
+            source="", reference=reference, is_ideal=True, reference_criteria=given,
+        )  # fmt: skip
+
+    assert graded(known).criteria == graded(None).criteria

@@ -137,7 +137,7 @@ def coverage_findings(
         )
 
 
-@check("reference.resource_coverage", CATEGORY, params=ResourceCoverageParams, judges_task=False)
+@check("reference.resource_coverage", CATEGORY, params=ResourceCoverageParams, judges_task=False, reads_reference=True)
 def resource_coverage(ctx: CheckContext, params: ResourceCoverageParams) -> Iterator[Finding]:
     """The response creates the resources the reference solution creates.
 
@@ -172,7 +172,7 @@ def resource_coverage(ctx: CheckContext, params: ResourceCoverageParams) -> Iter
     yield from coverage_findings(ctx, pairs, missing, "resources", params.min_recall)
 
 
-@check("reference.module_coverage", CATEGORY, params=CoverageParams, judges_task=False)
+@check("reference.module_coverage", CATEGORY, params=CoverageParams, judges_task=False, reads_reference=True)
 def module_coverage(ctx: CheckContext, params: CoverageParams) -> Iterator[Finding]:
     """The response calls the modules the reference solution calls.
 
@@ -202,7 +202,7 @@ def module_coverage(ctx: CheckContext, params: CoverageParams) -> Iterator[Findi
     )
 
 
-@check("reference.attribute_agreement", CATEGORY, params=AgreementParams, judges_task=False)
+@check("reference.attribute_agreement", CATEGORY, params=AgreementParams, judges_task=False, reads_reference=True)
 def attribute_agreement(ctx: CheckContext, params: AgreementParams) -> Iterator[Finding]:
     """Matched resources set what the reference sets, to equivalent values.
 
@@ -302,7 +302,7 @@ class SettingsParams(Params):
     )
 
 
-@check("reference.settings", CATEGORY, params=SettingsParams, judges_task=False)
+@check("reference.settings", CATEGORY, params=SettingsParams, judges_task=False, reads_reference=True)
 def settings(ctx: CheckContext, params: SettingsParams) -> Iterator[Finding]:
     """Resources set what the task's reference sets (a declarative value check).
 

@@ -41,6 +41,7 @@ def comparison_of(ctx: CheckContext) -> CloudFormationComparison | None:
     CATEGORY,
     params=ResourceCoverageParams,
     languages=CLOUDFORMATION,
+    reads_reference=True,
 )
 def resource_coverage(ctx: CheckContext, params: ResourceCoverageParams) -> Iterator[Finding]:
     """Creates the resources the reference's templates create (CloudFormation).
@@ -74,6 +75,7 @@ def resource_coverage(ctx: CheckContext, params: ResourceCoverageParams) -> Iter
     CATEGORY,
     params=AgreementParams,
     languages=CLOUDFORMATION,
+    reads_reference=True,
 )
 def attribute_agreement(ctx: CheckContext, params: AgreementParams) -> Iterator[Finding]:
     """Matched resources set the properties the reference sets (CloudFormation).
