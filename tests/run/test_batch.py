@@ -105,9 +105,9 @@ import harness.run.pipeline as pipeline
 
 _evaluate = pipeline.evaluate
 
-def evaluate(rubric, ctx):
+def evaluate(rubric, ctx, *args):
     time.sleep(0.1)
-    return _evaluate(rubric, ctx)
+    return _evaluate(rubric, ctx, *args)
 
 pipeline.evaluate = evaluate
 """
@@ -230,14 +230,14 @@ import harness.run.pipeline as pipeline
 
 _evaluate = pipeline.evaluate
 
-def evaluate(rubric, ctx):
+def evaluate(rubric, ctx, *args):
     text = "".join(f.content for f in ctx.tree)
     if "SLOW-MARKER" in text:
         time.sleep(120)
     if "HOG-MARKER" in text:
         hog = [bytearray(64 * 1024 * 1024) for _ in range(64)]
         time.sleep(120)
-    return _evaluate(rubric, ctx)
+    return _evaluate(rubric, ctx, *args)
 
 pipeline.evaluate = evaluate
 """
