@@ -128,11 +128,6 @@ NO_CODE = "no_code"
 EMPTY_REFERENCE = EMPTY_REFERENCE_CODE
 
 
-def has_code(tree: FileTree) -> bool:
-    """The response has code (``FileTree.has_code``); no code scores 0 overall."""
-    return tree.has_code
-
-
 def scoring_diagnostics(
     has_code: bool, reference: ReferenceContext | None
 ) -> tuple[Diagnostic, ...]:
@@ -207,7 +202,7 @@ def grade_tree(
             criteria = with_reference_evidence(
                 criteria, reference_criteria, context_reference.comparison
             )
-    code = has_code(tree)
+    code = tree.has_code
     with clock.stage("scoring"):
         result = score(criteria, rubric, has_code=code)
     return ResponseResult(

@@ -385,7 +385,7 @@ class WorkerState:
         base = unit_key(job, self.settings)
         if result.tree is None:
             return
-        facts = UnitFacts(result.diagnostics, result.comparison, pipeline.has_code(result.tree))
+        facts = UnitFacts(result.diagnostics, result.comparison, result.tree.has_code)
         self.disk.put("facts", base, facts)
         known = self.disk.get("criteria", base)
         table: dict[str, CriterionResult] = dict(known) if isinstance(known, dict) else {}
