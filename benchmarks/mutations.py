@@ -15,6 +15,11 @@ Per kind it reports the share of mutants where
   the unmutated copy, or its status went from pass/na to fail/partial;
 - **fell**: the overall score is lower than the unmutated copy's.
 
+A kind whose criterion the task's prompt waives ("no provider block" waives the backend and
+version pins, "don't use random ids" the naming criteria) does not apply there: the criterion
+is na by the prompt's word whatever the code says. Such mutants are counted as ``waived``,
+not as misses.
+
 It also checks that the unmutated copy (the ideal's markdown graded as a response) scores
 exactly like the ideal graded as the ideal; any difference is listed as a failure.
 
@@ -37,6 +42,7 @@ from pathlib import Path
 
 from harness.checks.common.policy import identity_policies
 from harness.checks.common.suites import find_tests
+from harness.checks.registry import get_check
 from harness.checks.security.iam import is_wildcard_resource
 from harness.checks.types import CheckContext, ReferenceContext
 from harness.extract import extract
@@ -676,6 +682,16 @@ class Outcome:
     after: float | None
     target: str  # the target criterion's status and message after the fault
     noticed_by: tuple[str, ...]  # criteria with more failing findings than before
+    waived: bool = False  # the task's prompt waives the criterion: not applied
+
+
+def _waived(rubric: Rubric, criterion_id: str, prompt: PromptRequirements | None) -> bool:
+    """Whether the task's prompt waives what the criterion's check judges."""
+    criterion = next((c for c in rubric.criteria if c.id == criterion_id), None)
+    if criterion is None or prompt is None:
+        return False
+    waivable = get_check(criterion.check).waivable
+    return bool(waivable) and prompt.waives(waivable) is not None
 
 
 def _fails(result: CriterionResult) -> int:
@@ -765,6 +781,11 @@ def run_task(
         edits = kind.mutate(ideal)
         if not edits or kind.criterion not in before:
             continue
+        if _waived(rubric, kind.criterion, ideal.prompt):
+            outcomes.append(
+                Outcome(task_id, kind.name, False, False, None, None, "waived", (), True)
+            )
+            continue
         result = grader.grade(ideal.mutated(edits), f"MUTANT_{kind.name}")
         after = {c.criterion_id: c for c in result.criteria}
         target = after[kind.criterion]
@@ -796,12 +817,13 @@ def _percent(part: int, whole: int) -> float | None:
 def summarise(outcomes: list[Outcome], kinds: list[FaultKind]) -> dict[str, dict[str, object]]:
     table: dict[str, dict[str, object]] = {}
     for kind in kinds:
-        mine = [o for o in outcomes if o.kind == kind.name]
+        mine = [o for o in outcomes if o.kind == kind.name and not o.waived]
         detected = sum(o.detected for o in mine)
         fell = sum(o.fell for o in mine)
         table[kind.name] = {
             "criterion": kind.criterion,
             "applied": len(mine),
+            "waived": sum(o.kind == kind.name and o.waived for o in outcomes),
             "detected": detected,
             "fell": fell,
             "detected_pct": _percent(detected, len(mine)),
@@ -833,17 +855,22 @@ def main(argv: list[str] | None = None) -> int:
         outcomes += found
         problems += wrong
     table = summarise(outcomes, kinds)
-    print(f"{'kind':32} {'criterion':34} {'n':>4} {'detected':>9} {'fell':>7}")
+    print(f"{'kind':32} {'criterion':34} {'n':>4} {'detected':>9} {'fell':>7} {'waived':>7}")
     for name, row in table.items():
         detected = "-" if row["detected_pct"] is None else f"{row['detected_pct']}%"
         fell = "-" if row["fell_pct"] is None else f"{row['fell_pct']}%"
-        print(f"{name:32} {row['criterion']!s:34} {row['applied']!s:>4} {detected:>9} {fell:>7}")
+        print(
+            f"{name:32} {row['criterion']!s:34} {row['applied']!s:>4} {detected:>9} {fell:>7}"
+            f" {row['waived']!s:>7}"
+        )
+    waived = [o for o in outcomes if o.waived]
+    outcomes = [o for o in outcomes if not o.waived]
     total = len(outcomes)
     detected_all = sum(o.detected for o in outcomes)
     fell_all = sum(o.fell for o in outcomes)
     print(
         f"all {total} mutants of {len(tasks)} ideals: detected {_percent(detected_all, total)}%, "
-        f"overall fell {_percent(fell_all, total)}%"
+        f"overall fell {_percent(fell_all, total)}%; {len(waived)} more waived by their prompt"
     )
     for problem in problems:
         print(f"UNMUTATED COPY DIFFERS: {problem}")
@@ -859,6 +886,7 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "mutations",
         "ideals": len(tasks),
         "mutants": total,
+        "waived": len(waived),
         "detected_pct": _percent(detected_all, total),
         "fell_pct": _percent(fell_all, total),
         "copy_mismatches": len(problems),

@@ -100,3 +100,32 @@ def test_required_service_fault_removes_what_the_prompt_asks_for(
     mutant = mutations.load_ideal("sample", sample_reference() / "IDEAL_RESPONSE.md")
     text = mutant.mutated(edits)
     assert len(text) < len(mutant.text)
+
+
+def test_a_fault_the_prompt_waives_is_counted_apart_not_as_a_miss(
+    mutations: ModuleType, tmp_path: Path
+) -> None:
+    """The backend removed from an ideal whose prompt says the provider setup exists already:
+    reliability.backend is na by the prompt's word, so the mutant is waived, not missed."""
+    task = tmp_path / "tf-waived"
+    task.mkdir()
+    (task / "PROMPT.md").write_text(
+        "Write a Terraform stack with an S3 bucket. I already have a provider.tf, so no "
+        "provider block.\n",
+        encoding="utf-8",
+    )
+    (task / "IDEAL_RESPONSE.md").write_text(
+        "The stack:\n\n```hcl\n"
+        'terraform {\n  backend "s3" {\n    bucket = "state"\n    key = "stack.tfstate"\n'
+        '    region = "us-east-1"\n  }\n}\n\n'
+        'resource "aws_s3_bucket" "data" {\n  bucket_prefix = "data-"\n}\n```\n',
+        encoding="utf-8",
+    )
+    rubric = load_rubric("terraform-aws-production")
+    kind = next(k for k in mutations.KINDS if k.name == "backend_removed")
+    outcomes, problems = mutations.run_task("tf-waived", task / "IDEAL_RESPONSE.md", rubric, [kind])
+    assert problems == []
+    assert [(o.kind, o.waived) for o in outcomes] == [("backend_removed", True)]
+    table = mutations.summarise(outcomes, [kind])
+    assert table["backend_removed"]["applied"] == 0
+    assert table["backend_removed"]["waived"] == 1
