@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import re
 import threading
 import time
 from collections import OrderedDict, defaultdict
@@ -37,6 +38,33 @@ def is_terraform_file(file: ExtractedFile) -> bool:
 
 def is_tfvars_file(file: ExtractedFile) -> bool:
     return file.path.endswith(".tfvars") or file.language == "tfvars"
+
+
+#: A name as HCL spells one (identifiers take dashes), found anywhere: a bare word, a quoted
+#: label, a key.
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def names_on_lines(content: str, lines: tuple[tuple[int, int], ...]) -> frozenset[str]:
+    """Every name on the given (first, last) 1-based lines of ``content``."""
+    if not lines:
+        return frozenset()
+    rows = content.split("\n")
+    return frozenset(
+        name
+        for first, last in lines
+        for row in rows[first - 1 : last]
+        for name in _NAME.findall(row)
+    )
+
+
+def _unread_lines(content: str, read: FileRead, result: Verdict) -> tuple[tuple[int, int], ...]:
+    """The lines the model may lack: what tree-sitter skipped, and, in a file HashiCorp's
+    parser rejects, everything from its first error on (tree-sitter may have read that text
+    as something else: an unterminated string that swallows the blocks after it)."""
+    if result.valid:
+        return read.unread_lines
+    return (*read.unread_lines, (result.line or 1, content.count("\n") + 1))
 
 
 def _limit(code: str, message: str, path: str) -> Diagnostic:
@@ -103,6 +131,9 @@ def _parse_file(file: ExtractedFile, language: str, limits: BuildLimits) -> _Par
         error_col=result.col if not result.valid else None,
         complete=read.complete,
         language=language,
+        unread_names=None
+        if read.ends_broken
+        else names_on_lines(file.content, _unread_lines(file.content, read, result)),
     )
     return _Parsed(source, read, tuple(diagnostics))
 
@@ -205,6 +236,7 @@ def _build(tree: FileTree, limits: BuildLimits) -> Configuration:
                 None,
                 False,
                 language,
+                None,
             )
             continue
         total += size

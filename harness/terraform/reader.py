@@ -38,6 +38,13 @@ class FileRead:
     complete: bool  # nothing was skipped
     first_break: int | None  # file line of the first syntax break tree-sitter saw
     depth_limited: bool
+    #: (first, last) file lines, 1-based and inclusive, of every stretch the model may lack:
+    #: from the start of each broken item to where reading resumed (a superset: a partial
+    #: block's recovered lines are in it too)
+    unread_lines: tuple[tuple[int, int], ...] = ()
+    #: the file ends inside a broken item (no block starts after the last break): it is cut
+    #: off, and what it would have declared next is nowhere in it
+    ends_broken: bool = False
 
 
 class _Converter:
@@ -252,6 +259,8 @@ def _read(
     complete = True
     first_break: int | None = None
     depth_limited = False
+    unread: list[tuple[int, int]] = []
+    ends_broken = False
     segment, line_offset = data, 0
     for _ in range(max_recoveries + 1):
         src = Source(path, segment, line_offset)
@@ -329,6 +338,7 @@ def _read(
                     stage="parse",
                 )
             )
+        unread.append((broken.start_point[0] + line_offset + 1, resync_row + line_offset))
         kept_until = partial.span.last_line if partial is not None else line - 1
         first_lost = max(line, kept_until + 1) - line_offset - 1  # segment row
         if _has_content(segment, first_lost, resync_row):
@@ -344,11 +354,13 @@ def _read(
                 )
             )
         if match is None:
+            ends_broken = True
             break
         segment = segment[resync:]
         line_offset += resync_row
         hint_line = hint_line if hint_row is not None and hint_row >= resync_row else None
     else:  # every recovery used up: the rest of the file is not read
+        unread.append((line_offset + 1, line_offset + segment.count(b"\n") + 1))
         diagnostics.append(
             Diagnostic(
                 "limit_recoveries",
@@ -366,4 +378,6 @@ def _read(
         complete,
         first_break,
         depth_limited,
+        tuple(unread),
+        ends_broken,
     )

@@ -5,9 +5,10 @@ Codes (stage ``validate``): ``undeclared_variable``, ``undeclared_local``, ``unk
 ``missing_module_argument``, ``missing_module_source``, ``invalid_provider_reference``,
 ``invalid_depends_on``, ``count_and_for_each``, ``undefined_provider_alias`` (plus
 ``duplicate_address`` and ``malformed_block`` from module assembly). One diagnostic per
-module and missing name, at its first use, with the number of uses. When a module has a file
-with syntax errors the declaration may sit in the unread part, so its findings are warnings
-rather than errors.
+module and missing name, at its first use, with the number of uses. When a syntax error left
+lines of a module unread, the declaration of a name written on those lines may sit there, so
+findings about that name are warnings rather than errors; a name the unread lines never
+mention cannot be declared in them, and stays an error.
 """
 
 from __future__ import annotations
@@ -68,26 +69,40 @@ class _Collector:
         return out
 
 
-def _complete(config: Configuration, module: Module) -> bool:
-    for path in module.files:
-        source = config.files.get(path)
-        if source is not None and not (source.valid and source.complete):
-            return False
-    return True
+class _Unread:
+    """What each module's files hold that the model lacks (lines lost to syntax errors), as
+    the names on those lines: a declaration can only hide there under its own name."""
+
+    def __init__(self, config: Configuration) -> None:
+        names: dict[str, set[str] | None] = {}
+        for source in config.files.values():  # a file over a limit is in no module's files
+            if source.language != "hcl":
+                continue
+            held = names.setdefault(source.module, set())
+            if held is not None:
+                names[source.module] = (
+                    None if source.unread_names is None else held | source.unread_names
+                )
+        self._names = {path: None if n is None else frozenset(n) for path, n in names.items()}
+
+    def may_hide(self, module: str, name: str) -> bool:
+        """Whether ``name`` may be declared (or set) in a part of ``module`` left unread."""
+        names = self._names.get(module, frozenset())
+        return names is None or name in names
 
 
 def validate(config: Configuration, tree_paths: Sequence[str] = ()) -> list[Diagnostic]:
     """All validation diagnostics of a configuration, modules in path order."""
     found = _Collector()
-    complete = {path: _complete(config, m) for path, m in config.modules.items()}
+    unread = _Unread(config)
     for path in sorted(config.modules):
         module = config.modules[path]
         if not module.files:
             continue
-        _check_references(config, module, complete, found)
+        _check_references(config, module, unread, found)
         _check_meta_arguments(module, found)
-        _check_provider_aliases(config, module, complete, found)
-        _check_calls(config, module, complete, tree_paths, found)
+        _check_provider_aliases(config, module, unread, found)
+        _check_calls(config, module, unread, tree_paths, found)
     return found.diagnostics()
 
 
@@ -100,9 +115,8 @@ def _hedge(ok: bool) -> str:
 
 
 def _check_references(
-    config: Configuration, module: Module, complete: dict[str, bool], found: _Collector
+    config: Configuration, module: Module, unread: _Unread, found: _Collector
 ) -> None:
-    ok = complete[module.path]
     where = f"module {module.path!r}" if module.path else "the top-level module"
     defined = {r.address for r in (*module.resources, *module.data)}
     for block in module.checks:  # data sources scoped inside check blocks
@@ -113,6 +127,8 @@ def _check_references(
         kind, parts = ref.kind, ref.parts
         if len(parts) < 2:
             continue
+        name = parts[2] if kind == "data" and len(parts) >= 3 else parts[1]
+        ok = not unread.may_hide(module.path, name)
         if kind == "variable" and parts[1] not in module.variables:
             found.add(
                 module.path,
@@ -148,7 +164,7 @@ def _check_references(
             elif call.resolved is not None and len(parts) > 2:
                 callee = config.modules[call.resolved]
                 if parts[2] not in callee.outputs:
-                    callee_ok = complete.get(call.resolved, True)
+                    callee_ok = not unread.may_hide(call.resolved, parts[2])
                     found.add(
                         module.path,
                         "unknown_module_output",
@@ -176,7 +192,7 @@ def _check_references(
 def _check_calls(
     config: Configuration,
     module: Module,
-    complete: dict[str, bool],
+    unread: _Unread,
     tree_paths: Sequence[str],
     found: _Collector,
 ) -> None:
@@ -212,10 +228,10 @@ def _check_calls(
                 source_span,
             )
             continue
-        callee_ok = complete.get(target, True)
         arguments = call.arguments
         for name, attribute in arguments.items():
             if name not in callee.variables:
+                callee_ok = not unread.may_hide(target, name)
                 found.add(
                     module.path,
                     "unknown_module_argument",
@@ -231,7 +247,7 @@ def _check_calls(
                     module.path,
                     "missing_module_argument",
                     f"{call.name}.{name}",
-                    _severity(ok := complete[module.path]),
+                    _severity(ok := not unread.may_hide(module.path, name)),
                     f'module "{call.name}" does not set required variable "{name}" of '
                     f"{target!r} (declared at {variable.block.span})" + _hedge(ok),
                     span,
@@ -363,7 +379,7 @@ def declared_aliases(config: Configuration, module: Module) -> set[str]:
 
 
 def _check_provider_aliases(
-    config: Configuration, module: Module, complete: dict[str, bool], found: _Collector
+    config: Configuration, module: Module, unread: _Unread, found: _Collector
 ) -> None:
     """A block that names an aliased provider configuration (``provider = aws.west``, a
     module's ``providers = { aws = aws.west }``) needs it declared where Terraform looks:
@@ -373,7 +389,6 @@ def _check_provider_aliases(
     ``configuration_aliases`` of that name): many tasks supply the provider configuration in a
     file the response must not write ("no provider block; providers are handled
     elsewhere"), and a response that configures none cannot be judged on its aliases."""
-    ok = complete[module.path]
     where = f"module {module.path!r}" if module.path else "the top-level module"
     declared: set[str] | None = None
     configured: set[str] | None = None
@@ -393,6 +408,7 @@ def _check_provider_aliases(
                 configured |= {name.partition(".")[0] for name in declared}
             if expr.keys[0] in configured and alias not in declared:
                 name, _, short = alias.partition(".")
+                ok = not unread.may_hide(module.path, short)
                 found.add(
                     module.path,
                     "undefined_provider_alias",

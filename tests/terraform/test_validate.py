@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from harness.terraform import build
+from harness.terraform.limits import BuildLimits
 from harness.vocabulary import Severity
 from tests.terraform.helpers import fixture_tree, tree_of
 
@@ -57,15 +58,65 @@ def test_a_clean_configuration_has_no_diagnostics() -> None:
     assert build(fixture_tree("two_levels")).diagnostics == ()
 
 
-def test_findings_in_a_broken_module_are_warnings() -> None:
-    config = build(
-        tree_of({"main.tf": 'output "a" {\n  value = var.y\n}\n\nvariable "x" {\n  default = \n'})
-    )
-    # the broken block is salvaged: var.x stays declared even though its block is cut short
-    assert "x" in config.root_module.variables
+#: a block broken in the middle of a file (reading resumes at the next block): its lines are
+#: unread, and a declaration of any name on them may hide there
+_BROKEN_MIDDLE = 'variable "x" {\n  default = {\n    y = \n\nvariable "kept" {}\n'
+
+
+def test_a_name_written_on_lines_a_syntax_error_left_unread_is_a_warning() -> None:
+    config = build(tree_of({"main.tf": 'output "a" {\n  value = var.y\n}\n\n' + _BROKEN_MIDDLE}))
+    assert not config.files["main.tf"].complete
+    assert {"x", "y"} <= (config.files["main.tf"].unread_names or set())
+    assert "kept" in config.root_module.variables
     found = [d for d in config.diagnostics if d.code == "undeclared_variable"]
-    assert found and found[0].severity is Severity.WARNING
+    assert [d.severity for d in found] == [Severity.WARNING]  # "y" is on the unread lines
     assert "syntax errors" in found[0].message
+
+
+def test_a_name_the_unread_lines_never_mention_stays_an_error() -> None:
+    text = 'output "a" {\n  value = var.z\n}\n\n' + _BROKEN_MIDDLE
+    other = 'locals {\n  q = local.w\n}\n\noutput "b" {\n  value = module.n.id\n}\n'
+    config = build(tree_of({"main.tf": text, "other.tf": other}))
+    found = {d.code: d for d in config.diagnostics if d.stage == "validate"}
+    assert found["undeclared_variable"].severity is Severity.ERROR  # no "z" there
+    assert "syntax errors" not in found["undeclared_variable"].message
+    assert found["unknown_module"].severity is Severity.ERROR
+    assert found["undeclared_local"].severity is Severity.ERROR
+
+
+def test_a_file_cut_off_inside_a_block_may_hide_any_declaration() -> None:
+    """What a cut-off file would have declared next is not in it: any name may be there."""
+    text = 'output "a" {\n  value = var.z\n}\n\nvariable "x" {\n  default = {\n    y = \n'
+    config = build(tree_of({"main.tf": text}))
+    assert config.files["main.tf"].unread_names is None
+    found = [d for d in config.diagnostics if d.code == "undeclared_variable"]
+    assert [d.severity for d in found] == [Severity.WARNING]
+
+
+def test_after_hashicorps_first_error_every_name_may_be_misread() -> None:
+    """HashiCorp's parser rejects a string tree-sitter reads on: the rest of the file may be
+    read as something else, so names from that line on are not trusted."""
+    text = (
+        'output "a" {\n  value = var.z\n}\n\n'
+        'resource "aws_s3_bucket" "b" {\n  bucket = "two\nlines"\n  tags = { z = 1 }\n}\n'
+        'output "c" {\n  value = var.w\n}\n'
+    )
+    config = build(tree_of({"main.tf": text}))
+    source = config.files["main.tf"]
+    assert not source.valid and source.unread_names is not None
+    found = {d.message.split()[0]: d.severity for d in config.diagnostics if d.stage == "validate"}
+    assert found == {"var.z": Severity.WARNING, "var.w": Severity.WARNING}
+
+
+def test_a_file_over_the_size_limit_may_hide_any_declaration() -> None:
+    limits = BuildLimits(max_file_bytes=100)
+    big = 'variable "padding" {\n  default = "' + "x" * 200 + '"\n}\n'
+    config = build(
+        tree_of({"main.tf": 'output "a" {\n  value = var.z\n}\n', "vars.tf": big}), limits=limits
+    )
+    assert config.files["vars.tf"].unread_names is None
+    found = [d for d in config.diagnostics if d.code == "undeclared_variable"]
+    assert [d.severity for d in found] == [Severity.WARNING]
 
 
 def test_data_sources_inside_check_blocks_are_defined() -> None:

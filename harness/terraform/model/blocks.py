@@ -164,3 +164,7 @@ class SourceFile:
     error_col: int | None = None
     complete: bool = True  # False when tree-sitter had to skip lines (content missing)
     language: str = "hcl"  # "hcl" for .tf files, "tfvars" for variable value files
+    #: every name (identifier or quoted label word) on the lines the model may lack: a
+    #: declaration whose name is not among them cannot hide there (static validation); None
+    #: when anything may: the file was not read (over a size or time limit) or is cut off
+    unread_names: frozenset[str] | None = frozenset()
