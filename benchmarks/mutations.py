@@ -231,6 +231,9 @@ def db_ingress_open(ideal: Ideal) -> list[Edit]:
         rule = block is resource.block and resource.type != "aws_security_group"
         if not (inline or rule) or _port(block) not in DATA_STORE_PORTS:
             continue
+        kind = block.get("type") if resource.type == "aws_security_group_rule" else None
+        if kind is not None and kind.literal_string() == "egress":
+            continue  # an egress rule admits nothing
         if resource.type == "aws_vpc_security_group_ingress_rule":
             sources = [a for a in block.attributes if a.name.startswith("referenced_")]
             candidates.append(

@@ -129,3 +129,24 @@ def test_a_fault_the_prompt_waives_is_counted_apart_not_as_a_miss(
     table = mutations.summarise(outcomes, [kind])
     assert table["backend_removed"]["applied"] == 0
     assert table["backend_removed"]["waived"] == 1
+
+
+def test_db_ingress_fault_opens_an_ingress_rule_never_an_egress_one(
+    mutations: ModuleType, tmp_path: Path
+) -> None:
+    rule = (
+        'resource "aws_security_group_rule" "{name}" {{\n  type = "{kind}"\n  from_port = 5432\n'
+        '  to_port = 5432\n  protocol = "tcp"\n  source_security_group_id = "sg-1"\n'
+        '  security_group_id = "sg-2"\n}}\n\n'
+    )
+    text = "```hcl\n" + rule.format(name="out", kind="egress")
+    text += rule.format(name="in", kind="ingress") + "```\n"
+    path = tmp_path / "IDEAL_RESPONSE.md"
+    path.write_text(text, encoding="utf-8")
+    ideal = mutations.load_ideal("t", path)
+    edits = mutations.db_ingress_open(ideal)
+    assert edits
+    lines = ideal.lines
+    egress_end = next(i for i, line in enumerate(lines, 1) if line.startswith("}"))
+    assert all(edit.start > egress_end for edit in edits)  # only the ingress rule changes
+    assert 'cidr_blocks = ["0.0.0.0/0"]' in ideal.mutated(edits)
