@@ -66,21 +66,22 @@ def curate(
         ),
     ] = None,
     exclude_fragments: Annotated[
-        bool | None,
+        bool,
         typer.Option(
-            "--exclude-fragments/--keep-fragments",
-            help="Leave out follow-ups that only patch earlier files \\[keep].",
-            show_default=False,
+            "--exclude-fragments",
+            help="Leave out follow-ups that only patch earlier files (kept by default).",
         ),
-    ] = None,
-    require_gates: Annotated[
-        bool | None,
+    ] = False,
+    keep_fragments: Annotated[bool, typer.Option("--keep-fragments", hidden=True)] = False,
+    allow_gate_failures: Annotated[
+        bool,
         typer.Option(
-            "--require-gates/--allow-gate-failures",
-            help="Chosen, SFT and desirable KTO answers pass every gate \\[require].",
-            show_default=False,
+            "--allow-gate-failures",
+            help="Let chosen, SFT and desirable KTO answers fail a gate (by default they pass "
+            "every gate).",
         ),
-    ] = None,
+    ] = False,
+    require_gates: Annotated[bool, typer.Option("--require-gates", hidden=True)] = False,
     min_score: Annotated[
         float | None,
         typer.Option(
@@ -133,8 +134,12 @@ def curate(
         "min_margin": min_margin,
         "max_pairs_per_task": max_pairs_per_task,
         "pair_with": pair_with,
-        "exclude_fragments": exclude_fragments,
-        "require_gates": require_gates,
+        "exclude_fragments": _switch(
+            ("--exclude-fragments", exclude_fragments), ("--keep-fragments", keep_fragments)
+        ),
+        "require_gates": _switch(
+            ("--require-gates", require_gates), ("--allow-gate-failures", allow_gate_failures)
+        ),
         "min_score": min_score,
         "kto_threshold": kto_threshold,
         "seed": seed,
@@ -187,6 +192,15 @@ EXPORT_HELP = (
     "Columns are documented by a versioned JSON Schema shipped in the package "
     "(harness/data/schemas/export-v1.schema.json); every row satisfies it."
 )
+
+
+def _switch(on: tuple[str, bool], off: tuple[str, bool]) -> bool | None:
+    """A rule set on or off from the command line; None: neither flag (the config decides).
+    Each rule's help lists the flag that changes its default; the other one (the default
+    spelled out, which scripts may pass) is accepted without a line in --help."""
+    if on[1] and off[1]:
+        fail(f"{on[0]} and {off[0]} contradict each other; pass one of them")
+    return True if on[1] else False if off[1] else None
 
 
 def export(

@@ -43,7 +43,7 @@ def chosen_formats(text: str | None, *, no_report: bool = False) -> tuple[str, .
     """The --reports names checked against the registry (None: all); exit 2 with one line
     listing the known names for an unknown one (or for --reports with score's --no-report)."""
     if no_report and text is not None:
-        fail("--no-report and --reports contradict each other; pass one of them")
+        fail("--no-reports and --reports contradict each other; pass one of them")
     if text is None:
         return None
     try:

@@ -18,6 +18,7 @@ from harness.cli.score import (
     JobsOption,
     MemoryLimitOption,
     NoCacheOption,
+    NoReportAliasOption,
     NoReportOption,
     QuietOption,
     SchedulerOption,
@@ -75,6 +76,7 @@ def rescore(
     time_limit: TimeLimitOption = 60.0,
     memory_limit: MemoryLimitOption = 2048,
     no_report: NoReportOption = False,
+    no_report_alias: NoReportAliasOption = False,
     reports: ReportsOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -94,6 +96,7 @@ def rescore(
         fail(f"{missing[0]}: an input of {run_dir} is gone; rescore needs the run's inputs")
     reference = Path(info.reference) if info.reference else None
     ideal = Path(info.ideal) if info.ideal else None
+    no_report = no_report or no_report_alias
     formats = chosen_formats(reports, no_report=no_report) or ()
     options = batch_options(
         jobs=jobs,

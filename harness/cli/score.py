@@ -54,7 +54,7 @@ EPILOG = "\n\n".join(
         "[bold]Output[/bold] (in --out, default reports/run-YYYYmmdd-HHMMSS): results.jsonl "
         "(one row per response x criterion, with evidence), scores.csv (one row per response), "
         "run.json (rubric id and hash, version, inputs, timings), responses.jsonl (everything, "
-        "for reports and rescoring), and the HTML/XLSX/SARIF reports unless --no-report.",
+        "for reports and rescoring), and the HTML/XLSX/SARIF reports unless --no-reports.",
         "[bold]Exit status[/bold]: 0 when the run completed (low scores are results, not "
         "errors); 2 for unusable input (a missing path, a broken rubric), with a one-line "
         "message.",
@@ -214,9 +214,10 @@ MemoryLimitOption = Annotated[
     ),
 ]
 NoReportOption = Annotated[
-    bool,
-    typer.Option("--no-reports", "--no-report", help="Skip the HTML/XLSX/SARIF reports."),
+    bool, typer.Option("--no-reports", help="Skip the HTML/XLSX/SARIF reports.")
 ]
+#: ``--no-report``, the singular, works too without a line of its own in --help
+NoReportAliasOption = Annotated[bool, typer.Option("--no-report", hidden=True)]
 QuietOption = Annotated[
     bool, typer.Option("--quiet", "-q", help="No progress bar and no table (for logs).")
 ]
@@ -322,6 +323,7 @@ def score(
     time_limit: TimeLimitOption = 60.0,
     memory_limit: MemoryLimitOption = 2048,
     no_report: NoReportOption = False,
+    no_report_alias: NoReportAliasOption = False,
     reports: ReportsOption = None,
     full: FullOption = False,
     labels: LabelsOption = None,
@@ -331,6 +333,7 @@ def score(
     """Grade responses against a rubric and write a run folder (and reports)."""
     if resume and force:
         fail("--resume and --force contradict each other; pass one of them")
+    no_report = no_report or no_report_alias
     formats = chosen_formats(reports, no_report=no_report) or ()
     ideal = None
     label_set = labels_or_fail(labels) if labels is not None else None

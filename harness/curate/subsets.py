@@ -85,7 +85,7 @@ def preference_rows(
                 skipped["chosen fails a gate that rejected passes"] += 1
                 continue
             if config.require_gates and not chosen.passes_gates:
-                skipped["chosen fails a gate (--require-gates)"] += 1
+                skipped["chosen fails a gate (see --allow-gate-failures)"] += 1
                 continue
             pairs.append((chosen, rejected, margin))
         pairs.sort(key=lambda p: (-p[2], _tiebreak(config.seed, p[0], p[1])))

@@ -250,3 +250,32 @@ def test_flags_override_the_config_file(sample_run: Path, tmp_path: Path) -> Non
 
 def test_default_config_is_valid() -> None:
     assert CurateConfig().min_margin == 5.0
+
+
+def test_each_rule_flag_and_its_default_spelled_out(sample_run: Path, tmp_path: Path) -> None:
+    """--exclude-fragments and --allow-gate-failures change a default; --keep-fragments and
+    --require-gates (the defaults spelled out, as scripts pass them) override a config file
+    that changed it; both of a pair at once is a one-line usage error."""
+    config = tmp_path / "curate.yaml"
+    config.write_text("require_gates: false\nexclude_fragments: true\n")
+    base = ["curate", str(sample_run), "--config", str(config), "--force", "-o"]
+
+    def rules(*flags: str) -> str:
+        out = tmp_path / "ds"
+        result = RUNNER.invoke(app, [*base, str(out), *flags])
+        assert result.exit_code == 0, result.output
+        card = (out / "README.md").read_text("utf-8")
+        return " ".join(line for line in card.splitlines() if "_gates`" in line or "fragm" in line)
+
+    assert "`exclude_fragments`: True" in rules() and "`require_gates`: False" in rules()
+    spelled = rules("--keep-fragments", "--require-gates")
+    assert "`exclude_fragments`: False" in spelled and "`require_gates`: True" in spelled
+    config.write_text("min_margin: 5\n")
+    changed = rules("--exclude-fragments", "--allow-gate-failures")
+    assert "`exclude_fragments`: True" in changed and "`require_gates`: False" in changed
+    both = RUNNER.invoke(
+        app, [*base, str(tmp_path / "x"), "--require-gates", "--allow-gate-failures"]
+    )
+    assert both.exit_code == 2
+    assert "--require-gates and --allow-gate-failures contradict" in both.output
+    assert "Traceback" not in both.output

@@ -52,7 +52,7 @@ def test_chosen_never_fails_a_gate_rejected_passes() -> None:
     rows, _ = preference_rows([gated, both], CurateConfig(require_gates=False))
     assert ids(rows) == [("A", "B")]
     rows, skipped = preference_rows([gated, both], CurateConfig(require_gates=True))
-    assert rows == [] and skipped["chosen fails a gate (--require-gates)"] == 1
+    assert rows == [] and skipped["chosen fails a gate (see --allow-gate-failures)"] == 1
 
 
 def test_fragments_and_turns() -> None:
