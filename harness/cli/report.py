@@ -41,7 +41,7 @@ def reports_help() -> str:
 
 def chosen_formats(text: str | None, *, no_report: bool = False) -> tuple[str, ...] | None:
     """The --reports names checked against the registry (None: all); exit 2 with one line
-    listing the known names for an unknown one (or for --reports with score's --no-report)."""
+    listing the known names for an unknown one (or for --reports with score's --no-reports)."""
     if no_report and text is not None:
         fail("--no-reports and --reports contradict each other; pass one of them")
     if text is None:
