@@ -156,3 +156,19 @@ def test_takes_arn_answers_as_fnmatch_does(action: str, extra: list[str]) -> Non
         lowered = tuple(p.lower() for p in patterns)
         expected = not any(fnmatch.fnmatchcase(action.lower(), p) for p in lowered)
         assert iam.takes_arn(action, lowered) is expected
+
+
+def test_a_condition_narrows_a_wildcard_resource_only_by_what_it_tests() -> None:
+    """``s3:PutObject`` on ``*`` that must set ``s3:x-amz-acl`` still writes to every bucket;
+    a tag condition (or one whose keys are not written out) may narrow it."""
+    by_subject = {f.subject: f for f in run("fail_conditions.tf")}
+    assert {s for s, f in by_subject.items() if f.status is Status.FAIL} == {
+        "aws_iam_policy.fail_acl_condition statement 1",
+        "aws_iam_role_policy.fail_transport_heredoc statement 1",
+        "data.aws_iam_policy_document.fail_mfa_document statement 1",
+    }
+    acl = by_subject["aws_iam_policy.fail_acl_condition statement 1"]
+    assert acl.message == 'Resource "*" for s3:PutObject, which can be scoped to ARNs'
+    tagged = by_subject["aws_iam_policy.pass_tag_condition statement 1"]
+    assert tagged.status is Status.PASS and tagged.message.endswith("(narrowed by a Condition)")
+    assert by_subject["aws_iam_policy.pass_dynamic_condition statement 1"].status is Status.PASS

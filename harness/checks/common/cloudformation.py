@@ -159,7 +159,20 @@ def _statement(
         has_principal=node.get("Principal") is not None or node.get("NotPrincipal") is not None,
         has_condition=node.get("Condition") is not None,
         span=node.span,
+        condition_keys=_condition_keys(node.get("Condition")),
     )
+
+
+def _condition_keys(condition: Node | None) -> tuple[str, ...]:
+    """The keys of ``Condition: {Operator: {key: value}}``; ``?`` for anything else."""
+    if condition is None:
+        return ()
+    if not isinstance(condition, Mapping):
+        return ("?",)
+    keys: list[str] = []
+    for _, tests in condition.items():
+        keys += [k for k, _ in tests.items()] if isinstance(tests, Mapping) else ["?"]
+    return tuple(keys) if keys else ("?",)
 
 
 def identity_policies(model: CloudFormationModel) -> Iterator[PolicyRef]:

@@ -52,6 +52,9 @@ class Statement:
     has_principal: bool  # a Principal/NotPrincipal: a trust or resource policy statement
     has_condition: bool
     span: Span
+    #: the keys the Condition tests (``s3:x-amz-acl``, ``aws:ResourceTag/env``); ``?`` for a
+    #: key not known statically, none when the Condition could not be read at all
+    condition_keys: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -187,7 +190,19 @@ def _hcl_statement(ctx: CheckContext, item: Expr, module: str, index: int) -> St
         has_principal="Principal" in fields or "NotPrincipal" in fields,
         has_condition="Condition" in fields,
         span=item.span,
+        condition_keys=_object_condition_keys(fields.get("Condition")),
     )
+
+
+def _object_condition_keys(condition: Expr | None) -> tuple[str, ...]:
+    """The keys of ``{ Operator = { key = value } }`` in HCL; ``?`` for an operator whose
+    keys are not written out (a variable, a call)."""
+    if condition is None:
+        return ()
+    keys: list[str] = []
+    for tests in condition.object().values():
+        keys += [_key(k) for k in tests.object()] if tests.kind is ExprKind.OBJECT else ["?"]
+    return tuple(keys) if keys else ("?",)
 
 
 # --------------------------------------------------------------------------- policy documents
@@ -215,7 +230,18 @@ def _block_statement(ctx: CheckContext, data: Resource, block: Block, index: int
         has_principal=principals,
         has_condition=any(True for _ in iter_blocks(block, "condition")),
         span=block.span,
+        condition_keys=tuple(
+            _block_condition_key(ctx, data, condition)
+            for condition in iter_blocks(block, "condition")
+        ),
     )
+
+
+def _block_condition_key(ctx: CheckContext, data: Resource, condition: Block) -> str:
+    """The ``variable`` a ``condition`` block of a policy document tests (``?`` if dynamic)."""
+    variable = condition.attr("variable")
+    names = strings_of(ctx.config, variable.expr, data.module) if variable is not None else None
+    return names[0] if names and len(names) == 1 else "?"
 
 
 # --------------------------------------------------------------------------- JSON text
@@ -310,7 +336,20 @@ def _json_statement(item: dict[str, Any], index: int, span: Span) -> Statement:
         has_principal="Principal" in item or "NotPrincipal" in item,
         has_condition="Condition" in item,
         span=span,
+        condition_keys=_json_condition_keys(item.get("Condition")),
     )
+
+
+def _json_condition_keys(condition: object) -> tuple[str, ...]:
+    """The keys of ``{"Operator": {"key": value}}`` in JSON; ``?`` for anything else."""
+    if condition is None:
+        return ()
+    if not isinstance(condition, dict):
+        return ("?",)
+    keys: list[str] = []
+    for tests in condition.values():
+        keys += [str(k) for k in tests] if isinstance(tests, dict) else ["?"]
+    return tuple(keys) if keys else ("?",)
 
 
 def _statement_offsets(body: str) -> list[tuple[int, int]]:

@@ -144,8 +144,10 @@ def iam_least_privilege(ctx: CheckContext, params: LeastPrivilegeParams) -> Iter
         resource (``"*"``, ``arn:aws:s3:::*``, ``arn:aws:logs:*:*:*``) for any action that takes
         ARNs (``s3:GetObject`` does; ``ec2:DescribeInstances`` does not - a curated list of
         actions without resource-level permissions; unknown actions are assumed to take ARNs)
-        unless a ``Condition`` narrows it. Also one finding per attachment of an AWS managed
-        policy, failing for AdministratorAccess, PowerUserAccess and ``*FullAccess``.
+        unless a ``Condition`` narrows it (one that tests only how the request travels or
+        is signed, MFA, time or a request header such as ``s3:x-amz-acl`` does not). Also one
+        finding per attachment of an AWS managed policy, failing for AdministratorAccess,
+        PowerUserAccess and ``*FullAccess``.
         Statements with a Principal (trust and resource policies) and Deny statements are not
         judged. na when there is no identity policy.
 
@@ -252,7 +254,7 @@ def statement_problems(
             problems.append(
                 f"{action} grants every {service} action; list the actions the workload needs"
             )
-    if wildcard_resource and not statement.has_condition:
+    if wildcard_resource and not narrows_resources(statement):
         scoped = [a for a in actions if a != "*" and takes_arn(a, no_resource)]
         if scoped or "*" in actions:
             shown = ", ".join(scoped[:4]) + (f" (+{len(scoped) - 4})" if len(scoped) > 4 else "")
@@ -263,10 +265,30 @@ def statement_problems(
     return problems
 
 
+#: Condition keys that say nothing about which resources a statement reaches: how the request
+#: travels or is signed, MFA and time, and the headers a request sets (an ``s3:PutObject`` on
+#: ``*`` that must set ``s3:x-amz-acl`` still writes to every bucket). Matched lower-cased.
+_UNSCOPED_CONDITION_KEYS = re.compile(
+    r"aws:(?:securetransport|multifactorauth(?:present|age)|currenttime|epochtime|useragent"
+    r"|referer|tokenissuetime|viaawsservice|calledvia(?:first|last)?)"
+    r"|s3:(?:x-amz-[a-z0-9-]+|signature(?:version|age)|tlsversion|authtype)"
+)
+
+
+def narrows_resources(statement: Statement) -> bool:
+    """Whether the statement's Condition may narrow a wildcard resource: it has one, and it
+    tests some key other than those that never do (``_UNSCOPED_CONDITION_KEYS``). A key that
+    is not known statically, or a Condition that could not be read, is taken to narrow."""
+    if not statement.has_condition:
+        return False
+    keys = statement.condition_keys
+    return not keys or not all(_UNSCOPED_CONDITION_KEYS.fullmatch(k.lower()) for k in keys)
+
+
 def statement_summary(statement: Statement) -> str:
     actions = ", ".join(statement.actions[:3]) + ("..." if len(statement.actions) > 3 else "")
     resources = ", ".join(statement.resources[:2]) + ("..." if len(statement.resources) > 2 else "")
-    note = " (narrowed by a Condition)" if statement.has_condition else ""
+    note = " (narrowed by a Condition)" if narrows_resources(statement) else ""
     return f"{actions or 'no action'} on {resources or 'no resource'}{note}"
 
 
