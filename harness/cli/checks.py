@@ -74,14 +74,26 @@ def list_checks(
         specs = [s for s in specs if implementations_for(s.id, frozenset({language}))]
         if not specs:
             fail(f"no checks for language {language!r}")
-    table = Table(title=f"{len(specs)} checks", title_justify="left")
+    categories = len({s.category for s in specs})
+    table = Table(
+        title=f"{len(specs)} checks in {categories} categories (the first part of each id)",
+        title_justify="left",
+        caption="reads: tf Terraform, cfn CloudFormation, any: every language (files, prose)",
+        caption_justify="left",
+    )
     table.add_column("id", no_wrap=True)
-    table.add_column("category")
-    table.add_column("languages")
+    table.add_column("reads", no_wrap=True)
     table.add_column("title")
-    for spec in specs:
-        table.add_row(spec.id, spec.category, _languages(spec.id), escape(spec.title))
+    for number, spec in enumerate(specs):
+        if number and spec.category != specs[number - 1].category:
+            table.add_section()
+        short = ", ".join(_SHORT.get(name, name) for name in _languages(spec.id).split(", "))
+        table.add_row(spec.id, short, escape(spec.title.replace("``", "`")))
     console.print(table)
+
+
+#: how ``checks list`` abbreviates a language, so that an 80-column table keeps room for titles
+_SHORT = {"terraform": "tf", "cloudformation": "cfn"}
 
 
 _MODULE_PATH = re.compile(r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)")

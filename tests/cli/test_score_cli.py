@@ -158,6 +158,16 @@ def test_checks_list_and_explain() -> None:
     assert unknown.exit_code == 2 and "did you mean complete.syntax_valid" in unknown.output
 
 
+def test_checks_list_fits_80_columns() -> None:
+    """The category is the id's first part: the table leaves it out, groups by it and
+    abbreviates languages, so no id or language is cut at 80 columns."""
+    listed = RUNNER.invoke(app, ["checks", "list"], env={**ENV, "COLUMNS": "80"})
+    assert listed.exit_code == 0 and "…" not in listed.output, listed.output
+    row = next(line for line in listed.output.splitlines() if "complete.syntax_valid" in line)
+    assert "tf, cfn" in row
+    assert "``" not in listed.output  # docstring markup shows as plain backticks
+
+
 def test_checks_by_language() -> None:
     listed = invoke("checks", "list", "--language", "cloudformation")
     assert listed.exit_code == 0, listed.output
