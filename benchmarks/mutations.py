@@ -461,6 +461,17 @@ def alarm_actions_removed(ideal: Ideal) -> list[Edit]:
     )
 
 
+@fault(
+    "sns_subscriptions_removed",
+    "monitoring.sns_subscription",
+    "every SNS topic subscription is deleted (alarms notify a topic nobody reads)",
+)
+def sns_subscriptions_removed(ideal: Ideal) -> list[Edit]:
+    if not ideal.resources("aws_sns_topic"):
+        return []
+    return _edits(*(ideal.delete(r.span) for r in ideal.resources("aws_sns_topic_subscription")))
+
+
 @fault("tags_removed", "tagging.default_tags", "provider default_tags and every tags = are deleted")
 def tags_removed(ideal: Ideal) -> list[Edit]:
     edits: list[Edit | None] = []
@@ -517,6 +528,38 @@ def _drop_version(ideal: Ideal, span: Span) -> Edit | None:
 def outputs_removed(ideal: Ideal) -> list[Edit]:
     root = ideal.config.root_module
     return _edits(*(ideal.delete(o.block.span) for o in root.outputs.values()))
+
+
+@fault(
+    "lifecycle_filter_removed",
+    "reliability.s3_lifecycle_filter",
+    "S3 lifecycle rules lose their filter (and legacy prefix)",
+)
+def lifecycle_filter_removed(ideal: Ideal) -> list[Edit]:
+    edits: list[Edit | None] = []
+    for _, rule in _walk(ideal, "aws_s3_bucket_lifecycle_configuration"):
+        if rule.kind != "rule":
+            continue
+        edits += [ideal.delete(b.span) for b in rule.children("filter")]
+        edits += [ideal.delete(a.span) for a in rule.attributes if a.name == "prefix"]
+    return _edits(*edits)
+
+
+@fault(
+    "promised_file_dropped",
+    "complete.promised_files",
+    "the code block of a file the response's own directory drawing lists is deleted",
+)
+def promised_file_dropped(ideal: Ideal) -> list[Edit]:
+    promised = set(ideal.tree.promised_files)
+    for file in ideal.tree.files:
+        origin = file.origin
+        written_once = (
+            not origin.pieces and origin.start_line and origin.end_line > origin.start_line
+        )
+        if file.path in promised and written_once:
+            return [Edit(origin.start_line, origin.end_line, ())]
+    return []
 
 
 @fault(

@@ -150,3 +150,33 @@ def test_db_ingress_fault_opens_an_ingress_rule_never_an_egress_one(
     egress_end = next(i for i, line in enumerate(lines, 1) if line.startswith("}"))
     assert all(edit.start > egress_end for edit in edits)  # only the ingress rule changes
     assert 'cidr_blocks = ["0.0.0.0/0"]' in ideal.mutated(edits)
+
+
+def test_subscription_filter_and_promised_file_faults_are_caught(
+    mutations: ModuleType, tmp_path: Path
+) -> None:
+    text = (
+        "Layout:\n\n```\nstack/\n├── main.tf\n└── alerts.tf\n```\n\n"
+        "## main.tf\n\n```hcl\n"
+        'resource "aws_s3_bucket_lifecycle_configuration" "logs" {\n  bucket = "logs"\n'
+        '  rule {\n    id     = "expire"\n    status = "Enabled"\n    filter {}\n'
+        "    expiration {\n      days = 30\n    }\n  }\n}\n```\n\n"
+        "## alerts.tf\n\n```hcl\n"
+        'resource "aws_sns_topic" "alerts" {\n  name_prefix = "alerts-"\n}\n\n'
+        'resource "aws_sns_topic_subscription" "ops" {\n  topic_arn = aws_sns_topic.alerts.arn\n'
+        '  protocol  = "email"\n  endpoint  = "ops@example.com"\n}\n```\n'
+    )
+    path = tmp_path / "IDEAL_RESPONSE.md"
+    path.write_text(text, encoding="utf-8")
+    names = {"sns_subscriptions_removed", "lifecycle_filter_removed", "promised_file_dropped"}
+    kinds = [k for k in mutations.KINDS if k.name in names]
+    ideal = mutations.load_ideal("t", path)
+    assert ideal.tree.promised_files  # the drawing lists both files
+    dropped = ideal.mutated(mutations.promised_file_dropped(ideal))
+    assert dropped.count("```") == text.count("```") - 2  # one whole fenced block is gone
+    rubric = load_rubric("terraform-aws-production")
+    outcomes, problems = mutations.run_task("t", path, rubric, kinds)
+    assert problems == []
+    assert {o.kind for o in outcomes} == names
+    for outcome in outcomes:
+        assert outcome.detected, outcome
