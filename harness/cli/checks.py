@@ -76,7 +76,8 @@ def list_checks(
             fail(f"no checks for language {language!r}")
     categories = len({s.category for s in specs})
     table = Table(
-        title=f"{len(specs)} checks in {categories} categories (the first part of each id)",
+        title=f"{len(specs)} checks in {categories} "
+        f"categor{'y' if categories == 1 else 'ies'} (the first part of each id)",
         title_justify="left",
         caption="reads: tf Terraform, cfn CloudFormation, any: every language (files, prose)",
         caption_justify="left",
