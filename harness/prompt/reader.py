@@ -87,6 +87,37 @@ _QUALIFIER_BEFORE = re.compile(
     r"|\bany\s+(?:[\w-]+\s+){0,1})$",
     re.IGNORECASE,
 )
+#: Words of a problem report: something that exists fails, errs or was judged ("Both EC2
+#: instances are failing to create", "S3 lifecycle fix looks good"). Not "missing" nor a
+#: negation: in a review of an answer, "there's no S3 bucket" asks for one.
+_PROBLEM_WORDS = re.compile(
+    r"\b(?:errors?|fail(?:s|ed|ing|ures?)?|broken|crash(?:es|ed|ing)?|conflicts?|conflicting"
+    r"|circular|invalid|deprecated|incorrect|wrong|bugs?|issues?|problems?|fix(?:es|ed)?"
+    r"|(?:looks?|seems?)\s+(?:good|fine|correct|right|reasonable|ok(?:ay)?)"
+    r"|already\s+exists?)\b",
+    re.IGNORECASE,
+)
+#: A request in a sentence: an imperative that adds something at the start of the sentence
+#: (after a list marker or a bold label), or a modal request anywhere.
+_REQUEST = re.compile(
+    r"^[\s*_>#-]*(?:\d+[.)]\s*)?(?:\*\*[^*]*\*\*:?\s*)?(?:please\s+)?(?:add|create|include"
+    r"|implement|set\s*up|configure|provision|deploy|build|enable|introduce|attach|use|make"
+    r"|define|write|generate)\b"
+    r"|\b(?:please|(?:could|can|would)\s+(?:you|we)|(?:i|we)\s+(?:also\s+)?(?:need|want)"
+    r"|would\s+like|should|must|make\s+sure|ensure|require[sd]?)\b",
+    re.IGNORECASE,
+)
+
+
+def _reports_problem(text: str, in_problem_section: bool) -> bool:
+    """Whether a sentence reports a problem with code that exists rather than asks for
+    something: problem words (or a section headed by them, "## Error 5: ...") and no
+    request ("please add", "Create an RDS instance", "we need")."""
+    if _REQUEST.search(text):
+        return False
+    return in_problem_section or bool(_PROBLEM_WORDS.search(text))
+
+
 #: A paragraph that describes a problem ("**Root Cause**: ...", "**The Problem**: ...") says
 #: what is wrong with code that exists; it asks for nothing by naming it.
 _PROBLEM_LABEL = re.compile(
@@ -231,6 +262,8 @@ def _qualified(sentence: _Sentence, start: int, end: int) -> bool:
 class _Collector:
     path: str
     found: dict[str, Requirement]
+    #: the sentence being read reports a problem (``_reports_problem``)
+    reporting: bool = False
 
     def add(
         self,
@@ -253,8 +286,11 @@ class _Collector:
             registry_modules=service.modules if service else (),
             settings=service.settings if service else (),
             calls_for=service.calls_for if service else _CALLS_FOR.get((kind, value), ()),
+            reported=self.reporting and kind is not RequirementKind.WAIVED,
         )
-        self.found.setdefault(requirement.key, requirement)
+        known = self.found.get(requirement.key)
+        if known is None or (known.reported and not requirement.reported):
+            self.found[requirement.key] = requirement  # a request outranks a report
 
 
 #: What the non-service requirements give criteria to judge (see the lexicon's calls_for).
@@ -345,6 +381,7 @@ def read_requirements(
     fenced: str | None = None
     list_context: RequirementKind | None = None
     missing, listed = False, False  # under "Missing ...:"; its "No ..." lines begun
+    problem_section = False  # under a heading that reports a problem ("## Error 5: ...")
     for number, line in enumerate(text.splitlines(), start=1):
         fence = _FENCE.match(line)
         if fenced is not None:
@@ -367,7 +404,11 @@ def read_requirements(
         is_item = bool(_LIST_ITEM.match(line))
         if not is_item:
             list_context = None
-        _read_line(out, number, line, services, starts, list_context if is_item else None)
+        if _HEADING_LINE.match(line) and not is_item:
+            problem_section = bool(_PROBLEM_WORDS.search(line))
+        _read_line(
+            out, number, line, services, starts, list_context if is_item else None, problem_section
+        )
         if (_HEADING.search(line) and not is_item) or (is_item and line.rstrip().endswith(":")):
             list_context = _context_kind(_INLINE_CODE.sub(" ", line), len(line))
     return tuple(out.found.values())
@@ -380,6 +421,7 @@ def _read_line(
     services: Sequence[Service],
     starts: re.Pattern[str],
     list_context: RequirementKind | None,
+    problem_section: bool = False,
 ) -> None:
     heading = bool(_HEADING_LINE.match(line))
     whole = _whole_line(line)
@@ -387,6 +429,7 @@ def _read_line(
     _read_names(out, number, line, whole, list_context)
     sentences = list(_sentences(line))
     for index, sentence in enumerate(sentences):
+        out.reporting = _reports_problem(sentence.raw, problem_section)
         # a label ("**Compute Resources**: EC2 instances (if needed)") is hedged by its text
         hedged = sentence.text.rstrip(" *").endswith(":") and any(
             _HEDGE.search(after.text) for after in sentences[index + 1 :]
@@ -397,6 +440,7 @@ def _read_line(
         _read_instance_classes(out, number, line, sentence)
         _read_modules(out, number, line, sentence)
         _read_features(out, number, line, sentence)
+    out.reporting = False
 
 
 #: The prompt says the provider configuration comes from elsewhere: "(no provider block, no
@@ -578,7 +622,8 @@ def read_prompts(
     (``RequirementKind.WAIVED``) is read from the task's first prompt only, which states the
     task (a later turn's "no provider block" reports an error; it does not describe the
     task): the first of ``earlier`` (the turns before ``paths``, a follow-up's) and
-    ``paths``."""
+    ``paths``. A later turn's requirements said only in reports of problems with the code
+    that exists (``Requirement.reported``) are left out: they name what is there."""
     found: dict[str, Requirement] = {}
     waived: dict[str, Requirement] = {}
     first = next(iter((*earlier, *paths)), None)
@@ -591,6 +636,8 @@ def read_prompts(
                 if path == first:
                     waived.setdefault(requirement.key, requirement)
                 continue
+            if requirement.reported and path != first:
+                continue  # a follow-up's report of what fails asks for nothing
             found.setdefault(requirement.key, requirement)
     return PromptRequirements(
         tuple(p.name for p in paths), tuple(found.values()), tuple(waived.values())

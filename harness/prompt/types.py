@@ -62,6 +62,10 @@ class Requirement:
     registry_modules: tuple[str, ...] = ()
     calls_for: tuple[str, ...] = ()
     settings: tuple[str, ...] = ()  # boolean settings that deliver the service when true
+    #: said in a report of a problem with code that exists ("Both EC2 instances are failing
+    #: to create", a paragraph under "## Error 5: ..."), not as a request: a follow-up turn's
+    #: reports ask for nothing (``read_prompts``); the task's first prompt describes the task
+    reported: bool = False
 
     @property
     def key(self) -> str:

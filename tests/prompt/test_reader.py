@@ -256,3 +256,45 @@ def test_the_task_statement_says_what_is_supplied_for_every_turn(tmp_path: Path)
 )
 def test_names_without_random_suffixes(text: str, waived: bool) -> None:
     assert ("waived:random_names" in keys(text)) is waived
+
+
+_FOLLOW_UP = (
+    "Getting errors on deploy.\n\n"
+    "## Error 1: Config recorder\n\n"
+    "Config recorder is starting before the S3 bucket policy is applied:\n\n"
+    "## Next steps\n\n"
+    "Both EC2 instances are failing to create.\n"
+    "- RDS password fix seems reasonable\n"
+    "Please also add an SNS topic for alerts.\n"
+    "The Lambda function is failing, so we need a DynamoDB table for its state.\n"
+)
+
+
+def test_a_report_of_a_problem_is_marked_reported_a_request_is_not() -> None:
+    found = {r.key: r.reported for r in read_requirements(_FOLLOW_UP, "PROMPT2.md")}
+    assert found == {
+        "service:s3": True,  # under a heading that reports an error
+        "service:ec2": True,  # "failing to create"
+        "service:rds": True,  # "fix seems reasonable"
+        "service:sns": False,  # "Please also add"
+        "service:lambda": False,  # the sentence asks ("we need"), so nothing in it is a report
+        "service:dynamodb": False,
+    }
+
+
+def test_a_follow_up_turn_asks_for_nothing_by_reporting_what_fails(tmp_path: Path) -> None:
+    first, second = tmp_path / "PROMPT.md", tmp_path / "PROMPT2.md"
+    first.write_text("Deploy EC2 instances; they keep failing health checks elsewhere.\n")
+    second.write_text(_FOLLOW_UP)
+    follow_up = read_prompts([second], earlier=[first])
+    assert {r.key for r in follow_up} == {"service:sns", "service:lambda", "service:dynamodb"}
+    # the task's first prompt describes the task: its problem words take nothing back
+    task = read_prompts([first, second])
+    assert "service:ec2" in {r.key for r in task}
+    assert "service:s3" not in {r.key for r in task}
+
+
+def test_a_request_outranks_an_earlier_report_of_the_same_service() -> None:
+    text = "The RDS instance is failing to start.\nCreate an RDS read replica as well.\n"
+    (rds,) = read_requirements(text, "PROMPT2.md")
+    assert (rds.key, rds.reported, rds.place.line) == ("service:rds", False, 2)
