@@ -60,7 +60,8 @@ _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _SENTENCE_END = re.compile(r"(?<=[.;!?:])\s+|(?<!\s)\s+(?:but|however)\b\s*", re.IGNORECASE)
 _NEGATION = re.compile(
     r"\b(?:no|not|never|none|without|skip|skipping|avoid|avoiding|exclude|excluding|except"
-    r"|remove|removing|delete|drop|instead\s+of|rather\s+than|existing|optional(?:ly)?|e_g_"
+    r"|remove|removing|delete|drop|instead\s+of|rather\s+than|existing|already|optional(?:ly)?"
+    r"|e_g_"
     r"|current(?:ly)?|replac(?:e|es|ing)|migrate\s+(?:away\s+)?from|move\s+away\s+from"
     r"|get\s+away\s+from"
     r"|consider(?:ing)?"
@@ -87,14 +88,15 @@ _QUALIFIER_BEFORE = re.compile(
     r"|\bany\s+(?:[\w-]+\s+){0,1})$",
     re.IGNORECASE,
 )
-#: Words of a problem report: something that exists fails, errs or was judged ("Both EC2
-#: instances are failing to create", "S3 lifecycle fix looks good"). Not "missing" nor a
-#: negation: in a review of an answer, "there's no S3 bucket" asks for one.
+#: Words of a problem report: something that exists fails, errs, was judged or is already
+#: there ("Both EC2 instances are failing to create", "S3 lifecycle fix looks good", "My S3
+#: buckets already have encryption"). Not "missing" nor a negation: in a review of an answer,
+#: "there's no S3 bucket" asks for one.
 _PROBLEM_WORDS = re.compile(
     r"\b(?:errors?|fail(?:s|ed|ing|ures?)?|broken|crash(?:es|ed|ing)?|conflicts?|conflicting"
     r"|circular|invalid|deprecated|incorrect|wrong|bugs?|issues?|problems?|fix(?:es|ed)?"
     r"|(?:looks?|seems?)\s+(?:good|fine|correct|right|reasonable|ok(?:ay)?)"
-    r"|already\s+exists?)\b",
+    r"|already)\b",
     re.IGNORECASE,
 )
 #: A request in a sentence: an imperative that adds something at the start of the sentence
@@ -223,7 +225,7 @@ def _sentences(line: str) -> Iterator[_Sentence]:
 
 #: A new clause begins: a negation before it does not reach past it.
 _CLAUSE_BREAK = re.compile(
-    r",\s*(?:and|but|then|also|plus|while)\b|\band\s+also\b|\bthen\b|\b(?:with|by)\s",
+    r",\s*(?:and|but|then|also|plus|while|so)\b|\band\s+also\b|\bthen\b|\b(?:with|by)\s",
     re.IGNORECASE,
 )
 #: How far back (in words) a negation reaches within its clause.

@@ -298,3 +298,9 @@ def test_a_request_outranks_an_earlier_report_of_the_same_service() -> None:
     text = "The RDS instance is failing to start.\nCreate an RDS read replica as well.\n"
     (rds,) = read_requirements(text, "PROMPT2.md")
     assert (rds.key, rds.reported, rds.place.line) == ("service:rds", False, 2)
+
+
+def test_what_is_already_there_is_not_asked_for() -> None:
+    assert keys("I already have a VPC, so create the subnets in it.\n") == ["service:subnet"]
+    (rds,) = read_requirements("My RDS instances already have automated backups.\n")
+    assert rds.key == "service:rds" and rds.reported  # after the mention: a follow-up's report
