@@ -423,7 +423,7 @@ def _read_line(
     services: Sequence[Service],
     starts: re.Pattern[str],
     list_context: RequirementKind | None,
-    problem_section: bool = False,
+    problem_section: bool,
 ) -> None:
     heading = bool(_HEADING_LINE.match(line))
     whole = _whole_line(line)

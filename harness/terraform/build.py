@@ -45,7 +45,7 @@ def is_tfvars_file(file: ExtractedFile) -> bool:
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
-def names_on_lines(content: str, lines: tuple[tuple[int, int], ...]) -> frozenset[str]:
+def _names_on_lines(content: str, lines: tuple[tuple[int, int], ...]) -> frozenset[str]:
     """Every name on the given (first, last) 1-based lines of ``content``."""
     if not lines:
         return frozenset()
@@ -133,7 +133,7 @@ def _parse_file(file: ExtractedFile, language: str, limits: BuildLimits) -> _Par
         language=language,
         unread_names=None
         if read.ends_broken
-        else names_on_lines(file.content, _unread_lines(file.content, read, result)),
+        else _names_on_lines(file.content, _unread_lines(file.content, read, result)),
     )
     return _Parsed(source, read, tuple(diagnostics))
 
