@@ -4,8 +4,11 @@ A prompt line asks for something when it names it in a sentence that does not ta
 The rules, each conservative (a false requirement costs a response points it did not
 deserve; a missed one only leaves the prompt unjudged):
 
-- **Not read**: fenced code blocks (pasted errors, examples) and terminal output pasted
-  without a fence (lines that open with ``│``/``╷`` or carry ``Error:``/``Warning:``).
+- **Not read**: fenced code blocks (pasted errors, examples), terminal output pasted
+  without a fence (lines that open with ``│``/``╷`` or carry ``Error:``/``Warning:``),
+  Terraform or JSON pasted without a fence (``min_size = 2``, ``variable "x" {``,
+  ``"s3:GetObject",`` and the heredocs such lines open) and paragraphs labelled as a
+  problem or a place in the code (``**Root Cause**:``, ``**Risk:**``, ``**Line 339:**``).
 - **Taken back** in the same sentence: a negation or hedge before the mention (no, not,
   don't, without, skip, avoid, instead of, existing, optional, if needed, e.g., such as, ...),
   or a hedge anywhere in it ("(optional)", "if helpful"); a service followed by "permissions",
@@ -123,10 +126,25 @@ def _reports_problem(text: str, in_problem_section: bool) -> bool:
 #: A paragraph that describes a problem ("**Root Cause**: ...", "**The Problem**: ...") says
 #: what is wrong with code that exists; it asks for nothing by naming it.
 _PROBLEM_LABEL = re.compile(
-    r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?\*\*(?:the\s+)?(?:root\s+cause|problem|issue|error|impact"
+    r"^\s*(?:(?:[-*+]|\d+[.)])\s+)?\*\*(?:the\s+)?(?:root\s+cause|problem|issue|error"
+    r"|(?:real\s+|actual\s+|potential\s+|business\s+)?impact|risks?|consequences?"
+    r"|what\s+(?:will|would|could)\s+happen|lines?\s+\d+"
     r"|(?:specific\s+)?location|symptoms?|cause|current\s+(?:behaviou?r|state|code)|why)\b",
     re.IGNORECASE,
 )
+#: A line of Terraform or JSON pasted without a fence (a follow-up pasting the code it is
+#: about): an attribute with a code value (``min_size = 2``, ``tags = {``), a block opener
+#: (``variable "region" {``) or a quoted key or list item (``"s3:GetObject",``). It names what
+#: the code holds, not what the prompt asks for.
+_CODE_LINE = re.compile(
+    r"^\s*[A-Za-z_][\w.-]*\s*=\s*(?:\"|\[|\{|-?\d|true\b|false\b|null\b|<<"
+    r"|(?:var|local|module|data|each|count|self)\.|[a-z_][\w]*\.[a-z_]|[a-z_][\w]*\()"
+    r"|^\s*[A-Za-z_][\w-]*(?:\s+\"[^\"\n]*\")*\s*\{\s*$"
+    r"|^\s*\"[^\"\n]*\"\s*(?:[:=]\s*\S|,\s*$)|^\s*\"[^\"\s]+\"\s*$"
+)
+#: A heredoc opened on a pasted code line (``user_data = <<-EOF``): its lines are code too,
+#: down to the line holding only its marker.
+_HEREDOC_OPEN = re.compile(r"<<-?\s*([A-Za-z_]\w*)\s*$")
 _STATE = re.compile(
     r"\b(?:backend|remote\s+state|state[\s_-]+(?:file|bucket|locking|lock|storage)|tfstate"
     r"|lock(?:ing)?\s+table)\b",
@@ -384,7 +402,12 @@ def read_requirements(
     list_context: RequirementKind | None = None
     missing, listed = False, False  # under "Missing ...:"; its "No ..." lines begun
     problem_section = False  # under a heading that reports a problem ("## Error 5: ...")
+    heredoc: str | None = None  # the marker that ends a pasted heredoc
     for number, line in enumerate(text.splitlines(), start=1):
+        if heredoc is not None:
+            if line.strip() == heredoc:
+                heredoc = None
+            continue
         fence = _FENCE.match(line)
         if fenced is not None:
             if fence and fence.group(1)[0] == fenced[0] and len(fence.group(1)) >= len(fenced):
@@ -395,6 +418,10 @@ def read_requirements(
             continue
         if not line.strip():
             missing = missing and not listed  # a blank line may follow the intro, not the list
+            continue
+        if _CODE_LINE.match(line):
+            opened = _HEREDOC_OPEN.search(line)
+            heredoc = opened.group(1) if opened else None
             continue
         if _TERMINAL.search(line) or _PROBLEM_LABEL.match(line):
             continue

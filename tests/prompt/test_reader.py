@@ -65,6 +65,52 @@ def test_taken_back_or_not_a_request(text: str) -> None:
     assert not [k for k in found if k.startswith(("service:", "region:"))], found
 
 
+def test_code_pasted_without_a_fence_is_not_read() -> None:
+    """A follow-up that pastes its code unfenced names what the code holds, not what it asks
+    for: attributes, block openers, quoted keys and list items, and heredoc bodies."""
+    text = (
+        "This is incomplete code, complete it.\n"
+        'variable "instance_type" {\n'
+        'description = "EC2 instance type for the ASG"\n'
+        'default = "t3.medium"\n'
+        "}\n"
+        "regions = {\n"
+        '  primary = "us-east-1"\n'
+        '  "us-west-2" = ["us-west-2a"]\n'
+        "}\n"
+        "launch_template {\n"
+        "Action = [\n"
+        '  "cloudwatch:PutMetricData",\n'
+        '  "s3:GetObject"\n'
+        "]\n"
+        "user_data = <<-EOF\n"
+        "  # Install the CloudWatch agent on EC2\n"
+        "  EOF\n"
+        "Also add an SQS queue.\n"
+    )
+    assert keys(text) == ["service:sqs"]
+
+
+def test_a_line_that_only_mentions_code_is_still_prose() -> None:
+    """A sentence about ``min_size = 2``, or a bulleted ``region = ...``, stays a request."""
+    assert keys("Set `min_size = 2` on the ASG.") == ["service:autoscaling"]
+    assert keys("- region = us-west-2 for the RDS database") == ["service:rds", "region:us-west-2"]
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "**Line 339:**",
+        "**Lines 164-175:**",
+        "**Real Impact**:",
+        "**Risk:**",
+        "**What Will Happen**:",
+    ],
+)
+def test_labels_about_existing_code_ask_for_nothing(label: str) -> None:
+    assert keys(f"{label} the RDS security group has no egress rules.") == []
+
+
 def test_fenced_blocks_are_not_read() -> None:
     text = "Fix this:\n```\naws_db_instance in us-west-2: Lambda failed\n```\n"
     assert keys(text) == []
