@@ -114,13 +114,27 @@ _REQUEST = re.compile(
 )
 
 
+#: The code described as it is: something in it references something else ("The launch
+#: template references `var.key_pair_name`", "The ASG references the launch template"). The
+#: verb, not the noun: "Match security group references exactly" asks for something.
+_DESCRIBES_CODE = re.compile(
+    r"\breferenc(?:es|ing)\s+(?:an?|the|this|that|its|their|our|your|some|several|`)",
+    re.IGNORECASE,
+)
+
+
 def _reports_problem(text: str, in_problem_section: bool) -> bool:
-    """Whether a sentence reports a problem with code that exists rather than asks for
-    something: problem words (or a section headed by them, "## Error 5: ...") and no
-    request ("please add", "Create an RDS instance", "we need")."""
+    """Whether a sentence reports on code that exists rather than asks for something:
+    problem words (or a section headed by them, "## Error 5: ...") or a reference the code
+    makes (``_DESCRIBES_CODE``), and no request ("please add", "Create an RDS instance",
+    "we need")."""
     if _REQUEST.search(text):
         return False
-    return in_problem_section or bool(_PROBLEM_WORDS.search(text))
+    return (
+        in_problem_section
+        or bool(_PROBLEM_WORDS.search(text))
+        or bool(_DESCRIBES_CODE.search(text))
+    )
 
 
 #: A paragraph that describes a problem ("**Root Cause**: ...", "**The Problem**: ...") says

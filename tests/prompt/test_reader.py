@@ -350,3 +350,18 @@ def test_what_is_already_there_is_not_asked_for() -> None:
     assert keys("I already have a VPC, so create the subnets in it.\n") == ["service:subnet"]
     (rds,) = read_requirements("My RDS instances already have automated backups.\n")
     assert rds.key == "service:rds" and rds.reported  # after the mention: a follow-up's report
+
+
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        ("The ASG references the launch template.", True),
+        ("The WAF setup references `aws_wafv2_ip_set.blocked` in line 574.", True),
+        ("The model is referencing the KMS key.", True),
+        ("Match the security group references exactly.", False),  # the noun
+        ("Make sure the ASG references the launch template.", False),  # a request
+    ],
+)
+def test_a_reference_the_code_makes_is_a_report(text: str, reported: bool) -> None:
+    found = read_requirements(text, "PROMPT2.md")
+    assert found and all(r.reported is reported for r in found)
