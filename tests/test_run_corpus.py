@@ -1,5 +1,5 @@
 """Scoring the whole corpus never crashes: every response, overlay and ideal yields exactly one
-result, with no response-level error and no check error."""
+result, with no response-level error and no check error, and every ideal agrees with itself."""
 
 from __future__ import annotations
 
@@ -39,3 +39,13 @@ def test_whole_corpus_scores(corpus: Path, tmp_path: Path) -> None:
     assert not {r.task_id for r in unscored} & terraform_tasks
     lines = (tmp_path / "run" / "responses.jsonl").read_text().splitlines()
     assert len(lines) == len(run.responses)
+    # an ideal compared with itself reproduces every resource and setting it has, whatever it
+    # elides or leaves undeclared
+    self_comparisons = [
+        f"{r.key} {c.criterion_id}: {c.status.value} {c.message}"
+        for r in run.responses
+        if r.is_ideal
+        for c in r.criteria
+        if c.criterion_id.startswith("reference.") and c.status.value not in ("pass", "na")
+    ]
+    assert not self_comparisons, "\n".join(self_comparisons)

@@ -23,7 +23,13 @@ from harness.compare.match import (
     resource_comparison,
 )
 from harness.compare.normalise import map_modules, tree_prefix
-from harness.compare.reference import reference_side
+from harness.compare.reference import (
+    declared_addresses,
+    declared_variables,
+    reference_side,
+    undeclared_key,
+    undeclared_variable,
+)
 from harness.compare.summary import summarise
 from harness.compare.types import (
     KINDS,
@@ -85,11 +91,24 @@ def compare(
     )
     addresses = {(b.module, b.address): (a.module, a.address) for a, b, _, _ in (*managed, *data)}
 
+    resp_declared = declared_addresses(response_config)
+    resp_variables = declared_variables(response_config)
+
+    def response_variable_key(module: str, name: str) -> str:
+        """The paired reference variable's name; "?name" for a variable no reference variable
+        pairs with; ``undeclared_variable`` for one the response does not declare."""
+        paired = var_names.get((module, name))
+        if paired is not None:
+            return paired
+        return "?" + name if (module, name) in resp_variables else undeclared_variable(name)
+
     def resp_key(module: str, address: str, path: tuple[str, ...]) -> Canon:
         found = addresses.get((module, address))
-        if found is None:
-            return ("response-only", module, address, path)
-        return ("res", found[0], found[1], path)
+        if found is not None:
+            return ("res", found[0], found[1], path)
+        if (module, address) not in resp_declared:
+            return undeclared_key(resp_side.ref_module(module), address, path)
+        return ("response-only", module, address, path)
 
     ref_resolver = prepared.exact
     resp_resolver = (
@@ -99,7 +118,7 @@ def compare(
             response_config,
             resp_key,
             resp_side.ref_module,
-            lambda module, name: var_names.get((module, name), "?" + name),
+            response_variable_key,
         )
     )
     resources = resource_comparison(

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from harness.compare.match import Side, loose_resolver
-from harness.compare.values import Canon, Resolver
+from harness.compare.values import Canon, Resolver, ResourceKey
 from harness.terraform.model import Configuration, Expr
 
 #: Reference configurations whose sides are kept (a batch scores one task after another; a
@@ -52,6 +52,16 @@ class ReferenceSide:
         (``key_queries``), worked out once when first needed."""
         return key_queries(self.side.config)
 
+    @cached_property
+    def declared(self) -> frozenset[tuple[str, str]]:
+        """The resources and data sources the configuration declares."""
+        return declared_addresses(self.side.config)
+
+    @cached_property
+    def declared_variables(self) -> frozenset[tuple[str, str]]:
+        """The variables the configuration declares."""
+        return declared_variables(self.side.config)
+
     def resolves_as_reference(
         self,
         response: Side,
@@ -61,16 +71,18 @@ class ReferenceSide:
         """Whether the response's resolvers (``harness.compare.compare``) give every value
         the kept ones give, so the kept ones may stand in for them: the response is this
         configuration, modules map alike, and every resource reference and variable name the
-        configuration holds maps to itself (``addresses``: response resource -> paired
-        reference resource; ``variable_names``: response variable -> paired name). Needs a
-        shared side: two roles of one resolver must not depend on the order of its calls."""
+        configuration holds maps to itself or to nothing it declares (``addresses``:
+        response resource -> paired reference resource; ``variable_names``: response variable
+        -> paired name). Needs a shared side: two roles of one resolver must not depend on the
+        order of its calls."""
         if not self.shared or response.config is not self.side.config:
             return False
         if response.to_reference_module != self.side.to_reference_module:
             return False
-        queries = self.key_queries
-        return all(addresses.get(k) == k for k in queries.resources) and all(
-            variable_names.get(k) == k[1] for k in queries.variables
+        queries, declared = self.key_queries, self.declared
+        return all(addresses.get(k) == k or k not in declared for k in queries.resources) and all(
+            variable_names.get(k) == k[1] or k not in self.declared_variables
+            for k in queries.variables
         )
 
     def loose_as_reference(self, response: Side) -> bool:
@@ -130,14 +142,66 @@ def key_queries(config: Configuration) -> KeyQueries:
     return KeyQueries(frozenset(resources), frozenset(variables))
 
 
-def reference_key(module: str, address: str, path: tuple[str, ...]) -> Canon:
-    """On the reference side a resource reference is its own address."""
-    return ("res", module, address, path)
+def declared_addresses(config: Configuration) -> frozenset[tuple[str, str]]:
+    """(module, address) of every resource and data source ``config`` declares."""
+    return frozenset((r.module, r.address) for r in (*config.resources(), *config.data_sources()))
+
+
+def undeclared_key(module: str, address: str, path: tuple[str, ...]) -> Canon:
+    """A reference to a resource its own side does not declare (a block the text elides or
+    leaves out), by the reference's module path: the same address written on both sides
+    agrees, and never with a resource either side declares."""
+    return ("undeclared", module, address, path)
+
+
+def reference_key(declared: frozenset[tuple[str, str]]) -> ResourceKey:
+    """On the reference side a resource reference is its own address (``undeclared_key``
+    when ``declared``, the configuration's resources, does not hold it)."""
+
+    def key(module: str, address: str, path: tuple[str, ...]) -> Canon:
+        if (module, address) in declared:
+            return ("res", module, address, path)
+        return undeclared_key(module, address, path)
+
+    return key
+
+
+def declared_variables(config: Configuration) -> frozenset[tuple[str, str]]:
+    """(module, name) of every variable ``config`` declares."""
+    return frozenset(
+        (module.path, name) for module in config.modules.values() for name in module.variables
+    )
+
+
+def undeclared_variable(name: str) -> str:
+    """The key of a variable its own side does not declare: the same name written on both
+    sides agrees, and never with a variable either side declares."""
+    return "!" + name
+
+
+def reference_variable_key(declared: frozenset[tuple[str, str]]) -> Callable[[str, str], str]:
+    """On the reference side a variable is its own name (``undeclared_variable`` when
+    ``declared``, the configuration's variables, does not hold it)."""
+
+    def key(module: str, name: str) -> str:
+        return name if (module, name) in declared else undeclared_variable(name)
+
+    return key
+
+
+def reference_resolver(config: Configuration) -> Resolver:
+    """The exact resolver of a reference configuration: resources by their own address,
+    variables by their own name (what ``config`` does not declare, as undeclared)."""
+    return Resolver(
+        config,
+        reference_key(declared_addresses(config)),
+        variable_key=reference_variable_key(declared_variables(config)),
+    )
 
 
 def new_reference_side(config: Configuration) -> ReferenceSide:
     side = Side(config, {p: p for p in (*config.modules, config.root)})
-    return ReferenceSide(side, loose_resolver(side), Resolver(config, reference_key))
+    return ReferenceSide(side, loose_resolver(side), reference_resolver(config))
 
 
 _kept: OrderedDict[int, tuple[Configuration, ReferenceSide | None]] = OrderedDict()

@@ -6,7 +6,10 @@ same JSON in a heredoc. References are compared by what they refer to: locals ar
 module variables are replaced by the argument the caller passes, module outputs by their value,
 and a resource reference becomes the *reference's* address of the matched resource, so
 ``aws_s3_bucket.main.id`` in the response agrees with ``aws_s3_bucket.this.id`` in the reference
-once the two buckets are paired.
+once the two buckets are paired. A resource or variable its own side does not declare (a text
+that elides the block: ``random_password.db.result`` with no ``random_password`` written) is
+keyed as undeclared on either side (``harness.compare.reference``): the same name agrees with
+itself, never with one that is declared.
 """
 
 from __future__ import annotations

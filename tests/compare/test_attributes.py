@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.compare.attributes import leaf_index, similarity
-from harness.compare.reference import reference_key
-from harness.compare.values import Canon, Resolver
+from harness.compare.reference import reference_resolver
+from harness.compare.values import Canon
 from harness.terraform import build
 from harness.terraform.model import Reference
 from harness.vocabulary import Span
@@ -51,7 +51,7 @@ def test_leaf_index_lists_every_path_and_is_kept() -> None:
         )
     )
     block = next(iter(config.resources())).block
-    resolver = Resolver(config, reference_key)
+    resolver = reference_resolver(config)
     index = leaf_index(block, resolver, "")
     assert index == {"bucket": ["x"], "rule": [("block",), ("block",)], "rule.id": [1, 2]}
     assert leaf_index(block, resolver, "") is index

@@ -11,6 +11,7 @@ from harness.extract import tree_from_directory
 from harness.extract.types import FileTree
 from harness.terraform import build
 from tests.conftest import REPO_ROOT
+from tests.terraform.helpers import tree_of
 
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "compare"
 
@@ -168,6 +169,26 @@ def test_identical_trees_agree_fully() -> None:
         assert figures.missing == 0 and figures.extra == 0, kind
     assert same.attribute_agreement() == 1.0
     assert all(p.how is MatchHow.PATH for p in same.resources.pairs)
+
+
+def test_what_neither_side_declares_agrees_by_its_name() -> None:
+    """A text that elides a block still refers to it: the same undeclared resource or
+    variable on both sides agrees; it never agrees with one the reference declares."""
+
+    def tree(extra: str = "") -> FileTree:
+        return tree_of(
+            {
+                "main.tf": 'resource "aws_db_instance" "db" {\n'
+                '  password = var.pass != "" ? var.pass : random_password.p.result\n}\n' + extra
+            }
+        )
+
+    elided = tree()
+    same = compare(elided, build(elided), elided, build(elided))
+    assert status(pair(same, "aws_db_instance.db"), "password") is AttrStatus.AGREE
+    declared = tree('variable "pass" {}\nresource "random_password" "p" {\n  length = 16\n}\n')
+    against = compare(declared, build(declared), elided, build(elided))
+    assert status(pair(against, "aws_db_instance.db"), "password") is AttrStatus.DIFFER
 
 
 def test_summary_is_json_with_spans(renamed: Comparison) -> None:

@@ -18,10 +18,10 @@ from harness.compare.reference import (
     key_queries,
     new_reference_side,
     reachable_expressions,
-    reference_key,
+    reference_resolver,
     reference_side,
 )
-from harness.compare.values import Canon, Resolver
+from harness.compare.values import Canon
 from harness.extract import tree_from_directory
 from harness.terraform import build
 from harness.terraform.model import Configuration
@@ -64,7 +64,7 @@ def _truncates(config: Configuration, monkeypatch: pytest.MonkeyPatch) -> bool:
     def all_values() -> list[Canon]:
         out = []
         for expr, module in reachable_expressions(config):
-            resolver = Resolver(config, reference_key)  # a new one: nothing cached before
+            resolver = reference_resolver(config)  # a new one: nothing cached before
             out.append(resolver.canon(expr, module))
         return out
 
@@ -81,20 +81,20 @@ def test_never_truncates_agrees_with_canon_at_the_depth_limit(
     shape: Callable[[int], dict[str, str]], n: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = build(tree_of(shape(n)))
-    resolver = Resolver(config, reference_key)
+    resolver = reference_resolver(config)
     assert resolver.never_truncates() is not _truncates(config, monkeypatch)
 
 
 def test_chains_around_the_limit_are_told_apart() -> None:
     """A bucket name through 8 locals is canonicalised in full (depth 8); through 9 the
     ninth is cut to its text."""
-    assert Resolver(build(tree_of(_chain(8))), reference_key).never_truncates()
-    assert not Resolver(build(tree_of(_chain(9))), reference_key).never_truncates()
+    assert reference_resolver(build(tree_of(_chain(8)))).never_truncates()
+    assert not reference_resolver(build(tree_of(_chain(9)))).never_truncates()
 
 
 def test_a_cycle_is_never_shared() -> None:
     config = build(tree_of({"main.tf": 'locals {\n  a = local.b\n  b = "${local.a}-x"\n}\n'}))
-    assert not Resolver(config, reference_key).never_truncates()
+    assert not reference_resolver(config).never_truncates()
     assert reference_side(config) is not reference_side(config)
 
 
@@ -242,17 +242,27 @@ def test_a_self_contained_reference_stands_in_for_both_response_resolvers(
     assert answers == [True]
 
 
-def test_an_undeclared_variable_keeps_the_response_resolver_its_own() -> None:
-    """``var.missing`` is keyed ``?missing`` on the response side, ``missing`` on the
-    reference side: the kept resolver cannot stand in."""
-    config = build(tree_of({"main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = var.m\n}\n'}))
+def test_what_the_configuration_does_not_declare_keys_alike_on_both_sides() -> None:
+    """``var.m`` and ``random_password.p`` are declared nowhere: both sides key them as
+    undeclared, so the kept resolver stands in for the response's; a declared variable that
+    pairs with another name does not let it."""
+    files = {
+        "main.tf": (
+            'variable "d" {}\n'
+            'resource "aws_s3_bucket" "b" {\n  bucket = "${var.m}-${var.d}"\n'
+            "  tags = { p = random_password.p.result }\n}\n"
+        )
+    }
+    config = build(tree_of(files))
     prepared = reference_side(config)
     queries = prepared.key_queries
-    assert queries.variables == frozenset({("", "m")})
-    assert queries.resources == frozenset()
+    assert queries.variables == frozenset({("", "m"), ("", "d")})
+    assert queries.resources == frozenset({("", "random_password.p")})
+    assert prepared.resolves_as_reference(prepared.side, {}, {("", "d"): "d"})
+    assert not prepared.resolves_as_reference(prepared.side, {}, {("", "d"): "?d"})
     assert not prepared.resolves_as_reference(prepared.side, {}, {})
-    assert prepared.resolves_as_reference(prepared.side, {}, {("", "m"): "m"})
-    assert not prepared.resolves_as_reference(prepared.side, {}, {("", "m"): "?m"})
+    comparison, _ = _compare_self(files, kept=False)
+    assert comparison.attribute_agreement() == 1.0
 
 
 def test_key_queries_find_references_in_every_reachable_expression() -> None:
