@@ -209,6 +209,12 @@ class Resolver:
             return ("call", expr.name, args)
         if kind in (ExprKind.CONDITIONAL, ExprKind.OPERATION, ExprKind.INDEX):
             return (kind.value, expr.name, tuple(self.canon(i, module, depth) for i in expr.items))
+        if kind is ExprKind.FOR:
+            # what it iterates over compares by what it refers to (``[for s in
+            # aws_subnet.private : s.id]`` agrees across a renamed, paired subnet); the
+            # iterator names as written
+            items = tuple(self.canon(i, module, depth) for i in expr.items)
+            return ("for", expr.name, expr.keys, items)
         return ("text", norm_text(expr.text))
 
     def _template(self, expr: Expr, module: str, depth: int) -> Canon:

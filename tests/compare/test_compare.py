@@ -257,3 +257,33 @@ def test_counterpart_of_a_response_place(renamed: Comparison) -> None:
     assert pair.reference.span is not None
     assert pair.reference.span.path == "modules/storage/main.tf"
     assert renamed.counterpart(Span("main.tf", 2)) is None  # terraform block: no counterpart
+
+
+def test_a_for_expression_compares_by_what_it_iterates_over() -> None:
+    """``[for s in aws_subnet.private : s.cidr_block]`` agrees across a renamed, paired
+    subnet; over another subnet, or with other iterator names, it differs."""
+
+    def tree(subnet: str, rule: str) -> FileTree:
+        return tree_of(
+            {
+                "main.tf": f'resource "aws_subnet" "{subnet}" {{\n'
+                '  cidr_block = "10.0.1.0/24"\n}\n'
+                'resource "aws_subnet" "public" {\n  cidr_block = "10.0.9.0/24"\n'
+                "  map_public_ip_on_launch = true\n}\n"
+                'resource "aws_security_group" "db" {\n'
+                f"  ingress {{\n    cidr_blocks = {rule}\n  }}\n}}\n"
+            }
+        )
+
+    reference = tree("private", "[for s in aws_subnet.private : s.cidr_block]")
+    cases = {
+        "[for s in aws_subnet.app : s.cidr_block]": AttrStatus.AGREE,
+        "[for s in aws_subnet.public : s.cidr_block]": AttrStatus.DIFFER,
+        "[for x in aws_subnet.app : x.cidr_block]": AttrStatus.DIFFER,
+        "[for s in aws_subnet.app : s.id]": AttrStatus.DIFFER,
+    }
+    for rule, expected in cases.items():
+        response = tree("app", rule)
+        comparison = compare(response, build(response), reference, build(reference))
+        assert pair(comparison, "aws_subnet.private").response.key == "aws_subnet.app"
+        assert status(pair(comparison, "aws_security_group.db"), "ingress.cidr_blocks") is expected
