@@ -418,11 +418,14 @@ def read_requirements(
     problem_section = False  # under a heading that reports a problem ("## Error 5: ...")
     heredoc: str | None = None  # the marker that ends a pasted heredoc
     for number, line in enumerate(text.splitlines(), start=1):
+        fence = _FENCE.match(line)
         if heredoc is not None:
             if line.strip() == heredoc:
                 heredoc = None
-            continue
-        fence = _FENCE.match(line)
+                continue
+            if not fence:
+                continue
+            heredoc = None  # a paste cut short: the markdown goes on
         if fenced is not None:
             if fence and fence.group(1)[0] == fenced[0] and len(fence.group(1)) >= len(fenced):
                 fenced = None

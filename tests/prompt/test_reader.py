@@ -91,6 +91,18 @@ def test_code_pasted_without_a_fence_is_not_read() -> None:
     assert keys(text) == ["service:sqs"]
 
 
+def test_a_pasted_heredoc_cut_short_ends_at_the_next_fence() -> None:
+    text = (
+        "user_data = <<-EOF\n"
+        "  yum install -y httpd\n"
+        "```hcl\n"
+        'resource "aws_sqs_queue" "q" {}\n'
+        "```\n"
+        "Also add an SNS topic.\n"
+    )
+    assert keys(text) == ["service:sns"]
+
+
 def test_a_line_that_only_mentions_code_is_still_prose() -> None:
     """A sentence about ``min_size = 2``, or a bulleted ``region = ...``, stays a request."""
     assert keys("Set `min_size = 2` on the ASG.") == ["service:autoscaling"]
