@@ -5,7 +5,8 @@ The rules, each conservative (a false requirement costs a response points it did
 deserve; a missed one only leaves the prompt unjudged):
 
 - **Not read**: fenced code blocks (pasted errors, examples), terminal output pasted
-  without a fence (lines that open with ``│``/``╷`` or carry ``Error:``/``Warning:``),
+  without a fence (lines that open with ``│``/``╷`` or carry ``Error:``/``Warning:`` or an
+  error type: ``ValidationError:``, ``AccessDeniedException:``),
   Terraform or JSON pasted without a fence (``min_size = 2``, ``variable "x" {``,
   ``"s3:GetObject",`` and the heredocs such lines open) and paragraphs labelled as a
   problem or a place in the code (``**Root Cause**:``, ``**Risk:**``, ``**Line 339:**``).
@@ -57,7 +58,10 @@ class PromptError(ValueError):
 
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_TERMINAL = re.compile(r"^\s*[│╷╵┃║|]|\b(?:Error|Warning|ERROR|WARN(?:ING)?)\s*:|^\s*at \S+\(")
+_TERMINAL = re.compile(
+    r"^\s*[│╷╵┃║|]|\b(?:Error|Warning|ERROR|WARN(?:ING)?)\s*:|^\s*at \S+\("
+    r"|\b[A-Z][A-Za-z]*(?:Error|Exception)\s*:"  # ValidationError:, AccessDeniedException:
+)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 # ``(?<!\s)``: a run of spaces is tried from its first space only (linear, not quadratic)
 _SENTENCE_END = re.compile(r"(?<=[.;!?:])\s+|(?<!\s)\s+(?:but|however)\b\s*", re.IGNORECASE)

@@ -56,6 +56,8 @@ def test_longer_word_wins_on_overlap() -> None:
         "Encrypt the bucket with an AWS managed KMS key.",
         "**Root Cause**: the Lambda function has no handler.",
         "│ Error: creating RDS DB Instance in us-west-2",
+        "ValidationError: You must supply at least 2 intervals for the ASG in us-east-1",
+        "api error AccessDeniedException: The specified KMS key does not exist",
         "Encryption at rest for everything that stores data (RDS, S3, EBS).",
         "- **Compute Resources**: EC2 instances (if needed) with hardening",
     ],
