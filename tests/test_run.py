@@ -252,7 +252,8 @@ def test_responses_without_code_rank_below_every_real_answer(tmp_path: Path) -> 
     for result in no_code.values():
         assert result.overall is not None, result.key
         assert 0.0 <= result.overall <= NO_CODE_CEILING < CODE_FLOOR <= weakest, result.key
-        assert "no_code" in {d.code for d in result.diagnostics}
+        (said,) = [d.message for d in result.diagnostics if d.code == "no_code"]
+        assert "kept below 1" in said, said  # what the score is, as the scoring rule has it
     assert "not_text" in {d.code for d in no_code["binary"].diagnostics}
     assert "not_text" not in {d.code for d in no_code["prose"].diagnostics}
     assert not any(d.code == "no_code" for r in real for d in r.diagnostics)

@@ -138,7 +138,7 @@ def scoring_diagnostics(
                 NO_CODE,
                 Severity.ERROR,
                 "the response has no code (no file extracted, no code block): overall score "
-                "set to 0 (a response with code always scores more)",
+                "kept below 1 (a response with code always scores more)",
                 stage="scoring",
             )
         )
