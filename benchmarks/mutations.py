@@ -225,11 +225,41 @@ _SECURITY_GROUP_TYPES = (
     "a data-store port (SQL, Redis, Memcached, ...) admits 0.0.0.0/0",
 )
 def db_ingress_open(ideal: Ideal) -> list[Edit]:
+    return _opened_ingress(ideal, DATA_STORE_PORTS)
+
+
+#: Ports of remote administration a fault opens to the internet (SSH, RDP).
+ADMIN_PORTS = (22, 3389)
+
+
+@fault(
+    "admin_ingress_open",
+    "security.admin_ingress_restricted",
+    "SSH admits 0.0.0.0/0: an SSH or RDP rule opened, else an SSH rule added to a group",
+)
+def admin_ingress_open(ideal: Ideal) -> list[Edit]:
+    opened = _opened_ingress(ideal, ADMIN_PORTS)
+    if opened:
+        return opened
+    for group in ideal.resources("aws_security_group"):
+        where = ideal.response_lines(group.block.span)
+        if where is None or where[1] <= where[0]:
+            continue
+        pad = ideal.indent(where[0]) + "  "
+        rule = ("ingress {", "  from_port   = 22", "  to_port     = 22", '  protocol    = "tcp"')
+        rule += ('  cidr_blocks = ["0.0.0.0/0"]', "}")
+        return [Edit(where[0] + 1, where[0], tuple(pad + line for line in rule))]
+    return []
+
+
+def _opened_ingress(ideal: Ideal, ports: tuple[int, ...]) -> list[Edit]:
+    """The first ingress rule on one of ``ports`` made to admit 0.0.0.0/0 (its other
+    sources removed)."""
     candidates: list[Edit | None] = []
     for resource, block in _walk(ideal, *_SECURITY_GROUP_TYPES):
         inline = block.kind == "ingress"
         rule = block is resource.block and resource.type != "aws_security_group"
-        if not (inline or rule) or _port(block) not in DATA_STORE_PORTS:
+        if not (inline or rule) or _port(block) not in ports:
             continue
         kind = block.get("type") if resource.type == "aws_security_group_rule" else None
         if kind is not None and kind.literal_string() == "egress":

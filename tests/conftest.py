@@ -23,7 +23,8 @@ SAMPLE_REFERENCE = REPO_ROOT / "reference" / "aws-prod-stack"
 #: The same task answered in CloudFormation (its ideal is in the task folder).
 CFN_SAMPLE_TASK = REPO_ROOT / "responses" / "orders-cfn-stack"
 
-#: The criterion ids issue 5 fixes for the generic rubric (and EXPECTED.yaml must state).
+#: The criterion ids issue 5 fixes for the generic rubric (and EXPECTED.yaml must state), with
+#: the additions marked.
 ISSUE_CRITERIA: tuple[str, ...] = (
     "complete.no_truncation",
     "complete.no_placeholders",
@@ -42,6 +43,7 @@ ISSUE_CRITERIA: tuple[str, ...] = (
     "security.rds_not_public",
     "security.ebs_encrypted",
     "security.db_ingress_restricted",
+    "security.admin_ingress_restricted",  # session 6: SSH / RDP / WinRM open to the internet
     "security.iam_least_privilege",
     "security.password_generation",
     "security.no_hardcoded_secrets",

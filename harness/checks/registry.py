@@ -143,7 +143,8 @@ def check(
     ``languages``: the IaC languages whose model the check reads (Terraform by default);
     ``ANY_LANGUAGE`` for checks of files and prose (tone, tests, truncation).
     ``judges_task=False`` for checks of the response's own text (truncation, syntax, promised
-    files, tone): their na is never turned into a failure by the task's reference.
+    files, tone) and for those whose nothing-to-judge is the safe state (no administration
+    port open): their na is never turned into a failure by the task's reference.
     ``waivable``: what a prompt may waive (``PROVIDER_SETUP``, ``RANDOM_NAMES``), which keeps
     the check's na when it does. ``reads_reference``: the check reads ``ctx.reference`` or
     ``ctx.comparison`` (the reference checks)."""

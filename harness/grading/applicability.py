@@ -7,7 +7,8 @@ and, na being left out of every mean, outscore a complete answer. The task is kn
 reference: when the reference has something to judge for a criterion (at least one passing
 finding), the task calls for it, and a response with nothing to judge there fails, with the
 reference's place (file:line) as evidence. Checks of the response's own text (truncation,
-syntax, promised files, tone; ``judges_task=False`` in the registry) keep their na.
+syntax, promised files, tone) and checks whose nothing-to-judge is the safe state (no
+administration port open) keep their na (``judges_task=False`` in the registry).
 
 Without a reference, the prompt decides (``applicable_from_prompt``): a requirement the
 prompt states gives the criteria of its lexicon entry's ``calls_for`` something to judge (an

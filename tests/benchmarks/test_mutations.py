@@ -180,3 +180,39 @@ def test_subscription_filter_and_promised_file_faults_are_caught(
     assert {o.kind for o in outcomes} == names
     for outcome in outcomes:
         assert outcome.detected, outcome
+
+
+def test_admin_ingress_fault_opens_ssh_or_adds_it_and_is_caught(
+    mutations: ModuleType, tmp_path: Path
+) -> None:
+    """An SSH rule from a bastion group is opened to the world; a stack with no SSH rule gets
+    one added to its first security group. The criterion catches both."""
+    texts = {
+        "opened": (
+            "```hcl\n"
+            'resource "aws_security_group" "app" {\n  name_prefix = "app-"\n'
+            '  ingress {\n    from_port = 22\n    to_port = 22\n    protocol = "tcp"\n'
+            '    security_groups = ["sg-bastion"]\n  }\n}\n```\n'
+        ),
+        "added": (
+            "```hcl\n"
+            'resource "aws_security_group" "web" {\n  name_prefix = "web-"\n'
+            '  ingress {\n    from_port = 443\n    to_port = 443\n    protocol = "tcp"\n'
+            '    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n```\n'
+        ),
+    }
+    kind = next(k for k in mutations.KINDS if k.name == "admin_ingress_open")
+    rubric = load_rubric("terraform-aws-production")
+    for name, text in texts.items():
+        path = tmp_path / name / "IDEAL_RESPONSE.md"
+        path.parent.mkdir()
+        path.write_text(text, encoding="utf-8")
+        ideal = mutations.load_ideal(name, path)
+        mutant = ideal.mutated(mutations.admin_ingress_open(ideal))
+        assert mutant.count('"0.0.0.0/0"') == text.count('"0.0.0.0/0"') + 1
+        assert "from_port" in mutant.split("22", 1)[0] and "sg-bastion" not in mutant
+        outcomes, problems = mutations.run_task(name, path, rubric, [kind])
+        assert problems == []
+        assert [(o.kind, o.detected, o.fell) for o in outcomes] == [
+            ("admin_ingress_open", True, True)
+        ], name

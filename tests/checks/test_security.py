@@ -16,6 +16,7 @@ RDS_ENC = "security.rds_encrypted"
 RDS_PUB = "security.rds_not_public"
 EBS = "security.ebs_encrypted"
 INGRESS = "security.db_ingress_restricted"
+ADMIN = "security.admin_ingress_restricted"
 
 CASES = [
     (
@@ -155,6 +156,26 @@ CASES = [
         },
     ),
     (INGRESS, "fail_module_argument", set(), {"module.db.aws_security_group.fail_db"}),
+    (
+        ADMIN,
+        "pass_restricted.tf",
+        {
+            "aws_security_group.pass_bastion_office",
+            "aws_security_group.pass_from_bastion",
+            "aws_security_group_rule.pass_rdp_inside_vpc",
+        },
+        set(),
+    ),
+    (
+        ADMIN,
+        "fail_open.tf",
+        set(),
+        {
+            "aws_security_group.fail_ssh_world",
+            "aws_security_group_rule.fail_rdp_variable",
+            "aws_vpc_security_group_ingress_rule.fail_all_traffic_ipv6",
+        },
+    ),
 ]
 
 
@@ -221,3 +242,24 @@ def test_private_ranges_can_be_refused() -> None:
 def test_ports_param() -> None:
     findings = run(INGRESS, "pass_restricted.tf", ports=[443])
     assert subjects(findings, Status.FAIL) == {"aws_security_group.app"}
+
+
+def test_an_administration_port_from_a_named_public_range_passes_unless_refused() -> None:
+    """An office's public range may reach SSH (it names who connects); a rubric can refuse
+    it. Other ports are not this check's."""
+    office = "aws_security_group.pass_bastion_office"
+    assert office in subjects(run(ADMIN, "pass_restricted.tf"), Status.PASS)
+    refused = run(ADMIN, "pass_restricted.tf", allow_public_ranges=False)
+    assert subjects(refused, Status.FAIL) == {office}
+    (closed,) = run(ADMIN, "pass_restricted.tf", ports=[5432])
+    assert closed.status is Status.PASS and "no ingress rule" in closed.message
+    assert [e.location() for e in closed.evidence][:1] == ["main.tf:11-21"]  # the groups
+
+
+def test_no_security_group_at_all_is_na_for_administration_ports() -> None:
+    """Nothing to judge: a response with no security group keeps its na (and the task's
+    reference never turns it into a failure: nothing open is no gap)."""
+    spec = get_check(ADMIN)
+    ctx = context_for(FIXTURES / "security.s3_encryption" / "pass_encrypted.tf")
+    (finding,) = spec.func(ctx, spec.parse_params({}))
+    assert finding.status is Status.NA

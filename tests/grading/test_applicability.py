@@ -200,3 +200,24 @@ def test_the_ideal_takes_the_reference_s_own_results_where_no_check_reads_the_re
         )  # fmt: skip
 
     assert graded(known).criteria == graded(None).criteria
+
+
+def test_no_administration_port_open_is_no_gap_whatever_the_reference_opens() -> None:
+    """The reference reaches its instances over SSH from an office range; a response that
+    opens no administration port (SSM) has nothing exposed: its na stands."""
+    bastion = REFERENCE.replace(
+        "```\n",
+        'resource "aws_security_group" "bastion" {\n  name_prefix = "bastion-"\n'
+        '  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = "tcp"\n'
+        '    cidr_blocks = ["203.0.113.0/24"]\n  }\n}\n```\n',
+        1,
+    )
+    reference = harness.extract(bastion)
+    on_its_own = _by_id(harness.grade(reference, "terraform-aws-production"))
+    assert on_its_own["security.admin_ingress_restricted"].status is CriterionStatus.PASS
+    criteria = _by_id(
+        harness.grade(harness.extract(FRAGMENT), "terraform-aws-production", reference=reference)
+    )
+    admin = criteria["security.admin_ingress_restricted"]
+    assert admin.status is CriterionStatus.NA, admin.message
+    assert criteria["security.rds_encrypted"].status is CriterionStatus.FAIL  # still a gap

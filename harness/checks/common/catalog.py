@@ -14,6 +14,8 @@
 - ``DATA_STORE_PORTS``: the TCP ports of data stores (SQL engines, Redis, Memcached, MongoDB,
   search, warehouses), with the engines that listen there;
   ``security.db_ingress_restricted`` judges ingress that reaches any of them.
+- ``ADMIN_PORTS``: the TCP ports of remote administration (SSH, RDP, WinRM);
+  ``security.admin_ingress_restricted`` judges ingress that reaches any of them.
 
 A rubric overrides each per criterion (``params: {types: [...]}`` or ``{ports: [...]}``);
 the tables are only the defaults. Sources: the AWS service quotas and API references
@@ -106,5 +108,16 @@ DATA_STORE_PORTS: Mapping[int, str] = MappingProxyType(
         5439: "Redshift",
         9042: "Cassandra, Keyspaces",
         8182: "Neptune",
+    }
+)
+
+
+#: TCP ports of remote administration: a shell or a desktop on the instance.
+ADMIN_PORTS: Mapping[int, str] = MappingProxyType(
+    {
+        22: "SSH",
+        3389: "RDP (Windows Remote Desktop)",
+        5985: "WinRM (HTTP)",
+        5986: "WinRM (HTTPS)",
     }
 )

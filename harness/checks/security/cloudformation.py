@@ -19,6 +19,8 @@ from harness.checks.common.cloudformation import (
 )
 from harness.checks.registry import NoParams, check
 from harness.checks.security import CATEGORY
+from harness.checks.security._ingress import IngressParams
+from harness.checks.security.admin_ingress import AdminIngressParams
 from harness.checks.security.db_ingress import DbIngressParams
 from harness.checks.security.iam import (
     NO_RESOURCE_ACTIONS,
@@ -353,6 +355,43 @@ def db_ingress_restricted(ctx: CheckContext, params: DbIngressParams) -> Iterato
     Example:
         Failing: ``{IpProtocol: tcp, FromPort: 5432, ToPort: 5432, CidrIp: 0.0.0.0/0}``.
     """
+    yield from _ingress_findings(ctx, params, "database port")
+
+
+@check(
+    "security.admin_ingress_restricted",
+    CATEGORY,
+    params=AdminIngressParams,
+    languages=CLOUDFORMATION,
+    judges_task=False,
+)
+def admin_ingress_restricted(ctx: CheckContext, params: AdminIngressParams) -> Iterator[Finding]:
+    """Remote administration ports are not open to the whole internet (CloudFormation).
+
+    What it checks:
+        Every ingress rule (``SecurityGroupIngress`` of ``AWS::EC2::SecurityGroup`` and
+        ``AWS::EC2::SecurityGroupIngress`` resources) whose port range covers an
+        administration port (``ports``: SSH 22, RDP 3389, WinRM 5985/5986): ``CidrIp`` /
+        ``CidrIpv6`` open to the world (``0.0.0.0/0``, ``::/0``) fails; a source security
+        group, a private range or a named public range (``allow_public_ranges``) passes.
+        Ranges held by parameters are judged on their defaults. na without such a rule.
+
+    Why it matters:
+        SSH and RDP open to the internet are brute-forced within minutes of an instance
+        starting; production instances are reached through SSM, a bastion or a named range.
+
+    Example:
+        Failing: ``{IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}``.
+    """
+    yield from _ingress_findings(ctx, params, "administration port", closed_passes=True)
+
+
+def _ingress_findings(
+    ctx: CheckContext, params: IngressParams, what: str, *, closed_passes: bool = False
+) -> Iterator[Finding]:
+    """One finding per ingress rule that reaches one of ``params.ports``, by its source;
+    ``what`` names the ports when no rule reaches them. Then na, or with ``closed_passes`` a
+    pass citing the security groups that keep them closed (na without any)."""
     model = model_of(ctx)
     judged = False
     for resource in model.resources():
@@ -406,10 +445,28 @@ def db_ingress_restricted(ctx: CheckContext, params: DbIngressParams) -> Iterato
                 yield failed(
                     f"{where} from {text} (private ranges not allowed)", evidence, subject=subject
                 )
+            elif params.allow_public_ranges:
+                yield passed(
+                    f"{where} from the named public range {text}", evidence, subject=subject
+                )
             else:
                 yield failed(f"{where} from public range {text}", evidence, subject=subject)
     if not judged:
-        yield not_applicable("no ingress rule on a database port")
+        article = "an" if what[:1] in "aeiou" else "a"
+        groups = [
+            r
+            for r in model.resources()
+            if r.type in ("AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress")
+        ]
+        if closed_passes and groups:
+            yield passed(
+                f"no ingress rule of the {len(groups)} security group(s) and rule(s) reaches "
+                f"{article} {what}",
+                *(ctx.evidence(g.span) for g in groups[:3]),
+                subject="security groups",
+            )
+        else:
+            yield not_applicable(f"no ingress rule on {article} {what}")
 
 
 @check(
