@@ -374,7 +374,9 @@ def admin_ingress_restricted(ctx: CheckContext, params: AdminIngressParams) -> I
         administration port (``ports``: SSH 22, RDP 3389, WinRM 5985/5986): ``CidrIp`` /
         ``CidrIpv6`` open to the world (``0.0.0.0/0``, ``::/0``) fails; a source security
         group, a private range or a named public range (``allow_public_ranges``) passes.
-        Ranges held by parameters are judged on their defaults. na without such a rule.
+        Ranges held by parameters are judged on their defaults. Security groups with no such
+        rule pass; a template with no security group is na, never a gap (nothing open is the
+        safe state).
 
     Why it matters:
         SSH and RDP open to the internet are brute-forced within minutes of an instance
