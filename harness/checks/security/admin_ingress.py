@@ -27,8 +27,8 @@ class AdminIngressParams(IngressParams):
     )
 
 
-#: judges_task=False: a response with no security group has nothing exposed; the
-#: reference's bastion rule does not make that a gap.
+# judges_task=False: a response with no security group has nothing exposed; the
+# reference's bastion rule does not make that a gap.
 @check("security.admin_ingress_restricted", CATEGORY, params=AdminIngressParams, judges_task=False)
 def admin_ingress_restricted(ctx: CheckContext, params: AdminIngressParams) -> Iterator[Finding]:
     """Remote administration ports are not open to the whole internet.
