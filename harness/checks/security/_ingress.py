@@ -97,17 +97,26 @@ def ingress_findings(
                 ctx, resource, [_judge(ctx, resource, resource.block, vpcs, params)], what
             )
     if not found:
-        article = "an" if what[:1] in "aeiou" else "a"
-        groups = list(resources_of(ctx.config, _GROUP_TYPES)) if closed_passes else []
-        if groups:
-            yield passed(
-                f"no ingress rule of the {len(groups)} security group(s) and rule(s) reaches "
-                f"{article} {what}",
-                *(ctx.evidence(g.span) for g in groups[:3]),
-                subject="security groups",
-            )
-        else:
-            yield not_applicable(f"no ingress rule reaches {article} {what}")
+        groups = [g.span for g in resources_of(ctx.config, _GROUP_TYPES)] if closed_passes else []
+        yield none_reaches(ctx, what, groups, f"no ingress rule reaches {with_article(what)}")
+
+
+def with_article(noun: str) -> str:
+    """``noun`` after "a" or "an"."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
+def none_reaches(ctx: CheckContext, what: str, groups: list[Span], na_message: str) -> Finding:
+    """What a check says when no ingress rule reaches its ports: a pass citing ``groups``
+    (the security groups and rules that keep them closed), na (``na_message``) without any."""
+    if not groups:
+        return not_applicable(na_message)
+    return passed(
+        f"no ingress rule of the {len(groups)} security group(s) and rule(s) reaches "
+        f"{with_article(what)}",
+        *(ctx.evidence(span) for span in groups[:3]),
+        subject="security groups",
+    )
 
 
 def _reaches(

@@ -19,7 +19,7 @@ from harness.checks.common.cloudformation import (
 )
 from harness.checks.registry import NoParams, check
 from harness.checks.security import CATEGORY
-from harness.checks.security._ingress import IngressParams
+from harness.checks.security._ingress import IngressParams, none_reaches, with_article
 from harness.checks.security.admin_ingress import AdminIngressParams
 from harness.checks.security.db_ingress import DbIngressParams
 from harness.checks.security.iam import (
@@ -454,21 +454,13 @@ def _ingress_findings(
             else:
                 yield failed(f"{where} from public range {text}", evidence, subject=subject)
     if not judged:
-        article = "an" if what[:1] in "aeiou" else "a"
         groups = [
-            r
+            r.span
             for r in model.resources()
-            if r.type in ("AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress")
+            if closed_passes
+            and r.type in ("AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress")
         ]
-        if closed_passes and groups:
-            yield passed(
-                f"no ingress rule of the {len(groups)} security group(s) and rule(s) reaches "
-                f"{article} {what}",
-                *(ctx.evidence(g.span) for g in groups[:3]),
-                subject="security groups",
-            )
-        else:
-            yield not_applicable(f"no ingress rule on {article} {what}")
+        yield none_reaches(ctx, what, groups, f"no ingress rule on {with_article(what)}")
 
 
 @check(
