@@ -3,7 +3,8 @@
 Codes (stage ``validate``): ``undeclared_variable``, ``undeclared_local``, ``unknown_module``,
 ``unknown_module_output``, ``undefined_resource``, ``unknown_module_argument``,
 ``missing_module_argument``, ``missing_module_source``, ``invalid_provider_reference``,
-``invalid_depends_on``, ``count_and_for_each``, ``undefined_provider_alias`` (plus
+``invalid_depends_on``, ``count_and_for_each``, ``undefined_provider_alias``,
+``duplicate_backend``, ``duplicate_required_providers``, ``not_literal`` (plus
 ``duplicate_address`` and ``malformed_block`` from module assembly). One diagnostic per
 module and missing name, at its first use, with the number of uses. When a syntax error left
 lines of a module unread, the declaration of a name written on those lines may sit there, so
@@ -13,9 +14,18 @@ mention cannot be declared in them, and stays an error.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator, Sequence
 
-from harness.terraform.model import Block, Configuration, Expr, ExprKind, Module, Reference
+from harness.terraform.model import (
+    Attribute,
+    Block,
+    Configuration,
+    Expr,
+    ExprKind,
+    Module,
+    Reference,
+)
 from harness.terraform.modules import is_local_source, resolve_source
 from harness.vocabulary import Diagnostic, Severity, Span
 
@@ -101,6 +111,8 @@ def validate(config: Configuration, tree_paths: Sequence[str] = ()) -> list[Diag
             continue
         _check_references(config, module, unread, found)
         _check_meta_arguments(module, found)
+        _check_terraform_settings(module, found)
+        _check_literal_values(module, found)
         _check_provider_aliases(config, module, unread, found)
         _check_calls(config, module, unread, tree_paths, found)
     return found.diagnostics()
@@ -348,6 +360,110 @@ def _check_meta_arguments(module: Module, found: _Collector) -> None:
                 f"{address} sets both count and for_each; a block may use only one",
                 count.span,
             )
+
+
+def is_override_file(path: str) -> bool:
+    """``override.tf`` and ``*_override.tf`` (and their ``.tf.json`` forms): Terraform merges
+    their blocks into the ones they override instead of adding them."""
+    name = posixpath.basename(path).removesuffix(".json").removesuffix(".tf")
+    return name == "override" or name.endswith("_override")
+
+
+def _computed(expr: Expr) -> Expr | None:
+    """The first reference or function call in ``expr``: what a setting Terraform reads
+    before it evaluates anything may not hold ("Variables not allowed", "Function calls not
+    allowed")."""
+    return next((s for s in expr.walk() if s.kind in (ExprKind.REFERENCE, ExprKind.CALL)), None)
+
+
+def _check_terraform_settings(module: Module, found: _Collector) -> None:
+    """One backend (or ``cloud``) block and one ``required_providers`` block per module,
+    outside override files: terraform init rejects a second."""
+    first: dict[str, Block] = {}
+    for block in module.terraform:
+        if is_override_file(block.span.path):
+            continue
+        for child in block.blocks:
+            kind = "backend" if child.kind in ("backend", "cloud") else child.kind
+            if kind not in ("backend", "required_providers"):
+                continue
+            earlier = first.setdefault(kind, child)
+            if earlier is not child:
+                what = (
+                    "backend (or cloud) block" if kind == "backend" else "required_providers block"
+                )
+                found.add(
+                    module.path,
+                    f"duplicate_{kind}",
+                    f"{child.span.path}:{child.span.start_line}",
+                    Severity.ERROR,
+                    f"a module may have only one {what} (terraform init rejects this one; "
+                    f"the first is at {earlier.span.path}:{earlier.span.start_line})",
+                    child.span,
+                )
+
+
+def _early_values(module: Module) -> Iterator[tuple[str, str, list[Attribute]]]:
+    """(where, what Terraform reads there, its attributes) of every value Terraform reads
+    before it evaluates anything: the ``terraform`` block's backend, ``required_version``
+    and ``required_providers``, variable defaults and the lifecycle flags of resources."""
+    for block in module.terraform:
+        version = [a for a in block.attributes if a.name == "required_version"]
+        if version:
+            yield "required_version", "required_version", version
+        for child in block.blocks:
+            if child.kind in ("backend", "cloud"):
+                where = f'backend "{child.labels[0]}"' if child.labels else child.kind
+                settings = [a for nested in child.walk() for a in nested.attributes]
+                yield where, "the backend", settings
+            elif child.kind == "required_providers":
+                yield "required_providers", "required_providers", list(child.attributes)
+    for name, variable in module.variables.items():
+        default = variable.block.attr("default")
+        if default is not None:
+            yield f'variable "{name}"', "a variable's default", [default]
+    for resource in (*module.resources, *module.data):
+        for lifecycle in resource.block.children("lifecycle"):
+            flags = [
+                a
+                for a in lifecycle.attributes
+                if a.name in ("prevent_destroy", "create_before_destroy")
+            ]
+            if flags:
+                yield f"{resource.address} lifecycle", "lifecycle flags", flags
+
+
+def _check_literal_values(module: Module, found: _Collector) -> None:
+    """Values Terraform reads before any variable or resource exists hold no reference and
+    no function call ("Variables not allowed", "Function calls not allowed"). A backend
+    that needs other values per environment takes them from ``terraform init
+    -backend-config``."""
+    for where, what, attributes in _early_values(module):
+        uses = [
+            (attribute, use)
+            for attribute in attributes
+            if _judged(attribute.expr) and (use := _computed(attribute.expr)) is not None
+        ]
+        if not uses:
+            continue
+        shown = ", ".join(
+            _shown(use) + ("" if attribute.name == where else f" ({attribute.name})")
+            for attribute, use in uses
+        )
+        found.add(
+            module.path,
+            "not_literal",
+            where,
+            Severity.ERROR,
+            f"{where} uses {shown}: Terraform reads {what} before any variable or resource "
+            "exists, so its values must be literal"
+            + (
+                " (pass others with terraform init -backend-config)"
+                if what == "the backend"
+                else ""
+            ),
+            uses[0][0].span,
+        )
 
 
 def _judged(expr: Expr) -> bool:

@@ -210,3 +210,106 @@ def test_a_meta_argument_the_reader_could_not_recover_is_not_judged() -> None:
     broken = 'resource "aws_s3_bucket" "b" {\n  provider = aws.\n  bucket = "x"\n}\n'
     config = build(tree_of({"main.tf": broken}))
     assert not [d for d in config.diagnostics if d.code == "invalid_provider_reference"]
+
+
+SETTINGS = """terraform {
+  required_version = ">= 1.5"
+  required_providers {
+    aws = { source = "hashicorp/aws", version = var.aws_version }
+  }
+  backend "s3" {
+    bucket         = "${var.env}-state"
+    key            = "app/terraform.tfstate"
+    region         = "us-east-1"
+    dynamodb_table = lower(local.table)
+    assume_role {
+      role_arn = "arn:aws:iam::123456789012:role/state"
+    }
+  }
+}
+"""
+
+SECOND = """terraform {
+  required_providers {
+    random = { source = "hashicorp/random" }
+  }
+  cloud {
+    organization = "acme"
+  }
+}
+"""
+
+
+def _settings_diagnostics(files: dict[str, str]) -> list[tuple[str, str]]:
+    config = build(tree_of(files))
+    codes = ("duplicate_backend", "duplicate_required_providers", "not_literal")
+    return sorted((d.code, str(d.span)) for d in config.diagnostics if d.code in codes)
+
+
+def test_terraform_settings_are_literal_and_declared_once_per_module() -> None:
+    variables = 'variable "aws_version" {}\nvariable "env" {}\nlocals {\n  table = "T"\n}\n'
+    found = _settings_diagnostics(
+        {"versions.tf": SETTINGS, "main.tf": SECOND, "variables.tf": variables}
+    )
+    assert found == [
+        ("duplicate_backend", "main.tf:5-7"),  # cloud beside a backend
+        ("duplicate_required_providers", "main.tf:2-4"),
+        ("not_literal", "versions.tf:4"),  # version = var.aws_version
+        ("not_literal", "versions.tf:7"),  # the backend, once for both values
+    ]
+    config = build(tree_of({"versions.tf": SETTINGS, "variables.tf": variables}))
+    (backend,) = [d for d in config.diagnostics if str(d.span) == "versions.tf:7"]
+    assert backend.severity is Severity.ERROR
+    assert backend.message == (
+        'backend "s3" uses var.env (bucket), lower(local.table) (dynamodb_table): Terraform '
+        "reads the backend before any variable or resource exists, so its values must be "
+        "literal (pass others with terraform init -backend-config)"
+    )
+
+
+def test_literal_settings_split_over_files_and_override_files_are_accepted() -> None:
+    versions = 'terraform {\n  required_version = ">= 1.5"\n  required_providers {}\n}\n'
+    backend = 'terraform {\n  backend "s3" {\n    bucket = "state"\n  }\n}\n'
+    override = 'terraform {\n  backend "local" {\n    path = "x.tfstate"\n  }\n}\n'
+    files = {"versions.tf": versions, "backend.tf": backend, "backend_override.tf": override}
+    assert _settings_diagnostics(files) == []
+    # another module directory has settings of its own
+    files["modules/net/versions.tf"] = versions
+    assert _settings_diagnostics(files) == []
+
+
+def test_variable_defaults_and_lifecycle_flags_are_literal() -> None:
+    code = """variable "project" {
+  default = "shop"
+}
+variable "bucket" {
+  default = "${var.project}-logs"
+}
+variable "zones" {
+  default = slice(["a", "b", "c"], 0, 2)
+}
+variable "plain" {
+  default = { name = "x", sizes = [1, 2], on = true, none = null }
+}
+resource "aws_s3_bucket" "logs" {
+  bucket = var.bucket
+  lifecycle {
+    prevent_destroy       = var.protect
+    create_before_destroy = true
+    ignore_changes        = [tags]
+  }
+}
+variable "protect" {
+  default = false
+}
+"""
+    assert _settings_diagnostics({"main.tf": code}) == [
+        ("not_literal", "main.tf:16"),  # prevent_destroy = var.protect
+        ("not_literal", "main.tf:5"),  # a default built from another variable
+        ("not_literal", "main.tf:8"),  # a function call
+    ]
+    messages = {d.message for d in build(tree_of({"main.tf": code})).diagnostics}
+    assert (
+        'variable "zones" uses slice(["a", "b", "c"], 0, 2) (default): Terraform reads a '
+        "variable's default before any variable or resource exists, so its values must be literal"
+    ) in messages

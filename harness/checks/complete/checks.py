@@ -157,7 +157,10 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         not exist, arguments a module does not declare, required inputs left unset, and the
         meta-arguments Terraform reads before it evaluates anything: a computed or quoted
         ``provider`` reference, ``depends_on`` that is not a list of references, ``count``
-        beside ``for_each``. A module directory without a validation error passes; one with
+        beside ``for_each``; and the ``terraform`` block's settings, read even earlier: a
+        backend, ``required_version`` or ``required_providers`` that uses a variable,
+        resource or function, a second backend or ``required_providers`` block in one module
+        (override files aside). A module directory without a validation error passes; one with
         errors fails once per error (each is a separate fix), as does each unresolved local
         module call. na when there is no Terraform.
 
