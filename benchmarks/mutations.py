@@ -525,6 +525,44 @@ def backend_removed(ideal: Ideal) -> list[Edit]:
 
 
 @fault(
+    "backend_from_variable",
+    "complete.modules_resolve",
+    "a backend setting is built from a declared variable, or one so built is added to a "
+    "partial backend (terraform init rejects it)",
+)
+def backend_from_variable(ideal: Ideal) -> list[Edit]:
+    root = ideal.config.root_module
+    if not root.variables:
+        return []
+    variable = sorted(root.variables)[0]
+    for block in root.terraform:
+        for backend in block.children("backend"):
+            for attribute in backend.attributes:
+                value = attribute.expr.literal_string()
+                where = ideal.response_lines(attribute.span)
+                if value is None or where is None or where[0] != where[1]:
+                    continue
+                text = ideal.lines[where[0] - 1].rstrip("\r\n")
+                quoted = f'"{value}"'
+                if quoted in text:
+                    changed = text.replace(quoted, f'"${{var.{variable}}}-{value}"', 1)
+                    return [Edit(where[0], where[0], (changed,))]
+            # a partial configuration (``backend "s3" {}``): the model adds a computed key
+            where = ideal.response_lines(backend.span)
+            if where is None:
+                continue
+            text = ideal.lines[where[0] - 1].rstrip("\r\n")
+            indent = text[: len(text) - len(text.lstrip())]
+            setting = f'{indent}  key = "${{var.{variable}}}/terraform.tfstate"'
+            if text.rstrip().endswith("{}"):
+                opened = text.rstrip()[:-1]
+                return [Edit(where[0], where[0], (opened, setting, f"{indent}}}"))]
+            if text.rstrip().endswith("{"):
+                return [Edit(where[0] + 1, where[0], (setting,))]
+    return []
+
+
+@fault(
     "version_pins_removed",
     "reliability.version_pins",
     "required_version and provider version constraints are deleted",

@@ -3,8 +3,6 @@ the unmutated copy of an ideal scores exactly like the ideal."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -12,18 +10,12 @@ import pytest
 
 from harness.rubric import load_rubric
 from harness.shipped import sample_reference
-
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "mutations.py"
+from tests.benchmarks import load_script
 
 
 @pytest.fixture(scope="module")
 def mutations() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("mutations_under_test", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("mutations")
 
 
 @pytest.fixture(scope="module")
@@ -201,18 +193,52 @@ def test_admin_ingress_fault_opens_ssh_or_adds_it_and_is_caught(
             '    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n```\n'
         ),
     }
-    kind = next(k for k in mutations.KINDS if k.name == "admin_ingress_open")
-    rubric = load_rubric("terraform-aws-production")
     for name, text in texts.items():
-        path = tmp_path / name / "IDEAL_RESPONSE.md"
-        path.parent.mkdir()
-        path.write_text(text, encoding="utf-8")
+        path = _ideal_file(tmp_path, name, text)
         ideal = mutations.load_ideal(name, path)
         mutant = ideal.mutated(mutations.admin_ingress_open(ideal))
         assert mutant.count('"0.0.0.0/0"') == text.count('"0.0.0.0/0"') + 1
         assert "from_port" in mutant.split("22", 1)[0] and "sg-bastion" not in mutant
-        outcomes, problems = mutations.run_task(name, path, rubric, [kind])
-        assert problems == []
-        assert [(o.kind, o.detected, o.fell) for o in outcomes] == [
+        assert _outcomes(mutations, path, "admin_ingress_open") == [
             ("admin_ingress_open", True, True)
+        ], name
+
+
+def _ideal_file(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name / "IDEAL_RESPONSE.md"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _outcomes(mutations: ModuleType, path: Path, kind_name: str) -> list[tuple[str, bool, bool]]:
+    """(kind, detected, fell) of the one fault kind on the ideal at ``path``."""
+    kind = next(k for k in mutations.KINDS if k.name == kind_name)
+    rubric = load_rubric("terraform-aws-production")
+    outcomes, problems = mutations.run_task(path.parent.name, path, rubric, [kind])
+    assert problems == []
+    return [(o.kind, o.detected, o.fell) for o in outcomes]
+
+
+def test_backend_fault_computes_a_setting_or_adds_one_and_is_caught(
+    mutations: ModuleType, tmp_path: Path
+) -> None:
+    """A literal backend setting is rebuilt from a declared variable; a partial backend
+    (``backend "s3" {}``) gets a key so built. complete.modules_resolve catches both."""
+    variable = 'variable "env" {\n  default = "prod"\n}\n'
+    texts = {
+        "literal": (
+            '```hcl\nterraform {\n  backend "s3" {\n    bucket = "state"\n  }\n}\n'
+            + variable
+            + "```\n"
+        ),
+        "partial": '```hcl\nterraform {\n  backend "s3" {}\n}\n' + variable + "```\n",
+    }
+    for name, text in texts.items():
+        path = _ideal_file(tmp_path, name, text)
+        ideal = mutations.load_ideal(name, path)
+        mutant = ideal.mutated(mutations.backend_from_variable(ideal))
+        assert "${var.env}" in mutant and "${var.env}" not in text
+        assert _outcomes(mutations, path, "backend_from_variable") == [
+            ("backend_from_variable", True, True)
         ], name

@@ -3,8 +3,6 @@ unit's Terraform files are parsed, and only those parses are counted as the floo
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
 from pathlib import Path
 from types import ModuleType
@@ -15,19 +13,12 @@ from harness.rubric import load_rubric
 from harness.run import score_paths
 from harness.shipped import sample_reference, sample_tasks
 from harness.store import ScoredLines
-
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "score.py"
+from tests.benchmarks import load_script
 
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    sys.path.insert(0, str(SCRIPT.parent))  # the script imports its neighbour workerenv
-    spec = importlib.util.spec_from_file_location("score_bench_under_test", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("score")
 
 
 def _sample_run(tmp_path: Path, name: str, progress: object = None):  # type: ignore[no-untyped-def]
@@ -41,7 +32,7 @@ def _sample_run(tmp_path: Path, name: str, progress: object = None):  # type: ig
 
 
 def test_the_floor_beside_a_run_parses_each_units_files_once(
-    bench: ModuleType, tmp_path: Path
+    bench: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = _sample_run(tmp_path, "first")
     by_unit = bench.hcl_by_unit(first)
@@ -50,13 +41,15 @@ def test_the_floor_beside_a_run_parses_each_units_files_once(
     assert bench.scored_hcl(first) == [blob for blobs in by_unit.values() for blob in blobs]
 
     parsed: list[bytes] = []
-    original = bench.parse_floor
-    bench.parse_floor = lambda blobs: (parsed.extend(blobs), original(blobs))
-    try:
-        beside = bench.FloorBeside(by_unit, time.process_time)
-        _sample_run(tmp_path, "second", beside)
-    finally:
-        bench.parse_floor = original
+    parse = bench.parse_floor
+
+    def recording(blobs: list[bytes]) -> None:
+        parsed.extend(blobs)
+        parse(blobs)
+
+    monkeypatch.setattr(bench, "parse_floor", recording)
+    beside = bench.FloorBeside(by_unit, time.process_time)
+    _sample_run(tmp_path, "second", beside)
     assert beside.files == files
     assert sorted(parsed) == sorted(bench.scored_hcl(first))
     assert beside.seconds > 0 and beside.wall_seconds > 0
