@@ -300,6 +300,28 @@ def hardcoded_password(ideal: Ideal) -> list[Edit]:
     )
 
 
+@fault(
+    "password_output_unmarked",
+    "complete.modules_resolve",
+    "a root output shows a generated password without sensitive = true (terraform plan stops)",
+)
+def password_output_unmarked(ideal: Ideal) -> list[Edit]:
+    root = ideal.config.root_module.path
+    for resource in ideal.resources("random_password"):
+        where = ideal.response_lines(resource.block.span)
+        if resource.module != root or where is None:
+            continue
+        indent = ideal.indent(where[0])
+        lines = (
+            "",
+            f'{indent}output "generated_password" {{',
+            f"{indent}  value = {resource.address}.result",
+            f"{indent}}}",
+        )
+        return [Edit(where[1] + 1, where[1], lines)]
+    return []
+
+
 def _policy_line(ideal: Ideal, keys: tuple[str, ...], value: str) -> list[Edit]:
     """In the first Allow statement of an identity policy (as the IAM check reads them: trust
     and resource policies are not judged) whose single-line ``Action``/``Resource`` is not

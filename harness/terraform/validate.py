@@ -1,15 +1,16 @@
-"""Static validation: what ``terraform validate`` would reject, without a terraform binary.
+"""Static validation: what ``terraform validate`` would reject (or ``init`` and ``plan``,
+before anything is created), without a terraform binary.
 
 Codes (stage ``validate``): ``undeclared_variable``, ``undeclared_local``, ``unknown_module``,
 ``unknown_module_output``, ``undefined_resource``, ``unknown_module_argument``,
 ``missing_module_argument``, ``missing_module_source``, ``invalid_provider_reference``,
 ``invalid_depends_on``, ``count_and_for_each``, ``undefined_provider_alias``,
-``duplicate_backend``, ``duplicate_required_providers``, ``not_literal`` (plus
-``duplicate_address`` and ``malformed_block`` from module assembly). One diagnostic per
-module and missing name, at its first use, with the number of uses. When a syntax error left
-lines of a module unread, the declaration of a name written on those lines may sit there, so
-findings about that name are warnings rather than errors; a name the unread lines never
-mention cannot be declared in them, and stays an error.
+``duplicate_backend``, ``duplicate_required_providers``, ``not_literal``,
+``output_not_sensitive`` (plus ``duplicate_address`` and ``malformed_block`` from module
+assembly). One diagnostic per module and missing name, at its first use, with the number of
+uses. When a syntax error left lines of a module unread, the declaration of a name written on
+those lines may sit there, so findings about that name are warnings rather than errors; a
+name the unread lines never mention cannot be declared in them, and stays an error.
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ def validate(config: Configuration, tree_paths: Sequence[str] = ()) -> list[Diag
         _check_literal_values(module, found)
         _check_provider_aliases(config, module, unread, found)
         _check_calls(config, module, unread, tree_paths, found)
+    _check_sensitive_outputs(config, found)
     return found.diagnostics()
 
 
@@ -464,6 +466,80 @@ def _check_literal_values(module: Module, found: _Collector) -> None:
             ),
             uses[0][0].span,
         )
+
+
+#: Attributes the providers' schemas mark sensitive, of the resource and data source types
+#: answers use most. Terraform carries the mark through every value built from them.
+SENSITIVE_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "random_password": frozenset({"result", "bcrypt_hash"}),
+    "tls_private_key": frozenset(
+        {"private_key_pem", "private_key_openssh", "private_key_pem_pkcs8"}
+    ),
+    "aws_iam_access_key": frozenset({"secret", "ses_smtp_password_v4"}),
+    "aws_db_instance": frozenset({"password"}),
+    "aws_rds_cluster": frozenset({"master_password"}),
+    "aws_secretsmanager_secret_version": frozenset({"secret_string", "secret_binary"}),
+    "aws_ssm_parameter": frozenset({"value"}),
+    "aws_elasticache_replication_group": frozenset({"auth_token"}),
+}
+
+
+def _sensitive_use(module: Module, expr: Expr, seen: frozenset[str] = frozenset()) -> str | None:
+    """The first sensitive value ``expr`` is built from, as written (with the locals it
+    passed through): a variable declared ``sensitive = true`` or an attribute in
+    ``SENSITIVE_ATTRIBUTES``; what ``nonsensitive()`` wraps is not. None when there is
+    none."""
+    stack = [expr]
+    while stack:
+        sub = stack.pop()
+        if sub.kind is ExprKind.CALL and sub.name == "nonsensitive":
+            continue
+        stack.extend(reversed(sub.items))
+        ref = sub.reference
+        if ref is None or len(ref.parts) < 2:
+            continue
+        kind, name = ref.kind, ref.parts[1]
+        if kind == "variable":
+            variable = module.variables.get(name)
+            marked = variable.block.attr("sensitive") if variable is not None else None
+            if marked is not None and marked.expr.as_bool():
+                return ref.text
+        elif kind == "local" and name not in seen:
+            local = module.locals.get(name)
+            inner = _sensitive_use(module, local.expr, seen | {name}) if local else None
+            if inner is not None:
+                return f"{inner} (through {ref.text})"
+        elif kind in ("resource", "data"):
+            address, path = ref.address_and_path()
+            resource_type = address.split(".")[-2]
+            if path and path[0] in SENSITIVE_ATTRIBUTES.get(resource_type, ()):
+                return ref.text
+    return None
+
+
+def _check_sensitive_outputs(config: Configuration, found: _Collector) -> None:
+    """A root module output built from a sensitive value and not marked ``sensitive = true``:
+    terraform plan stops ("Output refers to sensitive values"). Outputs of called modules
+    may pass such values on unmarked; only the root's are checked."""
+    if not config.modules:
+        return
+    root = config.root_module
+    for name, output in root.outputs.items():
+        marked = output.block.attr("sensitive")
+        value = output.block.attr("value")
+        if value is None or (marked is not None and marked.expr.as_bool()):
+            continue
+        use = _sensitive_use(root, value.expr) if _judged(value.expr) else None
+        if use is not None:
+            found.add(
+                root.path,
+                "output_not_sensitive",
+                f"output.{name}",
+                Severity.ERROR,
+                f'output "{name}" is built from {use}, a sensitive value, and is not '
+                "marked sensitive = true: terraform plan stops on it",
+                value.span,
+            )
 
 
 def _judged(expr: Expr) -> bool:

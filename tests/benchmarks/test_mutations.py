@@ -242,3 +242,16 @@ def test_backend_fault_computes_a_setting_or_adds_one_and_is_caught(
         assert _outcomes(mutations, path, "backend_from_variable") == [
             ("backend_from_variable", True, True)
         ], name
+
+
+def test_password_output_fault_exposes_the_generated_password_and_is_caught(
+    mutations: ModuleType, tmp_path: Path
+) -> None:
+    text = '```hcl\nresource "random_password" "db" {\n  length = 24\n}\n```\n'
+    path = _ideal_file(tmp_path, "password", text)
+    ideal = mutations.load_ideal("password", path)
+    mutant = ideal.mutated(mutations.password_output_unmarked(ideal))
+    assert "value = random_password.db.result" in mutant and "sensitive" not in mutant
+    assert _outcomes(mutations, path, "password_output_unmarked") == [
+        ("password_output_unmarked", True, True)
+    ]

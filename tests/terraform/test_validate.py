@@ -313,3 +313,61 @@ variable "protect" {
         'variable "zones" uses slice(["a", "b", "c"], 0, 2) (default): Terraform reads a '
         "variable's default before any variable or resource exists, so its values must be literal"
     ) in messages
+
+
+def test_a_root_output_built_from_a_sensitive_value_must_be_marked_sensitive() -> None:
+    root = """variable "db_password" {
+  sensitive = true
+}
+resource "random_password" "db" {
+  length = 20
+}
+data "aws_ssm_parameter" "token" {
+  name = "/app/token"
+}
+locals {
+  url = "postgres://admin:${random_password.db.result}@db"
+}
+output "password" {
+  value = var.db_password
+}
+output "url" {
+  value = local.url
+}
+output "token" {
+  value = { value = data.aws_ssm_parameter.token.value }
+}
+output "marked" {
+  value     = random_password.db.result
+  sensitive = true
+}
+output "unwrapped" {
+  value = nonsensitive(sha256(random_password.db.result))
+}
+output "length" {
+  value = random_password.db.length
+}
+module "child" {
+  source   = "./child"
+  password = var.db_password
+}
+"""
+    child = """variable "password" {
+  sensitive = true
+}
+output "password" {
+  value = var.password
+}
+"""
+    config = build(tree_of({"main.tf": root, "child/main.tf": child}))
+    found = sorted(
+        (str(d.span), d.message) for d in config.diagnostics if d.code == "output_not_sensitive"
+    )
+    assert [span for span, _ in found] == ["main.tf:14", "main.tf:17", "main.tf:20"]
+    assert found[1][1] == (
+        'output "url" is built from random_password.db.result (through local.url), a '
+        "sensitive value, and is not marked sensitive = true: terraform plan stops on it"
+    )
+    assert all(
+        d.severity is Severity.ERROR for d in config.diagnostics if d.code == "output_not_sensitive"
+    )

@@ -154,23 +154,27 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     What it checks:
         Reads the Terraform model's static validation (stage ``validate``): undeclared
         variables, locals, resources or module outputs, module calls whose local source does
-        not exist, arguments a module does not declare, required inputs left unset, and the
-        meta-arguments Terraform reads before it evaluates anything: a computed or quoted
+        not exist, arguments a module does not declare, required inputs left unset; the
+        meta-arguments Terraform reads before it evaluates anything (a computed or quoted
         ``provider`` reference, ``depends_on`` that is not a list of references, ``count``
-        beside ``for_each``; and the ``terraform`` block's settings, read even earlier: a
-        backend, ``required_version`` or ``required_providers`` that uses a variable,
-        resource or function, a second backend or ``required_providers`` block in one module
-        (override files aside). A module directory without a validation error passes; one with
-        errors fails once per error (each is a separate fix), as does each unresolved local
-        module call. na when there is no Terraform.
+        beside ``for_each``); values it reads before any variable exists (a backend,
+        ``required_version``, ``required_providers``, a variable default or a lifecycle flag
+        that uses a reference or a function); a second backend or ``required_providers``
+        block in one module (override files aside); and a root module output built from a
+        sensitive value (a ``sensitive`` variable, ``random_password.*.result``, ...) not
+        marked ``sensitive = true``. A module directory without a validation error passes;
+        one with errors fails once per error (each is a separate fix), as does each
+        unresolved local module call. na when there is no Terraform.
 
     Why it matters:
-        ``terraform validate`` would reject these before any plan; a reference to something
-        that does not exist is the most common way generated modules fail to wire together.
+        ``terraform validate``, ``init`` or ``plan`` would stop on these before anything is
+        created; a reference to something that does not exist is the most common way
+        generated modules fail to wire together.
 
     Example:
-        Failing: ``module "db" { source = "./modules/database" }`` with no such directory, or
-        ``var.db_password`` used in a module that declares no such variable.
+        Failing: ``module "db" { source = "./modules/database" }`` with no such directory,
+        ``var.db_password`` used in a module that declares no such variable, or
+        ``backend "s3" { bucket = "${var.env}-state" }``.
         Passing: every reference resolves to a declaration.
     """
     config = ctx.config
