@@ -484,37 +484,68 @@ SENSITIVE_ATTRIBUTES: dict[str, frozenset[str]] = {
 }
 
 
-def _sensitive_use(module: Module, expr: Expr, seen: frozenset[str] = frozenset()) -> str | None:
-    """The first sensitive value ``expr`` is built from, as written (with the locals it
-    passed through): a variable declared ``sensitive = true`` or an attribute in
-    ``SENSITIVE_ATTRIBUTES``; what ``nonsensitive()`` wraps is not. None when there is
-    none."""
-    stack = [expr]
-    while stack:
-        sub = stack.pop()
-        if sub.kind is ExprKind.CALL and sub.name == "nonsensitive":
-            continue
-        stack.extend(reversed(sub.items))
-        ref = sub.reference
-        if ref is None or len(ref.parts) < 2:
-            continue
+#: How many locals deep a sensitive value is followed (as ``trace``'s hops).
+_MAX_LOCAL_HOPS = 32
+
+
+class _SensitiveValues:
+    """What values of one module are built from: the first sensitive value, a variable
+    declared ``sensitive = true`` or an attribute in ``SENSITIVE_ATTRIBUTES``, with the
+    locals it passed through; what ``nonsensitive()`` wraps is not. Each local is judged once
+    (a cycle, or a chain deeper than ``_MAX_LOCAL_HOPS``, counts as not sensitive), so locals
+    that share their parts cost no more than their number."""
+
+    def __init__(self, module: Module) -> None:
+        self.module = module
+        self._locals: dict[str, tuple[str, tuple[str, ...]] | None] = {}
+
+    def described(self, expr: Expr) -> str | None:
+        """``first_use`` as words: ``random_password.db.result (through local.url)``."""
+        found = self.first_use(expr)
+        if found is None:
+            return None
+        source, through = found
+        if not through:
+            return source
+        more = f" and {len(through) - 1} more locals" if len(through) > 1 else ""
+        return f"{source} (through {through[0]}{more})"
+
+    def first_use(self, expr: Expr, hops: int = 0) -> tuple[str, tuple[str, ...]] | None:
+        """(the sensitive value as written, the locals between it and ``expr``), or None."""
+        stack = [expr]
+        while stack:
+            sub = stack.pop()
+            if sub.kind is ExprKind.CALL and sub.name == "nonsensitive":
+                continue
+            stack.extend(reversed(sub.items))
+            ref = sub.reference
+            if ref is None or len(ref.parts) < 2:
+                continue
+            found = self._sensitive(ref, hops)
+            if found is not None:
+                return found
+        return None
+
+    def _sensitive(self, ref: Reference, hops: int) -> tuple[str, tuple[str, ...]] | None:
         kind, name = ref.kind, ref.parts[1]
         if kind == "variable":
-            variable = module.variables.get(name)
+            variable = self.module.variables.get(name)
             marked = variable.block.attr("sensitive") if variable is not None else None
-            if marked is not None and marked.expr.as_bool():
-                return ref.text
-        elif kind == "local" and name not in seen:
-            local = module.locals.get(name)
-            inner = _sensitive_use(module, local.expr, seen | {name}) if local else None
-            if inner is not None:
-                return f"{inner} (through {ref.text})"
-        elif kind in ("resource", "data"):
+            return (ref.text, ()) if marked is not None and marked.expr.as_bool() else None
+        if kind == "local":
+            if name not in self._locals:
+                local = self.module.locals.get(name)
+                self._locals[name] = None  # while it is judged: a cycle ends here
+                if local is not None and hops < _MAX_LOCAL_HOPS:
+                    self._locals[name] = self.first_use(local.expr, hops + 1)
+            inner = self._locals[name]
+            return None if inner is None else (inner[0], (ref.text, *inner[1]))
+        if kind in ("resource", "data"):
             address, path = ref.address_and_path()
             resource_type = address.split(".")[-2]
             if path and path[0] in SENSITIVE_ATTRIBUTES.get(resource_type, ()):
-                return ref.text
-    return None
+                return ref.text, ()
+        return None
 
 
 def _check_sensitive_outputs(config: Configuration, found: _Collector) -> None:
@@ -524,12 +555,13 @@ def _check_sensitive_outputs(config: Configuration, found: _Collector) -> None:
     if not config.modules:
         return
     root = config.root_module
+    values = _SensitiveValues(root)
     for name, output in root.outputs.items():
         marked = output.block.attr("sensitive")
         value = output.block.attr("value")
         if value is None or (marked is not None and marked.expr.as_bool()):
             continue
-        use = _sensitive_use(root, value.expr) if _judged(value.expr) else None
+        use = values.described(value.expr) if _judged(value.expr) else None
         if use is not None:
             found.add(
                 root.path,

@@ -371,3 +371,25 @@ output "password" {
     assert all(
         d.severity is Severity.ERROR for d in config.diagnostics if d.code == "output_not_sensitive"
     )
+
+
+def test_sensitive_values_are_followed_through_shared_cyclic_and_long_local_chains() -> None:
+    """Each local is judged once: a diamond of locals 30 deep (2**30 paths) is followed to
+    its sensitive source at once, a cycle ends, and a chain of 5,000 locals stops at the
+    hop limit instead of exhausting the stack."""
+    diamond = "\n".join(f'  d{i} = "${{local.d{i + 1}}}${{local.d{i + 1}}}"' for i in range(30))
+    chain = "\n".join(f"  c{i} = local.c{i + 1}" for i in range(5000))
+    code = (
+        'variable "secret" {\n  sensitive = true\n}\n'
+        f"locals {{\n{diamond}\n  d30 = var.secret\n{chain}\n  c5000 = var.secret\n"
+        "  a = local.b\n  b = local.a\n}\n"
+        'output "diamond" {\n  value = local.d0\n}\n'
+        'output "chain" {\n  value = local.c0\n}\n'
+        'output "cycle" {\n  value = local.a\n}\n'
+    )
+    config = build(tree_of({"main.tf": code}), limits=BuildLimits(max_total_bytes=10**7))
+    flagged = [d.message for d in config.diagnostics if d.code == "output_not_sensitive"]
+    assert flagged == [
+        'output "diamond" is built from var.secret (through local.d0 and 30 more locals), a '
+        "sensitive value, and is not marked sensitive = true: terraform plan stops on it"
+    ]
