@@ -116,7 +116,7 @@ def validate(config: Configuration, tree_paths: Sequence[str] = ()) -> list[Diag
         _check_literal_values(module, found)
         _check_provider_aliases(config, module, unread, found)
         _check_calls(config, module, unread, tree_paths, found)
-    _check_sensitive_outputs(config, found)
+    _check_sensitive_outputs(config, unread, found)
     return found.diagnostics()
 
 
@@ -461,7 +461,7 @@ def _check_literal_values(module: Module, found: _Collector) -> None:
             "exists, so its values must be literal"
             + (
                 " (pass others with terraform init -backend-config)"
-                if what == "the backend"
+                if where.startswith("backend ")
                 else ""
             ),
             uses[0][0].span,
@@ -548,10 +548,11 @@ class _SensitiveValues:
         return None
 
 
-def _check_sensitive_outputs(config: Configuration, found: _Collector) -> None:
+def _check_sensitive_outputs(config: Configuration, unread: _Unread, found: _Collector) -> None:
     """A root module output built from a sensitive value and not marked ``sensitive = true``:
     terraform plan stops ("Output refers to sensitive values"). Outputs of called modules
-    may pass such values on unmarked; only the root's are checked."""
+    may pass such values on unmarked; only the root's are checked. Where lines the reader
+    lost mention ``sensitive``, the mark may be there: a warning."""
     if not config.modules:
         return
     root = config.root_module
@@ -563,13 +564,15 @@ def _check_sensitive_outputs(config: Configuration, found: _Collector) -> None:
             continue
         use = values.described(value.expr) if _judged(value.expr) else None
         if use is not None:
+            ok = not unread.may_hide(root.path, "sensitive")
             found.add(
                 root.path,
                 "output_not_sensitive",
                 f"output.{name}",
-                Severity.ERROR,
+                _severity(ok),
                 f'output "{name}" is built from {use}, a sensitive value, and is not '
-                "marked sensitive = true: terraform plan stops on it",
+                "marked sensitive = true: terraform plan stops on it"
+                + ("" if ok else "; lines the reader lost to syntax errors may mark it"),
                 value.span,
             )
 

@@ -393,3 +393,14 @@ def test_sensitive_values_are_followed_through_shared_cyclic_and_long_local_chai
         'output "diamond" is built from var.secret (through local.d0 and 30 more locals), a '
         "sensitive value, and is not marked sensitive = true: terraform plan stops on it"
     ]
+
+
+def test_an_output_whose_mark_may_sit_on_lines_lost_to_a_syntax_error_is_a_warning() -> None:
+    code = (
+        'resource "random_password" "db" {\n  length = 20\n}\n'
+        'output "p" {\n  value = random_password.db.result\n  sensitive = = true\n}\n'
+    )
+    config = build(tree_of({"main.tf": code}))
+    (found,) = [d for d in config.diagnostics if d.code == "output_not_sensitive"]
+    assert found.severity is Severity.WARNING
+    assert found.message.endswith("; lines the reader lost to syntax errors may mark it")
