@@ -19,7 +19,6 @@ import posixpath
 from collections.abc import Iterator, Sequence
 
 from harness.terraform.model import (
-    Attribute,
     Block,
     Configuration,
     Expr,
@@ -405,29 +404,40 @@ def _check_terraform_settings(module: Module, found: _Collector) -> None:
                 )
 
 
-def _early_values(module: Module) -> Iterator[tuple[str, str, list[Attribute]]]:
-    """(where, what Terraform reads there, its attributes) of every value Terraform reads
-    before it evaluates anything: the ``terraform`` block's backend, ``required_version``
-    and ``required_providers``, variable defaults and the lifecycle flags of resources."""
+def _early_values(module: Module) -> Iterator[tuple[str, str, list[tuple[str, Expr]]]]:
+    """(where, what Terraform reads there, its (name, value) pairs) of every value Terraform
+    reads before it evaluates anything: the ``terraform`` block's backend,
+    ``required_version`` and ``required_providers`` (a provider's ``configuration_aliases``
+    aside: those are provider references by design), variable defaults and the lifecycle
+    flags of resources."""
     for block in module.terraform:
-        version = [a for a in block.attributes if a.name == "required_version"]
+        version = [(a.name, a.expr) for a in block.attributes if a.name == "required_version"]
         if version:
             yield "required_version", "required_version", version
         for child in block.blocks:
             if child.kind in ("backend", "cloud"):
                 where = f'backend "{child.labels[0]}"' if child.labels else child.kind
-                settings = [a for nested in child.walk() for a in nested.attributes]
+                settings = [(a.name, a.expr) for nested in child.walk() for a in nested.attributes]
                 yield where, "the backend", settings
             elif child.kind == "required_providers":
-                yield "required_providers", "required_providers", list(child.attributes)
+                yield (
+                    "required_providers",
+                    "required_providers",
+                    [
+                        (a.name, value)
+                        for a in child.attributes
+                        for key, value in _requirement_values(a.expr)
+                        if key != "configuration_aliases"
+                    ],
+                )
     for name, variable in module.variables.items():
         default = variable.block.attr("default")
         if default is not None:
-            yield f'variable "{name}"', "a variable's default", [default]
+            yield f'variable "{name}"', "a variable's default", [("default", default.expr)]
     for resource in (*module.resources, *module.data):
         for lifecycle in resource.block.children("lifecycle"):
             flags = [
-                a
+                (a.name, a.expr)
                 for a in lifecycle.attributes
                 if a.name in ("prevent_destroy", "create_before_destroy")
             ]
@@ -435,22 +445,29 @@ def _early_values(module: Module) -> Iterator[tuple[str, str, list[Attribute]]]:
                 yield f"{resource.address} lifecycle", "lifecycle flags", flags
 
 
+def _requirement_values(expr: Expr) -> list[tuple[str, Expr]]:
+    """(key, value) of a ``required_providers`` entry: each field of its object (source,
+    version, configuration_aliases), or ("", the legacy version string)."""
+    if expr.kind is ExprKind.OBJECT:
+        return [*zip(expr.keys, expr.items, strict=False), *(("", k) for k in expr.key_items)]
+    return [("", expr)]
+
+
 def _check_literal_values(module: Module, found: _Collector) -> None:
     """Values Terraform reads before any variable or resource exists hold no reference and
     no function call ("Variables not allowed", "Function calls not allowed"). A backend
     that needs other values per environment takes them from ``terraform init
     -backend-config``."""
-    for where, what, attributes in _early_values(module):
+    for where, what, values in _early_values(module):
         uses = [
-            (attribute, use)
-            for attribute in attributes
-            if _judged(attribute.expr) and (use := _computed(attribute.expr)) is not None
+            (name, value, use)
+            for name, value in values
+            if _judged(value) and (use := _computed(value)) is not None
         ]
         if not uses:
             continue
         shown = ", ".join(
-            _shown(use) + ("" if attribute.name == where else f" ({attribute.name})")
-            for attribute, use in uses
+            _shown(use) + ("" if name == where else f" ({name})") for name, _, use in uses
         )
         found.add(
             module.path,
@@ -464,7 +481,7 @@ def _check_literal_values(module: Module, found: _Collector) -> None:
                 if where.startswith("backend ")
                 else ""
             ),
-            uses[0][0].span,
+            uses[0][1].span,
         )
 
 

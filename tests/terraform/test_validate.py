@@ -273,8 +273,12 @@ def test_literal_settings_split_over_files_and_override_files_are_accepted() -> 
     override = 'terraform {\n  backend "local" {\n    path = "x.tfstate"\n  }\n}\n'
     files = {"versions.tf": versions, "backend.tf": backend, "backend_override.tf": override}
     assert _settings_diagnostics(files) == []
-    # another module directory has settings of its own
-    files["modules/net/versions.tf"] = versions
+    # another module directory has settings of its own; a module's configuration_aliases
+    # are provider references by design
+    files["modules/net/versions.tf"] = (
+        'terraform {\n  required_providers {\n    aws = {\n      source = "hashicorp/aws"\n'
+        "      configuration_aliases = [aws.east, aws.west]\n    }\n  }\n}\n"
+    )
     assert _settings_diagnostics(files) == []
 
 
