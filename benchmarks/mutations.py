@@ -55,6 +55,7 @@ from harness.shipped import sample_reference, sample_responses
 from harness.tasks import IDEAL_ID, TaskError, load_task
 from harness.terraform import build
 from harness.terraform.model import Attribute, Block, Configuration, Resource
+from harness.terraform.validate import block_references
 from harness.vocabulary import CriterionStatus, Span, Status
 
 REPO = Path(__file__).resolve().parents[1]
@@ -581,6 +582,32 @@ def backend_from_variable(ideal: Ideal) -> list[Edit]:
                 return [Edit(where[0], where[0], (opened, setting, f"{indent}}}"))]
             if text.rstrip().endswith("{"):
                 return [Edit(where[0] + 1, where[0], (setting,))]
+    return []
+
+
+@fault(
+    "count_added",
+    "complete.modules_resolve",
+    "a resource other blocks read attributes of gets count = 2, and the readers keep "
+    "naming no instance",
+)
+def count_added(ideal: Ideal) -> list[Edit]:
+    root = ideal.config.root_module
+    read = {
+        ref.address
+        for _, block in ideal.config.blocks()
+        for ref in block_references(block)
+        if ref.kind == "resource" and len(ref.parts) > 2
+    }
+    for resource in root.resources:
+        block = resource.block
+        if resource.address not in read or block.attr("count") or block.attr("for_each"):
+            continue
+        where = ideal.response_lines(block.span)
+        if where is None or not ideal.lines[where[0] - 1].rstrip().endswith("{"):
+            continue
+        indent = ideal.indent(where[0])
+        return [Edit(where[0] + 1, where[0], (f"{indent}  count = 2",))]
     return []
 
 

@@ -6,7 +6,8 @@ Codes (stage ``validate``): ``undeclared_variable``, ``undeclared_local``, ``unk
 ``missing_module_argument``, ``missing_module_source``, ``invalid_provider_reference``,
 ``invalid_depends_on``, ``count_and_for_each``, ``undefined_provider_alias``,
 ``duplicate_backend``, ``duplicate_required_providers``, ``not_literal``,
-``output_not_sensitive`` (plus ``duplicate_address`` and ``malformed_block`` from module
+``output_not_sensitive``, ``count_without_count``, ``each_without_for_each``,
+``missing_instance_key`` (plus ``duplicate_address`` and ``malformed_block`` from module
 assembly). One diagnostic per module and missing name, at its first use, with the number of
 uses. When a syntax error left lines of a module unread, the declaration of a name written on
 those lines may sit there, so findings about that name are warnings rather than errors; a
@@ -113,6 +114,7 @@ def validate(config: Configuration, tree_paths: Sequence[str] = ()) -> list[Diag
         _check_meta_arguments(module, found)
         _check_terraform_settings(module, found)
         _check_literal_values(module, found)
+        _check_instance_keys(module, unread, found)
         _check_provider_aliases(config, module, unread, found)
         _check_calls(config, module, unread, tree_paths, found)
     _check_sensitive_outputs(config, unread, found)
@@ -483,6 +485,80 @@ def _check_literal_values(module: Module, found: _Collector) -> None:
             ),
             uses[0][1].span,
         )
+
+
+def _owned_expressions(module: Module) -> Iterator[tuple[str, Block | None, Expr]]:
+    """(owner, its top-level block, expression) of every attribute value in the module's
+    top-level blocks and locals, lifecycle blocks aside (``ignore_changes`` and
+    ``replace_triggered_by`` name the resource's own attributes and whole resources). The
+    owner is how messages name the block (``aws_eip.nat``, ``module.vpc``, ``output.ip``,
+    ``local.ids``); a local has no block."""
+    owners: list[tuple[str, Block]] = [
+        (r.address, r.block) for r in (*module.resources, *module.data)
+    ]
+    owners += [(f"module.{c.name}", c.block) for c in module.calls]
+    owners += [(f"output.{name}", o.block) for name, o in module.outputs.items()]
+    owners += [(f"provider.{p.name}", p.block) for p in module.providers]
+    for owner, top in owners:
+        for block in top.walk():
+            if block.kind == "lifecycle":
+                continue
+            for attribute in block.attributes:
+                yield owner, top, attribute.expr
+    for name, attribute in module.locals.items():
+        yield f"local.{name}", None, attribute.expr
+
+
+def _check_instance_keys(module: Module, unread: _Unread, found: _Collector) -> None:
+    """What ``count`` and ``for_each`` change: ``count.index`` and ``each.key`` /
+    ``each.value`` exist only in a block that sets them ("Reference to "count" in
+    non-counted context"), and a resource or data source that sets one is a list or map of
+    instances, whose attributes are read from one instance or all of them ("Missing resource
+    instance key")."""
+    repeated = {
+        r.address: meta
+        for r in (*module.resources, *module.data)
+        for meta in ("count", "for_each")
+        if r.block.attr(meta) is not None
+    }
+    for owner, top, expr in _owned_expressions(module):
+        # a for expression may name its iterator ``each``: such names are its own
+        bound = {name for sub in expr.walk() if sub.kind is ExprKind.FOR for name in sub.keys}
+        for sub in expr.walk():
+            ref = sub.reference
+            if ref is None or len(ref.parts) < 2 or ref.root in bound:
+                continue
+            meta = {"count": "count", "each": "for_each"}.get(ref.root)
+            if meta is not None and (top is None or top.attr(meta) is None):
+                ok = not unread.may_hide(module.path, meta)
+                found.add(
+                    module.path,
+                    f"{ref.root}_without_{meta}",
+                    f"{owner}:{ref.text}",
+                    _severity(ok),
+                    f"{owner} uses {ref.text} but sets no {meta}: {ref.root}.* exists only "
+                    f"in a block with {meta}" + _hedge(ok),
+                    sub.span,
+                )
+            elif ref.kind in ("resource", "data"):
+                address, path = ref.address_and_path()
+                meta = repeated.get(address)
+                step = address.count(".") + 1  # the step after the address, in ``keys``
+                if meta is None or not path or len(sub.keys) <= step:
+                    continue
+                if sub.keys[step].startswith("["):
+                    continue  # an instance key or a splat
+                one = f"{address}[0]" if meta == "count" else f'{address}["key"]'
+                every = f"{address}[*]" if meta == "count" else f"values({address})[*]"
+                found.add(
+                    module.path,
+                    "missing_instance_key",
+                    f"{owner}:{ref.text}",
+                    Severity.ERROR,
+                    f"{owner} uses {ref.text}, but {address} sets {meta}: read {path[0]} from "
+                    f"one instance ({one}.{path[0]}) or all of them ({every}.{path[0]})",
+                    sub.span,
+                )
 
 
 #: Attributes the providers' schemas mark sensitive, of the resource and data source types

@@ -255,3 +255,18 @@ def test_password_output_fault_exposes_the_generated_password_and_is_caught(
     assert _outcomes(mutations, path, "password_output_unmarked") == [
         ("password_output_unmarked", True, True)
     ]
+
+
+def test_count_fault_repeats_a_resource_its_readers_name_whole_and_is_caught(
+    mutations: ModuleType, tmp_path: Path
+) -> None:
+    text = (
+        '```hcl\nresource "aws_eip" "nat" {\n  domain = "vpc"\n}\n'
+        'resource "aws_nat_gateway" "main" {\n  allocation_id = aws_eip.nat.id\n'
+        '  subnet_id     = "subnet-1"\n}\n```\n'
+    )
+    path = _ideal_file(tmp_path, "count", text)
+    ideal = mutations.load_ideal("count", path)
+    mutant = ideal.mutated(mutations.count_added(ideal))
+    assert 'resource "aws_eip" "nat" {\n  count = 2\n' in mutant
+    assert _outcomes(mutations, path, "count_added") == [("count_added", True, True)]

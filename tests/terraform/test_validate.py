@@ -408,3 +408,66 @@ def test_an_output_whose_mark_may_sit_on_lines_lost_to_a_syntax_error_is_a_warni
     (found,) = [d for d in config.diagnostics if d.code == "output_not_sensitive"]
     assert found.severity is Severity.WARNING
     assert found.message.endswith("; lines the reader lost to syntax errors may mark it")
+
+
+COUNTED = """resource "aws_eip" "nat" {
+  count  = 2
+  domain = "vpc"
+}
+resource "aws_subnet" "public" {
+  for_each   = toset(["a", "b"])
+  vpc_id     = "vpc-1"
+  cidr_block = each.value
+}
+resource "aws_nat_gateway" "main" {
+  count         = 2
+  allocation_id = aws_eip.nat[count.index].id
+  subnet_id     = values(aws_subnet.public)[count.index].id
+}
+resource "aws_nat_gateway" "single" {
+  allocation_id = aws_eip.nat.id
+  subnet_id     = aws_subnet.public.id
+  tags = {
+    Name  = "nat-${count.index}"
+    Zone  = each.key
+  }
+  depends_on = [aws_eip.nat]
+}
+output "eips" {
+  value = aws_eip.nat[*].public_ip
+}
+output "first" {
+  value = aws_eip.nat.0.public_ip
+}
+output "count" {
+  value = length(aws_eip.nat)
+}
+locals {
+  ids = [for e in aws_eip.nat : e.id]
+  one = aws_eip.nat.public_ip
+  own = [for each in ["a"] : each]
+}
+"""
+
+
+def test_count_and_for_each_change_what_a_reference_may_name() -> None:
+    config = build(tree_of({"main.tf": COUNTED}))
+    codes = ("count_without_count", "each_without_for_each", "missing_instance_key")
+    found = sorted((d.code, str(d.span)) for d in config.diagnostics if d.code in codes)
+    assert found == [
+        ("count_without_count", "main.tf:19"),  # count.index in a block without count
+        ("each_without_for_each", "main.tf:20"),
+        ("missing_instance_key", "main.tf:16"),  # aws_eip.nat.id
+        ("missing_instance_key", "main.tf:17"),  # aws_subnet.public.id (for_each)
+        ("missing_instance_key", "main.tf:35"),  # a local reads aws_eip.nat.public_ip
+    ]
+    messages = {d.message for d in config.diagnostics}
+    assert (
+        "aws_nat_gateway.single uses aws_subnet.public.id, but aws_subnet.public sets "
+        'for_each: read id from one instance (aws_subnet.public["key"].id) or all of them '
+        "(values(aws_subnet.public)[*].id)"
+    ) in messages
+    assert (
+        "aws_nat_gateway.single uses count.index but sets no count: count.* exists only in a "
+        "block with count"
+    ) in messages
