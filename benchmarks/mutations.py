@@ -575,7 +575,7 @@ def backend_from_variable(ideal: Ideal) -> list[Edit]:
             if where is None:
                 continue
             text = ideal.lines[where[0] - 1].rstrip("\r\n")
-            indent = text[: len(text) - len(text.lstrip())]
+            indent = ideal.indent(where[0])
             setting = f'{indent}  key = "${{var.{variable}}}/terraform.tfstate"'
             if text.rstrip().endswith("{}"):
                 opened = text.rstrip()[:-1]
