@@ -54,7 +54,7 @@ from harness.run.pipeline import Clock, evaluate_reference, grade_tree, referenc
 from harness.shipped import sample_reference, sample_responses
 from harness.tasks import IDEAL_ID, TaskError, load_task
 from harness.terraform import build
-from harness.terraform.model import Attribute, Block, Configuration, Resource
+from harness.terraform.model import Attribute, Block, Configuration, ExprKind, Resource
 from harness.terraform.validate import block_references
 from harness.vocabulary import CriterionStatus, Span, Status
 
@@ -608,6 +608,28 @@ def count_added(ideal: Ideal) -> list[Edit]:
             continue
         indent = ideal.indent(where[0])
         return [Edit(where[0] + 1, where[0], (f"{indent}  count = 2",))]
+    return []
+
+
+@fault(
+    "for_each_unwrapped",
+    "complete.modules_resolve",
+    "toset() is dropped from a resource's for_each over a list (terraform plan stops)",
+)
+def for_each_unwrapped(ideal: Ideal) -> list[Edit]:
+    for resource in ideal.config.root_module.resources:
+        for_each = resource.block.attr("for_each")
+        if for_each is None or for_each.expr.kind is not ExprKind.CALL:
+            continue
+        if for_each.expr.name != "toset" or len(for_each.expr.items) != 1:
+            continue
+        where = ideal.response_lines(for_each.span)
+        if where is None or where[0] != where[1]:
+            continue
+        text = ideal.lines[where[0] - 1].rstrip("\r\n")
+        wrapped, inner = for_each.expr.text, for_each.expr.items[0].text
+        if wrapped in text:
+            return [Edit(where[0], where[0], (text.replace(wrapped, inner, 1),))]
     return []
 
 

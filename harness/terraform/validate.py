@@ -7,11 +7,12 @@ Codes (stage ``validate``): ``undeclared_variable``, ``undeclared_local``, ``unk
 ``invalid_depends_on``, ``count_and_for_each``, ``undefined_provider_alias``,
 ``duplicate_backend``, ``duplicate_required_providers``, ``not_literal``,
 ``output_not_sensitive``, ``count_without_count``, ``each_without_for_each``,
-``missing_instance_key`` (plus ``duplicate_address`` and ``malformed_block`` from module
-assembly). One diagnostic per module and missing name, at its first use, with the number of
-uses. When a syntax error left lines of a module unread, the declaration of a name written on
-those lines may sit there, so findings about that name are warnings rather than errors; a
-name the unread lines never mention cannot be declared in them, and stays an error.
+``missing_instance_key``, ``for_each_list`` (plus ``duplicate_address`` and
+``malformed_block`` from module assembly). One diagnostic per module and missing name, at its
+first use, with the number of uses. When a syntax error left lines of a module unread, the
+declaration of a name written on those lines may sit there, so findings about that name are
+warnings rather than errors; a name the unread lines never mention cannot be declared in
+them, and stays an error.
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ def validate(config: Configuration, tree_paths: Sequence[str] = ()) -> list[Diag
         _check_terraform_settings(module, found)
         _check_literal_values(module, found)
         _check_instance_keys(module, unread, found)
+        _check_for_each_values(module, found)
         _check_provider_aliases(config, module, unread, found)
         _check_calls(config, module, unread, tree_paths, found)
     _check_sensitive_outputs(config, unread, found)
@@ -559,6 +561,59 @@ def _check_instance_keys(module: Module, unread: _Unread, found: _Collector) -> 
                     f"one instance ({one}.{path[0]}) or all of them ({every}.{path[0]})",
                     sub.span,
                 )
+
+
+def _list_kind(module: Module, expr: Expr, hops: int = 0) -> str | None:
+    """Why ``expr`` is certainly a list or tuple: a tuple literal, a ``[for ...]``
+    expression, a variable typed ``list(...)`` / ``tuple(...)`` (or untyped with a tuple
+    default), or a local that is one of these; None when it may be a map or a set."""
+    if expr.kind is ExprKind.TUPLE:
+        return "a tuple literal"
+    if expr.kind is ExprKind.FOR and expr.name == "tuple":
+        return "a [for ...] expression builds a tuple"
+    ref = expr.reference
+    if expr.kind is not ExprKind.REFERENCE or ref is None or len(ref.parts) != 2:
+        return None
+    if ref.kind == "variable":
+        variable = module.variables.get(ref.parts[1])
+        if variable is None:
+            return None
+        typed = variable.block.attr("type")
+        if typed is not None:
+            constraint = typed.expr
+            listed = constraint.kind is ExprKind.CALL and constraint.name in ("list", "tuple")
+            return f"{ref.text} is typed {_shown(constraint)}" if listed else None
+        default = variable.block.attr("default")
+        untyped_tuple = default is not None and default.expr.kind is ExprKind.TUPLE
+        return f"{ref.text} has a list default and no type" if untyped_tuple else None
+    if ref.kind == "local" and hops < _MAX_LOCAL_HOPS:
+        local = module.locals.get(ref.parts[1])
+        inner = _list_kind(module, local.expr, hops + 1) if local is not None else None
+        return f"{ref.text} is {inner}" if inner is not None else None
+    return None
+
+
+def _check_for_each_values(module: Module, found: _Collector) -> None:
+    """``for_each`` on a resource, data source or module call takes a map or a set of
+    strings; a list stops terraform plan ("The given "for_each" argument value is
+    unsuitable"). A ``dynamic`` block's ``for_each`` takes lists and is not judged."""
+    blocks = [(r.address, r.block) for r in (*module.resources, *module.data)]
+    blocks += [(f"module.{c.name}", c.block) for c in module.calls]
+    for owner, block in blocks:
+        for_each = block.attr("for_each")
+        if for_each is None or not _judged(for_each.expr):
+            continue
+        why = _list_kind(module, for_each.expr)
+        if why is not None:
+            found.add(
+                module.path,
+                "for_each_list",
+                owner,
+                Severity.ERROR,
+                f"{owner}: for_each = {_shown(for_each.expr)} is a list ({why}); for_each "
+                "takes a map or a set of strings (toset(...) makes one)",
+                for_each.expr.span,
+            )
 
 
 #: Attributes the providers' schemas mark sensitive, of the resource and data source types

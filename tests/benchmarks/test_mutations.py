@@ -270,3 +270,18 @@ def test_count_fault_repeats_a_resource_its_readers_name_whole_and_is_caught(
     mutant = ideal.mutated(mutations.count_added(ideal))
     assert 'resource "aws_eip" "nat" {\n  count = 2\n' in mutant
     assert _outcomes(mutations, path, "count_added") == [("count_added", True, True)]
+
+
+def test_for_each_fault_drops_toset_from_a_list_and_is_caught(
+    mutations: ModuleType, tmp_path: Path
+) -> None:
+    text = (
+        '```hcl\nvariable "names" {\n  type    = list(string)\n  default = ["a"]\n}\n'
+        'resource "aws_s3_bucket" "b" {\n  for_each      = toset(var.names)\n'
+        "  bucket_prefix = each.value\n}\n```\n"
+    )
+    path = _ideal_file(tmp_path, "for_each", text)
+    ideal = mutations.load_ideal("for_each", path)
+    mutant = ideal.mutated(mutations.for_each_unwrapped(ideal))
+    assert "for_each      = var.names\n" in mutant
+    assert _outcomes(mutations, path, "for_each_unwrapped") == [("for_each_unwrapped", True, True)]

@@ -471,3 +471,72 @@ def test_count_and_for_each_change_what_a_reference_may_name() -> None:
         "aws_nat_gateway.single uses count.index but sets no count: count.* exists only in a "
         "block with count"
     ) in messages
+
+
+def test_for_each_takes_a_map_or_a_set_never_a_list() -> None:
+    code = """variable "cidrs" {
+  type = list(string)
+}
+variable "names" {
+  default = ["a", "b"]
+}
+variable "zones" {
+  type = set(string)
+}
+variable "anything" {}
+locals {
+  ports = [22, 443]
+  by_name = { for n in var.names : n => n }
+}
+resource "aws_subnet" "listed" {
+  for_each   = var.cidrs
+  cidr_block = each.value
+}
+resource "aws_subnet" "tuple" {
+  for_each = ["a", "b"]
+}
+resource "aws_subnet" "untyped" {
+  for_each = var.names
+}
+resource "aws_subnet" "local" {
+  for_each = local.ports
+}
+resource "aws_subnet" "built" {
+  for_each = [for c in var.cidrs : c]
+}
+resource "aws_subnet" "set" {
+  for_each = toset(var.cidrs)
+}
+resource "aws_subnet" "zones" {
+  for_each = var.zones
+}
+resource "aws_subnet" "map" {
+  for_each = local.by_name
+}
+resource "aws_subnet" "unknown" {
+  for_each = var.anything
+}
+resource "aws_security_group" "rules" {
+  dynamic "ingress" {
+    for_each = local.ports
+    content {
+      from_port = ingress.value
+    }
+  }
+}
+"""
+    config = build(tree_of({"main.tf": code}))
+    found = sorted(
+        (str(d.span), d.message) for d in config.diagnostics if d.code == "for_each_list"
+    )
+    assert [span for span, _ in found] == [
+        "main.tf:16",  # list(string)
+        "main.tf:20",  # a tuple literal
+        "main.tf:23",  # untyped with a list default
+        "main.tf:26",  # a local tuple
+        "main.tf:29",  # [for ...]
+    ]
+    assert found[3][1] == (
+        "aws_subnet.local: for_each = local.ports is a list (local.ports is a tuple literal); "
+        "for_each takes a map or a set of strings (toset(...) makes one)"
+    )

@@ -159,15 +159,15 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         ``provider`` reference, ``depends_on`` that is not a list of references, ``count``
         beside ``for_each``); what ``count`` and ``for_each`` change (``count.index`` or
         ``each.value`` in a block that sets neither, ``aws_eip.nat.id`` where
-        ``aws_eip.nat`` sets ``count`` and names no instance); values Terraform reads before
-        any variable exists (a backend, ``required_version``, ``required_providers``, a
-        variable default or a lifecycle flag that uses a reference or a function); a second
-        backend or ``required_providers`` block in one module (override files aside); and a
-        root module output built from a sensitive value (a ``sensitive`` variable,
-        ``random_password.*.result``, ...) not marked ``sensitive = true``. A module
-        directory without a validation error passes; one with errors fails once per error
-        (each is a separate fix), as does each unresolved local module call. na when there
-        is no Terraform.
+        ``aws_eip.nat`` sets ``count`` and names no instance, a resource's ``for_each`` over
+        a list); values Terraform reads before any variable exists (a backend,
+        ``required_version``, ``required_providers``, a variable default or a lifecycle flag
+        that uses a reference or a function); a second backend or ``required_providers``
+        block in one module (override files aside); and a root module output built from a
+        sensitive value (a ``sensitive`` variable, ``random_password.*.result``, ...) not
+        marked ``sensitive = true``. A module directory without a validation error passes;
+        one with errors fails once per error (each is a separate fix), as does each
+        unresolved local module call. na when there is no Terraform.
 
     Why it matters:
         ``terraform validate``, ``init`` or ``plan`` would stop on these before anything is
