@@ -116,7 +116,7 @@ def validate(config: Configuration, tree_paths: Sequence[str] = ()) -> list[Diag
         _check_terraform_settings(module, found)
         _check_literal_values(module, found)
         _check_instance_keys(module, unread, found)
-        _check_for_each_values(module, found)
+        _check_for_each_values(config, module, found)
         _check_provider_aliases(config, module, unread, found)
         _check_calls(config, module, unread, tree_paths, found)
     _check_sensitive_outputs(config, unread, found)
@@ -563,10 +563,13 @@ def _check_instance_keys(module: Module, unread: _Unread, found: _Collector) -> 
                 )
 
 
-def _list_kind(module: Module, expr: Expr, hops: int = 0) -> str | None:
+def _list_kind(
+    module: Module, expr: Expr, set_by_callers: frozenset[str], hops: int = 0
+) -> str | None:
     """Why ``expr`` is certainly a list or tuple: a tuple literal, a ``[for ...]``
-    expression, a variable typed ``list(...)`` / ``tuple(...)`` (or untyped with a tuple
-    default), or a local that is one of these; None when it may be a map or a set."""
+    expression, a variable typed ``list(...)`` / ``tuple(...)`` (or untyped, set by no
+    caller, with a tuple in a ``.tfvars`` file or as its default), or a local that is one of
+    these; None when it may be a map or a set."""
     if expr.kind is ExprKind.TUPLE:
         return "a tuple literal"
     if expr.kind is ExprKind.FOR and expr.name == "tuple":
@@ -583,27 +586,39 @@ def _list_kind(module: Module, expr: Expr, hops: int = 0) -> str | None:
             constraint = typed.expr
             listed = constraint.kind is ExprKind.CALL and constraint.name in ("list", "tuple")
             return f"{ref.text} is typed {_shown(constraint)}" if listed else None
-        default = variable.block.attr("default")
-        untyped_tuple = default is not None and default.expr.kind is ExprKind.TUPLE
-        return f"{ref.text} has a list default and no type" if untyped_tuple else None
+        # untyped: its value's own type; a caller's argument is not judged here
+        if ref.parts[1] in set_by_callers:
+            return None
+        given = module.tfvars.get(ref.parts[1]) or variable.block.attr("default")
+        untyped_tuple = given is not None and given.expr.kind is ExprKind.TUPLE
+        return f"{ref.text} is untyped and given a list" if untyped_tuple else None
     if ref.kind == "local" and hops < _MAX_LOCAL_HOPS:
         local = module.locals.get(ref.parts[1])
-        inner = _list_kind(module, local.expr, hops + 1) if local is not None else None
+        inner = (
+            _list_kind(module, local.expr, set_by_callers, hops + 1) if local is not None else None
+        )
         return f"{ref.text} is {inner}" if inner is not None else None
     return None
 
 
-def _check_for_each_values(module: Module, found: _Collector) -> None:
+def _check_for_each_values(config: Configuration, module: Module, found: _Collector) -> None:
     """``for_each`` on a resource, data source or module call takes a map or a set of
     strings; a list stops terraform plan ("The given "for_each" argument value is
     unsuitable"). A ``dynamic`` block's ``for_each`` takes lists and is not judged."""
+    set_by_callers = frozenset(
+        name
+        for caller in config.modules.values()
+        for call in caller.calls
+        if call.resolved == module.path
+        for name in call.arguments
+    )
     blocks = [(r.address, r.block) for r in (*module.resources, *module.data)]
     blocks += [(f"module.{c.name}", c.block) for c in module.calls]
     for owner, block in blocks:
         for_each = block.attr("for_each")
         if for_each is None or not _judged(for_each.expr):
             continue
-        why = _list_kind(module, for_each.expr)
+        why = _list_kind(module, for_each.expr, set_by_callers)
         if why is not None:
             found.add(
                 module.path,

@@ -540,3 +540,26 @@ resource "aws_security_group" "rules" {
         "aws_subnet.local: for_each = local.ports is a list (local.ports is a tuple literal); "
         "for_each takes a map or a set of strings (toset(...) makes one)"
     )
+
+
+def test_an_untyped_variable_is_a_list_only_when_what_it_is_given_is_one() -> None:
+    child = (
+        'variable "names" {\n  default = ["a"]\n}\n'
+        'resource "aws_s3_bucket" "b" {\n  for_each = var.names\n}\n'
+    )
+    root = (
+        'variable "zones" {\n  default = ["a"]\n}\nvariable "tags" {\n  default = ["a"]\n}\n'
+        'resource "aws_s3_bucket" "z" {\n  for_each = var.zones\n}\n'
+        'resource "aws_s3_bucket" "t" {\n  for_each = var.tags\n}\n'
+        'module "child" {\n  source = "./child"\n  names  = { a = "a" }\n}\n'
+    )
+    tfvars = 'zones = ["a", "b"]\ntags = { a = "a" }\n'
+    config = build(tree_of({"main.tf": root, "terraform.tfvars": tfvars, "child/main.tf": child}))
+    found = [(str(d.span), d.message) for d in config.diagnostics if d.code == "for_each_list"]
+    assert found == [
+        (
+            "main.tf:8",
+            "aws_s3_bucket.z: for_each = var.zones is a list (var.zones is untyped and given a "
+            "list); for_each takes a map or a set of strings (toset(...) makes one)",
+        )
+    ]
