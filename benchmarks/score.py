@@ -204,7 +204,7 @@ def main() -> int:
     # warm-up (imports, parsers, regexes, the rubric), and which files each unit's tree has
     _, _, warm = _timed_run(paths, 1)
     by_unit = hcl_by_unit(warm)
-    blobs = [blob for unit_blobs in by_unit.values() for blob in unit_blobs]
+    blobs = scored_hcl(warm)
     beside = FloorBeside(by_unit, clock)
     serial: list[float] = []
     serial_wall: list[float] = []

@@ -29,6 +29,7 @@ from harness.terraform.model import (
     Reference,
 )
 from harness.terraform.modules import is_local_source, resolve_source
+from harness.terraform.trace import callers
 from harness.vocabulary import Diagnostic, Severity, Span
 
 _SKIP_KINDS = frozenset({"moved", "removed"})  # their addresses may name things now gone
@@ -489,16 +490,20 @@ def _check_literal_values(module: Module, found: _Collector) -> None:
         )
 
 
+def _repeatable_blocks(module: Module) -> list[tuple[str, Block]]:
+    """(address, block) of the blocks that may set ``count`` or ``for_each``: resources,
+    data sources and module calls (``module.vpc``)."""
+    blocks = [(r.address, r.block) for r in (*module.resources, *module.data)]
+    return blocks + [(f"module.{c.name}", c.block) for c in module.calls]
+
+
 def _owned_expressions(module: Module) -> Iterator[tuple[str, Block | None, Expr]]:
     """(owner, its top-level block, expression) of every attribute value in the module's
     top-level blocks and locals, lifecycle blocks aside (``ignore_changes`` and
     ``replace_triggered_by`` name the resource's own attributes and whole resources). The
     owner is how messages name the block (``aws_eip.nat``, ``module.vpc``, ``output.ip``,
     ``local.ids``); a local has no block."""
-    owners: list[tuple[str, Block]] = [
-        (r.address, r.block) for r in (*module.resources, *module.data)
-    ]
-    owners += [(f"module.{c.name}", c.block) for c in module.calls]
+    owners = _repeatable_blocks(module)
     owners += [(f"output.{name}", o.block) for name, o in module.outputs.items()]
     owners += [(f"provider.{p.name}", p.block) for p in module.providers]
     for owner, top in owners:
@@ -511,6 +516,10 @@ def _owned_expressions(module: Module) -> Iterator[tuple[str, Block | None, Expr
         yield f"local.{name}", None, attribute.expr
 
 
+#: The meta-argument each iteration symbol belongs to.
+_ITERATION_META = {"count": "count", "each": "for_each"}
+
+
 def _check_instance_keys(module: Module, unread: _Unread, found: _Collector) -> None:
     """What ``count`` and ``for_each`` change: ``count.index`` and ``each.key`` /
     ``each.value`` exist only in a block that sets them ("Reference to "count" in
@@ -518,19 +527,20 @@ def _check_instance_keys(module: Module, unread: _Unread, found: _Collector) -> 
     instances, whose attributes are read from one instance or all of them ("Missing resource
     instance key")."""
     repeated = {
-        r.address: meta
-        for r in (*module.resources, *module.data)
+        address: meta
+        for address, block in _repeatable_blocks(module)
         for meta in ("count", "for_each")
-        if r.block.attr(meta) is not None
+        if block.attr(meta) is not None and not address.startswith("module.")
     }
     for owner, top, expr in _owned_expressions(module):
+        subs = list(expr.walk())
         # a for expression may name its iterator ``each``: such names are its own
-        bound = {name for sub in expr.walk() if sub.kind is ExprKind.FOR for name in sub.keys}
-        for sub in expr.walk():
+        bound = {name for sub in subs if sub.kind is ExprKind.FOR for name in sub.keys}
+        for sub in subs:
             ref = sub.reference
             if ref is None or len(ref.parts) < 2 or ref.root in bound:
                 continue
-            meta = {"count": "count", "each": "for_each"}.get(ref.root)
+            meta = _ITERATION_META.get(ref.root)
             if meta is not None and (top is None or top.attr(meta) is None):
                 ok = not unread.may_hide(module.path, meta)
                 found.add(
@@ -561,6 +571,11 @@ def _check_instance_keys(module: Module, unread: _Unread, found: _Collector) -> 
                     f"one instance ({one}.{path[0]}) or all of them ({every}.{path[0]})",
                     sub.span,
                 )
+
+
+#: How many locals deep a value is followed (a list for ``for_each``, a sensitive value), as
+#: ``trace``'s hops.
+_MAX_LOCAL_HOPS = 32
 
 
 def _list_kind(
@@ -606,15 +621,9 @@ def _check_for_each_values(config: Configuration, module: Module, found: _Collec
     strings; a list stops terraform plan ("The given "for_each" argument value is
     unsuitable"). A ``dynamic`` block's ``for_each`` takes lists and is not judged."""
     set_by_callers = frozenset(
-        name
-        for caller in config.modules.values()
-        for call in caller.calls
-        if call.resolved == module.path
-        for name in call.arguments
+        name for _, call in callers(config, module.path) for name in call.arguments
     )
-    blocks = [(r.address, r.block) for r in (*module.resources, *module.data)]
-    blocks += [(f"module.{c.name}", c.block) for c in module.calls]
-    for owner, block in blocks:
+    for owner, block in _repeatable_blocks(module):
         for_each = block.attr("for_each")
         if for_each is None or not _judged(for_each.expr):
             continue
@@ -645,10 +654,6 @@ SENSITIVE_ATTRIBUTES: dict[str, frozenset[str]] = {
     "aws_ssm_parameter": frozenset({"value"}),
     "aws_elasticache_replication_group": frozenset({"auth_token"}),
 }
-
-
-#: How many locals deep a sensitive value is followed (as ``trace``'s hops).
-_MAX_LOCAL_HOPS = 32
 
 
 class _SensitiveValues:
