@@ -55,7 +55,7 @@ from harness.shipped import sample_reference, sample_responses
 from harness.tasks import IDEAL_ID, TaskError, load_task
 from harness.terraform import build
 from harness.terraform.model import Attribute, Block, Configuration, ExprKind, Resource
-from harness.terraform.validate import block_references
+from harness.terraform.validate import block_references, dependency_graph
 from harness.vocabulary import CriterionStatus, Span, Status
 
 REPO = Path(__file__).resolve().parents[1]
@@ -630,6 +630,36 @@ def for_each_unwrapped(ideal: Ideal) -> list[Edit]:
         wrapped, inner = for_each.expr.text, for_each.expr.items[0].text
         if wrapped in text:
             return [Edit(where[0], where[0], (text.replace(wrapped, inner, 1),))]
+    return []
+
+
+@fault(
+    "groups_in_a_circle",
+    "complete.modules_resolve",
+    "a security group another group's rule names gets an inline rule naming that group "
+    "back (terraform plan stops: Error: Cycle)",
+)
+def groups_in_a_circle(ideal: Ideal) -> list[Edit]:
+    module = ideal.config.root_module
+    groups = {r.address: r for r in module.resources if r.type == "aws_security_group"}
+    graph = dependency_graph(module)
+    for reader in groups:
+        for named in graph.get(reader, {}):
+            if named == reader or named not in groups or reader in graph.get(named, {}):
+                continue
+            where = ideal.response_lines(groups[named].block.span)
+            if where is None or not ideal.lines[where[0] - 1].rstrip().endswith("{"):
+                continue
+            indent = ideal.indent(where[0])
+            rule = (
+                f"{indent}  egress {{",
+                f"{indent}    from_port       = 0",
+                f"{indent}    to_port         = 0",
+                f'{indent}    protocol        = "-1"',
+                f"{indent}    security_groups = [{reader}.id]",
+                f"{indent}  }}",
+            )
+            return [Edit(where[0] + 1, where[0], rule)]
     return []
 
 

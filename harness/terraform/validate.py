@@ -7,7 +7,7 @@ Codes (stage ``validate``): ``undeclared_variable``, ``undeclared_local``, ``unk
 ``invalid_depends_on``, ``count_and_for_each``, ``undefined_provider_alias``,
 ``duplicate_backend``, ``duplicate_required_providers``, ``not_literal``,
 ``output_not_sensitive``, ``count_without_count``, ``each_without_for_each``,
-``missing_instance_key``, ``for_each_list`` (plus ``duplicate_address`` and
+``missing_instance_key``, ``for_each_list``, ``dependency_cycle`` (plus ``duplicate_address`` and
 ``malformed_block`` from module assembly). One diagnostic per module and missing name, at its
 first use, with the number of uses. When a syntax error left lines of a module unread, the
 declaration of a name written on those lines may sit there, so findings about that name are
@@ -20,6 +20,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator, Sequence
 
+from harness.graph import cycles
 from harness.terraform.model import (
     Block,
     Configuration,
@@ -118,6 +119,7 @@ def validate(config: Configuration, tree_paths: Sequence[str] = ()) -> list[Diag
         _check_literal_values(module, found)
         _check_instance_keys(module, unread, found)
         _check_for_each_values(config, module, found)
+        _check_cycles(module, found)
         _check_provider_aliases(config, module, unread, found)
         _check_calls(config, module, unread, tree_paths, found)
     _check_sensitive_outputs(config, unread, found)
@@ -638,6 +640,66 @@ def _check_for_each_values(config: Configuration, module: Module, found: _Collec
                 "takes a map or a set of strings (toset(...) makes one)",
                 for_each.expr.span,
             )
+
+
+def dependency_graph(module: Module) -> dict[str, dict[str, Span | None]]:
+    """What each resource, data source and local of ``module`` refers to among those (with
+    the first reference's span): the graph Terraform orders them by. Module calls are left
+    out: Terraform links a caller to each of a module's inputs and outputs, not to the call
+    as a whole, so a reference through one is no edge here."""
+    edges: dict[str, dict[str, Span | None]] = {}
+    for owner, _, expr in _owned_expressions(module):
+        if owner.startswith(("module.", "output.", "provider.")):
+            continue
+        targets = edges.setdefault(owner, {})
+        for ref in expr.references():
+            if ref.kind in ("resource", "data", "local") and len(ref.parts) >= 2:
+                targets.setdefault(ref.address, ref.span)
+    return {
+        owner: {t: span for t, span in targets.items() if t in edges}
+        for owner, targets in edges.items()
+    }
+
+
+#: The longest cycle a message spells out in full (a longer one: its start, its end, its size).
+_CYCLE_STEPS_SHOWN = 10
+
+
+def _check_cycles(module: Module, found: _Collector) -> None:
+    """Resources, data sources and locals that refer to each other in a circle ("Error:
+    Cycle") or a block that refers to itself by its own address ("Self-referential block";
+    a provisioner says ``self``): terraform plan cannot order them. Two security groups
+    whose inline rules name each other are the usual case."""
+    edges = dependency_graph(module)
+    for path in cycles(edges):
+        start = path[0]
+        if len(path) == 2:
+            message = f"{start} refers to itself: Terraform rejects a self-referential " + (
+                "value"
+                if start.startswith("local.")
+                else "block (a provisioner or connection block names its own resource as self)"
+            )
+        else:
+            steps = path if len(path) <= _CYCLE_STEPS_SHOWN else [*path[:6], "...", *path[-2:]]
+            size = "" if len(path) <= _CYCLE_STEPS_SHOWN else f" ({len(path) - 1} blocks)"
+            groups = all(step.startswith("aws_security_group.") for step in path)
+            message = (
+                f"dependency cycle {' -> '.join(steps)}{size}: terraform plan stops "
+                "(Error: Cycle); "
+                + (
+                    "move the rules of one side into aws_security_group_rule resources"
+                    if groups
+                    else "one of them must stop reading the other"
+                )
+            )
+        found.add(
+            module.path,
+            "dependency_cycle",
+            " ".join(path[:-1]),
+            Severity.ERROR,
+            message,
+            edges[start][path[1]],
+        )
 
 
 #: Attributes the providers' schemas mark sensitive, of the resource and data source types

@@ -285,3 +285,24 @@ def test_for_each_fault_drops_toset_from_a_list_and_is_caught(
     mutant = ideal.mutated(mutations.for_each_unwrapped(ideal))
     assert "for_each      = var.names\n" in mutant
     assert _outcomes(mutations, path, "for_each_unwrapped") == [("for_each_unwrapped", True, True)]
+
+
+def test_circle_fault_names_the_reading_group_back_and_is_caught(
+    mutations: ModuleType, tmp_path: Path
+) -> None:
+    text = (
+        '```hcl\nresource "aws_security_group" "app" {\n  name = "app"\n}\n'
+        'resource "aws_security_group" "db" {\n  name = "db"\n  ingress {\n'
+        "    from_port       = 5432\n    to_port         = 5432\n"
+        '    protocol        = "tcp"\n    security_groups = [aws_security_group.app.id]\n'
+        "  }\n}\n```\n"
+    )
+    path = _ideal_file(tmp_path, "circle", text)
+    ideal = mutations.load_ideal("circle", path)
+    mutant = ideal.mutated(mutations.groups_in_a_circle(ideal))
+    assert (
+        'resource "aws_security_group" "app" {\n  egress {\n    from_port       = 0\n'
+        '    to_port         = 0\n    protocol        = "-1"\n'
+        "    security_groups = [aws_security_group.db.id]\n  }\n"
+    ) in mutant
+    assert _outcomes(mutations, path, "groups_in_a_circle") == [("groups_in_a_circle", True, True)]

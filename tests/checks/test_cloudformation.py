@@ -100,3 +100,19 @@ def test_fixture_verdicts_and_subjects(spec: CheckSpec, fixture: Path) -> None:
         if line.startswith("  Fail") and line.rstrip().endswith(":")
     }
     assert failing >= named, (failing, named)
+
+
+def test_modules_resolve_fails_a_cloudformation_circle_on_each_member() -> None:
+    (spec,) = [s for s in SPECS if s.id == "complete.modules_resolve"]
+    ctx = context_for(_folder(spec) / "fail_circular.yaml")
+    findings = run_check(spec, ctx, spec.parse_params({}))
+    failing = {f.subject: f.message for f in findings if f.status is Status.FAIL}
+    assert failing == {
+        "FailAppGroup": "circular dependency FailAppGroup -> FailDbGroup -> FailAppGroup: "
+        "CloudFormation cannot order them (Circular dependency between resources)",
+        "FailDbGroup": "circular dependency FailDbGroup -> FailAppGroup -> FailDbGroup: "
+        "CloudFormation cannot order them (Circular dependency between resources)",
+        "FailQueue": "circular dependency FailQueue -> FailQueue: CloudFormation cannot order "
+        "them (Circular dependency between resources)",
+    }
+    assert {f.subject for f in findings if f.status is Status.PASS} == {"PassIngressRule"}

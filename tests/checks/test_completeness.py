@@ -164,3 +164,14 @@ def test_every_phrase_holds_a_prefilter_word(text: str) -> None:
     """Every text the phrase pattern matches passes the prefilter (a phrase added to the
     pattern without a word in ``_PHRASE_WORDS`` fails here)."""
     assert names_placeholder(text)
+
+
+def test_modules_resolve_fails_groups_whose_inline_rules_name_each_other() -> None:
+    (finding,) = [f for f in run("complete.modules_resolve", "fail_circular_groups.tf")]
+    assert finding.status is Status.FAIL
+    (evidence,) = finding.evidence
+    assert (evidence.path, evidence.start_line) == ("main.tf", 7)
+    assert evidence.note.startswith(
+        "dependency cycle aws_security_group.app -> aws_security_group.db -> "
+        "aws_security_group.app: terraform plan stops (Error: Cycle)"
+    )

@@ -563,3 +563,104 @@ def test_an_untyped_variable_is_a_list_only_when_what_it_is_given_is_one() -> No
             "list); for_each takes a map or a set of strings (toset(...) makes one)",
         )
     ]
+
+
+CYCLES = """resource "aws_security_group" "app" {
+  egress {
+    from_port       = 5432
+    to_port         = 5432
+    protocol        = "tcp"
+    security_groups = [aws_security_group.db.id]
+  }
+}
+resource "aws_security_group" "db" {
+  ingress {
+    from_port       = 5432
+    to_port         = 5432
+    protocol        = "tcp"
+    security_groups = [aws_security_group.app.id]
+  }
+}
+resource "aws_instance" "web" {
+  ami  = "ami-123"
+  tags = { Name = aws_instance.web.id }
+  provisioner "local-exec" {
+    command = "echo ${self.private_ip}"
+  }
+}
+locals {
+  a = "${local.b}-a"
+  b = "${local.c}-b"
+  c = upper(local.a)
+  d = local.a
+}
+"""
+
+
+def test_blocks_that_refer_to_each_other_in_a_circle_are_a_cycle() -> None:
+    config = build(tree_of({"main.tf": CYCLES}))
+    found = sorted(
+        (str(d.span), d.message) for d in config.diagnostics if d.code == "dependency_cycle"
+    )
+    assert [span for span, _ in found] == ["main.tf:19", "main.tf:25", "main.tf:6"]
+    messages = [message for _, message in found]
+    assert messages[0].startswith("aws_instance.web refers to itself")  # self. is not
+    assert messages[1].startswith(
+        "dependency cycle local.a -> local.b -> local.c -> local.a"
+    )  # local.d reads the cycle without being in it
+    assert messages[2].startswith(
+        "dependency cycle aws_security_group.app -> aws_security_group.db -> "
+        "aws_security_group.app: terraform plan stops"
+    )
+    assert all(
+        d.severity is Severity.ERROR for d in config.diagnostics if d.code == "dependency_cycle"
+    )
+
+
+def test_one_way_references_rules_apart_and_module_round_trips_are_no_cycle() -> None:
+    code = """resource "aws_security_group" "app" {}
+resource "aws_security_group" "db" {
+  ingress {
+    security_groups = [aws_security_group.app.id]
+  }
+}
+resource "aws_security_group_rule" "app_to_db" {
+  type                     = "egress"
+  security_group_id        = aws_security_group.app.id
+  source_security_group_id = aws_security_group.db.id
+}
+resource "aws_instance" "web" {
+  ami = data.aws_ami.al2.id
+  lifecycle {
+    replace_triggered_by = [aws_instance.web]
+    ignore_changes       = [tags]
+  }
+}
+data "aws_ami" "al2" {
+  owners = ["amazon"]
+}
+module "net" {
+  source = "./net"
+  sg     = aws_security_group.edge.id
+}
+resource "aws_security_group" "edge" {
+  vpc_id = module.net.vpc_id # through the module and back: Terraform orders its parts
+}
+"""
+    net = (
+        'variable "sg" {}\nresource "aws_vpc" "v" {}\n'
+        'output "vpc_id" {\n  value = aws_vpc.v.id\n}\n'
+    )
+    config = build(tree_of({"main.tf": code, "net/main.tf": net}))
+    assert [d.message for d in config.diagnostics if d.code == "dependency_cycle"] == []
+
+
+def test_a_long_chain_of_locals_closing_on_itself_is_found_without_recursion() -> None:
+    count = 5_000
+    body = "\n".join(f"  l{i} = local.l{(i + 1) % count}" for i in range(count))
+    config = build(tree_of({"main.tf": f"locals {{\n{body}\n}}\n"}))
+    (cycle,) = [d for d in config.diagnostics if d.code == "dependency_cycle"]
+    assert cycle.message.startswith(
+        "dependency cycle local.l0 -> local.l1 -> local.l2 -> local.l3 -> local.l4 -> "
+        "local.l5 -> ... -> local.l4999 -> local.l0 (5000 blocks): terraform plan stops"
+    )

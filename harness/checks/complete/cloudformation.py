@@ -11,7 +11,9 @@ from harness.checks.complete.required import RequiredResourcesParams
 from harness.checks.registry import NoParams, check
 from harness.checks.types import CheckContext, Finding, failed, not_applicable, passed
 from harness.cloudformation import PSEUDO_PARAMETERS, references
+from harness.cloudformation.model import Template
 from harness.cloudformation.types import cloudformation_type
+from harness.graph import cycles
 from harness.vocabulary import Span
 
 
@@ -50,12 +52,14 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     What it checks:
         Per resource and output: every ``Ref``, ``Fn::GetAtt`` and ``${Name}`` in ``Fn::Sub``
         names a parameter, a resource of the same template or a pseudo parameter;
-        ``DependsOn`` and ``Condition`` name a resource / condition that exists. na without a
-        readable template.
+        ``DependsOn`` and ``Condition`` name a resource / condition that exists; no resource
+        depends on itself through its references and ``DependsOn`` (two security groups whose
+        ingress rules name each other). na without a readable template.
 
     Why it matters:
-        CloudFormation rejects a template with an unresolved reference before creating
-        anything ("Unresolved resource dependencies").
+        CloudFormation rejects a template with an unresolved reference or a circle of
+        dependencies before creating anything ("Unresolved resource dependencies",
+        "Circular dependency between resources").
 
     Example:
         Failing: ``!Ref DatabaseSubnetGroup`` when the template names it ``DbSubnetGroup``.
@@ -67,6 +71,7 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         return
     for template in readable:
         known = set(template.parameters) | set(template.resources) | PSEUDO_PARAMETERS
+        circles = _circles(template)
         parts = [(r.logical_id, r.span, r.body) for r in template.resources.values()] + [
             (f"Outputs.{o.name}", o.span, o.value) for o in template.outputs.values()
         ]
@@ -77,14 +82,37 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
                 missing += [d for d in resource.depends_on if d not in template.resources]
                 if resource.condition and resource.condition not in template.conditions:
                     missing.append(f"condition {resource.condition}")
+            problems = []
             if missing:
-                yield failed(
-                    f"refers to {', '.join(missing)}, which the template does not declare",
-                    ctx.evidence(span),
-                    subject=name,
+                problems.append(
+                    f"refers to {', '.join(missing)}, which the template does not declare"
                 )
+            if name in circles:
+                problems.append(
+                    f"circular dependency {' -> '.join(circles[name])}: CloudFormation "
+                    "cannot order them (Circular dependency between resources)"
+                )
+            if problems:
+                yield failed("; ".join(problems), ctx.evidence(span), subject=name)
             else:
                 yield passed("references resolve", ctx.evidence(span), subject=name)
+
+
+def _circles(template: Template) -> dict[str, list[str]]:
+    """Each resource that is part of a circle of references and ``DependsOn``, with one such
+    circle as a path from it back to itself."""
+    edges = {
+        logical_id: [
+            *(ref.target for ref in references(resource.body)),
+            *resource.depends_on,
+        ]
+        for logical_id, resource in template.resources.items()
+    }
+    found: dict[str, list[str]] = {}
+    for path in cycles(edges):
+        for index, member in enumerate(path[:-1]):
+            found[member] = [*path[index:-1], *path[:index], member]
+    return found
 
 
 @check(
