@@ -377,6 +377,92 @@ output "password" {
     )
 
 
+def test_a_root_output_reading_a_sensitive_module_output_or_whole_object_must_be_marked() -> None:
+    root = """module "db" {
+  source = "./db"
+}
+resource "random_password" "admin" {
+  length = 20
+}
+resource "aws_db_instance" "managed" {
+  manage_master_user_password = true
+}
+resource "aws_db_instance" "written" {
+  password = random_password.admin.result
+}
+output "from_marked" {
+  value = module.db.marked
+}
+output "from_built" {
+  value = module.db[0].built
+}
+output "from_plain" {
+  value = module.db.plain
+}
+output "admin" {
+  value = random_password.admin
+}
+output "managed" {
+  value = aws_db_instance.managed
+}
+output "written" {
+  value = aws_db_instance.written
+}
+output "missing" {
+  value = module.db.nothing
+}
+resource "aws_ssm_parameter" "all" {
+  for_each = toset(["a", "b"])
+  name     = each.key
+  value    = "v"
+}
+locals {
+  parameters = aws_ssm_parameter.all
+}
+output "names" {
+  value = [for p in aws_ssm_parameter.all : p.name] # the objects are only iterated
+}
+output "names_again" {
+  value = { for k, p in local.parameters : k => p.arn }
+}
+output "parameters" {
+  value = local.parameters
+}
+"""
+    child = """resource "random_password" "p" {
+  length = 16
+}
+output "marked" {
+  value     = "x"
+  sensitive = true
+}
+output "built" {
+  value = "user:${random_password.p.result}"
+}
+output "plain" {
+  value = random_password.p.length
+}
+"""
+    config = build(tree_of({"main.tf": root, "db/main.tf": child}))
+    found = {
+        d.message.split('"')[1]: d.message
+        for d in config.diagnostics
+        if d.code == "output_not_sensitive"
+    }
+    assert sorted(found) == ["admin", "from_built", "from_marked", "parameters", "written"]
+    assert found["from_built"].startswith(
+        'output "from_built" is built from random_password.p.result (through module.db.built), '
+        "a sensitive value"
+    )
+    assert found["from_marked"].startswith(
+        'output "from_marked" is built from module.db.marked, a sensitive value'
+    )
+    assert found["written"].startswith(
+        'output "written" is built from aws_db_instance.written (the whole object, with its '
+        "password)"
+    )
+
+
 def test_sensitive_values_are_followed_through_shared_cyclic_and_long_local_chains() -> None:
     """Each local is judged once: a diamond of locals 30 deep (2**30 paths) is followed to
     its sensitive source at once, a cycle ends, and a chain of 5,000 locals stops at the

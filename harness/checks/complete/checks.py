@@ -164,12 +164,12 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         ``required_version``, ``required_providers``, a variable default or a lifecycle flag
         that uses a reference or a function); a second backend or ``required_providers``
         block in one module (override files aside); and a root module output built from a
-        sensitive value (a ``sensitive`` variable, ``random_password.*.result``, ...) not
-        marked ``sensitive = true``; resources, data sources or locals that refer to each
-        other in a circle (two security groups whose inline rules name each other) or a
-        block that names itself. A module directory without a validation error passes;
-        one with errors fails once per error (each is a separate fix), as does each
-        unresolved local module call. na when there is no Terraform.
+        sensitive value (a ``sensitive`` variable, ``random_password.*.result``, a module
+        output marked sensitive, ...) not marked ``sensitive = true``; resources, data
+        sources or locals that refer to each other in a circle (two security groups whose
+        inline rules name each other) or a block that names itself. A module directory
+        without a validation error passes; one with errors fails once per error (each is a
+        separate fix), as does each unresolved local module call. na when there is no Terraform.
 
     Why it matters:
         ``terraform validate``, ``init`` or ``plan`` would stop on these before anything is
