@@ -7,7 +7,8 @@ Codes (stage ``validate``): ``undeclared_variable``, ``undeclared_local``, ``unk
 ``invalid_depends_on``, ``count_and_for_each``, ``undefined_provider_alias``,
 ``duplicate_backend``, ``duplicate_required_providers``, ``not_literal``,
 ``output_not_sensitive``, ``count_without_count``, ``each_without_for_each``,
-``missing_instance_key``, ``for_each_list``, ``dependency_cycle`` (plus ``duplicate_address`` and
+``missing_instance_key``, ``for_each_list``, ``dependency_cycle``,
+``module_with_providers`` (plus ``duplicate_address`` and
 ``malformed_block`` from module assembly). One diagnostic per module and missing name, at its
 first use, with the number of uses. When a syntax error left lines of a module unread, the
 declaration of a name written on those lines may sit there, so findings about that name are
@@ -120,6 +121,7 @@ def validate(config: Configuration, tree_paths: Sequence[str] = ()) -> list[Diag
         _check_instance_keys(module, unread, found)
         _check_for_each_values(config, module, found)
         _check_cycles(module, found)
+        _check_legacy_modules(config, module, found)
         _check_provider_aliases(config, module, unread, found)
         _check_calls(config, module, unread, tree_paths, found)
     _check_sensitive_outputs(config, unread, found)
@@ -272,6 +274,57 @@ def _check_calls(
                     f"{target!r} (declared at {variable.block.span})" + _hedge(ok),
                     span,
                 )
+
+
+def _configured_provider(config: Configuration, path: str) -> tuple[str, Block] | None:
+    """The first module at or under ``path`` (following its local module calls) with a
+    provider block that configures something, and that block: more than an ``alias`` (an
+    empty or alias-only block is a proxy, which Terraform allows anywhere)."""
+    seen: set[str] = set()
+    pending = [path]
+    while pending:
+        current = pending.pop(0)
+        module = config.modules.get(current)
+        if module is None or current in seen:
+            continue
+        seen.add(current)
+        for provider in module.providers:
+            block = provider.block
+            if block.blocks or any(a.name != "alias" for a in block.attributes):
+                return current, block
+        pending += [c.resolved for c in module.calls if c.resolved is not None]
+    return None
+
+
+def _check_legacy_modules(config: Configuration, module: Module, found: _Collector) -> None:
+    """A module call with ``count``, ``for_each`` or ``depends_on`` whose module (or a
+    module it calls) configures its own provider: terraform init stops ("Module is
+    incompatible with count, for_each, and depends_on"); the caller passes providers in."""
+    for call in module.calls:
+        if call.resolved is None:
+            continue
+        meta = next(
+            (a for name in ("count", "for_each", "depends_on") if (a := call.block.attr(name))),
+            None,
+        )
+        if meta is None:
+            continue
+        configured = _configured_provider(config, call.resolved)
+        if configured is None:
+            continue
+        where, block = configured
+        name = block.labels[0] if block.labels else "?"
+        found.add(
+            module.path,
+            "module_with_providers",
+            call.name,
+            Severity.ERROR,
+            f'module "{call.name}" sets {meta.name}, but module {where!r} configures provider '
+            f'"{name}" itself ({block.span}): a module with its own provider configuration '
+            "takes no count, for_each or depends_on; configure the provider in the caller "
+            "and pass it in (providers = { ... })",
+            meta.span,
+        )
 
 
 def is_provider_reference(expr: Expr) -> bool:

@@ -750,3 +750,56 @@ def test_a_long_chain_of_locals_closing_on_itself_is_found_without_recursion() -
         "dependency cycle local.l0 -> local.l1 -> local.l2 -> local.l3 -> local.l4 -> "
         "local.l5 -> ... -> local.l4999 -> local.l0 (5000 blocks): terraform plan stops"
     )
+
+
+def test_a_module_that_configures_a_provider_takes_no_count_for_each_or_depends_on() -> None:
+    root = """variable "regions" {
+  type = set(string)
+}
+module "per_region" {
+  source   = "./regional"
+  for_each = var.regions
+  region   = each.key
+}
+module "wrapped" {
+  source     = "./wrapper"
+  depends_on = [module.per_region]
+}
+module "proxied" {
+  source = "./proxy"
+  count  = 2
+}
+module "single" {
+  source = "./regional"
+  region = "us-east-1"
+}
+"""
+    regional = """variable "region" {}
+provider "aws" {
+  region = var.region
+}
+"""
+    wrapper = 'module "inner" {\n  source = "../regional"\n  region = "eu-west-1"\n}\n'
+    proxy = 'provider "aws" {\n  alias = "replica"\n}\nprovider "random" {}\n'
+    config = build(
+        tree_of(
+            {
+                "main.tf": root,
+                "regional/main.tf": regional,
+                "wrapper/main.tf": wrapper,
+                "proxy/main.tf": proxy,
+            }
+        )
+    )
+    found = sorted(
+        (str(d.span), d.message) for d in config.diagnostics if d.code == "module_with_providers"
+    )
+    assert [span for span, _ in found] == ["main.tf:11", "main.tf:6"]  # proxies and a
+    # call without meta-arguments are fine
+    assert found[1][1] == (
+        'module "per_region" sets for_each, but module \'regional\' configures provider "aws" '
+        "itself (regional/main.tf:2-4): a module with its own provider configuration takes no "
+        "count, for_each or depends_on; configure the provider in the caller and pass it in "
+        "(providers = { ... })"
+    )
+    assert "module 'regional'" in found[0][1]  # found through the wrapper it calls

@@ -167,7 +167,9 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         sensitive value (a ``sensitive`` variable, ``random_password.*.result``, a module
         output marked sensitive, ...) not marked ``sensitive = true``; resources, data
         sources or locals that refer to each other in a circle (two security groups whose
-        inline rules name each other) or a block that names itself. A module directory
+        inline rules name each other) or a block that names itself; a module call with
+        ``count``, ``for_each`` or ``depends_on`` whose module configures its own provider.
+        A module directory
         without a validation error passes; one with errors fails once per error (each is a
         separate fix), as does each unresolved local module call. na when there is no Terraform.
 
