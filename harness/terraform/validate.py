@@ -391,17 +391,20 @@ def _check_meta_arguments(module: Module, found: _Collector) -> None:
             expr = depends_on.expr
             items = expr.items if expr.kind is ExprKind.TUPLE else (expr,)
             for item in items:
-                if not _judged(item) or (
-                    item.kind is ExprKind.REFERENCE and expr.kind is ExprKind.TUPLE
-                ):
+                if not _judged(item):
                     continue
-                why = (
-                    "a list of references, not a computed value"
-                    if expr.kind is not ExprKind.TUPLE
-                    else "references, never in quotes"
-                    if item.kind in (ExprKind.LITERAL, ExprKind.TEMPLATE)
-                    else "references, not computed values"
-                )
+                if item.kind is ExprKind.REFERENCE and expr.kind is ExprKind.TUPLE:
+                    if not _names_an_attribute(item):
+                        continue
+                    why = f"whole objects ({_whole_object(item)}), not their attributes"
+                else:
+                    why = (
+                        "a list of references, not a computed value"
+                        if expr.kind is not ExprKind.TUPLE
+                        else "references, never in quotes"
+                        if item.kind in (ExprKind.LITERAL, ExprKind.TEMPLATE)
+                        else "references, not computed values"
+                    )
                 found.add(
                     module.path,
                     "invalid_depends_on",
@@ -421,6 +424,24 @@ def _check_meta_arguments(module: Module, found: _Collector) -> None:
                 f"{address} sets both count and for_each; a block may use only one",
                 count.span,
             )
+
+
+def _names_an_attribute(expr: Expr) -> bool:
+    """A ``depends_on`` entry that reads an attribute of a resource, data source or module
+    call (``aws_iam_role.app.arn``, ``module.vpc.vpc_id``): Terraform takes whole objects
+    only ("Invalid depends_on reference")."""
+    ref = expr.reference
+    if ref is None:
+        return False
+    if ref.kind in ("resource", "data"):
+        return bool(ref.attribute_path)
+    return ref.kind == "module" and len(ref.parts) > 2
+
+
+def _whole_object(expr: Expr) -> str:
+    """What a ``depends_on`` entry should have named: ``aws_iam_role.app``."""
+    ref = expr.reference
+    return ref.address if ref is not None else expr.text
 
 
 def is_override_file(path: str) -> bool:

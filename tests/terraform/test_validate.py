@@ -206,6 +206,41 @@ def test_meta_arguments_must_be_static() -> None:
     )
 
 
+def test_depends_on_names_whole_objects_not_their_attributes() -> None:
+    code = """resource "aws_iam_role" "app" {}
+module "vpc" {
+  source = "./vpc"
+}
+data "aws_region" "here" {}
+resource "aws_instance" "web" {
+  depends_on = [aws_iam_role.app.arn, module.vpc.vpc_id]
+}
+resource "aws_instance" "fine" {
+  depends_on = [aws_iam_role.app, module.vpc, data.aws_region.here, aws_instance.web[0]]
+}
+data "aws_caller_identity" "me" {
+  depends_on = [data.aws_region.here.name]
+}
+"""
+    vpc = 'output "vpc_id" {\n  value = "x"\n}\n'
+    config = build(tree_of({"main.tf": code, "vpc/main.tf": vpc}))
+    found = sorted(
+        (str(d.span), d.message) for d in config.diagnostics if d.code == "invalid_depends_on"
+    )
+    assert found == [
+        (
+            "main.tf:13",
+            "data.aws_caller_identity.me: depends_on takes whole objects "
+            "(data.aws_region.here), not their attributes (data.aws_region.here.name)",
+        ),
+        (
+            "main.tf:7",
+            "aws_instance.web: depends_on takes whole objects (aws_iam_role.app), not their "
+            "attributes (aws_iam_role.app.arn)",
+        ),
+    ]
+
+
 def test_a_meta_argument_the_reader_could_not_recover_is_not_judged() -> None:
     broken = 'resource "aws_s3_bucket" "b" {\n  provider = aws.\n  bucket = "x"\n}\n'
     config = build(tree_of({"main.tf": broken}))

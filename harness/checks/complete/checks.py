@@ -156,22 +156,22 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         variables, locals, resources or module outputs, module calls whose local source does
         not exist, arguments a module does not declare, required inputs left unset; the
         meta-arguments Terraform reads before it evaluates anything (a computed or quoted
-        ``provider`` reference, ``depends_on`` that is not a list of references, ``count``
-        beside ``for_each``); what ``count`` and ``for_each`` change (``count.index`` or
-        ``each.value`` in a block that sets neither, ``aws_eip.nat.id`` where
-        ``aws_eip.nat`` sets ``count`` and names no instance, a resource's ``for_each`` over
-        a list); values Terraform reads before any variable exists (a backend,
-        ``required_version``, ``required_providers``, a variable default or a lifecycle flag
-        that uses a reference or a function); a second backend or ``required_providers``
-        block in one module (override files aside); and a root module output built from a
-        sensitive value (a ``sensitive`` variable, ``random_password.*.result``, a module
-        output marked sensitive, ...) not marked ``sensitive = true``; resources, data
-        sources or locals that refer to each other in a circle (two security groups whose
-        inline rules name each other) or a block that names itself; a module call with
-        ``count``, ``for_each`` or ``depends_on`` whose module configures its own provider.
-        A module directory
-        without a validation error passes; one with errors fails once per error (each is a
-        separate fix), as does each unresolved local module call. na when there is no Terraform.
+        ``provider`` reference, ``depends_on`` that is not a list of whole-object
+        references, ``count`` beside ``for_each``); what ``count`` and ``for_each`` change
+        (``count.index`` or ``each.value`` in a block that sets neither, ``aws_eip.nat.id``
+        where ``aws_eip.nat`` sets ``count`` and names no instance, a resource's
+        ``for_each`` over a list); values Terraform reads before any variable exists (a
+        backend, ``required_version``, ``required_providers``, a variable default or a
+        lifecycle flag that uses a reference or a function); a second backend or
+        ``required_providers`` block in one module (override files aside); a root module
+        output built from a sensitive value (a ``sensitive`` variable,
+        ``random_password.*.result``, a module output marked sensitive, ...) not marked
+        ``sensitive = true``; resources, data sources or locals that refer to each other in
+        a circle (two security groups whose inline rules name each other) or a block that
+        names itself; and a module call with ``count``, ``for_each`` or ``depends_on`` whose
+        module configures its own provider. A module directory without a validation error
+        passes; one with errors fails once per error (each is a separate fix), as does each
+        unresolved local module call. na when there is no Terraform.
 
     Why it matters:
         ``terraform validate``, ``init`` or ``plan`` would stop on these before anything is
