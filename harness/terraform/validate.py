@@ -8,7 +8,7 @@ Codes (stage ``validate``): ``undeclared_variable``, ``undeclared_local``, ``unk
 ``duplicate_backend``, ``duplicate_required_providers``, ``not_literal``,
 ``output_not_sensitive``, ``count_without_count``, ``each_without_for_each``,
 ``missing_instance_key``, ``for_each_list``, ``dependency_cycle``,
-``module_with_providers`` (plus ``duplicate_address`` and
+``module_with_providers``, ``quoted_type`` (plus ``duplicate_address`` and
 ``malformed_block`` from module assembly). One diagnostic per module and missing name, at its
 first use, with the number of uses. When a syntax error left lines of a module unread, the
 declaration of a name written on those lines may sit there, so findings about that name are
@@ -118,6 +118,7 @@ def validate(config: Configuration, tree_paths: Sequence[str] = ()) -> list[Diag
         _check_meta_arguments(module, found)
         _check_terraform_settings(module, found)
         _check_literal_values(module, found)
+        _check_variable_types(module, found)
         _check_instance_keys(module, unread, found)
         _check_for_each_values(config, module, found)
         _check_cycles(module, found)
@@ -563,6 +564,29 @@ def _check_literal_values(module: Module, found: _Collector) -> None:
                 else ""
             ),
             uses[0][1].span,
+        )
+
+
+def _check_variable_types(module: Module, found: _Collector) -> None:
+    """A variable's ``type`` is a type constraint (``string``, ``list(string)``), never a
+    quoted string: Terraform 0.11's ``type = "string"`` stops terraform validate since
+    0.15 ("Invalid quoted type constraints")."""
+    for name, variable in module.variables.items():
+        typed = variable.block.attr("type")
+        if typed is None or typed.expr.kind not in (ExprKind.LITERAL, ExprKind.TEMPLATE):
+            continue
+        if not typed.expr.text.startswith('"'):
+            continue
+        written = typed.expr.text.strip('"')
+        hint = {"list": "list(string)", "map": "map(string)"}.get(written, written)
+        found.add(
+            module.path,
+            "quoted_type",
+            name,
+            Severity.ERROR,
+            f'variable "{name}": type = {_shown(typed.expr)} is a quoted type constraint, '
+            f"which Terraform no longer accepts: write type = {hint}",
+            typed.expr.span,
         )
 
 

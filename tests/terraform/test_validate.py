@@ -838,3 +838,31 @@ provider "aws" {
         "(providers = { ... })"
     )
     assert "module 'regional'" in found[0][1]  # found through the wrapper it calls
+
+
+def test_a_quoted_type_constraint_is_an_error() -> None:
+    code = """variable "name" {
+  type = "string"
+}
+variable "zones" {
+  type = "list"
+}
+variable "fine" {
+  type = list(string)
+}
+variable "any" {}
+"""
+    config = build(tree_of({"variables.tf": code}))
+    found = sorted((str(d.span), d.message) for d in config.diagnostics if d.code == "quoted_type")
+    assert found == [
+        (
+            "variables.tf:2",
+            'variable "name": type = "string" is a quoted type constraint, which Terraform no '
+            "longer accepts: write type = string",
+        ),
+        (
+            "variables.tf:5",
+            'variable "zones": type = "list" is a quoted type constraint, which Terraform no '
+            "longer accepts: write type = list(string)",
+        ),
+    ]

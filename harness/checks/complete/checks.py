@@ -157,7 +157,8 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         not exist, arguments a module does not declare, required inputs left unset; the
         meta-arguments Terraform reads before it evaluates anything (a computed or quoted
         ``provider`` reference, ``depends_on`` that is not a list of whole-object
-        references, ``count`` beside ``for_each``); what ``count`` and ``for_each`` change
+        references, ``count`` beside ``for_each``); a quoted type constraint
+        (``type = "string"``); what ``count`` and ``for_each`` change
         (``count.index`` or ``each.value`` in a block that sets neither, ``aws_eip.nat.id``
         where ``aws_eip.nat`` sets ``count`` and names no instance, a resource's
         ``for_each`` over a list); values Terraform reads before any variable exists (a
