@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from harness.graph import cycles
 from harness.terraform.model import (
@@ -119,9 +120,10 @@ def validate(config: Configuration, tree_paths: Sequence[str] = ()) -> list[Diag
         _check_terraform_settings(module, found)
         _check_literal_values(module, found)
         _check_variable_types(module, found)
-        _check_instance_keys(module, unread, found)
+        uses = _owned_references(module)
+        _check_instance_keys(module, uses, unread, found)
         _check_for_each_values(config, module, found)
-        _check_cycles(module, found)
+        _check_cycles(module, uses, found)
         _check_legacy_modules(config, module, found)
         _check_provider_aliases(config, module, unread, found)
         _check_calls(config, module, unread, tree_paths, found)
@@ -616,11 +618,39 @@ def _owned_expressions(module: Module) -> Iterator[tuple[str, Block | None, Expr
         yield f"local.{name}", None, attribute.expr
 
 
+class _Use(NamedTuple):
+    """One reference (of two parts or more) in a module's owned expressions."""
+
+    owner: str
+    top: Block | None
+    expr: Expr  # the reference expression itself
+    ref: Reference
+    kind: str  # ``ref.kind``, worked out once
+    bound: frozenset[str]  # the for-iterator names of the attribute value it is in
+
+
+def _owned_references(module: Module) -> list[_Use]:
+    """Every reference of ``_owned_expressions``, in source order, each expression walked
+    once for all the rules that read them (validation runs inside every model build)."""
+    uses = []
+    for owner, top, expr in _owned_expressions(module):
+        subs = list(expr.walk())
+        # a for expression may name its iterator ``each``: such names are its own
+        bound = frozenset(name for sub in subs if sub.kind is ExprKind.FOR for name in sub.keys)
+        for sub in subs:
+            ref = sub.reference
+            if ref is not None and len(ref.parts) >= 2:
+                uses.append(_Use(owner, top, sub, ref, ref.kind, bound))
+    return uses
+
+
 #: The meta-argument each iteration symbol belongs to.
 _ITERATION_META = {"count": "count", "each": "for_each"}
 
 
-def _check_instance_keys(module: Module, unread: _Unread, found: _Collector) -> None:
+def _check_instance_keys(
+    module: Module, uses: Sequence[_Use], unread: _Unread, found: _Collector
+) -> None:
     """What ``count`` and ``for_each`` change: ``count.index`` and ``each.key`` /
     ``each.value`` exist only in a block that sets them ("Reference to "count" in
     non-counted context"), and a resource or data source that sets one is a list or map of
@@ -632,45 +662,40 @@ def _check_instance_keys(module: Module, unread: _Unread, found: _Collector) -> 
         for meta in ("count", "for_each")
         if block.attr(meta) is not None and not address.startswith("module.")
     }
-    for owner, top, expr in _owned_expressions(module):
-        subs = list(expr.walk())
-        # a for expression may name its iterator ``each``: such names are its own
-        bound = {name for sub in subs if sub.kind is ExprKind.FOR for name in sub.keys}
-        for sub in subs:
-            ref = sub.reference
-            if ref is None or len(ref.parts) < 2 or ref.root in bound:
+    for owner, top, sub, ref, kind, bound in uses:
+        if ref.root in bound:
+            continue
+        meta = _ITERATION_META.get(ref.root)
+        if meta is not None and (top is None or top.attr(meta) is None):
+            ok = not unread.may_hide(module.path, meta)
+            found.add(
+                module.path,
+                f"{ref.root}_without_{meta}",
+                f"{owner}:{ref.text}",
+                _severity(ok),
+                f"{owner} uses {ref.text} but sets no {meta}: {ref.root}.* exists only "
+                f"in a block with {meta}" + _hedge(ok),
+                sub.span,
+            )
+        elif kind in ("resource", "data"):
+            address, path = ref.address_and_path()
+            meta = repeated.get(address)
+            step = address.count(".") + 1  # the step after the address, in ``keys``
+            if meta is None or not path or len(sub.keys) <= step:
                 continue
-            meta = _ITERATION_META.get(ref.root)
-            if meta is not None and (top is None or top.attr(meta) is None):
-                ok = not unread.may_hide(module.path, meta)
-                found.add(
-                    module.path,
-                    f"{ref.root}_without_{meta}",
-                    f"{owner}:{ref.text}",
-                    _severity(ok),
-                    f"{owner} uses {ref.text} but sets no {meta}: {ref.root}.* exists only "
-                    f"in a block with {meta}" + _hedge(ok),
-                    sub.span,
-                )
-            elif ref.kind in ("resource", "data"):
-                address, path = ref.address_and_path()
-                meta = repeated.get(address)
-                step = address.count(".") + 1  # the step after the address, in ``keys``
-                if meta is None or not path or len(sub.keys) <= step:
-                    continue
-                if sub.keys[step].startswith("["):
-                    continue  # an instance key or a splat
-                one = f"{address}[0]" if meta == "count" else f'{address}["key"]'
-                every = f"{address}[*]" if meta == "count" else f"values({address})[*]"
-                found.add(
-                    module.path,
-                    "missing_instance_key",
-                    f"{owner}:{ref.text}",
-                    Severity.ERROR,
-                    f"{owner} uses {ref.text}, but {address} sets {meta}: read {path[0]} from "
-                    f"one instance ({one}.{path[0]}) or all of them ({every}.{path[0]})",
-                    sub.span,
-                )
+            if sub.keys[step].startswith("["):
+                continue  # an instance key or a splat
+            one = f"{address}[0]" if meta == "count" else f'{address}["key"]'
+            every = f"{address}[*]" if meta == "count" else f"values({address})[*]"
+            found.add(
+                module.path,
+                "missing_instance_key",
+                f"{owner}:{ref.text}",
+                Severity.ERROR,
+                f"{owner} uses {ref.text}, but {address} sets {meta}: read {path[0]} from "
+                f"one instance ({one}.{path[0]}) or all of them ({every}.{path[0]})",
+                sub.span,
+            )
 
 
 #: How many locals deep a value is followed (a list for ``for_each``, a sensitive value), as
@@ -740,35 +765,41 @@ def _check_for_each_values(config: Configuration, module: Module, found: _Collec
             )
 
 
-def dependency_graph(module: Module) -> dict[str, dict[str, Span | None]]:
+def dependency_graph(
+    module: Module, uses: Sequence[_Use] | None = None
+) -> dict[str, dict[str, Span | None]]:
     """What each resource, data source and local of ``module`` refers to among those (with
     the first reference's span): the graph Terraform orders them by. Module calls are left
     out: Terraform links a caller to each of a module's inputs and outputs, not to the call
-    as a whole, so a reference through one is no edge here."""
-    edges: dict[str, dict[str, Span | None]] = {}
-    for owner, _, expr in _owned_expressions(module):
-        if owner.startswith(("module.", "output.", "provider.")):
-            continue
-        targets = edges.setdefault(owner, {})
-        for ref in expr.references():
-            if ref.kind in ("resource", "data", "local") and len(ref.parts) >= 2:
-                targets.setdefault(ref.address, ref.span)
-    return {
-        owner: {t: span for t, span in targets.items() if t in edges}
-        for owner, targets in edges.items()
+    as a whole, so a reference through one is no edge here. ``uses``: the module's
+    ``_owned_references`` when the caller has them."""
+    edges: dict[str, dict[str, Span | None]] = {
+        node: {}
+        for node in (
+            *(r.address for r in (*module.resources, *module.data)),
+            *(f"local.{name}" for name in module.locals),
+        )
     }
+    for use in _owned_references(module) if uses is None else uses:
+        targets = edges.get(use.owner)
+        if targets is None or use.kind not in ("resource", "data", "local"):
+            continue
+        address = ".".join(use.ref.parts[: 3 if use.kind == "data" else 2])  # ``ref.address``
+        if address in edges:
+            targets.setdefault(address, use.ref.span)
+    return edges
 
 
 #: The longest cycle a message spells out in full (a longer one: its start, its end, its size).
 _CYCLE_STEPS_SHOWN = 10
 
 
-def _check_cycles(module: Module, found: _Collector) -> None:
+def _check_cycles(module: Module, uses: Sequence[_Use], found: _Collector) -> None:
     """Resources, data sources and locals that refer to each other in a circle ("Error:
     Cycle") or a block that refers to itself by its own address ("Self-referential block";
     a provisioner says ``self``): terraform plan cannot order them. Two security groups
     whose inline rules name each other are the usual case."""
-    edges = dependency_graph(module)
+    edges = dependency_graph(module, uses)
     for path in cycles(edges):
         start = path[0]
         if len(path) == 2:
