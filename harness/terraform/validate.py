@@ -848,9 +848,12 @@ SENSITIVE_ATTRIBUTES: dict[str, frozenset[str]] = {
 
 
 #: Types whose sensitive attribute is always set (the provider computes it): the whole object
-#: of one holds a sensitive value even where the configuration writes none. A data source of
-#: any type in ``SENSITIVE_ATTRIBUTES`` reads its sensitive attribute, so it always holds one.
+#: of one holds a sensitive value even where the configuration writes none.
 _ALWAYS_SENSITIVE = frozenset({"random_password", "tls_private_key", "aws_iam_access_key"})
+#: Data sources that read a sensitive attribute (``SENSITIVE_ATTRIBUTES``): the whole object of
+#: one always holds it. Other data sources of those types (``aws_db_instance``) have no such
+#: attribute.
+_SENSITIVE_DATA = frozenset({"aws_ssm_parameter", "aws_secretsmanager_secret_version"})
 
 
 class _SensitiveValues:
@@ -963,7 +966,9 @@ class _SensitiveValues:
         resource = self.module.resource(address)
         if resource is None:
             return False
-        if kind == "data" or resource.type in _ALWAYS_SENSITIVE:
+        if kind == "data":
+            return resource.type in _SENSITIVE_DATA
+        if resource.type in _ALWAYS_SENSITIVE:
             return True
         return any(resource.block.attr(name) is not None for name in sensitive)
 

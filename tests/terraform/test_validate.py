@@ -463,6 +463,18 @@ output "names_again" {
 output "parameters" {
   value = local.parameters
 }
+data "aws_db_instance" "existing" {
+  db_instance_identifier = "legacy"
+}
+data "aws_ssm_parameter" "token" {
+  name = "/app/token"
+}
+output "existing" {
+  value = data.aws_db_instance.existing # the data source has no password
+}
+output "token" {
+  value = data.aws_ssm_parameter.token
+}
 """
     child = """resource "random_password" "p" {
   length = 16
@@ -484,7 +496,14 @@ output "plain" {
         for d in config.diagnostics
         if d.code == "output_not_sensitive"
     }
-    assert sorted(found) == ["admin", "from_built", "from_marked", "parameters", "written"]
+    assert sorted(found) == [
+        "admin",
+        "from_built",
+        "from_marked",
+        "parameters",
+        "token",
+        "written",
+    ]
     assert found["from_built"].startswith(
         'output "from_built" is built from random_password.p.result (through module.db.built), '
         "a sensitive value"
