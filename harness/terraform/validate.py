@@ -8,7 +8,8 @@ Codes (stage ``validate``): ``undeclared_variable``, ``undeclared_local``, ``unk
 ``duplicate_backend``, ``duplicate_required_providers``, ``not_literal``,
 ``output_not_sensitive``, ``count_without_count``, ``each_without_for_each``,
 ``missing_instance_key``, ``for_each_list``, ``dependency_cycle``,
-``module_with_providers``, ``quoted_type`` (plus ``duplicate_address`` and
+``module_with_providers``, ``quoted_type``, ``unsupported_argument``,
+``missing_output_value`` (plus ``duplicate_address`` and
 ``malformed_block`` from module assembly). One diagnostic per module and missing name, at its
 first use, with the number of uses. When a syntax error left lines of a module unread, the
 declaration of a name written on those lines may sit there, so findings about that name are
@@ -120,6 +121,7 @@ def validate(config: Configuration, tree_paths: Sequence[str] = ()) -> list[Diag
         _check_terraform_settings(module, found)
         _check_literal_values(module, found)
         _check_variable_types(module, found)
+        _check_block_arguments(module, unread, found)
         uses = _owned_references(module)
         _check_instance_keys(module, uses, unread, found)
         _check_for_each_values(config, module, found)
@@ -590,6 +592,67 @@ def _check_variable_types(module: Module, found: _Collector) -> None:
             f"which Terraform no longer accepts: write type = {hint}",
             typed.expr.span,
         )
+
+
+#: The arguments and nested blocks Terraform's language takes in a variable and an output
+#: block (``ephemeral`` since 1.10, ``deprecated`` in OpenTofu 1.10 and Terraform 1.13);
+#: anything else stops terraform validate ("Unsupported argument", "Unsupported block
+#: type"). Resources and module calls take their provider's or module's arguments, judged
+#: elsewhere or not at all.
+_BLOCK_SCHEMAS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "variable": (
+        frozenset(
+            ("description", "default", "type", "sensitive", "nullable", "ephemeral", "deprecated")
+        ),
+        frozenset(("validation",)),
+    ),
+    "output": (
+        frozenset(("value", "description", "sensitive", "depends_on", "ephemeral", "deprecated")),
+        frozenset(("precondition",)),
+    ),
+}
+
+
+def _check_block_arguments(module: Module, unread: _Unread, found: _Collector) -> None:
+    """Variable and output blocks hold only what the language defines (a typo such as
+    ``itype = string`` is an error, not an ignored line), and an output has a ``value``
+    ("Missing required argument"; a warning when lines lost to a syntax error may hold it)."""
+    declared = [(f"variable {n!r}", v.block) for n, v in module.variables.items()]
+    declared += [(f"output {n!r}", o.block) for n, o in module.outputs.items()]
+    for what, block in declared:
+        arguments, blocks = _BLOCK_SCHEMAS[block.kind]
+        for attribute in block.attributes:
+            if attribute.name not in arguments:
+                found.add(
+                    module.path,
+                    "unsupported_argument",
+                    f"{what}.{attribute.name}",
+                    Severity.ERROR,
+                    f"{what} sets {attribute.name}, which a {block.kind} block does not take "
+                    f"(it takes {', '.join(sorted(arguments))})",
+                    attribute.span,
+                )
+        for child in block.blocks:
+            if child.kind not in blocks:
+                found.add(
+                    module.path,
+                    "unsupported_argument",
+                    f"{what}.{child.kind}",
+                    Severity.ERROR,
+                    f"{what} holds a {child.kind} block, which a {block.kind} block does not "
+                    f"take (only {', '.join(sorted(blocks))})",
+                    child.span,
+                )
+        if block.kind == "output" and block.attr("value") is None:
+            ok = not unread.may_hide(module.path, "value")
+            found.add(
+                module.path,
+                "missing_output_value",
+                what,
+                _severity(ok),
+                f"{what} has no value = ...: every output needs one" + _hedge(ok),
+                block.span,
+            )
 
 
 def _repeatable_blocks(module: Module) -> list[tuple[str, Block]]:

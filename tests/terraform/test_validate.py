@@ -885,3 +885,63 @@ variable "any" {}
             "longer accepts: write type = list(string)",
         ),
     ]
+
+
+def test_variables_and_outputs_take_only_what_the_language_defines() -> None:
+    code = """variable "size" {
+  description = "instance class"
+  itype       = string
+  default     = "db.t3.micro"
+  validation {
+    condition     = length(var.size) > 0
+    error_message = "Set a size."
+  }
+}
+variable "region" {
+  type     = string
+  nullable = false
+  required = true
+}
+output "id" {
+  value       = "x"
+  description = "the id"
+  precondition {
+    condition     = true
+    error_message = "never"
+  }
+}
+output "nothing" {
+  description = "no value"
+}
+output "typed" {
+  value = "x"
+  type  = string
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+"""
+    config = build(tree_of({"main.tf": code}))
+    codes = ("unsupported_argument", "missing_output_value")
+    found = sorted((d.code, str(d.span)) for d in config.diagnostics if d.code in codes)
+    assert found == [
+        ("missing_output_value", "main.tf:23-25"),
+        ("unsupported_argument", "main.tf:13"),  # required
+        ("unsupported_argument", "main.tf:28"),  # an output's type
+        ("unsupported_argument", "main.tf:29-31"),  # an output's lifecycle block
+        ("unsupported_argument", "main.tf:3"),  # itype
+    ]
+    messages = {d.message for d in config.diagnostics if d.code in codes}
+    assert (
+        "variable 'size' sets itype, which a variable block does not take (it takes default, "
+        "deprecated, description, ephemeral, nullable, sensitive, type)"
+    ) in messages
+    assert "output 'nothing' has no value = ...: every output needs one" in messages
+    assert all(d.severity is Severity.ERROR for d in config.diagnostics if d.code in codes)
+
+
+def test_an_output_value_on_lines_a_syntax_error_hid_is_only_a_warning() -> None:
+    code = 'output "ids" {\n  description = "ids"\n  value = [\n    aws_instance.a.id\n\n'
+    config = build(tree_of({"outputs.tf": code}))
+    (missing,) = [d for d in config.diagnostics if d.code == "missing_output_value"]
+    assert missing.severity is Severity.WARNING

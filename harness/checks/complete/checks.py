@@ -158,7 +158,8 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         meta-arguments Terraform reads before it evaluates anything (a computed or quoted
         ``provider`` reference, ``depends_on`` that is not a list of whole-object
         references, ``count`` beside ``for_each``); a quoted type constraint
-        (``type = "string"``); what ``count`` and ``for_each`` change
+        (``type = "string"``), an argument a variable or output does not take, an output
+        without a value; what ``count`` and ``for_each`` change
         (``count.index`` or ``each.value`` in a block that sets neither, ``aws_eip.nat.id``
         where ``aws_eip.nat`` sets ``count`` and names no instance, a resource's
         ``for_each`` over a list); values Terraform reads before any variable exists (a
