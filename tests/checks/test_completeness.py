@@ -171,7 +171,8 @@ def test_modules_resolve_fails_groups_whose_inline_rules_name_each_other() -> No
     assert finding.status is Status.FAIL
     (evidence,) = finding.evidence
     assert (evidence.path, evidence.start_line) == ("main.tf", 7)
-    assert evidence.note.startswith(
+    assert evidence.note == (
         "dependency cycle aws_security_group.app -> aws_security_group.db -> "
-        "aws_security_group.app: terraform plan stops (Error: Cycle)"
+        "aws_security_group.app: terraform plan stops (Error: Cycle); move the rules of one "
+        "side into aws_security_group_rule resources"
     )

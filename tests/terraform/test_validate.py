@@ -705,20 +705,14 @@ def test_an_untyped_variable_is_a_list_only_when_what_it_is_given_is_one() -> No
     ]
 
 
-CYCLES = """resource "aws_security_group" "app" {
-  egress {
-    from_port       = 5432
-    to_port         = 5432
-    protocol        = "tcp"
-    security_groups = [aws_security_group.db.id]
-  }
+CYCLES = """resource "aws_iam_role" "app" {
+  name               = "app"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
 }
-resource "aws_security_group" "db" {
-  ingress {
-    from_port       = 5432
-    to_port         = 5432
-    protocol        = "tcp"
-    security_groups = [aws_security_group.app.id]
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions   = ["sts:AssumeRole"]
+    resources = [aws_iam_role.app.arn]
   }
 }
 resource "aws_instance" "web" {
@@ -742,15 +736,16 @@ def test_blocks_that_refer_to_each_other_in_a_circle_are_a_cycle() -> None:
     found = sorted(
         (str(d.span), d.message) for d in config.diagnostics if d.code == "dependency_cycle"
     )
-    assert [span for span, _ in found] == ["main.tf:19", "main.tf:25", "main.tf:6"]
+    assert [span for span, _ in found] == ["main.tf:13", "main.tf:19", "main.tf:3"]
     messages = [message for _, message in found]
     assert messages[0].startswith("aws_instance.web refers to itself")  # self. is not
     assert messages[1].startswith(
         "dependency cycle local.a -> local.b -> local.c -> local.a"
     )  # local.d reads the cycle without being in it
-    assert messages[2].startswith(
-        "dependency cycle aws_security_group.app -> aws_security_group.db -> "
-        "aws_security_group.app: terraform plan stops"
+    assert messages[2] == (
+        "dependency cycle aws_iam_role.app -> data.aws_iam_policy_document.trust -> "
+        "aws_iam_role.app: terraform plan stops (Error: Cycle); one of them must stop "
+        "reading the other"
     )
     assert all(
         d.severity is Severity.ERROR for d in config.diagnostics if d.code == "dependency_cycle"
