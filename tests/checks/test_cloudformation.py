@@ -116,3 +116,18 @@ def test_modules_resolve_fails_a_cloudformation_circle_on_each_member() -> None:
         "them (Circular dependency between resources)",
     }
     assert {f.subject for f in findings if f.status is Status.PASS} == {"PassIngressRule"}
+
+
+def test_syntax_valid_fails_each_logical_id_that_is_not_alphanumeric() -> None:
+    (spec,) = [s for s in SPECS if s.id == "complete.syntax_valid"]
+    ctx = context_for(_folder(spec) / "fail_logical_ids.yaml")
+    findings = run_check(spec, ctx, spec.parse_params({}))
+    assert [(f.status, f.subject) for f in findings] == [
+        (Status.FAIL, "Fail-Logs-Bucket"),
+        (Status.FAIL, "Outputs.queue_url"),
+    ]
+    assert findings[0].message == (
+        "resource Fail-Logs-Bucket: a logical ID holds only letters and digits "
+        '(CloudFormation: "Template format error: ... is non alphanumeric")'
+    )
+    assert findings[0].evidence[0].start_line == 7

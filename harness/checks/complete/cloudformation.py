@@ -3,6 +3,7 @@ resources the task asks for exist."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from harness.checks.common.cloudformation import CLOUDFORMATION, model_of
@@ -24,8 +25,9 @@ def syntax_valid(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
     What it checks:
         Per template: it is a YAML or JSON mapping (short intrinsic tags allowed) with a
         ``Resources`` section whose every resource has a ``Type``. Fails with the line of the
-        first problem. Fails when the task's reference holds a template and the response
-        none.
+        first problem; a readable template also fails once per resource, parameter or output
+        whose logical ID is not alphanumeric (``My-Bucket``, ``app_role``). Fails when the
+        task's reference holds a template and the response none.
 
     Why it matters:
         CloudFormation rejects the whole stack when one template does not parse.
@@ -41,8 +43,29 @@ def syntax_valid(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         evidence = ctx.evidence(Span(template.path, template.error_line or 1))
         if template.error:
             yield failed(template.error, evidence, subject=template.path)
-        else:
+            continue
+        named = [
+            *(
+                ("resource", r.logical_id, r.logical_id, r.span)
+                for r in template.resources.values()
+            ),
+            *(("parameter", p.name, p.name, p.span) for p in template.parameters.values()),
+            *(("output", o.name, f"Outputs.{o.name}", o.span) for o in template.outputs.values()),
+        ]
+        wrong = [item for item in named if not _LOGICAL_ID.fullmatch(item[1])]
+        for what, name, subject, span in wrong:
+            yield failed(
+                f"{what} {name}: a logical ID holds only letters and digits (CloudFormation: "
+                '"Template format error: ... is non alphanumeric")',
+                ctx.evidence(span),
+                subject=subject,
+            )
+        if not wrong:
             yield passed(f"{len(template.resources)} resources", evidence, subject=template.path)
+
+
+#: What CloudFormation takes as a logical ID (resources, parameters, outputs).
+_LOGICAL_ID = re.compile(r"[A-Za-z0-9]+")
 
 
 @check("complete.modules_resolve", CATEGORY, params=NoParams, languages=CLOUDFORMATION)
