@@ -940,3 +940,25 @@ def test_an_output_value_on_lines_a_syntax_error_hid_is_only_a_warning() -> None
     config = build(tree_of({"outputs.tf": code}))
     (missing,) = [d for d in config.diagnostics if d.code == "missing_output_value"]
     assert missing.severity is Severity.WARNING
+
+
+def test_names_are_identifiers() -> None:
+    code = """resource "aws_s3_bucket" "1-logs" {}
+resource "aws_s3_bucket" "logs-2" {}
+data "aws_ami" "al2.x" {}
+variable "db.name" {}
+variable "_private" {}
+output "bucket id" {
+  value = "x"
+}
+module "net" {
+  source = "./net"
+}
+"""
+    config = build(tree_of({"main.tf": code, "net/main.tf": "# empty\n"}))
+    found = sorted((str(d.span), d.message) for d in config.diagnostics if d.code == "invalid_name")
+    assert [span for span, _ in found] == ["main.tf:1", "main.tf:3", "main.tf:4", "main.tf:6-8"]
+    assert found[0][1] == (
+        'resource name "1-logs" is not a valid name: it starts with a letter or underscore and '
+        "holds only letters, digits, underscores and dashes"
+    )

@@ -157,14 +157,14 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         not exist, arguments a module does not declare, required inputs left unset; the
         meta-arguments Terraform reads before it evaluates anything (a computed or quoted
         ``provider`` reference, ``depends_on`` that is not a list of whole-object
-        references, ``count`` beside ``for_each``); a quoted type constraint
-        (``type = "string"``), an argument a variable or output does not take, an output
-        without a value; what ``count`` and ``for_each`` change
-        (``count.index`` or ``each.value`` in a block that sets neither, ``aws_eip.nat.id``
-        where ``aws_eip.nat`` sets ``count`` and names no instance, a resource's
-        ``for_each`` over a list); values Terraform reads before any variable exists (a
-        backend, ``required_version``, ``required_providers``, a variable default or a
-        lifecycle flag that uses a reference or a function); a second backend or
+        references, ``count`` beside ``for_each``); a quoted type constraint (``type =
+        "string"``), an argument a variable or output does not take, an output without a
+        value, a block name that is not an identifier; what ``count`` and ``for_each``
+        change (``count.index`` or ``each.value`` in a block that sets neither,
+        ``aws_eip.nat.id`` where ``aws_eip.nat`` sets ``count`` and names no instance, a
+        resource's ``for_each`` over a list); values Terraform reads before any variable
+        exists (a backend, ``required_version``, ``required_providers``, a variable default
+        or a lifecycle flag that uses a reference or a function); a second backend or
         ``required_providers`` block in one module (override files aside); a root module
         output built from a sensitive value (a ``sensitive`` variable,
         ``random_password.*.result``, a module output marked sensitive, ...) not marked

@@ -9,7 +9,7 @@ Codes (stage ``validate``): ``undeclared_variable``, ``undeclared_local``, ``unk
 ``output_not_sensitive``, ``count_without_count``, ``each_without_for_each``,
 ``missing_instance_key``, ``for_each_list``, ``dependency_cycle``,
 ``module_with_providers``, ``quoted_type``, ``unsupported_argument``,
-``missing_output_value`` (plus ``duplicate_address`` and
+``missing_output_value``, ``invalid_name`` (plus ``duplicate_address`` and
 ``malformed_block`` from module assembly). One diagnostic per module and missing name, at its
 first use, with the number of uses. When a syntax error left lines of a module unread, the
 declaration of a name written on those lines may sit there, so findings about that name are
@@ -41,6 +41,7 @@ from harness.terraform.validate.sensitive import SENSITIVE_ATTRIBUTES, check_sen
 from harness.terraform.validate.settings import (
     check_block_arguments,
     check_literal_values,
+    check_names,
     check_terraform_settings,
     check_variable_types,
 )
@@ -68,6 +69,7 @@ def validate(config: Configuration, tree_paths: Sequence[str] = ()) -> list[Diag
         check_terraform_settings(module, found)
         check_literal_values(module, found)
         check_variable_types(module, found)
+        check_names(module, found)
         check_block_arguments(module, unread, found)
         uses = owned_references(module)
         check_instance_keys(module, uses, unread, found)

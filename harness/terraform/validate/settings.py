@@ -5,6 +5,7 @@ type constraints as keywords, and the arguments of variable and output blocks.""
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterator
 
 from harness.terraform.model import Block, Expr, ExprKind, Module
@@ -139,6 +140,38 @@ def check_literal_values(module: Module, found: Collector) -> None:
             ),
             uses[0][1].span,
         )
+
+
+#: What Terraform takes as the name of a resource, data source, module call, variable or
+#: output (and as a resource type): a letter or underscore, then letters, digits, underscores
+#: and dashes.
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def check_names(module: Module, found: Collector) -> None:
+    """Block labels that name something are identifiers: ``resource "aws_s3_bucket"
+    "1-logs"`` or ``variable "db.name"`` stops terraform validate ("Invalid resource name",
+    "Invalid variable name")."""
+    labelled = [
+        *(("resource", r.block, (r.type, r.name)) for r in module.resources),
+        *(("data source", r.block, (r.type, r.name)) for r in module.data),
+        *(("module", c.block, (c.name,)) for c in module.calls),
+        *(("variable", v.block, (n,)) for n, v in module.variables.items()),
+        *(("output", o.block, (n,)) for n, o in module.outputs.items()),
+    ]
+    for what, block, labels in labelled:
+        for label in labels:
+            if _NAME.fullmatch(label):
+                continue
+            found.add(
+                module.path,
+                "invalid_name",
+                f"{what} {label}",
+                Severity.ERROR,
+                f'{what} name "{label}" is not a valid name: it starts with a letter or '
+                "underscore and holds only letters, digits, underscores and dashes",
+                block.span,
+            )
 
 
 def check_variable_types(module: Module, found: Collector) -> None:
