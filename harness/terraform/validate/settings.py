@@ -224,28 +224,26 @@ def check_block_arguments(module: Module, unread: Unread, found: Collector) -> N
     declared += [(f"output {n!r}", o.block) for n, o in module.outputs.items()]
     for what, block in declared:
         arguments, blocks = _BLOCK_SCHEMAS[block.kind]
-        for attribute in block.attributes:
-            if attribute.name not in arguments:
-                found.add(
-                    module.path,
-                    "unsupported_argument",
-                    f"{what}.{attribute.name}",
-                    Severity.ERROR,
-                    f"{what} sets {attribute.name}, which a {block.kind} block does not take "
-                    f"(it takes {', '.join(sorted(arguments))})",
-                    attribute.span,
-                )
-        for child in block.blocks:
-            if child.kind not in blocks:
-                found.add(
-                    module.path,
-                    "unsupported_argument",
-                    f"{what}.{child.kind}",
-                    Severity.ERROR,
-                    f"{what} holds a {child.kind} block, which a {block.kind} block does not "
-                    f"take (only {', '.join(sorted(blocks))})",
-                    child.span,
-                )
+        unknown = [
+            (f"sets {a.name}", a.name, a.span, arguments)
+            for a in block.attributes
+            if a.name not in arguments
+        ]
+        unknown += [
+            (f"holds a {c.kind} block", c.kind, c.span, blocks)
+            for c in block.blocks
+            if c.kind not in blocks
+        ]
+        for said, name, span, allowed in unknown:
+            found.add(
+                module.path,
+                "unsupported_argument",
+                f"{what}.{name}",
+                Severity.ERROR,
+                f"{what} {said}, which a {block.kind} block does not take (it takes "
+                f"{', '.join(sorted(allowed))})",
+                span,
+            )
         if block.kind == "output" and block.attr("value") is None:
             ok = not unread.may_hide(module.path, "value")
             found.add(
