@@ -6,6 +6,9 @@ process, each variant processes the same files:
 - ``build``: ``harness.terraform.build`` per response tree (tree-sitter model, HashiCorp
   verdict via pygohcl, placeholders, module wiring, validation),
 - ``build (no verdict)``: the same with ``BuildLimits(syntax_verdict=False)``,
+- ``static validation``: ``harness.terraform.validate`` alone over the models built once before
+  the runs, with the collector paused as a scoring run grades (what every rule of
+  ``complete.modules_resolve`` costs; the share of ``build`` is in the summary),
 - ``tree-sitter parse``: ``Parser.parse`` of each file and nothing else (the floor),
 - ``pygohcl verdict``: HashiCorp's parser alone (what the verdict costs),
 - ``python-hcl2 loads``: the baseline a design card would pick (errors caught).
@@ -35,10 +38,12 @@ from pathlib import Path
 
 import pygohcl
 
+from harness.collector import paused_collector
 from harness.extract import extract
 from harness.extract.types import FileTree
 from harness.terraform import BuildLimits, build, is_terraform_file
 from harness.terraform.cst import parse_bytes
+from harness.terraform.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -70,6 +75,7 @@ def main() -> int:
     blobs = [text.encode("utf-8") for text in texts]
     megabytes = sum(len(b) for b in blobs) / 1e6
     full, fast = BuildLimits(), BuildLimits(syntax_verdict=False)
+    models = [(build(t, limits=full), tuple(f.path for f in t.files)) for t in trees]
 
     def hcl2_loads() -> None:
         import hcl2  # test/benchmark-only dependency, never imported by harness
@@ -83,9 +89,15 @@ def main() -> int:
             with contextlib.suppress(Exception):
                 pygohcl.loadb(blob)
 
+    def validate_all() -> None:
+        with paused_collector():  # as in a scoring run (``WorkerState.graded``)
+            for config, paths in models:
+                validate(config, paths)
+
     variants: dict[str, Callable[[], object]] = {
         "build": lambda: [build(t, limits=full) for t in trees],
         "build (no verdict)": lambda: [build(t, limits=fast) for t in trees],
+        "static validation": validate_all,
         "tree-sitter parse": lambda: [parse_bytes(b) for b in blobs],
         "pygohcl verdict": pygohcl_verdicts,
         "python-hcl2 loads": hcl2_loads,
@@ -131,6 +143,8 @@ def main() -> int:
         "mb_per_s": {name: round(megabytes / v, 3) for name, v in median.items()},
         "build_vs_parse": round(median["build"] / floor, 2),
         "build_no_verdict_vs_parse": round(median["build (no verdict)"] / floor, 2),
+        "validation_vs_parse": round(median["static validation"] / floor, 2),
+        "validation_share_of_build": round(median["static validation"] / median["build"], 3),
         "baseline": "python-hcl2 loads",
         "baseline_ratio": round(baseline / median["build"], 1),
         "baseline_ratio_no_verdict": round(baseline / median["build (no verdict)"], 1),
