@@ -94,12 +94,13 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
         return
     for template in readable:
         known = set(template.parameters) | set(template.resources) | PSEUDO_PARAMETERS
-        circles = _circles(template)
         parts = [(r.logical_id, r.span, r.body) for r in template.resources.values()] + [
             (f"Outputs.{o.name}", o.span, o.value) for o in template.outputs.values()
         ]
-        for name, span, node in parts:
-            missing = sorted({ref.target for ref in references(node) if ref.target not in known})
+        targets = {name: [ref.target for ref in references(node)] for name, _, node in parts}
+        circles = _circles(template, targets)
+        for name, span, _ in parts:
+            missing = sorted({target for target in targets[name] if target not in known})
             resource = template.resources.get(name)
             if resource is not None:
                 missing += [d for d in resource.depends_on if d not in template.resources]
@@ -121,14 +122,11 @@ def modules_resolve(ctx: CheckContext, params: NoParams) -> Iterator[Finding]:
                 yield passed("references resolve", ctx.evidence(span), subject=name)
 
 
-def _circles(template: Template) -> dict[str, list[str]]:
-    """Each resource that is part of a circle of references and ``DependsOn``, with one such
-    circle as a path from it back to itself."""
+def _circles(template: Template, targets: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Each resource that is part of a circle of references (``targets``: what each resource
+    refers to) and ``DependsOn``, with one such circle as a path from it back to itself."""
     edges = {
-        logical_id: [
-            *(ref.target for ref in references(resource.body)),
-            *resource.depends_on,
-        ]
+        logical_id: [*targets[logical_id], *resource.depends_on]
         for logical_id, resource in template.resources.items()
     }
     found: dict[str, list[str]] = {}

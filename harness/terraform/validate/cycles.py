@@ -34,9 +34,8 @@ def dependency_graph(
         targets = edges.get(use.owner)
         if targets is None or use.kind not in ("resource", "data", "local"):
             continue
-        address = ".".join(use.ref.parts[: 3 if use.kind == "data" else 2])  # ``ref.address``
-        if address in edges:
-            targets.setdefault(address, use.ref.span)
+        if use.ref.address in edges:
+            targets.setdefault(use.ref.address, use.ref.span)
     return edges
 
 
@@ -59,8 +58,9 @@ def check_cycles(module: Module, uses: Sequence[Use], found: Collector) -> None:
                 else "block (a provisioner or connection block names its own resource as self)"
             )
         else:
-            steps = path if len(path) <= _CYCLE_STEPS_SHOWN else [*path[:6], "...", *path[-2:]]
-            size = "" if len(path) <= _CYCLE_STEPS_SHOWN else f" ({len(path) - 1} blocks)"
+            steps, size = path, ""
+            if len(path) > _CYCLE_STEPS_SHOWN:
+                steps, size = [*path[:6], "...", *path[-2:]], f" ({len(path) - 1} blocks)"
             groups = all(step.startswith("aws_security_group.") for step in path)
             message = (
                 f"dependency cycle {' -> '.join(steps)}{size}: terraform plan stops "

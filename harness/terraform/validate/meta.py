@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 
 from harness.terraform.model import Block, Configuration, Expr, ExprKind, Module
@@ -140,9 +141,9 @@ def _configured_provider(config: Configuration, path: str) -> tuple[str, Block] 
     provider block that configures something, and that block: more than an ``alias`` (an
     empty or alias-only block is a proxy, which Terraform allows anywhere)."""
     seen: set[str] = set()
-    pending = [path]
+    pending = deque([path])  # breadth first: the nearest such module is named
     while pending:
-        current = pending.pop(0)
+        current = pending.popleft()
         module = config.modules.get(current)
         if module is None or current in seen:
             continue
@@ -151,7 +152,7 @@ def _configured_provider(config: Configuration, path: str) -> tuple[str, Block] 
             block = provider.block
             if block.blocks or any(a.name != "alias" for a in block.attributes):
                 return current, block
-        pending += [c.resolved for c in module.calls if c.resolved is not None]
+        pending.extend(c.resolved for c in module.calls if c.resolved is not None)
     return None
 
 
