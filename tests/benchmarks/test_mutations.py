@@ -257,52 +257,45 @@ def test_password_output_fault_exposes_the_generated_password_and_is_caught(
     ]
 
 
-def test_count_fault_repeats_a_resource_its_readers_name_whole_and_is_caught(
-    mutations: ModuleType, tmp_path: Path
-) -> None:
-    text = (
+#: (fault kind, an ideal it applies to, what the mutant then holds): faults that terraform
+#: validate or plan stops on, each caught by complete.modules_resolve.
+VALIDATION_FAULTS = [
+    (
+        "count_added",  # a resource its readers name whole gets count
         '```hcl\nresource "aws_eip" "nat" {\n  domain = "vpc"\n}\n'
         'resource "aws_nat_gateway" "main" {\n  allocation_id = aws_eip.nat.id\n'
-        '  subnet_id     = "subnet-1"\n}\n```\n'
-    )
-    path = _ideal_file(tmp_path, "count", text)
-    ideal = mutations.load_ideal("count", path)
-    mutant = ideal.mutated(mutations.count_added(ideal))
-    assert 'resource "aws_eip" "nat" {\n  count = 2\n' in mutant
-    assert _outcomes(mutations, path, "count_added") == [("count_added", True, True)]
-
-
-def test_for_each_fault_drops_toset_from_a_list_and_is_caught(
-    mutations: ModuleType, tmp_path: Path
-) -> None:
-    text = (
+        '  subnet_id     = "subnet-1"\n}\n```\n',
+        'resource "aws_eip" "nat" {\n  count = 2\n',
+    ),
+    (
+        "for_each_unwrapped",  # toset() dropped from a list
         '```hcl\nvariable "names" {\n  type    = list(string)\n  default = ["a"]\n}\n'
         'resource "aws_s3_bucket" "b" {\n  for_each      = toset(var.names)\n'
-        "  bucket_prefix = each.value\n}\n```\n"
-    )
-    path = _ideal_file(tmp_path, "for_each", text)
-    ideal = mutations.load_ideal("for_each", path)
-    mutant = ideal.mutated(mutations.for_each_unwrapped(ideal))
-    assert "for_each      = var.names\n" in mutant
-    assert _outcomes(mutations, path, "for_each_unwrapped") == [("for_each_unwrapped", True, True)]
-
-
-def test_circle_fault_names_the_reading_group_back_and_is_caught(
-    mutations: ModuleType, tmp_path: Path
-) -> None:
-    text = (
+        "  bucket_prefix = each.value\n}\n```\n",
+        "for_each      = var.names\n",
+    ),
+    (
+        "groups_in_a_circle",  # the group another group's rule names gets a rule naming it back
         '```hcl\nresource "aws_security_group" "app" {\n  name = "app"\n}\n'
         'resource "aws_security_group" "db" {\n  name = "db"\n  ingress {\n'
         "    from_port       = 5432\n    to_port         = 5432\n"
         '    protocol        = "tcp"\n    security_groups = [aws_security_group.app.id]\n'
-        "  }\n}\n```\n"
-    )
-    path = _ideal_file(tmp_path, "circle", text)
-    ideal = mutations.load_ideal("circle", path)
-    mutant = ideal.mutated(mutations.groups_in_a_circle(ideal))
-    assert (
+        "  }\n}\n```\n",
         'resource "aws_security_group" "app" {\n  egress {\n    from_port       = 0\n'
         '    to_port         = 0\n    protocol        = "-1"\n'
-        "    security_groups = [aws_security_group.db.id]\n  }\n"
-    ) in mutant
-    assert _outcomes(mutations, path, "groups_in_a_circle") == [("groups_in_a_circle", True, True)]
+        "    security_groups = [aws_security_group.db.id]\n  }\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "edited"), VALIDATION_FAULTS, ids=[kind for kind, _, _ in VALIDATION_FAULTS]
+)
+def test_a_validation_fault_edits_the_ideal_as_described_and_is_caught(
+    mutations: ModuleType, tmp_path: Path, kind: str, text: str, edited: str
+) -> None:
+    path = _ideal_file(tmp_path, kind, text)
+    ideal = mutations.load_ideal(kind, path)
+    mutant = ideal.mutated(getattr(mutations, kind)(ideal))
+    assert edited in mutant
+    assert _outcomes(mutations, path, kind) == [(kind, True, True)]
